@@ -49,10 +49,17 @@ def load_model(name: str | None = None) -> Language:
         ) from exc
 
 
-def model_version(nlp: Language | None = None) -> str:
-    """Name and version of the model, stored with the data so a model change triggers reprocessing."""
-    nlp = nlp or load_model()
-    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
+def model_version(name: str | None = None) -> str:
+    """Name and version of the model, stored with the data so a model change triggers reprocessing.
+
+    Read from the installed package, not the loaded pipeline, so that checking whether anything
+    needs processing does not cost a model load.
+    """
+    name = name or model_name()
+    version = spacy.util.get_package_version(name)
+    if version is None:
+        version = load_model(name).meta.get("version", "?")
+    return f"{name}-{version}"
 
 
 def parse(texts: Iterable[str], *, workers: int = 1, batch_size: int = 32,

@@ -1,0 +1,119 @@
+"""Ingest: load files, parse once with spaCy, run every extractor on the parse, commit to the store.
+
+Articles already in the store with the same model, extractor versions and metadata are not
+parsed again; articles stored with older versions are reprocessed from their stored text.
+Batches are committed as they finish, so a killed ingest loses at most the batch in flight.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis import entities as entities_mod
+from analysis import quotes as quotes_mod
+from analysis.loaders import DEFAULT_MAX_BYTES, load_paths
+from analysis.records import Article, Problem
+from analysis.store import ProcessedArticle, Store, fingerprint
+
+PIPELINE_VERSION = "1"
+
+
+def extractor_version() -> str:
+    """One string naming every extractor's version: stored with the data, compared on ingest."""
+    return f"p{PIPELINE_VERSION}.e{entities_mod.VERSION}.q{quotes_mod.VERSION}"
+
+
+def process_doc(doc, article: Article) -> ProcessedArticle:
+    ents = entities_mod.extract_entities(doc, article)
+    quotes, speakers = quotes_mod.extract_quotes(doc, article)
+    return ProcessedArticle(article=article, entities=ents, quotes=quotes, speakers=speakers)
+
+
+def process_articles(articles: Iterable[Article], *, workers: int = 1, batch_size: int = 32,
+                     nlp=None) -> Iterator[ProcessedArticle]:
+    """Parse with `nlp.pipe` (spaCy's own multiprocessing when workers > 1) and extract."""
+    from analysis.nlp import load_model
+
+    nlp = nlp or load_model()
+    stream = nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size,
+                      n_process=max(1, workers))
+    for doc, article in stream:
+        yield process_doc(doc, article)
+
+
+@dataclass
+class IngestReport:
+    loaded: int = 0
+    ingested: int = 0  # parsed and committed in this run (new, changed or reprocessed)
+    reprocessed: int = 0  # of those, stored articles redone for a new model/extractor version
+    unchanged: int = 0  # already in the store, not parsed again
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    parts_removed: int = 0
+    seconds: float = 0.0
+
+    @property
+    def rejected(self) -> list[Problem]:
+        return [p for p in self.problems if p.rejected]
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+def ingest(paths: Iterable[str | Path], store: Store, *, metadata: str | Path | None = None,
+           workers: int = 1, commit_every: int = 64, max_bytes: int = DEFAULT_MAX_BYTES,
+           progress: ProgressFn | None = None, articles: list[Article] | None = None) -> IngestReport:
+    """Bring the store up to date with the files under `paths` (or with `articles` given directly)."""
+    started = time.perf_counter()
+    report = IngestReport()
+    if articles is None:
+        loaded = load_paths(paths, metadata=metadata, max_bytes=max_bytes)
+        articles = loaded.articles
+        report.problems.extend(loaded.problems)
+        report.duplicates.extend(loaded.duplicates)
+    report.loaded = len(articles)
+
+    with store.writer():
+        stored = store.article_versions()
+        todo: list[Article] = []
+        from analysis.nlp import model_version
+
+        current = (model_version(), extractor_version())
+        for art in articles:
+            have = stored.get(art.article_id)
+            if have and have[:2] == current and have[2] == fingerprint(art):
+                report.unchanged += 1
+            else:
+                todo.append(art)
+        given = {a.article_id for a in articles}
+        stale = [aid for aid, have in stored.items() if have[:2] != current and aid not in given]
+        todo_count = len(todo) + len(stale)
+        report.reprocessed = len(stale) + sum(1 for a in todo if a.article_id in stored
+                                              and stored[a.article_id][:2] != current)
+        if progress:
+            progress(0, todo_count)
+        if todo_count:
+            batch: list[ProcessedArticle] = []
+            done = 0
+            source = _chain(todo, store.stored_articles(stale))
+            for processed in process_articles(source, workers=workers):
+                batch.append(processed)
+                done += 1
+                if len(batch) >= commit_every:
+                    store.write_part(batch, model=current[0], extractor_version=current[1])
+                    batch = []
+                if progress:
+                    progress(done, todo_count)
+            if batch:
+                store.write_part(batch, model=current[0], extractor_version=current[1])
+            report.ingested = done
+            report.parts_removed = store.remove_superseded()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _chain(first: list[Article], rest: Iterable[Article]) -> Iterator[Article]:
+    yield from first
+    yield from rest

@@ -1,0 +1,272 @@
+"""The processed corpus: Parquet parts on disk, read through DuckDB.
+
+Layout of a store folder (default `data/`):
+
+    parts/<seq>-<id>/articles.parquet   one committed ingest batch: the articles with their
+                     entities.parquet   text, metadata and the model/extractor versions they
+                     quotes.parquet     were processed with, and what was extracted from them
+                     speakers.parquet
+    staging/                            batches being written (never read)
+    ingest.lock                         held by the one process that writes
+
+Why parts and not one DuckDB file: a DuckDB file admits one writing process and no readers from
+other processes while it writes, but the dashboard must keep reading while the CLI ingests. A
+batch is written into `staging/` and then renamed into `parts/` in one atomic step, so a reader
+sees a batch entirely or not at all, a killed ingest leaves every committed batch intact, and a
+rerun only processes what is missing. When the model or an extractor changes, articles are
+reprocessed from the text kept in the store and the superseded parts are removed afterwards;
+until then a reader keeps the newest copy of each article.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fcntl
+import os
+import shutil
+import typing
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.records import Article, EntityMention, Quote, Speaker
+
+DEFAULT_STORE = Path(os.environ.get("ANALYSIS_STORE", "data"))
+TABLES: dict[str, type] = {"entities": EntityMention, "quotes": Quote, "speakers": Speaker}
+
+
+@dataclass
+class ProcessedArticle:
+    """An article with everything extracted from it: the unit the store writes."""
+
+    article: Article
+    entities: list[EntityMention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    speakers: list[Speaker] = field(default_factory=list)
+
+
+class StoreBusy(RuntimeError):
+    pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemas derived from the record dataclasses, so a new field is a new column.
+
+_ARROW = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+
+
+def _arrow_type(tp) -> pa.DataType:
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    origin = typing.get_origin(tp)
+    if origin in (list, tuple):
+        return pa.list_(_arrow_type(args[0]) if args else pa.string())
+    if args and origin is not None:  # Optional[X] / X | None
+        return _arrow_type(args[0])
+    return _ARROW.get(tp, pa.string())
+
+
+def schema_for(cls: type, extra: dict[str, pa.DataType] | None = None) -> pa.Schema:
+    hints = typing.get_type_hints(cls)
+    fields = [pa.field(f.name, _arrow_type(hints[f.name])) for f in dataclasses.fields(cls)]
+    fields += [pa.field(k, v) for k, v in (extra or {}).items()]
+    return pa.schema(fields)
+
+
+ARTICLE_EXTRA = {"word_count": pa.int64(), "model": pa.string(), "extractor_version": pa.string(),
+                 "fingerprint": pa.string(), "processed_at": pa.string()}
+SCHEMAS = {"articles": schema_for(Article, ARTICLE_EXTRA), **{k: schema_for(v) for k, v in TABLES.items()}}
+
+
+def _table(name: str, rows: list[dict]) -> pa.Table:
+    schema = SCHEMAS[name]
+    return pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
+
+
+# ---------------------------------------------------------------------------------------------
+
+class Store:
+    """A corpus store folder. Writing is for one process at a time; reading is always safe."""
+
+    def __init__(self, root: str | Path | None = None):
+        self.root = Path(root) if root is not None else DEFAULT_STORE
+        self.parts_dir = self.root / "parts"
+        self.staging_dir = self.root / "staging"
+
+    # -- reading ------------------------------------------------------------------------------
+    def part_dirs(self) -> list[Path]:
+        if not self.parts_dir.is_dir():
+            return []
+        return sorted(p for p in self.parts_dir.iterdir() if p.is_dir() and (p / "articles.parquet").is_file())
+
+    def signature(self) -> tuple[str, ...]:
+        """Changes whenever a batch is committed or removed: the key for a reader's cache."""
+        return tuple(p.name for p in self.part_dirs())
+
+    def is_empty(self) -> bool:
+        return not self.part_dirs()
+
+    def article_versions(self) -> dict[str, tuple[str, str, str]]:
+        """article_id → (model, extractor_version, metadata fingerprint) of its newest stored copy."""
+        parts = self.part_dirs()
+        if not parts:
+            return {}
+        files = [str(p / "articles.parquet") for p in parts]
+        con = duckdb.connect()
+        rows = con.execute(
+            "SELECT article_id, model, extractor_version, fingerprint FROM read_parquet(?, filename=true, union_by_name=true) "
+            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY filename DESC) = 1", [files]).fetchall()
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def stored_articles(self, ids: Iterable[str]) -> Iterator[Article]:
+        """Articles as stored (with their text), for reprocessing without the original files."""
+        ids = list(ids)
+        parts = self.part_dirs()
+        if not ids or not parts:
+            return
+        con = duckdb.connect()
+        con.execute("CREATE TEMP TABLE wanted(article_id VARCHAR)")
+        con.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in ids])
+        names = [f.name for f in dataclasses.fields(Article)]
+        cur = con.execute(
+            f"SELECT {', '.join(names)} FROM read_parquet(?, filename=true, union_by_name=true) "
+            "WHERE article_id IN (SELECT article_id FROM wanted) "
+            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY filename DESC) = 1 ORDER BY source",
+            [[str(p / "articles.parquet") for p in parts]])
+        while batch := cur.fetchmany(256):
+            for row in batch:
+                yield Article(**dict(zip(names, row)))
+
+    def connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
+        """An in-memory DuckDB snapshot of the store: one table per record type.
+
+        Each article appears once (its newest copy), and its entities, quotes and speakers come
+        from that same copy. Tables are materialised in memory so dashboard queries do not touch
+        the disk; the article text stays on disk unless `with_text` (see `article_text`).
+        """
+        con = duckdb.connect()
+        parts = self.part_dirs()
+        if not parts:
+            for name, schema in SCHEMAS.items():
+                con.register(f"_{name}_empty", schema.empty_table())
+                cols = "*" if with_text or name != "articles" else "* EXCLUDE (text)"
+                con.execute(f"CREATE TABLE {name} AS SELECT {cols}, '' AS part FROM _{name}_empty")
+                con.unregister(f"_{name}_empty")
+            return con
+        files = lambda t: [str(p / f"{t}.parquet") for p in parts]  # noqa: E731
+        part_of = "regexp_extract(filename, '([^/\\\\]+)[/\\\\][a-z]+\\.parquet$', 1)"
+        drop = "filename" if with_text else "text, filename"
+        con.execute(
+            f"CREATE TABLE articles AS SELECT * EXCLUDE ({drop}) FROM (SELECT *, {part_of} AS part "
+            "FROM read_parquet(?, filename=true, union_by_name=true)) "
+            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY part DESC) = 1",
+            [files("articles")])
+        for name in TABLES:
+            con.execute(
+                f"CREATE TABLE {name} AS SELECT t.* EXCLUDE (filename), {part_of.replace('filename', 't.filename')} AS part "
+                f"FROM read_parquet(?, filename=true, union_by_name=true) t "
+                f"SEMI JOIN articles a ON t.article_id = a.article_id "
+                f"AND {part_of.replace('filename', 't.filename')} = a.part",
+                [files(name)])
+        return con
+
+    def article_text(self, article_id: str) -> str | None:
+        parts = self.part_dirs()
+        if not parts:
+            return None
+        row = duckdb.connect().execute(
+            "SELECT text FROM read_parquet(?, filename=true, union_by_name=true) WHERE article_id = ? "
+            "ORDER BY filename DESC LIMIT 1", [[str(p / "articles.parquet") for p in parts], article_id]).fetchone()
+        return row[0] if row else None
+
+    # -- writing ------------------------------------------------------------------------------
+    @contextmanager
+    def writer(self) -> Iterator["Store"]:
+        """Hold the store's write lock: two ingests at once would duplicate work, not corrupt."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = open(self.root / "ingest.lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            raise StoreBusy(f"another ingest is writing to {self.root}; wait for it to finish") from None
+        try:
+            # Batches left half-written by a killed ingest are never read; clear them.
+            shutil.rmtree(self.staging_dir, ignore_errors=True)
+            yield self
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+
+    def write_part(self, processed: list[ProcessedArticle], *, model: str, extractor_version: str) -> Path:
+        """Commit one batch atomically: written to staging, fsynced, then renamed into parts/."""
+        now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        rows: dict[str, list[dict]] = {"articles": [], **{k: [] for k in TABLES}}
+        for p in processed:
+            rec = dataclasses.asdict(p.article)
+            rec.update(word_count=p.article.word_count, model=model, extractor_version=extractor_version,
+                       fingerprint=fingerprint(p.article), processed_at=now)
+            rows["articles"].append(rec)
+            rows["entities"].extend(dataclasses.asdict(e) for e in p.entities)
+            rows["quotes"].extend(dataclasses.asdict(q) for q in p.quotes)
+            rows["speakers"].extend(dataclasses.asdict(s) for s in p.speakers)
+        self.staging_dir.mkdir(parents=True, exist_ok=True)
+        self.parts_dir.mkdir(parents=True, exist_ok=True)
+        seq = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
+        name = f"{seq}-{uuid.uuid4().hex[:8]}"
+        tmp = self.staging_dir / name
+        tmp.mkdir()
+        for table, recs in rows.items():
+            path = tmp / f"{table}.parquet"
+            pq.write_table(_table(table, recs), path, compression="zstd")
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+        _fsync_dir(tmp)
+        final = self.parts_dir / name
+        os.rename(tmp, final)
+        _fsync_dir(self.parts_dir)
+        return final
+
+    def remove_superseded(self) -> int:
+        """Drop parts none of whose articles are needed any more (all have a newer current copy)."""
+        parts = self.part_dirs()
+        if len(parts) < 2:
+            return 0
+        con = duckdb.connect()
+        rows = con.execute(
+            "WITH a AS (SELECT article_id, model, extractor_version, "
+            f"regexp_extract(filename, '([^/\\\\]+)[/\\\\]articles\\.parquet$', 1) AS part "
+            "FROM read_parquet(?, filename=true, union_by_name=true)), "
+            "newest AS (SELECT article_id, max(part) AS part FROM a GROUP BY article_id) "
+            "SELECT a.part, bool_and(a.part <> n.part) FROM a JOIN newest n USING (article_id) GROUP BY a.part",
+            [[str(p / "articles.parquet") for p in parts]]).fetchall()
+        removed = 0
+        for part, superseded in rows:
+            if superseded:
+                shutil.rmtree(self.parts_dir / part, ignore_errors=True)
+                removed += 1
+        return removed
+
+
+def fingerprint(article: Article) -> str:
+    """Changes when an article's metadata changes (a new metadata table), so it is rewritten."""
+    import hashlib
+
+    meta = "\x1f".join(str(getattr(article, k) or "") for k in ("title", "author", "date", "outlet", "url"))
+    return hashlib.sha1(meta.encode("utf-8")).hexdigest()[:12]
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
