@@ -210,9 +210,6 @@ def parse_html_article(html: str, source: str, problems: list[Problem]) -> Artic
 
     try:
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                          include_tables=False, as_dict=True)
-    except TypeError:  # older/newer trafilatura without as_dict
-        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                           include_tables=False)
     except Exception as exc:
         problems.append(Problem(source, f"HTML could not be parsed: {exc}"))
@@ -294,7 +291,7 @@ def _records_from_json(text: str, source: str, problems: list[Problem], lines: b
 
 def _read_table(text: str, delimiter: str) -> Iterator[tuple[int, dict | None, str | None]]:
     """Rows of a CSV/TSV with the line each starts on; a bad row yields its error instead."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
