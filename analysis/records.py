@@ -87,6 +87,7 @@ class Quote:
     mention_end: int | None = None
     cue_start: int | None = None
     sentence: int | None = None
+    paragraph: int | None = None  # paragraph index in the body, so consecutive quotes can be shown together
 
 
 @dataclass

@@ -1,0 +1,843 @@
+"""Quotes and who said them, from one parsed article.
+
+Two passes meet in the middle. The syntactic pass starts from reporting verbs ("said", "told",
+"according to") and takes the clause they govern: that finds indirect speech and quotes whose
+cue is in the same sentence. The quotation-mark pass starts from the marks: it catches what
+the parse misses (quotes introduced by a colon or a dash, quotes split by their cue, quotes
+that run over paragraphs, floating quotes that continue the previous speaker) and drops short
+quoted terms with no cue at all, which are scare quotes or titles, not anyone's words.
+
+Everything is linear in the number of tokens (plus walks up the dependency tree), because this
+runs on every article at ingest and must stay cheap next to the parse itself.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+from analysis.records import Article, Quote, Speaker
+from analysis.speakers import PRONOUN_GENDER, NameIndex, clean_name, strip_titles
+
+VERSION = "1"
+
+CUE_FILE = Path(__file__).with_name("data") / "reporting_verbs.txt"
+
+DOUBLE_MARKS = '"“”„«»‟″'
+OPENING_ONLY = "“„«‟"
+CLOSING_ONLY = "”»"
+SENTENCE_END = {".", "!", "?"}
+DASHES = {"—", "–", "-", "--"}
+PERSONAL = {"he", "she", "him", "her"}
+PLURAL_PRONOUNS = {"they", "them", "we"}
+NAME_ENTS = {"PERSON"}
+ORG_ENTS = {"ORG", "GPE", "NORP", "FAC"}
+# Heads of noun phrases that speak for an institution rather than as a person's name.
+MAX_REGION = 40  # tokens scanned either side of a quotation for its cue
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    """(lemmas for any speech, lemmas only next to quotation marks, verb -> particle) from the data file.
+
+    Kept as data so an analyst can extend the list without touching code.
+    """
+    indirect: set[str] = set()
+    direct_only: set[str] = set()
+    phrasal: dict[str, str] = {}
+    for raw in CUE_FILE.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split("\t")
+        words = parts[0].split()
+        direct = len(parts) > 1 and parts[1].strip() == "direct"
+        if len(words) == 2:
+            phrasal[words[0]] = words[1]
+        elif direct:
+            direct_only.add(words[0])
+        else:
+            indirect.add(words[0])
+    return frozenset(indirect), frozenset(direct_only), phrasal
+
+
+def is_cue(tok: Token, *, direct: bool) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):
+        return False
+    lemma = tok.lemma_.lower()
+    indirect, direct_only, phrasal = cue_lexicon()
+    if lemma in indirect or (direct and lemma in direct_only):
+        return True
+    particle = phrasal.get(lemma)
+    return particle is not None and any(c.dep_ == "prt" and c.lower_ == particle for c in tok.children)
+
+
+def is_according(tok: Token) -> bool:
+    return tok.lower_ == "according" and any(c.lower_ == "to" for c in tok.children)
+
+
+@dataclass
+class Marked:
+    """A stretch of text between double quotation marks, marks included."""
+
+    start: int
+    end: int
+    para: int
+    closed: bool
+    continues: bool = False  # opens a paragraph after a paragraph whose quote never closed
+    used: bool = False
+
+
+@dataclass
+class Mention:
+    """The words that name a speaker at the cue, and what they tell us."""
+
+    head: Token
+    start: int
+    end: int
+    text: str
+    label: str  # PERSON, ORG, GROUP, UNNAMED, PRON
+    name: str | None = None  # for PERSON/ORG: the name without titles
+    description: str | None = None
+
+
+@dataclass
+class Candidate:
+    start: int
+    end: int
+    kind: str
+    cue: Token | None
+    cue_text: str | None
+    mention: Mention | None
+    floating: bool = False
+    para: int = 0
+    source: str = "syntax"
+
+
+class Context:
+    """Per-article lookups built once, so every later question is a bisect, not a scan."""
+
+    def __init__(self, doc: Doc, article: Article) -> None:
+        self.doc = doc
+        self.text = article.text
+        self.article = article
+        self.body_start = article.body_start
+        self.tok_starts = [t.idx for t in doc]
+        self.first_body_tok = bisect.bisect_left(self.tok_starts, self.body_start)
+        self._paragraphs()
+        self._marks()
+        self._entities()
+
+    # paragraphs and marks -------------------------------------------------------------------
+    def _paragraphs(self) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        pos = self.body_start
+        for line in self.text[self.body_start:].split("\n"):
+            stripped = line.strip()
+            if stripped:
+                lead = len(line) - len(line.lstrip())
+                starts.append(pos + lead)
+                ends.append(pos + lead + len(stripped))
+            pos += len(line) + 1
+        self.para_starts = starts
+        self.para_ends = ends
+
+    def para_of(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.para_starts, char) - 1)
+
+    def _marks(self) -> None:
+        text = self.text
+        marks: list[Marked] = []
+        prev_unclosed = False
+        for p, (ps, pe) in enumerate(zip(self.para_starts, self.para_ends)):
+            open_at: int | None = None
+            first_in_para = True
+            for i in range(ps, pe):
+                ch = text[i]
+                if ch not in DOUBLE_MARKS:
+                    continue
+                before = text[i - 1] if i > ps else " "
+                after = text[i + 1] if i + 1 < pe else " "
+                opener = (before.isspace() or before in "([{—–-/:" or before in DOUBLE_MARKS) and not after.isspace()
+                closer = not before.isspace() and (after.isspace() or not after.isalnum())
+                if ch in OPENING_ONLY and not closer:
+                    opener = True
+                if ch in CLOSING_ONLY and not opener:
+                    closer = True
+                if open_at is None:
+                    if opener or (i == ps):
+                        open_at = i
+                    continue
+                if closer and not (opener and text[open_at + 1:i].strip() == ""):
+                    if i > open_at + 1:
+                        marks.append(Marked(open_at, i + 1, p, True,
+                                            continues=first_in_para and prev_unclosed and open_at == ps))
+                        first_in_para = False
+                    open_at = None
+                elif opener:
+                    if text[open_at + 1:i].strip():
+                        end = open_at + 1 + len(text[open_at + 1:i].rstrip())
+                        marks.append(Marked(open_at, end, p, False,
+                                            continues=first_in_para and prev_unclosed and open_at == ps))
+                        first_in_para = False
+                    open_at = i
+            prev_unclosed = False
+            if open_at is not None and text[open_at + 1:pe].strip():
+                marks.append(Marked(open_at, pe, p, False,
+                                    continues=first_in_para and prev_unclosed and open_at == ps))
+                prev_unclosed = True
+            else:
+                prev_unclosed = False
+        self.marks = marks
+        self.mark_starts = [m.start for m in marks]
+        # which mark (if any) each token sits inside, strictly between its marks
+        inside = [-1] * len(self.doc)
+        for k, m in enumerate(marks):
+            a = bisect.bisect_left(self.tok_starts, m.start + 1)
+            b = bisect.bisect_left(self.tok_starts, m.end - 1)
+            for ti in range(a, b):
+                inside[ti] = k
+        self.inside = inside
+
+    def marks_overlapping(self, start: int, end: int) -> list[Marked]:
+        i = bisect.bisect_right(self.mark_starts, start) - 1
+        out = []
+        i = max(i, 0)
+        while i < len(self.marks) and self.marks[i].start < end:
+            m = self.marks[i]
+            if m.end > start:
+                out.append(m)
+            i += 1
+        return out
+
+    def quoted_chars(self, start: int, end: int) -> int:
+        n = 0
+        for m in self.marks_overlapping(start, end):
+            n += max(0, min(end, m.end) - max(start, m.start))
+        return n
+
+    # entities and names ---------------------------------------------------------------------
+    def _entities(self) -> None:
+        doc = self.doc
+        self.ent_of: dict[int, Span] = {}
+        self.names = NameIndex()
+        persons: list[Span] = []
+        for ent in doc.ents:
+            if ent.start_char < self.body_start:
+                continue
+            for t in ent:
+                self.ent_of[t.i] = ent
+            if ent.label_ in NAME_ENTS:
+                persons.append(ent)
+        for ent in persons:
+            self.names.add(_ent_name_text(ent), ent.start_char)
+        # person mentions in order, for pronouns: (char, key, is_subject)
+        self.person_pos: list[int] = []
+        self.person_key: list[tuple[str, ...]] = []
+        self.person_subj: list[bool] = []
+        for ent in persons:
+            if self.inside[ent.root.i] >= 0:
+                continue
+            key = self.names.resolve_key(_ent_name_text(ent), ent.start_char)
+            if not key:
+                continue
+            self.person_pos.append(ent.start_char)
+            self.person_key.append(key)
+            self.person_subj.append(ent.root.dep_ in ("nsubj", "nsubjpass"))
+        self._genders()
+        # plural subjects for "they": positions and head tokens
+        self.plural_pos: list[int] = []
+        self.plural_tok: list[Token] = []
+        for t in doc[self.first_body_tok:]:
+            if (t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS") and self.inside[t.i] < 0):
+                self.plural_pos.append(t.idx)
+                self.plural_tok.append(t)
+
+    def _genders(self) -> None:
+        """Guess each person's gender from the first he/she that follows their mention closely.
+
+        Crude but cheap; used only to skip an incompatible antecedent for "he"/"she".
+        """
+        doc = self.doc
+        k = 0
+        last_key: tuple[str, ...] | None = None
+        last_tok = -100
+        for t in doc[self.first_body_tok:]:
+            while k < len(self.person_pos) and self.person_pos[k] <= t.idx:
+                last_key = self.person_key[k]
+                last_tok = t.i
+                k += 1
+            g = PRONOUN_GENDER.get(t.lower_)
+            if g and last_key is not None and t.i - last_tok <= 25 and self.inside[t.i] < 0:
+                self.names.gender.setdefault(last_key, g)
+                last_key = None
+
+    def tok_at(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
+
+
+def _ent_name_text(ent: Span) -> str:
+    toks = [t for t in ent if not (t.tag_ == "POS" or t.lower_ in ("'s", "’s"))]
+    while toks and toks[0].lower_ == "the":
+        toks = toks[1:]
+    if not toks:
+        return ""
+    return clean_name(ent.doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)])
+
+
+def _span_text(doc: Doc, a: int, b: int) -> str:
+    """Text of tokens a..b inclusive."""
+    return doc.text[doc[a].idx:doc[b].idx + len(doc[b].text)]
+
+
+# speakers at the cue ----------------------------------------------------------------------
+def _subject_of(cue: Token) -> Token | None:
+    """The token that names who speaks for this cue, following control and relative clauses."""
+    if is_according(cue):
+        for c in cue.children:
+            if c.lower_ == "to":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        return g
+        return None
+    for c in cue.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
+            if c.tag_ in ("WP", "WDT") or c.lower_ in ("who", "that", "which"):
+                return cue.head if cue.dep_ == "relcl" else None
+            if c.dep_ == "nsubjpass" and cue.lemma_.lower() in ("quote", "cite"):
+                return c
+            return c
+    if cue.dep_ == "relcl":
+        return cue.head
+    t = cue
+    through_prep = False
+    for _ in range(6):
+        if t.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "prep", "pobj", "acl", "ccomp") or t.head is t:
+            return None
+        h = t.head
+        if t.dep_ == "acl" and h.pos_ in ("NOUN", "PROPN"):
+            return h
+        if t.dep_ in ("prep", "pcomp", "pobj"):
+            through_prep = True
+        if h.pos_ in ("VERB", "AUX"):
+            if through_prep or t.dep_ == "xcomp":
+                for c in h.children:
+                    if c.dep_ == "dobj" and (c.pos_ in ("PROPN", "NOUN") or (c.pos_ == "PRON" and c.lower_ != "it")):
+                        return c
+            for c in h.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    if c.tag_ in ("WP", "WDT"):
+                        return h.head if h.dep_ == "relcl" else None
+                    return c
+            if t.dep_ == "ccomp":
+                return None
+        t = h
+    return None
+
+
+def _mention(ctx: Context, head: Token) -> Mention:
+    doc = ctx.doc
+    text = ctx.text
+    low = head.lower_
+    if head.pos_ == "PRON" or low in PERSONAL or low in PLURAL_PRONOUNS or low in ("i", "it", "we"):
+        return Mention(head, head.idx, head.idx + len(head.text), head.text, "PRON")
+    # a common noun with a named appositive: "her spokesperson, Jane Doe, said"
+    if head.pos_ == "NOUN":
+        for c in head.children:
+            if c.dep_ == "appos" and c.pos_ == "PROPN" and ctx.ent_of.get(c.i) is not None \
+                    and ctx.ent_of[c.i].label_ in NAME_ENTS:
+                m = _mention(ctx, c)
+                m.description = m.description or clean_name(_np_text(ctx, head, stop_at=c))
+                return m
+    ent = ctx.ent_of.get(head.i)
+    if head.pos_ == "PROPN" or (ent is not None and ent.label_ in NAME_ENTS):
+        if ent is not None and ent.label_ in NAME_ENTS | ORG_ENTS and ent.root.i == head.i or \
+                (ent is not None and ent.start <= head.i < ent.end and ent.label_ in NAME_ENTS):
+            a, b = ent.start, ent.end - 1
+        else:
+            a = b = head.i
+            while a - 1 >= 0 and doc[a - 1].pos_ == "PROPN" and doc[a - 1].head.i in range(a, head.i + 1) \
+                    and doc[a - 1].dep_ in ("compound", "flat", "nmod", "amod"):
+                a -= 1
+        while b > a and (doc[b].tag_ == "POS" or doc[b].lower_ in ("'s", "’s")):
+            b -= 1
+        while a < b and doc[a].lower_ == "the":
+            a += 1
+        raw = _span_text(doc, a, b)
+        name, title = strip_titles(raw)
+        label = "PERSON"
+        if ent is not None and ent.label_ in ORG_ENTS:
+            label = "GROUP" if ent.label_ == "NORP" or head.tag_ == "NNPS" else "ORG"
+            if ctx.names.resolve_key(name) in ctx.names.names:
+                label = "PERSON"
+        elif ent is None and head.tag_ == "NNPS":
+            label = "GROUP"
+        if label != "PERSON":
+            name = clean_name(raw)
+        desc_parts = []
+        left = head.left_edge.i
+        if left < a:
+            pre = clean_name(_span_text(doc, left, a - 1))
+            if pre and pre.lower() not in ("the", "a", "an"):
+                desc_parts.append(pre)
+        if title and title.lower() not in ("the",):
+            desc_parts.append(title)
+        for c in head.children:
+            if c.dep_ == "appos" and c.i > head.i:
+                desc_parts = [clean_name(_span_text(doc, c.left_edge.i, c.right_edge.i))] + desc_parts
+                break
+        desc = "; ".join(d for d in desc_parts if d) or None
+        if label == "PERSON":
+            s = doc[a].idx
+            e = doc[b].idx + len(doc[b].text)
+        else:
+            s, e = doc[a].idx, doc[b].idx + len(doc[b].text)
+        return Mention(head, s, e, text[s:e], label, name=name, description=desc)
+    np = _np_text(ctx, head)
+    s = head.left_edge.idx
+    label = "ORG" if ent is not None and ent.label_ in ORG_ENTS else (
+        "GROUP" if head.tag_ in ("NNS", "NNPS") else "UNNAMED")
+    desc = None
+    for c in head.children:
+        if c.dep_ == "appos" and c.i > head.i:
+            desc = clean_name(_span_text(doc, c.left_edge.i, c.right_edge.i))
+    return Mention(head, s, s + len(np), np, label, name=clean_name(np), description=desc)
+
+
+def _np_text(ctx: Context, head: Token, stop_at: Token | None = None) -> str:
+    """The noun phrase of a speaker without its relative clauses and appositives."""
+    doc = ctx.doc
+    right = head.i
+    for c in head.children:
+        if c.i > head.i and c.dep_ in ("prep", "compound", "amod", "nummod", "poss", "case", "nmod", "pobj"):
+            right = max(right, c.right_edge.i)
+    if stop_at is not None:
+        right = min(right, stop_at.i - 1)
+    left = head.left_edge.i
+    right = min(right, left + 14)
+    while right > left and doc[right].is_punct:
+        right -= 1
+    return doc.text[doc[left].idx:doc[right].idx + len(doc[right].text)]
+
+
+# content spans ----------------------------------------------------------------------------
+def _trim(ctx: Context, start: int, end: int) -> tuple[int, int]:
+    text = ctx.text
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:—–-" ):
+        end -= 1
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    # a quotation that the span cuts through is taken whole
+    for m in ctx.marks_overlapping(start, end):
+        if m.start < start or m.end > end:
+            start, end = min(start, m.start), max(end, m.end)
+    return start, end
+
+
+def _kind(ctx: Context, start: int, end: int) -> str:
+    quoted = ctx.quoted_chars(start, end)
+    if quoted <= 0:
+        return "indirect"
+    return "direct" if quoted >= 0.9 * (end - start) else "mixed"
+
+
+def _clause_content(ctx: Context, cue: Token) -> tuple[int, int] | None:
+    """Character span of what the cue reports, or None when the cue governs no clause."""
+    doc = ctx.doc
+    comp = None
+    for c in cue.children:
+        if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") or (c.dep_ == "ccomp" and ctx.inside[c.i] >= 0):
+            comp = c
+            break
+    if comp is not None:
+        a, b = comp.left_edge.i, comp.right_edge.i
+        # a clause reported as speech has a subject or is itself quoted
+        has_subj = any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in comp.children)
+        if not has_subj and ctx.inside[comp.i] < 0:
+            return None
+        return doc[a].idx, doc[b].idx + len(doc[b].text)
+    if cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX") and cue.i > cue.head.i:
+        h = cue.head
+        a, b = h.left_edge.i, cue.left_edge.i - 1
+        if b - a < 2:
+            return None
+        return doc[a].idx, doc[b].idx + len(doc[b].text)
+    return None
+
+
+def _according_content(ctx: Context, tok: Token) -> tuple[int, int] | None:
+    doc = ctx.doc
+    sent = tok.sent
+    pa, pb = tok.left_edge.i, tok.right_edge.i
+    nxt = pb + 1
+    if nxt < len(doc) and doc[nxt].text == ":":
+        return None  # the quotation after the colon is the mark pass's
+    s, e = sent.start, sent.end - 1
+    while e > s and (doc[e].is_punct and doc[e].text not in DOUBLE_MARKS):
+        e -= 1
+    if pa <= s + 1:
+        a, b = pb + 1, e
+    elif pb >= e - 1:
+        a, b = s, pa - 1
+    else:
+        a, b = s, e
+    while a < b and doc[a].is_punct and doc[a].text not in DOUBLE_MARKS:
+        a += 1
+    while b > a and doc[b].is_punct and doc[b].text not in DOUBLE_MARKS:
+        b -= 1
+    if b - a < 2:
+        return None
+    return doc[a].idx, doc[b].idx + len(doc[b].text)
+
+
+def _syntactic_candidates(ctx: Context) -> list[Candidate]:
+    doc = ctx.doc
+    out: list[Candidate] = []
+    for tok in doc[ctx.first_body_tok:]:
+        if ctx.inside[tok.i] >= 0:
+            continue  # speech reported inside someone's quotation is part of their quote
+        if is_according(tok):
+            span = _according_content(ctx, tok)
+            cue_text = "according to"
+        elif is_cue(tok, direct=True):
+            span = _clause_content(ctx, tok)
+            cue_text = _cue_text(tok)
+            if span is not None and not is_cue(tok, direct=False):
+                s, e = _trim(ctx, *span)
+                if _kind(ctx, s, e) == "indirect":
+                    continue
+        else:
+            continue
+        if span is None:
+            continue
+        s, e = _trim(ctx, *span)
+        if e - s < 8 or s < ctx.body_start:
+            continue
+        subj = _subject_of(tok)
+        mention = _mention(ctx, subj) if subj is not None else None
+        out.append(Candidate(s, e, _kind(ctx, s, e), tok, cue_text, mention, para=ctx.para_of(s)))
+    return out
+
+
+def _cue_text(tok: Token) -> str:
+    _, _, phrasal = cue_lexicon()
+    particle = phrasal.get(tok.lemma_.lower())
+    if particle:
+        return f"{tok.text} {particle}"
+    return tok.text
+
+
+# quotation-mark pass ----------------------------------------------------------------------
+def _descends(tok: Token, cue: Token) -> bool:
+    return tok.i == cue.i or cue.is_ancestor(tok)
+
+
+def _cue_after(ctx: Context, m: Marked) -> Token | None:
+    """A cue just after the closing mark: ', she said', ', said Oba, an expert', ', as X explained'."""
+    doc = ctx.doc
+    i = bisect.bisect_left(ctx.tok_starts, m.end)
+    stop = min(len(doc), i + MAX_REGION)
+    pe = ctx.para_ends[m.para]
+    j = i
+    while j < stop and doc[j].idx < pe:
+        t = doc[j]
+        if t.text in SENTENCE_END or (t.text in DOUBLE_MARKS and ctx.inside[j] < 0 and j > i and
+                                      _is_open_mark(ctx, t)):
+            break
+        if is_cue(t, direct=True) or is_according(t):
+            if all(doc[k].is_punct or _descends(doc[k], t) for k in range(i, j)):
+                return t
+            return None
+        j += 1
+    return None
+
+
+def _is_open_mark(ctx: Context, t: Token) -> bool:
+    k = bisect.bisect_left(ctx.mark_starts, t.idx)
+    return k < len(ctx.marks) and ctx.marks[k].start == t.idx
+
+
+def _cue_before(ctx: Context, m: Marked) -> Token | None:
+    """A cue just before the opening mark: 'She said: “', 'According to X: “', 'he told reporters, “'."""
+    doc = ctx.doc
+    i = bisect.bisect_left(ctx.tok_starts, m.start) - 1
+    if i < ctx.first_body_tok:
+        return None
+    ps = ctx.para_starts[m.para]
+    if doc[i].idx < ps:
+        return None
+    lead = doc[i]
+    if lead.text not in (":", ",", "—", "–", "-") and not (is_cue(lead, direct=True)):
+        return None
+    stop = max(ctx.first_body_tok, i - MAX_REGION)
+    j = i
+    while j >= stop and doc[j].idx >= ps:
+        t = doc[j]
+        if j < i and (t.text in SENTENCE_END or ctx.inside[j] >= 0 or (t.text in DOUBLE_MARKS)):
+            return None
+        if is_cue(t, direct=True) or is_according(t):
+            if all(doc[k].is_punct or _descends(doc[k], t) for k in range(j + 1, i + 1)):
+                return t
+            return None
+        j -= 1
+    return None
+
+
+def _dash_speaker(ctx: Context, m: Marked) -> Token | None:
+    """'“…” — Jane Doe, minister of …': a name right after a dash that follows the quotation."""
+    doc = ctx.doc
+    i = bisect.bisect_left(ctx.tok_starts, m.end)
+    if i + 1 >= len(doc) or doc[i].text not in DASHES or doc[i].idx >= ctx.para_ends[m.para]:
+        return None
+    t = doc[i + 1]
+    ent = ctx.ent_of.get(t.i)
+    if ent is not None and ent.label_ in NAME_ENTS | ORG_ENTS:
+        return ent.root
+    return None
+
+
+def _sentence_like(ctx: Context, m: Marked) -> bool:
+    """Whether the quotation stands as speech of its own rather than a term inside a sentence."""
+    text = ctx.text
+    inner = text[m.start + 1:m.end].strip(DOUBLE_MARKS + " ")
+    words = inner.split()
+    if len(words) < 3:
+        return False
+    ps = ctx.para_starts[m.para]
+    before = text[ps:m.start].rstrip()
+    if not before or before[-1] in ".!?:;" or before[-1] in DOUBLE_MARKS or before[-1] in "—–-":
+        return True
+    return len(words) >= 8 and inner[:1].isupper()
+
+
+def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candidate]:
+    out: list[Candidate] = []
+    taken_sorted = sorted(taken)
+    starts = [t[0] for t in taken_sorted]
+    for m in ctx.marks:
+        if m.start < ctx.body_start:
+            continue
+        k = bisect.bisect_right(starts, m.start) - 1
+        covered = False
+        for kk in (k, k - 1):
+            if 0 <= kk < len(taken_sorted):
+                s, e = taken_sorted[kk]
+                if s <= m.start and e >= m.end - 1 or (min(e, m.end) - max(s, m.start)) > 0.5 * (m.end - m.start):
+                    covered = True
+        if covered:
+            continue
+        inner_words = len(ctx.text[m.start + 1:m.end - 1].split())
+        cue = _cue_after(ctx, m) if (m.closed and inner_words >= 1) else None
+        source = "after"
+        if cue is None:
+            cue = _cue_before(ctx, m)
+            source = "before"
+        if cue is not None:
+            if inner_words < 2 and not _sentence_like(ctx, m):
+                continue
+            subj = _subject_of(cue)
+            mention = _mention(ctx, subj) if subj is not None else None
+            cue_text = "according to" if is_according(cue) else _cue_text(cue)
+            out.append(Candidate(m.start, m.end, "direct", cue, cue_text, mention, para=m.para, source=source))
+            continue
+        dash = _dash_speaker(ctx, m)
+        if dash is not None and inner_words >= 3:
+            out.append(Candidate(m.start, m.end, "direct", None, "—", _mention(ctx, dash), para=m.para,
+                                 source="dash"))
+            continue
+        if m.continues or _sentence_like(ctx, m):
+            out.append(Candidate(m.start, m.end, "direct", None, None, None, floating=True, para=m.para,
+                                 source="floating"))
+    return out
+
+
+# resolution -------------------------------------------------------------------------------
+class Resolver:
+    """Turns mentions into speaker names, remembering who spoke last for pronouns and floating quotes."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.history: list[tuple[int, str, str, tuple[str, ...] | None, int]] = []  # (pos, name, label, key, para)
+        self.descriptions: dict[str, str] = {}
+
+    def resolve(self, cand: Candidate) -> tuple[str | None, str | None, str | None]:
+        """(speaker name, label, description) for a candidate, in document order."""
+        ctx = self.ctx
+        if cand.mention is None:
+            if cand.floating:
+                return self._floating(cand)
+            return None, None, None
+        m = cand.mention
+        pos = m.start
+        if m.label == "PRON":
+            return self._pronoun(m, cand)
+        if m.label == "PERSON":
+            key = ctx.names.resolve_key(m.name or m.text, pos)
+            if key not in ctx.names.names:
+                ctx.names.add(m.name or m.text, pos)
+                key = ctx.names.resolve_key(m.name or m.text, pos)
+            name = ctx.names.names.get(key, m.name or m.text)
+            self._remember(pos, name, "PERSON", key, cand.para)
+            return name, "PERSON", m.description
+        name = m.name or m.text
+        self._remember(pos, name, m.label, None, cand.para)
+        return name, m.label, m.description
+
+    def _remember(self, pos: int, name: str, label: str, key: tuple[str, ...] | None, para: int) -> None:
+        self.history.append((pos, name, label, key, para))
+
+    def _floating(self, cand: Candidate) -> tuple[str | None, str | None, str | None]:
+        if self.history:
+            pos, name, label, key, para = self.history[-1]
+            if para >= cand.para - 1 or (para >= cand.para - 2 and self._only_quotes_between(para, cand.para)):
+                self.history.append((cand.start, name, label, key, cand.para))
+                return name, label, None
+        # a quotation with no cue after narrative about someone: the person last mentioned
+        ctx = self.ctx
+        k = bisect.bisect_left(ctx.person_pos, cand.start) - 1
+        if k >= 0 and ctx.para_of(ctx.person_pos[k]) >= cand.para - 1:
+            key = ctx.person_key[k]
+            name = ctx.names.names.get(key)
+            if name:
+                self.history.append((cand.start, name, "PERSON", key, cand.para))
+                return name, "PERSON", None
+        return None, None, None
+
+    def _only_quotes_between(self, a: int, b: int) -> bool:
+        ctx = self.ctx
+        for p in range(a + 1, b):
+            ps, pe = ctx.para_starts[p], ctx.para_ends[p]
+            if ctx.quoted_chars(ps, pe) < 0.8 * (pe - ps):
+                return False
+        return True
+
+    def _pronoun(self, m: Mention, cand: Candidate) -> tuple[str | None, str | None, str | None]:
+        ctx = self.ctx
+        low = m.head.lower_
+        pos = m.start
+        para = cand.para
+        if low in ("he", "she", "him", "her"):
+            want = PRONOUN_GENDER[low]
+            # the latest person named as a subject or speaker, of a compatible gender
+            options: list[tuple[int, tuple[str, ...]]] = []
+            for hpos, name, label, key, hpara in reversed(self.history[-6:]):
+                if label == "PERSON" and key is not None and hpara >= para - 3:
+                    options.append((hpos, key))
+            k = bisect.bisect_left(ctx.person_pos, pos) - 1
+            seen = 0
+            while k >= 0 and seen < 12:
+                if ctx.para_of(ctx.person_pos[k]) < para - 3:
+                    break
+                options.append((ctx.person_pos[k] + (0 if ctx.person_subj[k] else -10 ** 6), ctx.person_key[k]))
+                k -= 1
+                seen += 1
+            options.sort(key=lambda o: -o[0])
+            for _, key in options:
+                g = ctx.names.gender.get(key)
+                if g is None or g == want:
+                    ctx.names.gender.setdefault(key, want)
+                    name = ctx.names.names.get(key)
+                    if name:
+                        self._remember(pos, name, "PERSON", key, para)
+                        return name, "PERSON", None
+            return None, None, None
+        if low in ("they", "them", "we") or low == "it":
+            plural = low != "it"
+            best: tuple[int, str, str] | None = None
+            for hpos, name, label, key, hpara in reversed(self.history[-6:]):
+                if hpara < para - 3:
+                    break
+                if (plural and label in ("GROUP", "ORG")) or (not plural and label in ("ORG", "UNNAMED")):
+                    best = (hpos, name, label)
+                    break
+            if plural:
+                k = bisect.bisect_left(ctx.plural_pos, pos) - 1
+                if k >= 0 and ctx.para_of(ctx.plural_pos[k]) >= para - 1 and (best is None or ctx.plural_pos[k] > best[0]):
+                    t = ctx.plural_tok[k]
+                    mm = _mention(ctx, t)
+                    best = (ctx.plural_pos[k], mm.name or mm.text, "GROUP")
+            if best is not None:
+                self._remember(pos, best[1], best[2], None, para)
+                return best[1], best[2], None
+            return None, None, None
+        if low == "i" and ctx.article.author:
+            return ctx.article.author, "PERSON", None
+        return None, None, None
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    """Drop candidates inside another (speech reported within a report) and exact repeats."""
+    cands.sort(key=lambda c: (c.start, -c.end))
+    out: list[Candidate] = []
+    for c in cands:
+        if out:
+            p = out[-1]
+            if c.start >= p.start and c.end <= p.end:
+                continue
+            if c.start < p.end:
+                overlap = p.end - c.start
+                if overlap > 0.5 * (c.end - c.start) or overlap > 0.5 * (p.end - p.start):
+                    if (c.end - c.start) > (p.end - p.start):
+                        out[-1] = c
+                    continue
+        out.append(c)
+    return out
+
+
+def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speaker]]:
+    """Every quote in the article body with its speaker, and the article's speakers."""
+    ctx = Context(doc, article)
+    cands = _syntactic_candidates(ctx)
+    cands = _dedupe(cands)
+    cands += _mark_candidates(ctx, [(c.start, c.end) for c in cands])
+    cands = _dedupe(cands)
+    resolver = Resolver(ctx)
+    quotes: list[Quote] = []
+    speakers: dict[str, Speaker] = {}
+    for c in cands:
+        name, label, desc = resolver.resolve(c)
+        m = c.mention
+        if name:
+            sp = speakers.get(name)
+            if sp is None:
+                sp = speakers[name] = Speaker(article.article_id, name, label or "UNNAMED")
+            if desc and not sp.description:
+                sp.description = desc
+            if m is not None and m.text not in sp.mentions:
+                sp.mentions.append(m.text)
+            sp.quote_count += 1
+        sent = None
+        quotes.append(Quote(
+            article_id=article.article_id, start=c.start, end=c.end, text=article.text[c.start:c.end],
+            kind=c.kind, cue=c.cue_text, speaker=name, speaker_mention=m.text if m else None,
+            speaker_description=desc, speaker_label=label,
+            mention_start=m.start if m else None, mention_end=m.end if m else None,
+            cue_start=c.cue.idx if c.cue is not None else None, sentence=sent, paragraph=c.para,
+        ))
+    _fill_descriptions(ctx, speakers)
+    for q in quotes:
+        if q.speaker and q.speaker in speakers:
+            q.speaker_description = speakers[q.speaker].description
+    return quotes, list(speakers.values())
+
+
+def _fill_descriptions(ctx: Context, speakers: dict[str, Speaker]) -> None:
+    """Give named speakers the description the article gives them anywhere (appositive or title)."""
+    want = {ctx.names.resolve_key(n): sp for n, sp in speakers.items()
+            if sp.label == "PERSON" and not sp.description}
+    if not want:
+        return
+    for ent in ctx.doc.ents:
+        if ent.label_ not in NAME_ENTS or ent.start_char < ctx.body_start:
+            continue
+        key = ctx.names.resolve_key(_ent_name_text(ent), ent.start_char)
+        sp = want.get(key)
+        if sp is None or sp.description:
+            continue
+        m = _mention(ctx, ent.root)
+        if m.description:
+            sp.description = m.description

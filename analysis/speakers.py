@@ -1,0 +1,250 @@
+"""Who a speaker is: one name per person within an article, and one name per person across the corpus.
+
+An analyst filters by speaker, so "Narang", "Vipin Narang" and "he" must land on the same row.
+There is no coreference model to lean on (none installs offline for spaCy 3), so resolution is by
+rules over names: a later, shorter mention ("Narang", "President Trump") is the fullest earlier
+or later name in the article that contains it; titles are taken off the name and kept as a
+description. Across articles the same idea applies with frequency deciding between candidates,
+plus fuzzy matching for spelling variants ("Kim Jong-un" / "Kim Jong Un").
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+# Words that stand before a name but are not part of it. Kept general (offices and honorifics),
+# never names of particular people.
+TITLE_WORDS = frozenset(
+    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady rev rev. reverend
+    father sister brother president vice prime minister premier chancellor secretary sen sen. senator
+    rep rep. representative congressman congresswoman congressmember gov gov. governor lt lt. lieutenant
+    mayor councillor councilor alderman chief justice judge attorney general gen gen. col col. colonel
+    maj maj. major capt capt. captain sgt sgt. sergeant adm adm. admiral commander cmdr officer
+    detective det. constable inspector superintendent sheriff deputy ambassador envoy chairman chairwoman
+    chair chairperson ceo coach king queen prince princess emperor pope cardinal bishop rabbi imam
+    sheikh dr.-ing speaker leader minister-president mp mpp mla msp md phd jr jr. sr sr. state foreign
+    defence defense finance health education interior justice trade treasury homeland security
+    first lady former acting interim then late the of u.s. us uk u.k. federal provincial
+    """.split()
+)
+# Trailing parts of a name that do not identify the person on their own.
+SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md"})
+PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
+                  "she": "f", "her": "f", "hers": "f", "herself": "f"}
+HONORIFIC_GENDER = {"mr": "m", "mr.": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m",
+                    "father": "m", "brother": "m", "congressman": "m", "chairman": "m",
+                    "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f", "dame": "f",
+                    "lady": "f", "queen": "f", "princess": "f", "sister": "f",
+                    "congresswoman": "f", "chairwoman": "f"}
+
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_EDGE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+
+
+def clean_name(text: str) -> str:
+    """The name without possessive, edge punctuation or doubled spaces, as printed."""
+    text = " ".join(text.split())
+    text = _POSSESSIVE.sub("", text)
+    return _EDGE.sub("", text)
+
+
+def strip_titles(text: str) -> tuple[str, str]:
+    """Split leading titles from a name: ("Secretary of State Mike Pompeo") -> ("Mike Pompeo", "Secretary of State").
+
+    Only leading words are taken, and never the last word, so a surname that happens to be a
+    title word ("Justice", "King") survives when it is all there is.
+    """
+    words = clean_name(text).split()
+    i = 0
+    while i < len(words) - 1 and words[i].lower() in TITLE_WORDS:
+        i += 1
+    # "Prime Minister of Canada Justin Trudeau": an "of" phrase belongs to the title; stop at
+    # the first word that is capitalised and not a title word.
+    return " ".join(words[i:]), " ".join(words[:i])
+
+
+def key_tokens(name: str) -> tuple[str, ...]:
+    """Lower-cased, accent-free name words for comparison, without titles and suffixes."""
+    base, _ = strip_titles(name)
+    base = unicodedata.normalize("NFKD", base)
+    base = "".join(c for c in base if not unicodedata.combining(c))
+    words = re.findall(r"[\w]+", base.lower().replace("’", "'").replace("'s ", " "))
+    while len(words) > 1 and words[-1] in SUFFIXES:
+        words.pop()
+    return tuple(words)
+
+
+@dataclass
+class NameIndex:
+    """The person names of one article, so that a short mention can be expanded to the fullest one."""
+
+    names: dict[tuple[str, ...], str] = field(default_factory=dict)  # key tokens -> printed name
+    first_pos: dict[tuple[str, ...], int] = field(default_factory=dict)
+    last_pos: dict[tuple[str, ...], list[int]] = field(default_factory=lambda: defaultdict(list))
+    by_word: dict[str, set[tuple[str, ...]]] = field(default_factory=lambda: defaultdict(set))
+    gender: dict[tuple[str, ...], str] = field(default_factory=dict)
+
+    def add(self, text: str, pos: int) -> tuple[str, ...]:
+        name, title = strip_titles(text)
+        key = key_tokens(name)
+        if not key:
+            return key
+        if key not in self.names:
+            self.names[key] = name
+            self.first_pos[key] = pos
+            for w in key:
+                self.by_word[w].add(key)
+        self.last_pos[key].append(pos)
+        if title:
+            g = HONORIFIC_GENDER.get(title.split()[0].lower())
+            if g:
+                self.gender.setdefault(key, g)
+        return key
+
+    def resolve_key(self, text: str, pos: int | None = None) -> tuple[str, ...]:
+        """The key of the fullest name in the article that this mention can stand for.
+
+        A mention stands for a longer name when its words are all in it and it ends with the
+        same surname ("Narang" -> "Vipin Narang"), or when a one-word mention is the first word
+        of names that put the family name first ("Kim" -> "Kim Myong Gil"). Between several
+        candidates the longest wins, then the one mentioned closest before `pos`.
+        """
+        key = key_tokens(text)
+        if not key:
+            return key
+        pools = [self.by_word.get(w, set()) for w in key]
+        if not pools or not all(pools):
+            return key
+        cands = set.intersection(*pools)
+        best: list[tuple[str, ...]] = []
+        for cand in cands:
+            if cand == key:
+                best.append(cand)
+                continue
+            if not set(key) <= set(cand):
+                continue
+            if key[-1] == cand[-1] or (len(key) == 1 and key[0] == cand[0]) or len(key) >= 2:
+                best.append(cand)
+        if not best:
+            return key
+        longest = max(len(c) for c in best)
+        best = [c for c in best if len(c) == longest]
+        if len(best) == 1:
+            return best[0]
+
+        def closeness(c: tuple[str, ...]) -> tuple[int, int]:
+            before = [p for p in self.last_pos.get(c, []) if pos is None or p <= pos]
+            return (1 if before else 0, max(before) if before else -self.first_pos.get(c, 0))
+
+        return max(best, key=closeness)
+
+    def resolve(self, text: str, pos: int | None = None) -> str:
+        key = self.resolve_key(text, pos)
+        if key in self.names:
+            return self.names[key]
+        return strip_titles(text)[0]
+
+
+def corpus_speaker_names(names: Iterable[str]) -> dict[str, str]:
+    """Map every per-article speaker name to one corpus-wide name for the same person.
+
+    Full names with the same words (ignoring titles, case and accents) are one person; a
+    shorter variant ("Trump", "President Trump") joins the full name that contains it when one
+    full name clearly dominates (three quarters of the uses), so "Clinton" stays apart when
+    Hillary and Bill are both quoted. Spelling variants of the same full name ("Kim Jong-un",
+    "Kim Jong Un") are joined by fuzzy matching within names sharing a surname, which keeps the
+    comparison far from quadratic on a real corpus. The canonical spelling is the most used one.
+    Descriptions ("a spokesperson for ...") pass through unchanged.
+    """
+    counts = Counter(n for n in names if n)
+    keys: dict[str, tuple[str, ...]] = {n: key_tokens(n) for n in counts}
+    key_count: Counter[tuple[str, ...]] = Counter()
+    spellings: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for n, c in counts.items():
+        k = keys[n]
+        if not k or len(k) > 5 or not n[:1].isupper():
+            continue  # descriptions and groups are not merged
+        key_count[k] += c
+        spellings[k][strip_titles(n)[0]] += c
+
+    # 1. spelling variants among full names that share a surname
+    parent: dict[tuple[str, ...], tuple[str, ...]] = {k: k for k in key_count}
+
+    def find(k: tuple[str, ...]) -> tuple[str, ...]:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    by_last: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for k in key_count:
+        if len(k) >= 2:
+            by_last[k[-1][:4]].append(k)
+    for group in by_last.values():
+        if len(group) > 200:
+            group = sorted(group, key=lambda k: -key_count[k])[:200]
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if a[0][:1] != b[0][:1]:
+                    continue
+                if "".join(a) == "".join(b) or fuzz.ratio(" ".join(a), " ".join(b)) >= 92:
+                    ra, rb = find(a), find(b)
+                    if ra != rb:
+                        if key_count[ra] >= key_count[rb]:
+                            parent[rb] = ra
+                        else:
+                            parent[ra] = rb
+
+    # 2. shorter variants into the dominant full name containing them
+    group_total: Counter[tuple[str, ...]] = Counter()
+    for k, c in key_count.items():
+        group_total[find(k)] += c
+    full_by_word: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for k in key_count:
+        if len(k) >= 2:
+            for w in k:
+                full_by_word[w].add(k)
+    for k in sorted(key_count, key=len):
+        pools = [full_by_word.get(w, set()) for w in k]
+        if not all(pools):
+            continue
+        cands = {find(c) for c in set.intersection(*pools)
+                 if c != k and len(c) > len(k) and (c[-1] == k[-1] or (len(k) == 1 and c[0] == k[0]))}
+        cands.discard(find(k))
+        if not cands:
+            continue
+        weights = Counter({c: group_total[c] for c in cands})
+        top, w = weights.most_common(1)[0]
+        if len(cands) == 1 or w >= 0.75 * sum(weights.values()):
+            parent[find(k)] = top
+
+    # 3. the canonical spelling of each group
+    group_spelling: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    for k, sp in spellings.items():
+        root = find(k)
+        for s, c in sp.items():
+            group_spelling[root][s] += c
+
+    def best_spelling(root: tuple[str, ...]) -> str:
+        sp = group_spelling[root]
+        longest = max(len(key_tokens(s)) for s in sp)
+        full = Counter({s: c for s, c in sp.items() if len(key_tokens(s)) == longest})
+        return max(full, key=lambda s: (full[s], len(s)))
+
+    cache: dict[tuple[str, ...], str] = {}
+    out: dict[str, str] = {}
+    for n in counts:
+        k = keys[n]
+        if k in parent:
+            root = find(k)
+            if root not in cache:
+                cache[root] = best_spelling(root)
+            out[n] = cache[root]
+        else:
+            out[n] = n
+    return out
