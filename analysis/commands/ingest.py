@@ -17,6 +17,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--metadata", metavar="FILE", help="CSV/TSV table setting title, date, author, outlet, url per file name")
     parser.add_argument("--workers", type=int, default=1, metavar="N", help="spaCy processes for parsing (default 1)")
     parser.add_argument("--max-bytes", type=int, default=None, metavar="N", help="reject files larger than this (default 10 MB)")
+    parser.add_argument("--commit-every", type=int, default=64, metavar="N",
+                        help="articles per committed batch: a killed ingest loses at most one batch (default 64)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -41,7 +43,8 @@ def run(args) -> int:
 
     try:
         report = ingest(args.paths, store, metadata=args.metadata, workers=args.workers,
-                        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, progress=progress)
+                        max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, progress=progress,
+                        commit_every=args.commit_every)
     except (StoreBusy, ModelNotFound) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
