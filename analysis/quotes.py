@@ -248,7 +248,9 @@ class Context:
             self.person_pos.append(ent.start_char)
             self.person_key.append(key)
             self.person_subj.append(ent.root.dep_ in ("nsubj", "nsubjpass"))
+        self._propn_subjects()
         self._genders()
+        self._descriptors(persons)
         # plural subjects for "they": positions and head tokens
         self.plural_pos: list[int] = []
         self.plural_tok: list[Token] = []
@@ -256,6 +258,74 @@ class Context:
             if (t.dep_ in ("nsubj", "nsubjpass") and t.tag_ in ("NNS", "NNPS") and self.inside[t.i] < 0):
                 self.plural_pos.append(t.idx)
                 self.plural_tok.append(t)
+
+    def _propn_subjects(self) -> None:
+        """Names the NER missed or mislabelled ("Lonechild said", tagged ORG) still count as people
+        when they are the subject of a verb and match or look like a person's name."""
+        doc = self.doc
+        extra: list[tuple[int, tuple[str, ...], bool]] = []
+        for t in doc[self.first_body_tok:]:
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.pos_ != "PROPN" or self.inside[t.i] >= 0:
+                continue
+            ent = self.ent_of.get(t.i)
+            if ent is not None and ent.label_ in NAME_ENTS:
+                continue
+            key = self.names.resolve_key(t.text, t.idx)
+            if key in self.names.names and (ent is None or ent.label_ in ORG_ENTS):
+                extra.append((t.idx, key, True))
+        if extra:
+            rows = sorted(list(zip(self.person_pos, self.person_key, self.person_subj)) + extra, key=lambda r: r[0])
+            self.person_pos = [r[0] for r in rows]
+            self.person_key = [r[1] for r in rows]
+            self.person_subj = [r[2] for r in rows]
+
+    def _descriptors(self, persons: list[Span]) -> None:
+        """Index people and organisations by the nouns that describe them, so that "the mayor" or
+        "the company" can be traced back to "Mayor Doug McCallum" or "buying company GroupM"."""
+        doc = self.doc
+        index: dict[str, list[tuple[int, str, tuple[str, ...] | None, str]]] = {}
+
+        def put(word: str, pos: int, name: str, key: tuple[str, ...] | None, label: str) -> None:
+            index.setdefault(word, []).append((pos, name, key, label))
+
+        for ent in doc.ents:
+            if ent.start_char < self.body_start or ent.label_ not in NAME_ENTS | {"ORG"}:
+                continue
+            root = ent.root
+            line_start = bisect.bisect_left(self.tok_starts, self.para_starts[self.para_of(ent.start_char)])
+            if ent.label_ in NAME_ENTS:
+                key = self.names.resolve_key(_ent_name_text(ent), ent.start_char)
+                name = self.names.names.get(key)
+                if not name:
+                    continue
+                label = "PERSON"
+            else:
+                key, name, label = None, _ent_name_text(ent), "ORG"
+                if not name:
+                    continue
+                for t in ent:
+                    if t.pos_ in ("NOUN", "PROPN") and t.is_alpha:
+                        put(t.lemma_.lower(), ent.start_char, name, key, label)
+            for t in doc[max(root.left_edge.i, line_start):ent.start]:
+                if t.pos_ in ("NOUN", "PROPN") and t.is_alpha:
+                    put(t.lemma_.lower(), ent.start_char, name, key, label)
+            for c in root.children:
+                if c.dep_ == "appos" and c.pos_ == "NOUN":
+                    put(c.lemma_.lower(), ent.start_char, name, key, label)
+                    for g in c.children:
+                        if g.dep_ == "compound" and g.pos_ == "NOUN":
+                            put(g.lemma_.lower(), ent.start_char, name, key, label)
+            if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+                put(root.head.lemma_.lower(), ent.start_char, name, key, label)
+        self.descriptors = index
+
+    def describe(self, word: str, pos: int) -> tuple[str, tuple[str, ...] | None, str] | None:
+        """The latest person or organisation before `pos` that the article described with `word`."""
+        best = None
+        for p, name, key, label in self.descriptors.get(word, ()):
+            if p < pos and (best is None or p > best[0]):
+                best = (p, name, key, label)
+        return None if best is None else best[1:]
 
     def _genders(self) -> None:
         """Guess each person's gender from the first he/she that follows their mention closely.
@@ -339,33 +409,45 @@ def _subject_of(cue: Token) -> Token | None:
     return None
 
 
+DOCUMENT_NOUNS = {"statement", "email", "e-mail", "release", "letter", "report", "post", "tweet", "memo",
+                  "study", "release", "note", "message", "filing", "document", "decision", "ruling", "survey"}
+
+
 def _mention(ctx: Context, head: Token) -> Mention:
     doc = ctx.doc
     text = ctx.text
     low = head.lower_
+    pa, pb = _para_tokens(ctx, head)
     if head.pos_ == "PRON" or low in PERSONAL or low in PLURAL_PRONOUNS or low in ("i", "it", "we"):
         return Mention(head, head.idx, head.idx + len(head.text), head.text, "PRON")
-    # a common noun with a named appositive: "her spokesperson, Jane Doe, said"
     if head.pos_ == "NOUN":
+        # a common noun with a named appositive: "her spokesperson, Jane Doe, said"
         for c in head.children:
             if c.dep_ == "appos" and c.pos_ == "PROPN" and ctx.ent_of.get(c.i) is not None \
                     and ctx.ent_of[c.i].label_ in NAME_ENTS:
                 m = _mention(ctx, c)
                 m.description = m.description or clean_name(_np_text(ctx, head, stop_at=c))
                 return m
+        # "a statement e-mailed by Jane Doe said", "a statement from the ministry said"
+        if head.lemma_.lower() in DOCUMENT_NOUNS:
+            author = _document_author(ctx, head)
+            if author is not None:
+                m = _mention(ctx, author)
+                return Mention(m.head, m.start, m.end, m.text, m.label, m.name, m.description)
     ent = ctx.ent_of.get(head.i)
     if head.pos_ == "PROPN" or (ent is not None and ent.label_ in NAME_ENTS):
-        if ent is not None and ent.label_ in NAME_ENTS | ORG_ENTS and ent.root.i == head.i or \
-                (ent is not None and ent.start <= head.i < ent.end and ent.label_ in NAME_ENTS):
+        if ent is not None and (ent.label_ in NAME_ENTS or (ent.label_ in ORG_ENTS and ent.root.i == head.i)):
             a, b = ent.start, ent.end - 1
         else:
             a = b = head.i
             while a - 1 >= 0 and doc[a - 1].pos_ == "PROPN" and doc[a - 1].head.i in range(a, head.i + 1) \
                     and doc[a - 1].dep_ in ("compound", "flat", "nmod", "amod"):
                 a -= 1
-        while b > a and (doc[b].tag_ == "POS" or doc[b].lower_ in ("'s", "’s")):
+        a, b = max(a, pa), min(b, pb)
+        a = max(a, _line_start_tok(ctx, head))
+        while b > a and (doc[b].tag_ == "POS" or doc[b].lower_ in ("'s", "’s") or doc[b].is_punct):
             b -= 1
-        while a < b and doc[a].lower_ == "the":
+        while a < b and (doc[a].lower_ == "the" or doc[a].is_punct or doc[a].is_space):
             a += 1
         raw = _span_text(doc, a, b)
         name, title = strip_titles(raw)
@@ -379,48 +461,74 @@ def _mention(ctx: Context, head: Token) -> Mention:
         if label != "PERSON":
             name = clean_name(raw)
         desc_parts = []
-        left = head.left_edge.i
+        left = max(head.left_edge.i, pa, _line_start_tok(ctx, head))
         if left < a:
             pre = clean_name(_span_text(doc, left, a - 1))
-            if pre and pre.lower() not in ("the", "a", "an"):
+            if pre and pre.lower() not in ("the", "a", "an") and any(ch.isalpha() for ch in pre):
                 desc_parts.append(pre)
         if title and title.lower() not in ("the",):
             desc_parts.append(title)
-        for c in head.children:
-            if c.dep_ == "appos" and c.i > head.i:
-                desc_parts = [clean_name(_span_text(doc, c.left_edge.i, c.right_edge.i))] + desc_parts
-                break
+        appos = _appositive(ctx, head)
+        if appos:
+            desc_parts = [appos] + desc_parts
         desc = "; ".join(d for d in desc_parts if d) or None
-        if label == "PERSON":
-            s = doc[a].idx
-            e = doc[b].idx + len(doc[b].text)
-        else:
-            s, e = doc[a].idx, doc[b].idx + len(doc[b].text)
-        return Mention(head, s, e, text[s:e], label, name=name, description=desc)
+        s_, e_ = doc[a].idx, doc[b].idx + len(doc[b].text)
+        return Mention(head, s_, e_, text[s_:e_], label, name=name, description=desc)
     np = _np_text(ctx, head)
-    s = head.left_edge.idx
+    s_ = max(head.left_edge, doc[pa]).idx
     label = "ORG" if ent is not None and ent.label_ in ORG_ENTS else (
         "GROUP" if head.tag_ in ("NNS", "NNPS") else "UNNAMED")
-    desc = None
+    return Mention(head, s_, s_ + len(np), np, label, name=clean_name(np), description=_appositive(ctx, head))
+
+
+def _line_start_tok(ctx: Context, tok: Token) -> int:
+    p = ctx.para_of(tok.idx)
+    return bisect.bisect_left(ctx.tok_starts, ctx.para_starts[p])
+
+
+def _appositive(ctx: Context, head: Token) -> str | None:
+    doc = ctx.doc
+    _, pb = _para_tokens(ctx, head)
     for c in head.children:
-        if c.dep_ == "appos" and c.i > head.i:
-            desc = clean_name(_span_text(doc, c.left_edge.i, c.right_edge.i))
-    return Mention(head, s, s + len(np), np, label, name=clean_name(np), description=desc)
+        if c.dep_ == "appos" and c.i > head.i and c.pos_ not in ("PRON", "NUM"):
+            b = min(c.right_edge.i, pb)
+            d = clean_name(_span_text(doc, c.left_edge.i, b))
+            if d and len(d) > 2:
+                return d
+    return None
+
+
+def _document_author(ctx: Context, head: Token) -> Token | None:
+    for c in head.children:
+        if c.dep_ == "acl":
+            for g in c.children:
+                if g.dep_ == "agent":
+                    for obj in g.children:
+                        if obj.dep_ == "pobj" and obj.pos_ == "PROPN":
+                            return obj
+        if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+            for obj in c.children:
+                if obj.dep_ == "pobj" and obj.pos_ == "PROPN":
+                    return obj
+    return None
 
 
 def _np_text(ctx: Context, head: Token, stop_at: Token | None = None) -> str:
     """The noun phrase of a speaker without its relative clauses and appositives."""
     doc = ctx.doc
+    pa, pb = _para_tokens(ctx, head)
     right = head.i
     for c in head.children:
         if c.i > head.i and c.dep_ in ("prep", "compound", "amod", "nummod", "poss", "case", "nmod", "pobj"):
             right = max(right, c.right_edge.i)
     if stop_at is not None:
         right = min(right, stop_at.i - 1)
-    left = head.left_edge.i
-    right = min(right, left + 14)
-    while right > left and doc[right].is_punct:
+    left = max(head.left_edge.i, pa)
+    right = min(right, left + 14, pb)
+    while right > left and (doc[right].is_punct or doc[right].is_space):
         right -= 1
+    while left < right and (doc[left].is_punct or doc[left].is_space):
+        left += 1
     return doc.text[doc[left].idx:doc[right].idx + len(doc[right].text)]
 
 
@@ -445,25 +553,60 @@ def _kind(ctx: Context, start: int, end: int) -> str:
     return "direct" if quoted >= 0.9 * (end - start) else "mixed"
 
 
+def _para_tokens(ctx: Context, tok: Token) -> tuple[int, int]:
+    """First and last token index of the paragraph holding `tok`.
+
+    spaCy's sentences sometimes run over a paragraph break (a heading glued to the next line);
+    a quote or a speaker never does, so spans are clipped to the paragraph.
+    """
+    p = ctx.para_of(tok.idx)
+    a = bisect.bisect_left(ctx.tok_starts, ctx.para_starts[p])
+    b = bisect.bisect_left(ctx.tok_starts, ctx.para_ends[p]) - 1
+    return a, max(a, b)
+
+
+SIDE_DEPS_AFTER = {"advcl", "conj", "cc", "punct", "prep", "npadvmod", "advmod", "parataxis", "dep"}
+
+
 def _clause_content(ctx: Context, cue: Token) -> tuple[int, int] | None:
     """Character span of what the cue reports, or None when the cue governs no clause."""
     doc = ctx.doc
-    comp = None
-    for c in cue.children:
-        if c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") or (c.dep_ == "ccomp" and ctx.inside[c.i] >= 0):
-            comp = c
-            break
+    pa, pb = _para_tokens(ctx, cue)
+    comps = [c for c in cue.children if c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") or ctx.inside[c.i] >= 0)]
+    right = [c for c in comps if c.i > cue.i]
+    comp = right[0] if right else (comps[-1] if comps else None)
     if comp is not None:
         a, b = comp.left_edge.i, comp.right_edge.i
         # a clause reported as speech has a subject or is itself quoted
         has_subj = any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in comp.children)
         if not has_subj and ctx.inside[comp.i] < 0:
             return None
+        if comp.i > cue.i:
+            # the parse sometimes hangs the rest of the reported clause on the cue itself
+            for c in cue.children:
+                if c.i > b and c.dep_ not in SIDE_DEPS_AFTER:
+                    b = max(b, c.right_edge.i)
+        a, b = max(a, pa), min(b, pb)
+        if b < a:
+            return None
         return doc[a].idx, doc[b].idx + len(doc[b].text)
-    if cue.dep_ == "parataxis" and cue.head.pos_ in ("VERB", "AUX") and cue.i > cue.head.i:
-        h = cue.head
-        a, b = h.left_edge.i, cue.left_edge.i - 1
-        if b - a < 2:
+    # "…, said Telford." / "…, she said." / "The talks, she said, were productive."
+    left = cue.left_edge.i
+    k = left - 1
+    while k >= pa and doc[k].is_space:
+        k -= 1
+    if k > pa and doc[k].text in (",", "—", "–") and ctx.inside[k] < 0:
+        head_tok = cue.head if cue.head.i < cue.i else None
+        start = pa
+        sent = cue.sent
+        start = max(start, sent.start)
+        if head_tok is not None and head_tok.i != cue.i:
+            start = max(start, min(head_tok.left_edge.i, k))
+        b = k - 1
+        a = start
+        while a < b and (doc[a].is_punct and doc[a].text not in DOUBLE_MARKS or doc[a].is_space):
+            a += 1
+        if b - a < 3 or not any(doc[x].pos_ in ("VERB", "AUX") for x in range(a, b + 1)):
             return None
         return doc[a].idx, doc[b].idx + len(doc[b].text)
     return None
@@ -476,8 +619,9 @@ def _according_content(ctx: Context, tok: Token) -> tuple[int, int] | None:
     nxt = pb + 1
     if nxt < len(doc) and doc[nxt].text == ":":
         return None  # the quotation after the colon is the mark pass's
-    s, e = sent.start, sent.end - 1
-    while e > s and (doc[e].is_punct and doc[e].text not in DOUBLE_MARKS):
+    pa_, pb_ = _para_tokens(ctx, tok)
+    s, e = max(sent.start, pa_), min(sent.end - 1, pb_)
+    while e > s and (doc[e].is_space or doc[e].is_punct and doc[e].text not in DOUBLE_MARKS):
         e -= 1
     if pa <= s + 1:
         a, b = pb + 1, e
@@ -517,10 +661,29 @@ def _syntactic_candidates(ctx: Context) -> list[Candidate]:
         s, e = _trim(ctx, *span)
         if e - s < 8 or s < ctx.body_start:
             continue
-        subj = _subject_of(tok)
+        subj = _subject_of(tok) or _adjacent_subject(ctx, tok)
         mention = _mention(ctx, subj) if subj is not None else None
-        out.append(Candidate(s, e, _kind(ctx, s, e), tok, cue_text, mention, para=ctx.para_of(s)))
+        kind = _kind(ctx, s, e)
+        if mention is None and kind == "indirect":
+            continue  # reported speech with nobody reporting it is narration ("there's no telling what…")
+        out.append(Candidate(s, e, kind, tok, cue_text, mention, para=ctx.para_of(s)))
     return out
+
+
+def _adjacent_subject(ctx: Context, cue: Token) -> Token | None:
+    """The name or pronoun right before the cue when the parse lost the subject ("…\n\nHaley said …")."""
+    if is_according(cue):
+        return None
+    pa, _ = _para_tokens(ctx, cue)
+    k = cue.i - 1
+    while k >= pa and ctx.doc[k].dep_ in ("aux", "neg", "advmod") and ctx.doc[k].pos_ != "PROPN":
+        k -= 1
+    if k < pa:
+        return None
+    t = ctx.doc[k]
+    if t.pos_ == "PROPN" or (t.pos_ == "PRON" and t.lower_ in PERSONAL | PLURAL_PRONOUNS):
+        return t
+    return None
 
 
 def _cue_text(tok: Token) -> str:
@@ -683,6 +846,14 @@ class Resolver:
             name = ctx.names.names.get(key, m.name or m.text)
             self._remember(pos, name, "PERSON", key, cand.para)
             return name, "PERSON", m.description
+        head = m.head
+        if head.pos_ == "NOUN" and head.tag_ == "NN" and any(
+                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+            found = ctx.describe(head.lemma_.lower(), pos)
+            if found is not None:
+                name, key, label = found
+                self._remember(pos, name, label, key, cand.para)
+                return name, label, None
         name = m.name or m.text
         self._remember(pos, name, m.label, None, cand.para)
         return name, m.label, m.description
@@ -732,7 +903,7 @@ class Resolver:
             while k >= 0 and seen < 12:
                 if ctx.para_of(ctx.person_pos[k]) < para - 3:
                     break
-                options.append((ctx.person_pos[k] + (0 if ctx.person_subj[k] else -10 ** 6), ctx.person_key[k]))
+                options.append((ctx.person_pos[k] - (0 if ctx.person_subj[k] else 200), ctx.person_key[k]))
                 k -= 1
                 seen += 1
             options.sort(key=lambda o: -o[0])
