@@ -1,0 +1,307 @@
+"""Corpus-wide entity names: the alias table, label majority and short-name merging.
+
+This runs when the store loads a snapshot, not at ingest, so an analyst who edits an alias file
+sees the effect on the next load without re-parsing anything. It works on the distinct names of
+the corpus (tens of thousands even at 100,000 articles), with dict lookups only, and maps the
+result back onto the mentions table with vectorised pandas.
+
+Alias files
+-----------
+CSV with a header `alias,canonical[,label][,group]`; lines whose first cell starts with `#` are
+comments. Matching ignores case, full stops, typographic quotes and a leading "the", so `U.S.`,
+`US` and `the U.S.` are one alias. The shipped defaults (`analysis/data/aliases.csv`: countries,
+their abbreviations and demonyms, a few agencies and parties) are always read first; the
+analyst's files are read after them and win on any alias they repeat. The analyst's files are:
+
+* every path in `$ANALYSIS_ALIASES` (several separated by `os.pathsep`), if the variable is set;
+* otherwise `aliases.csv` in the store directory, if there is one;
+* otherwise `aliases.csv` in the working directory, if there is one.
+
+`label` forces the entity's type; `group` names what a view may group the entity under (the
+demonym `North Korean` under `North Korea`); entities without a group are their own group. A row
+whose alias equals its canonical name (`Clinton,Clinton`) pins the name: it is never merged
+automatically, which is how an analyst undoes a wrong automatic merge.
+
+Automatic merging (names that no alias row mentions)
+---------------------------------------------------
+1. Spellings that differ only in case or full stops join the most frequent spelling.
+2. Each name gets the label most of its mentions carry across the corpus.
+3. PERSON names: `Donald J. Trump` joins `Donald Trump` (same first and last word, one has no
+   middle); a one-word name joins the multi-word person whose last or first word it is, when
+   that person is named in at least twice as many articles as all other such people together:
+   `Trump` -> `Donald Trump`, `Clinton` -> `Hillary Clinton`, `Hillary` -> `Hillary Clinton`,
+   while `Kim` with two equally common Kims, or `Bush` with Jeb and George W., stays as it is.
+   A name that is a more frequent person's name plus stray words at either end (`Floridians Jeb
+   Bush`, a headline fragment) joins that person.
+4. NORP plurals join their singular (or the other way, whichever is more frequent).
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+import warnings
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.entities import NAME_SUFFIXES, NORP, PERSON
+
+ALIASES_ENV = "ANALYSIS_ALIASES"
+ALIASES_FILENAME = "aliases.csv"
+DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "aliases.csv"
+DOMINANCE = 2.0  # a short name joins the top candidate only if it has this many times the others' articles together
+
+_KEY_TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", ".": "", "\u00a0": " "})
+_SPACE = re.compile(r"\s+")
+_THE = re.compile(r"^the\s+")
+
+
+def name_key(name: str) -> str:
+    """The form two spellings of one name share: `U.S.` ~ `US` ~ `the U.S.`."""
+    key = _SPACE.sub(" ", name.translate(_KEY_TRANSLATE).casefold()).strip()
+    return _THE.sub("", key)
+
+
+@dataclass(frozen=True)
+class Alias:
+    canonical: str
+    label: str | None = None
+    group: str | None = None
+
+
+def alias_files(store_dir: str | Path | None = None) -> list[Path]:
+    """The analyst's alias files, in the order of precedence documented in the module docstring."""
+    env = os.environ.get(ALIASES_ENV)
+    if env:
+        return [Path(p) for p in env.split(os.pathsep) if p]
+    for folder in ([Path(store_dir)] if store_dir is not None else []) + [Path.cwd()]:
+        candidate = folder / ALIASES_FILENAME
+        if candidate.is_file():
+            return [candidate]
+    return []
+
+
+def load_aliases(files: list[Path], *, include_defaults: bool = True) -> dict[str, Alias]:
+    """Alias key -> Alias; later files override earlier ones. A missing file is a warning."""
+    table: dict[str, Alias] = {}
+    for path in ([DEFAULT_ALIASES] if include_defaults else []) + [Path(f) for f in files]:
+        try:
+            handle = open(path, newline="", encoding="utf-8-sig")
+        except OSError as exc:
+            warnings.warn(f"alias file {path} not read: {exc}", stacklevel=2)
+            continue
+        with handle:
+            rows = (line for line in handle if not line.lstrip().startswith("#"))
+            for row in csv.DictReader(rows):
+                row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+                alias, canonical = row.get("alias", ""), row.get("canonical") or row.get("entity", "")
+                if not alias or not canonical:
+                    continue
+                table[name_key(alias)] = Alias(canonical, row.get("label") or None, row.get("group") or None)
+    # A canonical name is an alias of itself unless a row says otherwise, so that mentions of the
+    # canonical spelling get the row's label and group too.
+    for alias in list(table.values()):
+        table.setdefault(name_key(alias.canonical), alias)
+    return table
+
+
+def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
+                            include_defaults: bool = True) -> pd.DataFrame:
+    """The mentions table with `entity`, `entity_label` and `group` columns added (a copy)."""
+    out = mentions.copy()
+    if out.empty:
+        for col in ("entity", "entity_label", "group"):
+            out[col] = pd.Series(dtype="object")
+        return out
+    aliases = load_aliases(list(alias_files), include_defaults=include_defaults)
+
+    codes, names = pd.factorize(out["canonical"], sort=False)
+    label_codes, labels = pd.factorize(out["label"], sort=False)
+    n_names, n_labels = len(names), len(labels)
+    # Mentions per (name, label) and articles per name, without a Python loop over mentions.
+    label_counts = np.bincount(codes * n_labels + label_codes, minlength=n_names * n_labels)
+    label_counts = label_counts.reshape(n_names, n_labels)
+    article_codes = pd.factorize(out["article_id"], sort=False)[0].astype(np.int64)
+    pairs = np.unique(codes.astype(np.int64) * (article_codes.max() + 1) + article_codes)
+    article_counts = np.bincount(pairs // (article_codes.max() + 1), minlength=n_names)
+
+    mapping, forced = _resolve_names(list(names), list(labels), label_counts, article_counts, aliases)
+
+    entity_of_name = np.array([mapping[n] for n in names], dtype=object)
+    out["entity"] = entity_of_name[codes]
+
+    # One label per entity: forced by an alias row, else the majority of its mentions.
+    ent_codes, entities = pd.factorize(out["entity"], sort=False)
+    per_entity = np.zeros((len(entities), n_labels), dtype=np.int64)
+    _add_counts(per_entity, ent_codes, label_codes, n_labels)
+    majority = np.asarray(labels, dtype=object)[per_entity.argmax(axis=1)]
+    entity_label = []
+    group = []
+    for ent, lab in zip(entities, majority):
+        alias = forced.get(ent)
+        entity_label.append(alias.label if alias and alias.label else lab)
+        group.append(alias.group if alias and alias.group else ent)
+    out["entity_label"] = np.asarray(entity_label, dtype=object)[ent_codes]
+    out["group"] = np.asarray(group, dtype=object)[ent_codes]
+    return out
+
+
+def _add_counts(target: np.ndarray, rows: np.ndarray, cols: np.ndarray, n_cols: int) -> None:
+    target += np.bincount(rows.astype(np.int64) * n_cols + cols, minlength=target.size).reshape(target.shape)
+
+
+def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray,
+                   article_counts: np.ndarray, aliases: dict[str, Alias]) -> tuple[dict[str, str], dict[str, Alias]]:
+    """name -> entity for every distinct canonical name, and entity -> alias row for pinned entities."""
+    mapping: dict[str, str] = {}
+    forced: dict[str, Alias] = {}
+    pinned: set[str] = set()
+
+    # 1. Alias rows, then spellings that differ in case or full stops.
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(names):
+        key = name_key(name)
+        alias = aliases.get(key)
+        if alias is not None:
+            mapping[name] = alias.canonical
+            forced[alias.canonical] = alias
+            pinned.add(alias.canonical)
+        else:
+            by_key[key].append(i)
+
+    # Surviving names with their summed label counts and article counts.
+    totals: dict[str, np.ndarray] = {}
+    arts: Counter[str] = Counter()
+    for alias_name in pinned:
+        totals[alias_name] = np.zeros(len(labels), dtype=np.int64)
+    for i, name in enumerate(names):
+        if name in mapping:
+            target = mapping[name]
+            totals[target] = totals[target] + label_counts[i]
+            arts[target] += int(article_counts[i])
+    for key, idx in by_key.items():
+        best = max(idx, key=lambda i: (label_counts[i].sum(), names[i]))
+        target = names[best]
+        total = label_counts[idx].sum(axis=0)
+        totals[target] = totals.get(target, 0) + total
+        arts[target] += int(article_counts[idx].sum())
+        for i in idx:
+            mapping[names[i]] = target
+
+    majority = {name: labels[int(np.argmax(c))] for name, c in totals.items()}
+    for name, alias in forced.items():
+        if alias.label:
+            majority[name] = alias.label
+
+    # 2. People: middle names, then one-word surnames / first names.
+    merge: dict[str, str] = {}
+    persons = [n for n, lab in majority.items() if lab == PERSON]
+    by_first_last: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for name in persons:
+        parts = _person_parts(name)
+        if parts is not None:
+            by_first_last[parts[0]].append(name)
+    for key, group in by_first_last.items():
+        if len(group) < 2:
+            continue
+        middles = {name: _person_parts(name)[1] for name in group}
+        distinct = {m for m in middles.values() if m}
+        target = max(group, key=lambda n: (n in pinned, arts[n], -len(n), n))
+        for name in group:
+            if name == target or name in pinned:
+                continue
+            m, tm = middles[name], middles[target]
+            if m == tm or (not m and len(distinct) <= 1) or (not tm and len(distinct) <= 1):
+                merge[name] = target
+
+    # A longer name that is a known person plus stray words of a headline ("Floridians Jeb
+    # Bush", "Billy Bush Joins") joins that person; name suffixes are not stray words.
+    person_set = set(persons)
+    for name in persons:
+        if name in merge or name in pinned:
+            continue
+        words = name.split(" ")
+        if len(words) < 3 or words[-1].lower() in NAME_SUFFIXES:
+            continue
+        for size in range(len(words) - 1, 1, -1):
+            inner = [" ".join(words[:size]), " ".join(words[-size:])]
+            hit = [n for n in inner if n in person_set and arts[n] > arts[name] and _looks_like_full_name(n)]
+            if hit:
+                merge[name] = max(hit, key=lambda n: arts[n])
+                break
+
+    full_names = [n for n in persons if n not in merge and _looks_like_full_name(n)]
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for name in full_names:
+        (first, last, _), _middle = _person_parts(name)
+        by_word[last].append(name)
+        if first != last:
+            by_word[first].append(name)
+    for name in persons:
+        if " " in name or name in pinned:
+            continue
+        target = _dominant(by_word.get(name), arts)
+        if target is not None:
+            merge[name] = target
+
+    # 3. NORP plurals.
+    for name, lab in majority.items():
+        if lab != NORP or not name.endswith("s") or name in pinned:
+            continue
+        singular = name[:-1]
+        if majority.get(singular) == NORP:
+            if singular in pinned or arts[singular] >= arts[name]:
+                merge[name] = singular
+            else:
+                merge[singular] = name
+
+    def final(name: str) -> str:
+        seen = set()
+        while name in merge and name not in seen:
+            seen.add(name)
+            name = merge[name]
+        return name
+
+    return {name: final(entity) for name, entity in mapping.items()}, forced
+
+
+def _person_parts(name: str) -> tuple[tuple[str, str, str], str] | None:
+    """((first, last, suffix), middle) of a multi-word name, or None for a one-word name."""
+    words = name.split(" ")
+    suffix = []
+    while len(words) > 1 and words[-1].lower() in NAME_SUFFIXES:
+        suffix.insert(0, words.pop().rstrip(".").lower())
+    if len(words) < 2:
+        return None
+    middle = " ".join(words[1:-1]).replace(".", "").casefold()
+    return (words[0], words[-1], " ".join(suffix)), middle
+
+
+_PARTICLES = frozenset({"de", "da", "di", "del", "della", "der", "den", "van", "von", "bin", "ibn",
+                        "al", "el", "la", "le", "du", "dos", "das", "y", "st", "mc", "mac"})
+
+
+def _looks_like_full_name(name: str) -> bool:
+    """A multi-word name fit to absorb short forms: capitalised words (`realDonaldTrump Twitter` is not)."""
+    if _person_parts(name) is None:
+        return False
+    for word in name.split(" "):
+        core = word.strip(".'-")
+        if not core or any(c.isdigit() for c in core):
+            return False
+        if not core[0].isupper() and core.lower() not in _PARTICLES:
+            return False
+    return True
+
+
+def _dominant(candidates: list[str] | None, arts: Counter[str]) -> str | None:
+    if not candidates:
+        return None
+    ranked = sorted(set(candidates), key=lambda n: (-arts[n], n))
+    if arts[ranked[0]] >= DOMINANCE * sum(arts[n] for n in ranked[1:]):
+        return ranked[0]
+    return None

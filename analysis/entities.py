@@ -1,0 +1,261 @@
+"""Named-entity mentions from the spaCy parse made at ingest, with a within-article canonical name.
+
+Raw spaCy output counts badly: `Trump` is PERSON in one sentence and ORG in the next, `North
+Korea’s` is a different string from `North Korea`, and `Narang` is not obviously `Vipin Narang`.
+This module settles what one article alone can settle, so that per-article counts already read
+right to a person; what needs the whole corpus (alias table, a label settled by majority, a
+surname that the article never expands) is left to `analysis.aliases`, which runs when the store
+loads and therefore never needs a re-parse.
+
+Rules, all linear in the number of entities of the article:
+
+* Text normalisation: whitespace and line breaks collapse to one space, typographic quotes and
+  dashes become ASCII, surrounding punctuation, a leading "the" and a possessive `’s` go; a
+  trailing full stop goes unless it ends an abbreviation (`U.S.`, `Inc.`). PERSON names also lose
+  honorifics (`Mr.`, `Sen.`, `President`), because they name the role, not the person.
+* Short forms: a one-word PERSON/ORG name that is the last (or first) word of exactly one
+  multi-word PERSON name of the same article becomes that name (`Narang` -> `Vipin Narang`).
+  When several people share the surname, the one named at least twice as often as any other
+  wins (`Bush` in an article about Jeb Bush that once mentions George W. Bush); otherwise, and
+  for a shared first word (two Kims), the short form is left for the corpus step, not guessed.
+* Labels: a name that the article tags PERSON somewhere is PERSON wherever spaCy tagged it ORG
+  (`the Trump regime`), and a GPE/LOC whose name (or its singular) is a NORP in the same article
+  is NORP (`the North Koreans`). A hyphenated ORG such as `Trump-Kim` whose parts are the
+  article's people (or places) is split into one mention per part, with offsets of the part.
+* Mentions inside the header lines (before `Article.body_start`) are skipped; they repeat the
+  title and byline and would double-count.
+
+`sentence` is the index of the sentence in `doc.sents`, counted over the whole text, so two
+mentions co-occur in a sentence exactly when they have the same (article_id, sentence).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+
+from analysis.records import Article, EntityMention
+
+VERSION = "1"
+
+PERSON = "PERSON"
+ORG = "ORG"
+NORP = "NORP"
+PLACE_LABELS = frozenset({"GPE", "LOC"})
+# Labels that spaCy confuses with PERSON for a bare surname; a PERSON reading elsewhere in the
+# same article wins over them.
+PERSONABLE_LABELS = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
+# Labels whose one-word mentions may be a short form of a person's full name.
+SHORT_FORM_LABELS = frozenset({PERSON, ORG, "GPE", "NORP", "PRODUCT", "WORK_OF_ART"})
+
+HONORIFICS = frozenset(
+    w.lower()
+    for w in """mr mrs ms miss mx dr sir dame lord lady prof professor rev reverend fr father
+    sen senator rep representative gov governor president pres vice vp secretary sec gen general
+    adm admiral lt col colonel capt captain maj sgt judge justice speaker mayor chairman
+    chairwoman chair commissioner ambassador amb minister premier chancellor rabbi imam
+    candidate nominee former late""".split()
+)
+NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+
+_SPACE = re.compile(r"\s+")
+_TRANSLATE = str.maketrans({
+    "\u2019": "'", "\u2018": "'", "\u201b": "'", "\u02bc": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"',
+    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-",
+    "\u00a0": " ", "\u200b": "",
+})
+# Leading/trailing characters that are never part of a name.
+_STRIP = " \"'()[]{}<>,;:!?*•|/\\-_#@~^+=…"
+_LEADING_THE = re.compile(r"^(?:the)\s+", re.IGNORECASE)
+_POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
+_SINGLE_LETTER = re.compile(r"^[A-Za-z]$")
+
+
+def normalise(text: str, label: str = "") -> str:
+    """The name a mention counts under inside its article; "" when nothing name-like is left."""
+    name = _SPACE.sub(" ", text.translate(_TRANSLATE)).strip(_STRIP)
+    for _ in range(3):  # "the U.S.’s", "‘the Trump’" - a few rounds settle every combination
+        before = name
+        name = _LEADING_THE.sub("", name)
+        if name.endswith("'s") or name.endswith("'S") or (name.endswith("s'") or name.endswith("S'")):
+            name = _POSSESSIVE.sub("", name)
+        name = _strip_final_stop(name).strip(_STRIP)
+        if name == before:
+            break
+    if label == PERSON:
+        name = strip_honorifics(name)
+    return name
+
+
+def _strip_final_stop(name: str) -> str:
+    """Drop a sentence full stop (`Trump.`) but keep one that ends an abbreviation (`U.S.`, `Inc.`)."""
+    if not name.endswith("."):
+        return name
+    last = name.rsplit(" ", 1)[-1][:-1]
+    if "." in last or len(last) <= 4 or last.lower() in NAME_SUFFIXES:
+        return name
+    return name[:-1]
+
+
+def strip_honorifics(name: str) -> str:
+    words = name.split(" ")
+    while len(words) > 1:
+        first = words[0].rstrip(".").lower()
+        if first in HONORIFICS:
+            words.pop(0)
+        elif first == "first" and len(words) > 2 and words[1].lower() == "lady":
+            del words[:2]
+        else:
+            break
+    return " ".join(words)
+
+
+def name_keys(name: str) -> tuple[str, str] | None:
+    """(first word, last word) of a multi-word person name, ignoring Jr./III; None for one word."""
+    words = name.split(" ")
+    while len(words) > 1 and words[-1].lower() in NAME_SUFFIXES:
+        words.pop()
+    if len(words) < 2:
+        return None
+    return words[0], words[-1]
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    return [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
+
+
+class _Raw:
+    """A mention while the article's rules are applied; becomes an EntityMention at the end."""
+
+    __slots__ = ("start", "end", "text", "label", "canonical", "sentence")
+
+    def __init__(self, start: int, end: int, text: str, label: str, canonical: str, sentence: int):
+        self.start, self.end, self.text = start, end, text
+        self.label, self.canonical, self.sentence = label, canonical, sentence
+
+
+def extract_entities(doc: Doc, article: Article) -> list[EntityMention]:
+    """Every entity mention of the article body, with the article's canonical name and a fixed label."""
+    starts = _sentence_starts(doc)
+    text = article.text
+    raws: list[_Raw] = []
+    for ent in doc.ents:
+        start, end = ent.start_char, ent.end_char
+        # Offsets cover the words only: spaCy sometimes includes a line break at an edge.
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < article.body_start or start >= end:
+            continue
+        label = ent.label_
+        canonical = normalise(text[start:end], label)
+        if not canonical or not any(c.isalnum() for c in canonical):
+            continue
+        raws.append(_Raw(start, end, text[start:end], label, canonical,
+                         bisect_right(starts, start) - 1))
+    _resolve_article(raws)
+    return [EntityMention(article.article_id, r.start, r.end, r.text, r.label, r.canonical, r.sentence)
+            for r in raws]
+
+
+def _resolve_article(raws: list[_Raw]) -> None:
+    """Apply the within-article rules in place (see the module docstring)."""
+    labels_by_name: dict[str, Counter[str]] = {}
+    for r in raws:
+        labels_by_name.setdefault(r.canonical, Counter())[r.label] += 1
+
+    persons = {name for name, c in labels_by_name.items() if c[PERSON]}
+    norps = {name for name, c in labels_by_name.items() if c[NORP]}
+
+    # One-word short forms of the article's multi-word person names.
+    short: dict[str, set[str]] = {}
+    for name in persons:
+        keys = name_keys(name)
+        if keys is None:
+            continue
+        for word in keys:
+            short.setdefault(word, set()).add(name)
+    by_last: dict[str, set[str]] = {}
+    for name in persons:
+        keys = name_keys(name)
+        if keys is not None:
+            by_last.setdefault(keys[1], set()).add(name)
+
+    def expand(word: str) -> str | None:
+        # A surname match beats a first-name match: "Clinton" with Hillary and Bill Clinton is
+        # ambiguous even if some Clinton is also a first name. Among several people with the
+        # surname, the one the article names at least twice as often as any other is meant.
+        full = by_last.get(word) or short.get(word)
+        if not full:
+            return None
+        if len(full) == 1:
+            return next(iter(full))
+        if word not in by_last:
+            return None
+        ranked = sorted(full, key=lambda n: -labels_by_name[n][PERSON])
+        if labels_by_name[ranked[0]][PERSON] >= 2 * labels_by_name[ranked[1]][PERSON]:
+            return ranked[0]
+        return None
+
+    out: list[_Raw] = []
+    for r in raws:
+        name = r.canonical
+        if r.label in SHORT_FORM_LABELS and " " not in name:
+            if "-" in name and r.label != PERSON:
+                parts = _split_hyphenated(r, persons, labels_by_name, expand)
+                if parts:
+                    out.extend(parts)
+                    continue
+            full = expand(name)
+            if full is not None and (r.label in (PERSON, ORG) or name in persons):
+                r.canonical, r.label = full, PERSON
+                out.append(r)
+                continue
+        if r.label in PERSONABLE_LABELS and name in persons:
+            counts = labels_by_name[name]
+            if r.label == ORG or counts[PERSON] >= counts[r.label]:
+                r.label = PERSON
+        elif r.label in PLACE_LABELS and (name in norps or (name.endswith("s") and name[:-1] in norps)):
+            r.label = NORP
+        out.append(r)
+    raws[:] = out
+
+
+def _split_hyphenated(r: _Raw, persons: set[str], labels_by_name: dict[str, Counter[str]],
+                      expand) -> list[_Raw]:
+    """`Trump-Kim` (ORG) -> `Trump` + `Kim` (PERSON) when a part is one of the article's people."""
+    parts = r.text.split("-") if "-" in r.text else []
+    if len(parts) < 2 or not all(p[:1].isupper() and p.isalpha() for p in parts):
+        return []
+    resolved: list[tuple[str, str | None]] = []
+    for p in parts:
+        full = expand(p)
+        if full is not None:
+            resolved.append((full, PERSON))
+        elif p in persons:
+            resolved.append((p, PERSON))
+        elif p in labels_by_name:
+            resolved.append((p, labels_by_name[p].most_common(1)[0][0]))
+        else:
+            resolved.append((p, None))
+    if not any(label == PERSON for _, label in resolved):
+        return []
+    out: list[_Raw] = []
+    offset = r.start
+    for p, (name, label) in zip(parts, resolved):
+        out.append(_Raw(offset, offset + len(p), p, label or PERSON, name, r.sentence))
+        offset += len(p) + 1
+    return out
+
+
+def extract_all(pairs: Iterable[tuple[Article, Doc]]) -> list[EntityMention]:
+    """Convenience for callers that hold (article, doc) pairs, such as the CLI and tests."""
+    out: list[EntityMention] = []
+    for article, doc in pairs:
+        out.extend(extract_entities(doc, article))
+    return out
