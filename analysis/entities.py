@@ -88,6 +88,8 @@ def normalise(text: str, label: str = "") -> str:
             break
     if label == PERSON:
         name = strip_honorifics(name)
+        if name.rstrip(".").lower() in HONORIFICS:  # a bare "Mr." names nobody
+            return ""
     return name
 
 
