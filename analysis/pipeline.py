@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
 
 from analysis import entities as entities_mod
 from analysis import quotes as quotes_mod
@@ -33,14 +37,46 @@ def process_doc(doc, article: Article) -> ProcessedArticle:
 
 def process_articles(articles: Iterable[Article], *, workers: int = 1, batch_size: int = 32,
                      nlp=None) -> Iterator[ProcessedArticle]:
-    """Parse with `nlp.pipe` (spaCy's own multiprocessing when workers > 1) and extract."""
+    """Parse with `nlp.pipe` (spaCy's own multiprocessing when workers > 1) and extract.
+
+    With workers, the extractors run in the workers too (a last pipeline component, added for
+    the call): each worker sends back the extracted records instead of the serialised parse,
+    so the main process neither rebuilds Docs nor extracts, and the two cores both parse.
+    """
     from analysis.nlp import load_model
 
     nlp = nlp or load_model()
-    stream = nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size,
-                      n_process=max(1, workers))
-    for doc, article in stream:
-        yield process_doc(doc, article)
+    if workers <= 1:
+        stream = nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size)
+        for doc, article in stream:
+            yield process_doc(doc, article)
+        return
+    with _extract_in_pipeline(nlp):
+        stream = nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size,
+                          n_process=workers)
+        for _, processed in stream:
+            yield processed
+
+
+EXTRACT_COMPONENT = "analysis_extract"
+
+
+@Language.component(EXTRACT_COMPONENT)
+def _extract_component(doc: Doc) -> Doc:
+    """Run the extractors where the parse is, and hand on only their records (as the context)."""
+    processed = process_doc(doc, doc._context)
+    empty = Doc(doc.vocab)
+    empty._context = processed
+    return empty
+
+
+@contextmanager
+def _extract_in_pipeline(nlp):
+    nlp.add_pipe(EXTRACT_COMPONENT, last=True)
+    try:
+        yield
+    finally:
+        nlp.remove_pipe(EXTRACT_COMPONENT)
 
 
 @dataclass
@@ -60,11 +96,15 @@ class IngestReport:
 
 
 ProgressFn = Callable[[int, int], None]
+# How articles become processed records: `process_articles` here by default, or another engine
+# (`analysis.engines`) that runs the same `process_doc` elsewhere, e.g. on a Ray cluster.
+Engine = Callable[[Iterable[Article]], Iterable[ProcessedArticle]]
 
 
 def ingest(paths: Iterable[str | Path], store: Store, *, metadata: str | Path | None = None,
            workers: int = 1, commit_every: int = 64, max_bytes: int = DEFAULT_MAX_BYTES,
-           progress: ProgressFn | None = None, articles: list[Article] | None = None) -> IngestReport:
+           progress: ProgressFn | None = None, articles: list[Article] | None = None,
+           engine: Engine | None = None) -> IngestReport:
     """Bring the store up to date with the files under `paths` (or with `articles` given directly)."""
     started = time.perf_counter()
     report = IngestReport()
@@ -98,7 +138,8 @@ def ingest(paths: Iterable[str | Path], store: Store, *, metadata: str | Path | 
             batch: list[ProcessedArticle] = []
             done = 0
             source = _chain(todo, store.stored_articles(stale))
-            for processed in process_articles(source, workers=workers):
+            processed_stream = engine(source) if engine else process_articles(source, workers=workers)
+            for processed in processed_stream:
                 batch.append(processed)
                 done += 1
                 if len(batch) >= commit_every:

@@ -19,6 +19,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--max-bytes", type=int, default=None, metavar="N", help="reject files larger than this (default 10 MB)")
     parser.add_argument("--commit-every", type=int, default=64, metavar="N",
                         help="articles per committed batch: a killed ingest loses at most one batch (default 64)")
+    parser.add_argument("--engine", choices=("local", "ray"), default="local",
+                        help="where parsing runs: this machine (default) or a Ray cluster "
+                             "(pip install -r requirements-scale.txt); --workers N>1 sets Ray's model actors")
+    parser.add_argument("--address", metavar="ADDR",
+                        help="Ray cluster to use with --engine ray: 'auto' or ray://HOST:PORT (default: a local Ray)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -31,6 +36,14 @@ def run(args) -> int:
     from analysis.store import Store, StoreBusy
 
     store = Store(args.store)
+    try:
+        from analysis.engines import get_engine
+
+        engine = get_engine(args.engine, workers=args.workers, address=args.address)
+    except (ImportError, ValueError) as exc:
+        print(f"error: {exc}" + (" (pip install -r requirements-scale.txt)" if isinstance(exc, ImportError) else ""),
+              file=sys.stderr)
+        return 2
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -44,7 +57,7 @@ def run(args) -> int:
     try:
         report = ingest(args.paths, store, metadata=args.metadata, workers=args.workers,
                         max_bytes=args.max_bytes or DEFAULT_MAX_BYTES, progress=progress,
-                        commit_every=args.commit_every)
+                        commit_every=args.commit_every, engine=engine)
     except (StoreBusy, ModelNotFound) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
