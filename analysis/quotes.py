@@ -13,6 +13,7 @@ runs on every article at ingest and must stay cheap next to the parse itself.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,7 +37,8 @@ PLURAL_PRONOUNS = {"they", "them", "we"}
 NAME_ENTS = {"PERSON"}
 ORG_ENTS = {"ORG", "GPE", "NORP", "FAC"}
 # Heads of noun phrases that speak for an institution rather than as a person's name.
-MAX_REGION = 40  # tokens scanned either side of a quotation for its cue
+MAX_REGION = 40
+BOILERPLATE = re.compile(r"(?:READ MORE|MORE|RELATED|WATCH|LISTEN|SEE ALSO|ALSO READ|READ|Read more|Related|Watch)\s*:")  # tokens scanned either side of a quotation for its cue
 
 
 @lru_cache(maxsize=1)
@@ -145,6 +147,13 @@ class Context:
             pos += len(line) + 1
         self.para_starts = starts
         self.para_ends = ends
+        self._boiler = [bool(BOILERPLATE.match(self.text[a:min(b, a + 40)])) for a, b in zip(starts, ends)]
+
+    def boilerplate(self, char: int) -> bool:
+        """Whether the paragraph is a link to another story ("READ MORE: Trudeau says …"), whose
+        headline is not a quote in this article."""
+        p = self.para_of(char)
+        return self._boiler[p]
 
     def para_of(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, char) - 1)
@@ -247,11 +256,22 @@ class Context:
                 continue
             self.person_pos.append(ent.start_char)
             self.person_key.append(key)
-            self.person_subj.append(ent.root.dep_ in ("nsubj", "nsubjpass"))
+            r = ent.root
+            self.person_subj.append(r.dep_ in ("nsubj", "nsubjpass") or (
+                r.dep_ == "appos" and r.head.dep_ in ("nsubj", "nsubjpass")))
         self._propn_subjects()
+        self._runs()
         self._genders()
         self._descriptors(persons)
         # plural subjects for "they": positions and head tokens
+        self.org_pos: list[int] = []
+        self.org_name: list[str] = []
+        for ent in doc.ents:
+            if ent.label_ == "ORG" and ent.start_char >= self.body_start and self.inside[ent.root.i] < 0:
+                name = _ent_name_text(ent)
+                if name:
+                    self.org_pos.append(ent.start_char)
+                    self.org_name.append(name)
         self.plural_pos: list[int] = []
         self.plural_tok: list[Token] = []
         for t in doc[self.first_body_tok:]:
@@ -271,6 +291,9 @@ class Context:
             if ent is not None and ent.label_ in NAME_ENTS:
                 continue
             key = self.names.resolve_key(t.text, t.idx)
+            if key not in self.names.names and ent is None and t.is_title and t.tag_ == "NNP":
+                run = self.propn_run(t)
+                key = self.names.add(run, t.idx)
             if key in self.names.names and (ent is None or ent.label_ in ORG_ENTS):
                 extra.append((t.idx, key, True))
         if extra:
@@ -278,6 +301,31 @@ class Context:
             self.person_pos = [r[0] for r in rows]
             self.person_key = [r[1] for r in rows]
             self.person_subj = [r[2] for r in rows]
+
+    def propn_run(self, t: Token) -> str:
+        """The proper-noun compound ending at `t` ("Vipin Narang"), within its paragraph."""
+        doc = self.doc
+        a = t.i
+        line = bisect.bisect_left(self.tok_starts, self.para_starts[self.para_of(t.idx)])
+        while a - 1 >= line and doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ in ("compound", "flat") \
+                and doc[a - 1].head.i in range(a, t.i + 1):
+            a -= 1
+        return doc.text[doc[a].idx:t.idx + len(t.text)]
+
+    def _runs(self) -> None:
+        """Multi-word proper-noun runs by their last word, to expand a surname the NER did not tie
+        to a PERSON ("Niederreiter" -> "Nino Niederreiter")."""
+        doc = self.doc
+        runs: dict[str, list[tuple[int, str]]] = {}
+        for t in doc[self.first_body_tok:]:
+            if t.pos_ != "PROPN" or t.dep_ in ("compound", "flat") or self.inside[t.i] >= 0:
+                continue
+            if t.i == 0 or doc[t.i - 1].pos_ != "PROPN":
+                continue
+            run = strip_titles(self.propn_run(t))[0]
+            if len(run.split()) >= 2:
+                runs.setdefault(t.lower_, []).append((t.idx, run))
+        self.runs_by_last = runs
 
     def _descriptors(self, persons: list[Span]) -> None:
         """Index people and organisations by the nouns that describe them, so that "the mayor" or
@@ -374,13 +422,12 @@ def _subject_of(cue: Token) -> Token | None:
                     if g.dep_ == "pobj":
                         return g
         return None
-    for c in cue.children:
-        if c.dep_ in ("nsubj", "nsubjpass", "csubj"):
-            if c.tag_ in ("WP", "WDT") or c.lower_ in ("who", "that", "which"):
-                return cue.head if cue.dep_ == "relcl" else None
-            if c.dep_ == "nsubjpass" and cue.lemma_.lower() in ("quote", "cite"):
-                return c
-            return c
+    subjects = [c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    subjects.sort(key=lambda c: abs(c.i - cue.i))  # a caption glued to the sentence can bring a second one
+    for c in subjects[:1]:
+        if c.tag_ in ("WP", "WDT") or c.lower_ in ("who", "that", "which"):
+            return cue.head if cue.dep_ == "relcl" else None
+        return c
     if cue.dep_ == "relcl":
         return cue.head
     t = cue
@@ -389,10 +436,10 @@ def _subject_of(cue: Token) -> Token | None:
         if t.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "prep", "pobj", "acl", "ccomp") or t.head is t:
             return None
         h = t.head
-        if t.dep_ == "acl" and h.pos_ in ("NOUN", "PROPN"):
-            return h
-        if t.dep_ in ("prep", "pcomp", "pobj"):
-            through_prep = True
+        if t.dep_ == "acl":
+            return h if h.pos_ in ("NOUN", "PROPN") and h.lemma_.lower() in DOCUMENT_NOUNS else None
+        if (t.dep_ == "prep" and t.lower_ == "as") or t.dep_ == "pobj":
+            through_prep = True  # "cited X as saying", "placed X in the position of promising"
         if h.pos_ in ("VERB", "AUX"):
             if through_prep or t.dep_ == "xcomp":
                 for c in h.children:
@@ -411,6 +458,23 @@ def _subject_of(cue: Token) -> Token | None:
 
 DOCUMENT_NOUNS = {"statement", "email", "e-mail", "release", "letter", "report", "post", "tweet", "memo",
                   "study", "release", "note", "message", "filing", "document", "decision", "ruling", "survey"}
+
+
+AUTHORING_VERBS = {"send", "write", "issue", "release", "email", "e-mail", "sign", "post", "publish", "author",
+                   "tweet", "provide", "distribute", "submit"}
+# Nouns that name an institution: "the company said" speaks for the organisation last named.
+ORG_NOUNS = {"company", "firm", "agency", "bank", "department", "ministry", "government", "group", "organization",
+             "organisation", "union", "board", "council", "committee", "association", "institute", "party", "club",
+             "team", "league", "university", "school", "city", "province", "state", "police", "court", "commission",
+             "office", "service", "network", "website", "newspaper", "station", "corporation", "authority",
+             "administration", "campaign", "charity", "foundation", "hospital", "force", "military", "army",
+             "embassy", "regulator", "watchdog", "airline", "retailer", "carrier", "operator", "startup",
+             "business", "coalition", "organizer", "organiser", "band", "district", "municipality", "county",
+             "region", "country", "nation", "industry", "sector", "centre", "center", "lab", "laboratory", "store",
+             "chain", "brand", "maker", "manufacturer", "developer", "provider", "utility", "insurer", "lender",
+             "exchange", "fund", "institution", "body", "panel", "caucus", "senate", "house", "parliament",
+             "legislature", "cabinet", "tribunal", "unit", "division", "branch", "bureau", "directorate",
+             "secretariat", "federation", "alliance", "network", "channel", "publisher", "outlet", "paper"}
 
 
 def _mention(ctx: Context, head: Token) -> Mention:
@@ -462,6 +526,8 @@ def _mention(ctx: Context, head: Token) -> Mention:
             name = clean_name(raw)
         desc_parts = []
         left = max(head.left_edge.i, pa, _line_start_tok(ctx, head))
+        while left < a and doc[left].pos_ in ("DET", "CCONJ", "PUNCT", "ADV", "PRON", "SPACE"):
+            left += 1
         if left < a:
             pre = clean_name(_span_text(doc, left, a - 1))
             if pre and pre.lower() not in ("the", "a", "an") and any(ch.isalpha() for ch in pre):
@@ -500,7 +566,7 @@ def _appositive(ctx: Context, head: Token) -> str | None:
 
 def _document_author(ctx: Context, head: Token) -> Token | None:
     for c in head.children:
-        if c.dep_ == "acl":
+        if c.dep_ == "acl" and c.lemma_.lower() in AUTHORING_VERBS:
             for g in c.children:
                 if g.dep_ == "agent":
                     for obj in g.children:
@@ -565,6 +631,7 @@ def _para_tokens(ctx: Context, tok: Token) -> tuple[int, int]:
     return a, max(a, b)
 
 
+CUE_OBJECTS = {"dobj", "ccomp", "xcomp", "attr", "oprd", "dative", "acomp", "prt"}
 SIDE_DEPS_AFTER = {"advcl", "conj", "cc", "punct", "prep", "npadvmod", "advmod", "parataxis", "dep"}
 
 
@@ -591,11 +658,15 @@ def _clause_content(ctx: Context, cue: Token) -> tuple[int, int] | None:
             return None
         return doc[a].idx, doc[b].idx + len(doc[b].text)
     # "…, said Telford." / "…, she said." / "The talks, she said, were productive."
-    left = cue.left_edge.i
+    left = cue.i
+    for c in cue.children:
+        if c.i < cue.i and c.dep_ in ("nsubj", "nsubjpass", "aux", "neg", "advmod"):
+            left = min(left, c.left_edge.i)
     k = left - 1
     while k >= pa and doc[k].is_space:
         k -= 1
-    if k > pa and doc[k].text in (",", "—", "–") and ctx.inside[k] < 0:
+    closed = not any(c.i > cue.i and c.dep_ in CUE_OBJECTS for c in cue.children)
+    if closed and k > pa and doc[k].text in (",", "—", "–") and ctx.inside[k] < 0:
         head_tok = cue.head if cue.head.i < cue.i else None
         start = pa
         sent = cue.sent
@@ -608,6 +679,10 @@ def _clause_content(ctx: Context, cue: Token) -> tuple[int, int] | None:
             a += 1
         if b - a < 3 or not any(doc[x].pos_ in ("VERB", "AUX") for x in range(a, b + 1)):
             return None
+        if not any(doc[x].dep_ in ("nsubj", "nsubjpass", "expl") for x in range(a, b + 1)):
+            return None
+        if doc[a].pos_ in ("SCONJ", "ADP") or doc[a].tag_ in ("VBN", "VBG", "WRB"):
+            return None  # "After the vote, she acknowledged": an adverbial, not what was said
         return doc[a].idx, doc[b].idx + len(doc[b].text)
     return None
 
@@ -648,6 +723,8 @@ def _syntactic_candidates(ctx: Context) -> list[Candidate]:
             span = _according_content(ctx, tok)
             cue_text = "according to"
         elif is_cue(tok, direct=True):
+            if _negated(tok) or ctx.boilerplate(tok.idx):
+                continue
             span = _clause_content(ctx, tok)
             cue_text = _cue_text(tok)
             if span is not None and not is_cue(tok, direct=False):
@@ -659,9 +736,12 @@ def _syntactic_candidates(ctx: Context) -> list[Candidate]:
         if span is None:
             continue
         s, e = _trim(ctx, *span)
-        if e - s < 8 or s < ctx.body_start:
+        if e - s < 8 or s < ctx.body_start or len(ctx.text[s:e].split()) < 3:
             continue
-        subj = _subject_of(tok) or _adjacent_subject(ctx, tok)
+        subj = _subject_of(tok)
+        if subj is not None and ctx.para_of(subj.idx) != ctx.para_of(tok.idx):
+            subj = None  # the parse glued a heading or caption to this paragraph
+        subj = subj or _adjacent_subject(ctx, tok)
         mention = _mention(ctx, subj) if subj is not None else None
         kind = _kind(ctx, s, e)
         if mention is None and kind == "indirect":
@@ -670,19 +750,48 @@ def _syntactic_candidates(ctx: Context) -> list[Candidate]:
     return out
 
 
+REFUSALS = {"decline", "refuse", "fail", "hesitate"}
+
+
+def _negated(cue: Token) -> bool:
+    """"did not say whether", "declined to say why": the absence of a statement is not a quote."""
+    if any(c.dep_ == "neg" for c in cue.children):
+        return True
+    return cue.dep_ == "xcomp" and (cue.head.lemma_.lower() in REFUSALS or
+                                    any(c.dep_ == "neg" for c in cue.head.children))
+
+
 def _adjacent_subject(ctx: Context, cue: Token) -> Token | None:
-    """The name or pronoun right before the cue when the parse lost the subject ("…\n\nHaley said …")."""
+    """The speaker when the parse lost the subject, typically because a heading or caption was glued
+    to the paragraph: the noun right before the cue ("…\n\nHaley said"), or the name that opens
+    the paragraph ("Nadia Jamil, principal researcher at Dixon Hall, said")."""
     if is_according(cue):
         return None
+    doc = ctx.doc
     pa, _ = _para_tokens(ctx, cue)
     k = cue.i - 1
-    while k >= pa and ctx.doc[k].dep_ in ("aux", "neg", "advmod") and ctx.doc[k].pos_ != "PROPN":
+    while k >= pa and doc[k].dep_ in ("aux", "neg", "advmod") and doc[k].pos_ != "PROPN":
         k -= 1
     if k < pa:
         return None
-    t = ctx.doc[k]
-    if t.pos_ == "PROPN" or (t.pos_ == "PRON" and t.lower_ in PERSONAL | PLURAL_PRONOUNS):
+    t = doc[k]
+    if t.pos_ == "PROPN" or (t.pos_ == "PRON" and t.lower_ in PERSONAL | PLURAL_PRONOUNS) or \
+            (t.pos_ == "NOUN" and t.tag_ in ("NNS", "NN") and k == pa):
         return t
+    if t.text == "," and cue.i - pa <= 30:
+        first = doc[pa]
+        ent = ctx.ent_of.get(first.i)
+        j = pa
+        while j < cue.i and doc[j].pos_ == "PROPN" and ctx.ent_of.get(j) is None:
+            j += 1
+        ent = ctx.ent_of.get(j) if j < cue.i else None
+        if ent is not None and ent.label_ in NAME_ENTS:
+            return doc[ent.end - 1]
+        if first.pos_ == "PROPN":
+            j = pa
+            while j + 1 < cue.i and doc[j + 1].pos_ == "PROPN":
+                j += 1
+            return doc[j]
     return None
 
 
@@ -712,8 +821,15 @@ def _cue_after(ctx: Context, m: Marked) -> Token | None:
                                       _is_open_mark(ctx, t)):
             break
         if is_cue(t, direct=True) or is_according(t):
-            if all(doc[k].is_punct or _descends(doc[k], t) for k in range(i, j)):
-                return t
+            # the cue itself, or the verb it hangs from ("cited a spokesperson … as saying"),
+            # must govern everything between the quotation and the cue
+            anchor = t
+            for _ in range(4):
+                if all(doc[k].is_punct or _descends(doc[k], anchor) for k in range(i, j)):
+                    return t
+                if anchor.head is anchor or anchor.dep_ not in ("pcomp", "prep", "advcl", "xcomp", "conj", "pobj"):
+                    break
+                anchor = anchor.head
             return None
         j += 1
     return None
@@ -777,6 +893,29 @@ def _sentence_like(ctx: Context, m: Marked) -> bool:
     return len(words) >= 8 and inner[:1].isupper()
 
 
+SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "at", "by", "with", "from", "as"}
+
+
+def _title_like(ctx: Context, m: Marked) -> bool:
+    """“The Kid Who Would Be King”: every word capitalised and no sentence punctuation."""
+    inner = ctx.text[m.start + 1:m.end - 1].strip()
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", inner) if w.lower() not in SMALL_WORDS]
+    if not words or inner[-1:] in ".?!,":
+        return False
+    return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _ends_sentence(ctx: Context, m: Marked) -> bool:
+    """A floating quote is a sentence of its own: it ends with its punctuation or the paragraph."""
+    text = ctx.text
+    inner = text[m.start + 1:m.end - 1 if m.closed else m.end].rstrip()
+    if inner[-1:] in ".?!…:" or not m.closed:
+        return True
+    pe = ctx.para_ends[m.para]
+    rest = text[m.end:pe].lstrip()
+    return not rest or rest[0] in ".?!" or rest[0] in DOUBLE_MARKS
+
+
 def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candidate]:
     out: list[Candidate] = []
     taken_sorted = sorted(taken)
@@ -803,6 +942,9 @@ def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candida
             if inner_words < 2 and not _sentence_like(ctx, m):
                 continue
             subj = _subject_of(cue)
+            if subj is not None and ctx.para_of(subj.idx) != ctx.para_of(cue.idx):
+                subj = None
+            subj = subj or _adjacent_subject(ctx, cue)
             mention = _mention(ctx, subj) if subj is not None else None
             cue_text = "according to" if is_according(cue) else _cue_text(cue)
             out.append(Candidate(m.start, m.end, "direct", cue, cue_text, mention, para=m.para, source=source))
@@ -812,7 +954,9 @@ def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candida
             out.append(Candidate(m.start, m.end, "direct", None, "—", _mention(ctx, dash), para=m.para,
                                  source="dash"))
             continue
-        if m.continues or _sentence_like(ctx, m):
+        if ctx.boilerplate(m.start):
+            continue
+        if m.continues or (_sentence_like(ctx, m) and _ends_sentence(ctx, m) and not _title_like(ctx, m)):
             out.append(Candidate(m.start, m.end, "direct", None, None, None, floating=True, para=m.para,
                                  source="floating"))
     return out
@@ -840,6 +984,12 @@ class Resolver:
             return self._pronoun(m, cand)
         if m.label == "PERSON":
             key = ctx.names.resolve_key(m.name or m.text, pos)
+            if len(key) == 1 and key[0] in ctx.runs_by_last and (key not in ctx.names.names or
+                                                                  len(ctx.names.names[key].split()) < 2):
+                runs = ctx.runs_by_last[key[0]]
+                rpos, run = runs[0]
+                ctx.names.add(run, rpos)
+                key = ctx.names.resolve_key(m.name or m.text, pos)
             if key not in ctx.names.names:
                 ctx.names.add(m.name or m.text, pos)
                 key = ctx.names.resolve_key(m.name or m.text, pos)
@@ -850,13 +1000,59 @@ class Resolver:
         if head.pos_ == "NOUN" and head.tag_ == "NN" and any(
                 c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
             found = ctx.describe(head.lemma_.lower(), pos)
+            if found is None:
+                found = self._definite(head, pos, cand.para)
             if found is not None:
                 name, key, label = found
                 self._remember(pos, name, label, key, cand.para)
-                return name, label, None
+                return name, label, m.text
         name = m.name or m.text
         self._remember(pos, name, m.label, None, cand.para)
         return name, m.label, m.description
+
+    def _definite(self, head: Token, pos: int, para: int) -> tuple[str, tuple[str, ...] | None, str] | None:
+        """"The company said" / "the coach said": the organisation or person the story is about just now."""
+        ctx = self.ctx
+        if head.lemma_.lower() in ORG_NOUNS:
+            for hpos, name, label, key, hpara in reversed(self.history[-6:]):
+                if hpara < para - 2:
+                    break
+                if label == "ORG":
+                    return name, None, "ORG"
+            k = bisect.bisect_left(ctx.org_pos, pos) - 1
+            if k >= 0 and ctx.para_of(ctx.org_pos[k]) >= para - 2:
+                return ctx.org_name[k], None, "ORG"
+            return None
+        if any(c.dep_ in ("prep", "acl", "relcl") for c in head.children) or head.ent_type_:
+            return None  # "the lawyer for the society": a description in its own right
+        options = self._person_options(pos, para, window=2)
+        for _, key in options:
+            name = ctx.names.names.get(key)
+            if name:
+                return name, key, "PERSON"
+        return None
+
+    def _person_options(self, pos: int, para: int, window: int = 3) -> list[tuple[int, tuple[str, ...]]]:
+        """People who can be referred back to: recent speakers and recent subjects, latest first."""
+        ctx = self.ctx
+        options: list[tuple[int, tuple[str, ...]]] = []
+        for hpos, name, label, key, hpara in reversed(self.history[-6:]):
+            if label == "PERSON" and key is not None and hpara >= para - window:
+                options.append((hpos, key))
+        k = bisect.bisect_left(ctx.person_pos, pos) - 1
+        seen = 0
+        fallback: list[tuple[int, tuple[str, ...]]] = []
+        while k >= 0 and seen < 15:
+            if ctx.para_of(ctx.person_pos[k]) < para - window:
+                break
+            if ctx.person_subj[k]:
+                options.append((ctx.person_pos[k], ctx.person_key[k]))
+            else:
+                fallback.append((ctx.person_pos[k], ctx.person_key[k]))
+            k -= 1
+            seen += 1
+        options.sort(key=lambda o: -o[0])
+        return options + fallback
 
     def _remember(self, pos: int, name: str, label: str, key: tuple[str, ...] | None, para: int) -> None:
         self.history.append((pos, name, label, key, para))
@@ -893,20 +1089,7 @@ class Resolver:
         para = cand.para
         if low in ("he", "she", "him", "her"):
             want = PRONOUN_GENDER[low]
-            # the latest person named as a subject or speaker, of a compatible gender
-            options: list[tuple[int, tuple[str, ...]]] = []
-            for hpos, name, label, key, hpara in reversed(self.history[-6:]):
-                if label == "PERSON" and key is not None and hpara >= para - 3:
-                    options.append((hpos, key))
-            k = bisect.bisect_left(ctx.person_pos, pos) - 1
-            seen = 0
-            while k >= 0 and seen < 12:
-                if ctx.para_of(ctx.person_pos[k]) < para - 3:
-                    break
-                options.append((ctx.person_pos[k] - (0 if ctx.person_subj[k] else 200), ctx.person_key[k]))
-                k -= 1
-                seen += 1
-            options.sort(key=lambda o: -o[0])
+            options = self._person_options(pos, para)
             for _, key in options:
                 g = ctx.names.gender.get(key)
                 if g is None or g == want:
@@ -966,6 +1149,11 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
     cands = _dedupe(cands)
     cands += _mark_candidates(ctx, [(c.start, c.end) for c in cands])
     cands = _dedupe(cands)
+    for c in cands:
+        # full names given at any cue help resolve short mentions anywhere in the article
+        m = c.mention
+        if m is not None and m.label == "PERSON" and m.name and len(m.name.split()) >= 2:
+            ctx.names.add(m.name, m.start)
     resolver = Resolver(ctx)
     quotes: list[Quote] = []
     speakers: dict[str, Speaker] = {}
