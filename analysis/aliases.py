@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import csv
 import os
-import re
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -56,14 +55,12 @@ DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "aliases.csv"
 DOMINANCE = 2.0  # a short name joins the top candidate only if it has this many times the others' articles together
 
 _KEY_TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", ".": "", "\u00a0": " "})
-_SPACE = re.compile(r"\s+")
-_THE = re.compile(r"^the\s+")
 
 
 def name_key(name: str) -> str:
     """The form two spellings of one name share: `U.S.` ~ `US` ~ `the U.S.`."""
-    key = _SPACE.sub(" ", name.translate(_KEY_TRANSLATE).casefold()).strip()
-    return _THE.sub("", key)
+    key = " ".join(name.translate(_KEY_TRANSLATE).casefold().split())
+    return key[4:] if key.startswith("the ") else key
 
 
 @dataclass(frozen=True)
@@ -112,7 +109,7 @@ def load_aliases(files: list[Path], *, include_defaults: bool = True) -> dict[st
 def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
                             include_defaults: bool = True) -> pd.DataFrame:
     """The mentions table with `entity`, `entity_label` and `group` columns added (a copy)."""
-    out = mentions.copy()
+    out = mentions.copy(deep=False)  # new columns only: the caller's frame is left as it was
     if out.empty:
         for col in ("entity", "entity_label", "group"):
             out[col] = pd.Series(dtype="object")
@@ -123,35 +120,46 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
     label_codes, labels = pd.factorize(out["label"], sort=False)
     n_names, n_labels = len(names), len(labels)
     # Mentions per (name, label) and articles per name, without a Python loop over mentions.
-    label_counts = np.bincount(codes * n_labels + label_codes, minlength=n_names * n_labels)
-    label_counts = label_counts.reshape(n_names, n_labels)
-    article_codes = pd.factorize(out["article_id"], sort=False)[0].astype(np.int64)
-    pairs = np.unique(codes.astype(np.int64) * (article_codes.max() + 1) + article_codes)
-    article_counts = np.bincount(pairs // (article_codes.max() + 1), minlength=n_names)
+    # Article counts only decide between people, so only PERSON mentions are counted (a fifth
+    # of the table).
+    label_counts = _count_pairs(codes, label_codes, n_names, n_labels)
+    person = label_codes == (labels.tolist().index(PERSON) if PERSON in labels else -1)
+    article_codes = pd.factorize(out["article_id"][person], sort=False)[0].astype(np.int64)
+    n_articles = int(article_codes.max()) + 1 if len(article_codes) else 1
+    pairs = pd.unique(codes[person].astype(np.int64) * n_articles + article_codes)
+    article_counts = np.bincount(pairs // n_articles, minlength=n_names)
 
-    mapping, forced = _resolve_names(list(names), list(labels), label_counts, article_counts, aliases)
-
-    entity_of_name = np.array([mapping[n] for n in names], dtype=object)
-    out["entity"] = entity_of_name[codes]
+    names, labels = names.tolist(), labels.tolist()
+    mapping, forced = _resolve_names(names, labels, label_counts, article_counts, aliases)
 
     # One label per entity: forced by an alias row, else the majority of its mentions.
-    ent_codes, entities = pd.factorize(out["entity"], sort=False)
+    entities = list(dict.fromkeys(mapping[n] for n in names))
+    entity_index = {e: i for i, e in enumerate(entities)}
+    entity_of_name = np.fromiter((entity_index[mapping[n]] for n in names), dtype=np.int64, count=n_names)
     per_entity = np.zeros((len(entities), n_labels), dtype=np.int64)
-    _add_counts(per_entity, ent_codes, label_codes, n_labels)
-    majority = np.asarray(labels, dtype=object)[per_entity.argmax(axis=1)]
-    entity_label = []
-    group = []
+    for j in range(n_labels):
+        per_entity[:, j] = np.bincount(entity_of_name, weights=label_counts[:, j], minlength=len(entities))
+    majority = [labels[j] for j in per_entity.argmax(axis=1)]
+    entity_label, group = [], []
     for ent, lab in zip(entities, majority):
         alias = forced.get(ent)
         entity_label.append(alias.label if alias and alias.label else lab)
         group.append(alias.group if alias and alias.group else ent)
-    out["entity_label"] = np.asarray(entity_label, dtype=object)[ent_codes]
-    out["group"] = np.asarray(group, dtype=object)[ent_codes]
+    ent_codes = entity_of_name[codes]
+    out["entity"] = _take(entities, ent_codes)
+    out["entity_label"] = _take(entity_label, ent_codes)
+    out["group"] = _take(group, ent_codes)
     return out
 
 
-def _add_counts(target: np.ndarray, rows: np.ndarray, cols: np.ndarray, n_cols: int) -> None:
-    target += np.bincount(rows.astype(np.int64) * n_cols + cols, minlength=target.size).reshape(target.shape)
+def _take(values: list[str], codes: np.ndarray):
+    """values[codes] as a string column, built without one Python object per mention."""
+    return pd.array(values, dtype="string").take(codes)
+
+
+def _count_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> np.ndarray:
+    flat = rows.astype(np.int64) * n_cols + cols
+    return np.bincount(flat, minlength=n_rows * n_cols).reshape(n_rows, n_cols)
 
 
 def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray,
@@ -160,39 +168,38 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
     mapping: dict[str, str] = {}
     forced: dict[str, Alias] = {}
     pinned: set[str] = set()
+    mention_counts = label_counts.sum(axis=1)
 
-    # 1. Alias rows, then spellings that differ in case or full stops.
-    by_key: dict[str, list[int]] = defaultdict(list)
+    # 1. Alias rows, then spellings that differ in case or full stops (the most frequent wins).
+    best_of_key: dict[str, int] = {}
+    keys = [name_key(name) for name in names]
     for i, name in enumerate(names):
-        key = name_key(name)
+        key = keys[i]
         alias = aliases.get(key)
         if alias is not None:
             mapping[name] = alias.canonical
             forced[alias.canonical] = alias
             pinned.add(alias.canonical)
-        else:
-            by_key[key].append(i)
+            continue
+        best = best_of_key.get(key)
+        if best is None or (mention_counts[i], names[i]) > (mention_counts[best], names[best]):
+            best_of_key[key] = i
+    for name, key in zip(names, keys):
+        if name not in mapping:
+            mapping[name] = names[best_of_key[key]]
 
-    # Surviving names with their summed label counts and article counts.
-    totals: dict[str, np.ndarray] = {}
-    arts: Counter[str] = Counter()
-    for alias_name in pinned:
-        totals[alias_name] = np.zeros(len(labels), dtype=np.int64)
-    for i, name in enumerate(names):
-        if name in mapping:
-            target = mapping[name]
-            totals[target] = totals[target] + label_counts[i]
-            arts[target] += int(article_counts[i])
-    for key, idx in by_key.items():
-        best = max(idx, key=lambda i: (label_counts[i].sum(), names[i]))
-        target = names[best]
-        total = label_counts[idx].sum(axis=0)
-        totals[target] = totals.get(target, 0) + total
-        arts[target] += int(article_counts[idx].sum())
-        for i in idx:
-            mapping[names[i]] = target
+    # Label counts and article counts of each surviving name, summed over its spellings.
+    targets = list(dict.fromkeys(mapping.values()))
+    index = {t: i for i, t in enumerate(targets)}
+    target_of = np.fromiter((index[mapping[n]] for n in names), dtype=np.int64, count=len(names))
+    sums = np.zeros((len(targets), len(labels)), dtype=np.int64)
+    for j in range(len(labels)):
+        sums[:, j] = np.bincount(target_of, weights=label_counts[:, j], minlength=len(targets))
+    art_sums = np.bincount(target_of, weights=article_counts, minlength=len(targets))
+    arts: Counter[str] = Counter(dict(zip(targets, art_sums.astype(int).tolist())))
+    mentions_of: Counter[str] = Counter(dict(zip(targets, sums.sum(axis=1).tolist())))
 
-    majority = {name: labels[int(np.argmax(c))] for name, c in totals.items()}
+    majority = dict(zip(targets, (labels[j] for j in sums.argmax(axis=1))))
     for name, alias in forced.items():
         if alias.label:
             majority[name] = alias.label
@@ -221,6 +228,7 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
     # A longer name that is a known person plus stray words of a headline ("Floridians Jeb
     # Bush", "Billy Bush Joins") joins that person; name suffixes are not stray words.
     person_set = set(persons)
+    looks_full = {n: _looks_like_full_name(n) for n in persons}
     for name in persons:
         if name in merge or name in pinned:
             continue
@@ -229,12 +237,12 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
             continue
         for size in range(len(words) - 1, 1, -1):
             inner = [" ".join(words[:size]), " ".join(words[-size:])]
-            hit = [n for n in inner if n in person_set and arts[n] > arts[name] and _looks_like_full_name(n)]
+            hit = [n for n in inner if n in person_set and arts[n] > arts[name] and looks_full[n]]
             if hit:
                 merge[name] = max(hit, key=lambda n: arts[n])
                 break
 
-    full_names = [n for n in persons if n not in merge and _looks_like_full_name(n)]
+    full_names = [n for n in persons if n not in merge and looks_full[n]]
     by_word: dict[str, list[str]] = defaultdict(list)
     for name in full_names:
         (first, last, _), _middle = _person_parts(name)
@@ -254,7 +262,7 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
             continue
         singular = name[:-1]
         if majority.get(singular) == NORP:
-            if singular in pinned or arts[singular] >= arts[name]:
+            if singular in pinned or mentions_of[singular] >= mentions_of[name]:
                 merge[name] = singular
             else:
                 merge[singular] = name
