@@ -1,0 +1,743 @@
+"""Every question the dashboard asks of the corpus, as SQL over the `analysis.corpus` snapshot.
+
+The pages only lay out what these functions return, so that each number on screen has one
+definition here that a test can check without a browser. Every query takes a DuckDB connection
+and a `Filters`; the one WHERE builder (`where`) turns the analyst's filters into SQL for the
+level a view works at (articles, quotes or entity mentions), so that the same filter means the
+same thing on every page. No Streamlit here: the app caches these results keyed on the filters.
+
+What a filter means at each level:
+
+* speaker / role: quotes by those speakers (or by speakers with that role); at the article and
+  entity levels, the articles in which such a quote appears;
+* date: articles dated within the range; undated articles are left out by any date filter and
+  `date_exclusions` says how many;
+* outlet, article: the articles' own fields;
+* entity type: entity mentions of that type (entity views only: every article has entities);
+* text search `q`: case-insensitive substring of the quote, the speaker or the article title; at
+  the entity level also of the entity's name.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import duckdb
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+UNDATED = "undated"
+# spaCy labels for dates and numbers: left out of entity views unless picked as the entity type.
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+
+@dataclass(frozen=True)
+class Filters:
+    """The analyst's global filters. Frozen and made of tuples so it can be a cache key."""
+
+    speakers: tuple[str, ...] = ()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    outlets: tuple[str, ...] = ()
+    article: str | None = None
+    entity_type: str | None = None
+    role: str | None = None
+    q: str = ""
+
+    @property
+    def has_date(self) -> bool:
+        return self.date_from is not None or self.date_to is not None
+
+    def without(self, *names: str) -> "Filters":
+        """The same filters with some cleared: e.g. a speaker's profile ignores the speaker filter."""
+        defaults = Filters()
+        return replace(self, **{n: getattr(defaults, n) for n in names})
+
+
+@dataclass
+class Where:
+    sql: str = "TRUE"
+    params: list = field(default_factory=list)
+
+
+def _in(column: str, values: Sequence[str], params: list) -> str:
+    params.extend(values)
+    return f"{column} IN ({', '.join('?' for _ in values)})"
+
+
+def _like(q: str) -> str:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def where(f: Filters, level: str) -> Where:
+    """The WHERE clause for `f` at `level`: "articles" (alias a), "quotes" (q, a, s) or "entities" (e, a).
+
+    Quote level expects `quotes q JOIN articles a LEFT JOIN speakers_corpus s`; entity level
+    expects `entities e JOIN articles a`; article level expects `articles a`.
+    """
+    if level not in {"articles", "quotes", "entities"}:
+        raise ValueError(f"unknown filter level {level!r}")
+    conds: list[str] = []
+    params: list = []
+    # Article fields.
+    if f.date_from is not None:
+        conds.append("TRY_CAST(a.date AS DATE) >= ?")
+        params.append(f.date_from)
+    if f.date_to is not None:
+        conds.append("TRY_CAST(a.date AS DATE) <= ?")
+        params.append(f.date_to)
+    if f.outlets:
+        conds.append(_in("a.outlet", f.outlets, params))
+    if f.article:
+        conds.append("a.article_id = ?")
+        params.append(f.article)
+    # Speakers and roles: the quote itself, or an article quoting them.
+    speaker_conds: list[str] = []
+    speaker_params: list = []
+    qa = "q" if level == "quotes" else "q2"
+    if f.speakers:
+        speaker_conds.append(_in(f"{qa}.speaker_key", f.speakers, speaker_params))
+    if f.role:
+        speaker_conds.append(f"{qa}.speaker_key IN (SELECT speaker_key FROM speakers_corpus WHERE role = ?)")
+        speaker_params.append(f.role)
+    if speaker_conds:
+        if level == "quotes":
+            conds.extend(speaker_conds)
+        else:
+            conds.append("EXISTS (SELECT 1 FROM quotes q2 WHERE q2.article_id = a.article_id AND "
+                         + " AND ".join(speaker_conds) + ")")
+        params.extend(speaker_params)
+    if level == "entities":
+        if f.entity_type:
+            conds.append("e.entity_label = ?")
+            params.append(f.entity_type)
+        else:  # dates and numbers are not who or what the news is about
+            conds.append("coalesce(e.entity_label, '') NOT IN ("
+                         + ", ".join(f"'{x}'" for x in sorted(NUMERIC_LABELS)) + ")")
+    if f.q.strip():
+        pat = _like(f.q.strip())
+        if level == "quotes":
+            conds.append("(q.text ILIKE ? ESCAPE '\\' OR q.speaker_key ILIKE ? ESCAPE '\\' OR a.title ILIKE ? ESCAPE '\\')")
+            params += [pat, pat, pat]
+        else:
+            article_match = ("(a.title ILIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM quotes q3 WHERE q3.article_id = a.article_id "
+                             "AND (q3.text ILIKE ? ESCAPE '\\' OR q3.speaker_key ILIKE ? ESCAPE '\\')))")
+            if level == "entities":
+                conds.append(f"(e.entity ILIKE ? ESCAPE '\\' OR {article_match})")
+                params += [pat, pat, pat, pat]
+            else:
+                conds.append(article_match)
+                params += [pat, pat, pat]
+    return Where(" AND ".join(conds) if conds else "TRUE", params)
+
+
+QUOTES_FROM = ("quotes q JOIN articles a ON a.article_id = q.article_id "
+               "LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key")
+ENTITIES_FROM = "entities e JOIN articles a ON a.article_id = e.article_id"
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+# ---------------------------------------------------------------------------------------------
+# Opening the corpus
+
+@dataclass
+class Corpus:
+    """A connection plus what was missing while opening it (shown as a notice, never a crash)."""
+
+    con: duckdb.DuckDBPyConnection
+    notices: list[str] = field(default_factory=list)
+
+
+def open_connection(store) -> Corpus:
+    """The corpus-level snapshot (`analysis.corpus.open_corpus`), or the bare store snapshot
+    completed with plain defaults when the corpus step is unavailable or fails.
+
+    Why a fallback: the corpus step depends on several extractor modules and analyst files, and
+    one broken piece must not take the whole dashboard down; articles and quotes still show.
+    """
+    notices: list[str] = []
+    try:
+        from analysis.corpus import open_corpus
+
+        con = open_corpus(store)
+    except Exception as exc:  # noqa: BLE001 - any failure degrades to the plain snapshot
+        log.exception("corpus-level analysis failed; using the plain store snapshot")
+        notices.append(f"Corpus-level analysis (speaker names across articles, roles, opinion groups) "
+                       f"is unavailable: {type(exc).__name__}: {exc}")
+        con = store.connect()
+    complete_schema(con)
+    return Corpus(con, notices)
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()
+    return {r[0] for r in rows}
+
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(_columns(con, table))
+
+
+def complete_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the derived columns the queries use when the corpus step did not provide them."""
+    ent = _columns(con, "entities")
+    if "entity" not in ent:
+        con.execute("ALTER TABLE entities ADD COLUMN entity VARCHAR")
+        con.execute("UPDATE entities SET entity = canonical")
+    if "entity_label" not in ent:
+        con.execute("ALTER TABLE entities ADD COLUMN entity_label VARCHAR")
+        con.execute("UPDATE entities SET entity_label = label")
+    if "speaker_key" not in _columns(con, "quotes"):
+        con.execute("ALTER TABLE quotes ADD COLUMN speaker_key VARCHAR")
+        con.execute("UPDATE quotes SET speaker_key = speaker")
+    sc = _columns(con, "speakers_corpus")
+    if not sc:
+        con.execute("""
+            CREATE TABLE speakers_corpus AS
+            SELECT q.speaker_key, mode(q.speaker_label) AS label,
+                   max(q.speaker_description) AS description,
+                   CAST(NULL AS VARCHAR) AS role, CAST(NULL AS VARCHAR) AS side,
+                   CAST(NULL AS VARCHAR) AS role_evidence,
+                   count(*) AS quote_count, count(DISTINCT q.article_id) AS article_count
+            FROM quotes q WHERE q.speaker_key IS NOT NULL GROUP BY q.speaker_key""")
+    else:
+        for col in ("label", "description", "role", "side", "role_evidence"):
+            if col not in sc:
+                con.execute(f"ALTER TABLE speakers_corpus ADD COLUMN {col} VARCHAR")
+
+
+def has_opinions(con: duckdb.DuckDBPyConnection) -> bool:
+    return {"article_id", "start", "group_label", "stance"} <= _columns(con, "opinions")
+
+
+# ---------------------------------------------------------------------------------------------
+# Sidebar options
+
+def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
+    """Every value a sidebar filter can take, from the whole corpus (not the filtered view)."""
+    speakers = [r[0] for r in con.execute(
+        "SELECT speaker_key FROM quotes WHERE speaker_key IS NOT NULL GROUP BY speaker_key "
+        "ORDER BY count(*) DESC, speaker_key").fetchall()]
+    outlets = [r[0] for r in con.execute(
+        "SELECT outlet FROM articles WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY count(*) DESC, outlet").fetchall()]
+    roles = [r[0] for r in con.execute(
+        "SELECT role FROM speakers_corpus WHERE role IS NOT NULL GROUP BY role ORDER BY count(*) DESC, role").fetchall()]
+    types = [r[0] for r in con.execute(
+        "SELECT entity_label FROM entities WHERE entity_label IS NOT NULL GROUP BY entity_label "
+        "ORDER BY count(*) DESC").fetchall()]
+    articles = con.execute(
+        "SELECT article_id, coalesce(title, source) AS title, date FROM articles ORDER BY date DESC NULLS LAST, title").df()
+    lo, hi, undated = con.execute(
+        "SELECT min(TRY_CAST(date AS DATE)), max(TRY_CAST(date AS DATE)), "
+        "count(*) FILTER (WHERE TRY_CAST(date AS DATE) IS NULL) FROM articles").fetchone()
+    return {"speakers": speakers, "outlets": outlets, "roles": roles, "entity_types": types,
+            "articles": dict(zip(articles["article_id"], articles["title"])),
+            "date_min": lo, "date_max": hi, "undated": int(undated or 0)}
+
+
+def unknown_values(requested: Iterable[str], known: Iterable[str]) -> list[str]:
+    """Values asked for (in a shared link, say) that the corpus lacks: shown as a notice."""
+    known_set = set(known)
+    return [v for v in requested if v not in known_set]
+
+
+# ---------------------------------------------------------------------------------------------
+# Overview
+
+def overview_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int]:
+    wa, wq, we = where(f, "articles"), where(f, "quotes"), where(f, "entities")
+    articles, undated, words = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE a.date IS NULL), coalesce(sum(a.word_count), 0) "
+        f"FROM articles a WHERE {wa.sql}", wa.params).fetchone()
+    quotes, speakers = con.execute(
+        f"SELECT count(*), count(DISTINCT q.speaker_key) FROM {QUOTES_FROM} WHERE {wq.sql}", wq.params).fetchone()
+    entities, mentions = con.execute(
+        f"SELECT count(DISTINCT e.entity), count(*) FROM {ENTITIES_FROM} WHERE {we.sql}", we.params).fetchone()
+    return {"articles": articles, "undated": undated, "words": int(words), "quotes": quotes,
+            "speakers": speakers, "entities": entities, "mentions": mentions}
+
+
+def date_exclusions(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int]:
+    """How many articles the date filter leaves out, split into undated and out of range."""
+    if not f.has_date:
+        return {"undated": 0, "out_of_range": 0}
+    base = f.without("date_from", "date_to")
+    w = where(base, "articles")
+    lo = f.date_from or dt.date.min
+    hi = f.date_to or dt.date.max
+    undated, outside = con.execute(
+        f"SELECT count(*) FILTER (WHERE TRY_CAST(a.date AS DATE) IS NULL), "
+        f"count(*) FILTER (WHERE TRY_CAST(a.date AS DATE) NOT BETWEEN ? AND ?) FROM articles a WHERE {w.sql}",
+        [lo, hi, *w.params]).fetchone()
+    return {"undated": undated, "out_of_range": outside}
+
+
+def articles_list(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """The article list of the overview: title, author, date (or "undated"), outlet, word count."""
+    w = where(f, "articles")
+    return _df(con, f"""
+        SELECT a.article_id, coalesce(a.title, a.source) AS title, a.author,
+               coalesce(a.date, '{UNDATED}') AS date, a.outlet, a.word_count,
+               (SELECT count(*) FROM quotes q WHERE q.article_id = a.article_id) AS quotes,
+               a.url, a.source
+        FROM articles a WHERE {w.sql}
+        ORDER BY a.date DESC NULLS LAST, title""", w.params)
+
+
+def _granularity(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
+    w = where(f, "articles")
+    lo, hi = con.execute(f"SELECT min(TRY_CAST(a.date AS DATE)), max(TRY_CAST(a.date AS DATE)) "
+                         f"FROM articles a WHERE {w.sql}", w.params).fetchone()
+    if lo is None or (hi - lo).days <= 120:
+        return "day"
+    if (hi - lo).days <= 3 * 365:
+        return "month"
+    return "year"
+
+
+def quotes_over_time(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, int, str]:
+    """Quotes per day/month/year (by article date), the undated quotes, and the bucket size."""
+    grain = _granularity(con, f)
+    w = where(f, "quotes")
+    df = _df(con, f"""
+        SELECT date_trunc('{grain}', TRY_CAST(a.date AS DATE)) AS period, count(*) AS quotes,
+               count(DISTINCT q.speaker_key) AS speakers
+        FROM {QUOTES_FROM} WHERE {w.sql} AND TRY_CAST(a.date AS DATE) IS NOT NULL
+        GROUP BY period ORDER BY period""", w.params)
+    undated = con.execute(f"SELECT count(*) FROM {QUOTES_FROM} WHERE {w.sql} AND TRY_CAST(a.date AS DATE) IS NULL",
+                          w.params).fetchone()[0]
+    return df, undated, grain
+
+
+def period_range(period: dt.date | str, grain: str) -> tuple[dt.date, dt.date]:
+    """The dates a clicked timeline bucket covers: what a click on a bar sets the date filter to."""
+    start = pd.Timestamp(period).date()
+    if grain == "day":
+        return start, start
+    if grain == "month":
+        nxt = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        return start, nxt - dt.timedelta(days=1)
+    return start.replace(month=1, day=1), start.replace(month=12, day=31)
+
+
+def top_speakers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
+    w = where(f, "quotes")
+    return _df(con, f"""
+        SELECT q.speaker_key AS speaker, count(*) AS quotes, count(DISTINCT q.article_id) AS articles,
+               any_value(s.role) AS role, any_value(s.description) AS description
+        FROM {QUOTES_FROM} WHERE {w.sql} AND q.speaker_key IS NOT NULL
+        GROUP BY q.speaker_key ORDER BY quotes DESC, speaker LIMIT {int(limit)}""", w.params)
+
+
+def top_entities(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
+    w = where(f, "entities")
+    return _df(con, f"""
+        SELECT e.entity, mode(e.entity_label) AS type, count(*) AS mentions,
+               count(DISTINCT e.article_id) AS articles
+        FROM {ENTITIES_FROM} WHERE {w.sql} AND e.entity IS NOT NULL
+        GROUP BY e.entity ORDER BY mentions DESC, e.entity LIMIT {int(limit)}""", w.params)
+
+
+def articles_by_outlet(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    w = where(f, "articles")
+    return _df(con, f"""
+        SELECT coalesce(a.outlet, 'unknown outlet') AS outlet, count(*) AS articles,
+               (a.outlet IS NULL) AS unknown
+        FROM articles a WHERE {w.sql} GROUP BY a.outlet ORDER BY articles DESC, outlet""", w.params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotes
+
+def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None = None) -> pd.DataFrame:
+    """The quotes view: one row per quote with its attribution and article."""
+    w = where(f, "quotes")
+    lim = f"LIMIT {int(limit)}" if limit else ""
+    return _df(con, f"""
+        SELECT q.text AS quote, coalesce(q.speaker_key, 'unknown') AS speaker, s.role, q.cue, q.kind,
+               coalesce(a.title, a.source) AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date,
+               q.speaker_description AS description, q.article_id, q.start, q."end"
+        FROM {QUOTES_FROM} WHERE {w.sql}
+        ORDER BY a.date DESC NULLS LAST, a.article_id, q.start {lim}""", w.params)
+
+
+def paragraph_around(text: str, start: int, end: int, max_chars: int = 1500) -> tuple[str, int, int]:
+    """The paragraph (blank-line or line delimited) holding [start, end), and the span within it."""
+    p0 = max(text.rfind("\n", 0, start) + 1, 0)
+    p1 = text.find("\n", end)
+    p1 = len(text) if p1 == -1 else p1
+    if p1 - p0 > max_chars:  # one-paragraph articles: a window around the quote instead
+        p0 = max(p0, start - max_chars // 3)
+        p1 = min(p1, end + max_chars // 3)
+    return text[p0:p1], start - p0, end - p0
+
+
+def quote_in_paragraph_html(text: str, start: int, end: int, speaker: str | None) -> str:
+    """The paragraph with the quote marked; every piece of article text is escaped."""
+    para, s, e = paragraph_around(text, start, end)
+    title = html.escape(f"quoted: {speaker or 'unknown speaker'}", quote=True)
+    return (html.escape(para[:s]) + f'<mark class="quote" title="{title}">' + html.escape(para[s:e])
+            + "</mark>" + html.escape(para[e:]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Speakers
+
+def speaker_profile(con: duckdb.DuckDBPyConnection, speaker: str) -> dict | None:
+    row = con.execute("SELECT * FROM speakers_corpus WHERE speaker_key = ?", [speaker]).df()
+    if row.empty:
+        return None
+    out = row.iloc[0].to_dict()
+    descs = con.execute(
+        "SELECT speaker_description, count(*) AS n FROM quotes WHERE speaker_key = ? AND speaker_description IS NOT NULL "
+        "GROUP BY 1 ORDER BY n DESC", [speaker]).fetchall()
+    out["descriptions"] = [d[0] for d in descs]
+    out["quote_count"] = con.execute("SELECT count(*) FROM quotes WHERE speaker_key = ?", [speaker]).fetchone()[0]
+    out["article_count"] = con.execute("SELECT count(DISTINCT article_id) FROM quotes WHERE speaker_key = ?",
+                                       [speaker]).fetchone()[0]
+    return out
+
+
+def speaker_timeline(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str) -> tuple[pd.DataFrame, int, str]:
+    return quotes_over_time(con, replace(f, speakers=(speaker,)))
+
+
+def speaker_topics(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit: int = 15) -> pd.DataFrame:
+    """What a speaker is quoted about: entities named inside their quotes or in the quote's sentence."""
+    w = where(replace(f, speakers=(speaker,)), "quotes")
+    return _df(con, f"""
+        SELECT e.entity, mode(e.entity_label) AS type, count(DISTINCT (q.article_id, q.start)) AS quotes
+        FROM {QUOTES_FROM}
+        JOIN entities e ON e.article_id = q.article_id
+             AND ((e.start >= q.start AND e."end" <= q."end") OR (q.sentence IS NOT NULL AND e.sentence = q.sentence))
+        WHERE {w.sql} AND e.entity IS NOT NULL AND e.entity <> q.speaker_key
+        GROUP BY e.entity ORDER BY quotes DESC, e.entity LIMIT {int(limit)}""", w.params)
+
+
+def co_speakers(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit: int = 15) -> pd.DataFrame:
+    """Who appears with a speaker: other speakers quoted in the same articles."""
+    w = where(f.without("speakers"), "quotes")
+    return _df(con, f"""
+        SELECT q.speaker_key AS speaker, any_value(s.role) AS role,
+               count(DISTINCT q.article_id) AS shared_articles, count(*) AS their_quotes
+        FROM {QUOTES_FROM}
+        WHERE {w.sql} AND q.speaker_key IS NOT NULL AND q.speaker_key <> ?
+          AND q.article_id IN (SELECT article_id FROM quotes WHERE speaker_key = ?)
+        GROUP BY q.speaker_key ORDER BY shared_articles DESC, their_quotes DESC, speaker LIMIT {int(limit)}""",
+               [*w.params, speaker, speaker])
+
+
+def speakers_table(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    w = where(f, "quotes")
+    return _df(con, f"""
+        SELECT q.speaker_key AS speaker, any_value(s.description) AS description, any_value(s.role) AS role,
+               any_value(s.side) AS side, count(*) AS quotes, count(DISTINCT q.article_id) AS articles
+        FROM {QUOTES_FROM} WHERE {w.sql} AND q.speaker_key IS NOT NULL
+        GROUP BY q.speaker_key ORDER BY quotes DESC, speaker""", w.params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entities
+
+def entity_type_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    w = where(f, "entities")
+    return _df(con, f"""
+        SELECT e.entity_label AS type, count(*) AS mentions, count(DISTINCT e.entity) AS entities
+        FROM {ENTITIES_FROM} WHERE {w.sql} GROUP BY e.entity_label ORDER BY mentions DESC""", w.params)
+
+
+def entity_timeline(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 6) -> tuple[pd.DataFrame, int, str]:
+    """Mentions over time of the `top` most mentioned entities (dated articles only)."""
+    grain = _granularity(con, f)
+    w = where(f, "entities")
+    df = _df(con, f"""
+        WITH topn AS (SELECT e.entity FROM {ENTITIES_FROM} WHERE {w.sql} GROUP BY e.entity
+                      ORDER BY count(*) DESC, e.entity LIMIT {int(top)})
+        SELECT date_trunc('{grain}', TRY_CAST(a.date AS DATE)) AS period, e.entity, count(*) AS mentions
+        FROM {ENTITIES_FROM} WHERE {w.sql} AND e.entity IN (SELECT entity FROM topn)
+          AND TRY_CAST(a.date AS DATE) IS NOT NULL
+        GROUP BY period, e.entity ORDER BY period""", [*w.params, *w.params])
+    undated = con.execute(f"SELECT count(*) FROM {ENTITIES_FROM} WHERE {w.sql} AND TRY_CAST(a.date AS DATE) IS NULL",
+                          w.params).fetchone()[0]
+    return df, undated, grain
+
+
+def entity_cooccurrence(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 25) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Nodes (the `top` entities) and edges (how many sentences name both) for the network."""
+    w = where(f, "entities")
+    nodes = _df(con, f"""
+        SELECT e.entity, mode(e.entity_label) AS type, count(*) AS mentions
+        FROM {ENTITIES_FROM} WHERE {w.sql} AND e.entity IS NOT NULL
+        GROUP BY e.entity ORDER BY mentions DESC, e.entity LIMIT {int(top)}""", w.params)
+    if nodes.empty:
+        return nodes, pd.DataFrame(columns=["source", "target", "sentences"])
+    con.register("_nodes", nodes[["entity"]])
+    try:
+        edges = _df(con, f"""
+            WITH m AS (SELECT DISTINCT e.article_id, e.sentence, e.entity FROM {ENTITIES_FROM}
+                       WHERE {w.sql} AND e.entity IN (SELECT entity FROM _nodes))
+            SELECT m1.entity AS source, m2.entity AS target, count(*) AS sentences
+            FROM m m1 JOIN m m2 ON m1.article_id = m2.article_id AND m1.sentence = m2.sentence
+                               AND m1.entity < m2.entity
+            GROUP BY 1, 2 ORDER BY sentences DESC""", w.params)
+    finally:
+        con.unregister("_nodes")
+    return nodes, edges
+
+
+def circle_layout(names: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Positions on a circle, most mentioned first: stable, and readable up to a few dozen nodes."""
+    import math
+
+    n = max(len(names), 1)
+    return {name: (math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)) for i, name in enumerate(names)}
+
+
+def entities_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> pd.DataFrame:
+    w = where(f, "entities")
+    return _df(con, f"""
+        SELECT e.entity, mode(e.entity_label) AS type, count(*) AS mentions, count(DISTINCT e.article_id) AS articles,
+               list(DISTINCT e.text ORDER BY e.text)[1:5] AS forms
+        FROM {ENTITIES_FROM} WHERE {w.sql} AND e.entity IS NOT NULL
+        GROUP BY e.entity ORDER BY mentions DESC, e.entity LIMIT {int(limit)}""", w.params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Expert opinions
+
+OPINIONS_FROM = (f"opinions o JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start "
+                 f"JOIN articles a ON a.article_id = q.article_id "
+                 f"LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key")
+
+
+def opinion_groups(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    w = where(f, "quotes")
+    return _df(con, f"""
+        SELECT o.group_label AS "group", count(*) AS statements, count(DISTINCT q.speaker_key) AS speakers,
+               count(*) FILTER (WHERE o.stance = 'support') AS support,
+               count(*) FILTER (WHERE o.stance = 'oppose') AS oppose
+        FROM {OPINIONS_FROM} WHERE {w.sql}
+        GROUP BY o.group_label ORDER BY statements DESC, "group" """, w.params)
+
+
+def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int = 30) -> pd.DataFrame:
+    """Speaker × group cells: statement count and the dominant stance, for the heatmap."""
+    w = where(f, "quotes")
+    return _df(con, f"""
+        WITH cells AS (
+            SELECT coalesce(q.speaker_key, 'unknown') AS speaker, o.group_label AS "group",
+                   count(*) AS statements, mode(o.stance) AS stance,
+                   avg(CASE o.stance WHEN 'support' THEN 1 WHEN 'oppose' THEN -1 ELSE 0 END) AS stance_score
+            FROM {OPINIONS_FROM} WHERE {w.sql} GROUP BY 1, 2),
+        top AS (SELECT speaker FROM cells GROUP BY speaker ORDER BY sum(statements) DESC, speaker
+                LIMIT {int(max_speakers)})
+        SELECT * FROM cells WHERE speaker IN (SELECT speaker FROM top) ORDER BY speaker, "group" """, w.params)
+
+
+def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str | None = None,
+                       group: str | None = None) -> pd.DataFrame:
+    w = where(f, "quotes")
+    extra, params = [], list(w.params)
+    if speaker:
+        extra.append("coalesce(q.speaker_key, 'unknown') = ?")
+        params.append(speaker)
+    if group:
+        extra.append("o.group_label = ?")
+        params.append(group)
+    cond = " AND ".join([w.sql, *extra])
+    return _df(con, f"""
+        SELECT o.group_label AS "group", coalesce(q.speaker_key, 'unknown') AS speaker, s.role, o.stance,
+               o.stance_evidence AS evidence, q.text AS quote, coalesce(a.title, a.source) AS article,
+               coalesce(a.date, '{UNDATED}') AS date, q.article_id
+        FROM {OPINIONS_FROM} WHERE {cond}
+        ORDER BY "group", speaker, a.date NULLS LAST""", params)
+
+
+# ---------------------------------------------------------------------------------------------
+# Article reader
+
+def article_meta(con: duckdb.DuckDBPyConnection, article_id: str) -> dict | None:
+    df = _df(con, "SELECT * FROM articles WHERE article_id = ?", [article_id])
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def article_quotes(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:
+    return _df(con, f"""
+        SELECT q.text AS quote, coalesce(q.speaker_key, q.speaker, 'unknown') AS speaker, s.role, q.cue, q.kind,
+               q.speaker_mention AS mention, q.start, q."end"
+        FROM quotes q LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key
+        WHERE q.article_id = ? ORDER BY q.start""", [article_id])
+
+
+def article_entities(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:
+    return _df(con, """
+        SELECT e.start, e."end", e.text, coalesce(e.entity, e.canonical) AS entity,
+               coalesce(e.entity_label, e.label) AS type
+        FROM entities e WHERE e.article_id = ? ORDER BY e.start""", [article_id])
+
+
+def highlight_html(text: str, entities: pd.DataFrame | Iterable[dict], quotes: pd.DataFrame | Iterable[dict],
+                   body_start: int = 0) -> str:
+    """The article as HTML with quotes and entities marked; every text piece goes through html.escape.
+
+    Quotes become `<mark class="quote" title="speaker">`, entities `<span class="ent">` with the
+    type and canonical name on hover. Spans that overlap a quote boundary are dropped rather
+    than nested wrongly; entities inside a quote are nested in it. Paragraphs keep their breaks.
+    """
+    ents = _records(entities)
+    qs = sorted(_records(quotes), key=lambda r: int(r["start"]))
+    # Quotes: keep non-overlapping ones.
+    kept_q: list[dict] = []
+    for q in qs:
+        if int(q["start"]) < 0 or int(q["end"]) > len(text) or int(q["end"]) <= int(q["start"]):
+            continue
+        if kept_q and int(q["start"]) < int(kept_q[-1]["end"]):
+            continue
+        kept_q.append(q)
+    # Entities: drop those crossing a quote boundary or overlapping each other.
+    def crosses(e: dict) -> bool:
+        s, t = int(e["start"]), int(e["end"])
+        return any((s < int(q["start"]) < t) or (s < int(q["end"]) < t) for q in kept_q)
+    kept_e: list[dict] = []
+    for e in sorted(ents, key=lambda r: int(r["start"])):
+        s, t = int(e["start"]), int(e["end"])
+        if s < body_start or t > len(text) or t <= s or crosses(e):
+            continue
+        if kept_e and s < int(kept_e[-1]["end"]):
+            continue
+        kept_e.append(e)
+    events: list[tuple[int, int, str]] = []  # (offset, order, html): closes before opens at one offset
+    for q in kept_q:
+        who = q.get("speaker") or "unknown speaker"
+        title = html.escape(f"{who} ({q.get('kind') or 'quote'}; cue: {q.get('cue') or '-'})", quote=True)
+        events.append((int(q["start"]), 2, f'<mark class="quote" title="{title}">'))
+        events.append((int(q["end"]), 0, "</mark>"))
+    for e in kept_e:
+        title = html.escape(f"{e.get('type') or ''}: {e.get('entity') or e.get('text') or ''}", quote=True)
+        cls = "ent ent-" + "".join(ch for ch in str(e.get("type") or "x").lower() if ch.isalnum())
+        events.append((int(e["start"]), 3, f'<span class="{cls}" title="{title}">'))
+        events.append((int(e["end"]), 1, "</span>"))
+    events.sort(key=lambda ev: (ev[0], ev[1]))
+    out: list[str] = []
+    pos = 0
+    for off, _, tag in events:
+        out.append(_escape_text(text[pos:off]))
+        out.append(tag)
+        pos = off
+    out.append(_escape_text(text[pos:]))
+    return "".join(out)
+
+
+def _escape_text(s: str) -> str:
+    return html.escape(s).replace("\n", "<br>\n")
+
+
+def _records(rows) -> list[dict]:
+    if rows is None:
+        return []
+    if isinstance(rows, pd.DataFrame):
+        return rows.to_dict("records")
+    return list(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Session uploads (the Add page): processed articles kept in the visitor's session only
+
+def uploads_frames(processed: Sequence) -> dict[str, pd.DataFrame]:
+    """Tables for a session's processed uploads (`analysis.store.ProcessedArticle` objects)."""
+    arts, quotes, ents = [], [], []
+    for p in processed:
+        a = p.article
+        arts.append({"article_id": a.article_id, "title": a.title or a.source, "author": a.author,
+                     "date": a.date or UNDATED, "outlet": a.outlet, "word_count": a.word_count,
+                     "quotes": len(p.quotes), "entities": len(p.entities), "source": a.source})
+        for q in p.quotes:
+            quotes.append({"article_id": a.article_id, "quote": q.text, "speaker": q.speaker or "unknown",
+                           "cue": q.cue, "kind": q.kind, "start": q.start, "end": q.end,
+                           "article": a.title or a.source})
+        for e in p.entities:
+            ents.append({"article_id": a.article_id, "start": e.start, "end": e.end, "text": e.text,
+                         "entity": e.canonical, "type": e.label})
+    return {"articles": pd.DataFrame(arts, columns=["article_id", "title", "author", "date", "outlet", "word_count",
+                                                    "quotes", "entities", "source"]),
+            "quotes": pd.DataFrame(quotes, columns=["article_id", "quote", "speaker", "cue", "kind", "start", "end",
+                                                    "article"]),
+            "entities": pd.DataFrame(ents, columns=["article_id", "start", "end", "text", "entity", "type"])}
+
+
+@dataclass
+class UploadResult:
+    processed: list = field(default_factory=list)  # ProcessedArticle
+    problems: list = field(default_factory=list)  # analysis.records.Problem
+    duplicates: list = field(default_factory=list)
+
+
+def process_uploads(files: Sequence[tuple[str, bytes]], pasted: str = "", progress=None, nlp=None,
+                    max_bytes: int | None = None) -> UploadResult:
+    """Process uploaded files and pasted text for one visitor's session, without touching the store.
+
+    The files go through the same loaders as the CLI (written to a private temporary folder
+    under their base names, so a crafted name cannot escape it) and therefore get the same
+    per-file problems; then `analysis.pipeline.process_articles` extracts from them.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from analysis.loaders import DEFAULT_MAX_BYTES, load_paths, parse_text_article
+    from analysis.pipeline import process_articles
+
+    result = UploadResult()
+    articles = []
+    with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
+        paths = []
+        for i, (name, data) in enumerate(files):
+            base = Path(name).name or f"upload-{i}"
+            folder = Path(tmp) / f"{i:03d}"  # one folder each: two uploads may share a name
+            folder.mkdir()
+            path = folder / base
+            path.write_bytes(data)
+            paths.append(path)
+        if paths:
+            loaded = load_paths(paths, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+            result.problems.extend(loaded.problems)
+            result.duplicates.extend(loaded.duplicates)
+            prefix = str(Path(tmp)) + "/"
+            for a in loaded.articles:  # report the name the visitor knows, not the temp path
+                articles.append(replace(a, source=_strip_tmp(a.source, prefix)))
+            result.problems = [replace(p, source=_strip_tmp(p.source, prefix)) for p in result.problems]
+            result.duplicates = [(_strip_tmp(s, prefix), _strip_tmp(f, prefix)) for s, f in result.duplicates]
+    if pasted.strip():
+        articles.append(parse_text_article(pasted, "pasted text"))
+    seen = set()
+    unique = []
+    for a in articles:
+        if a.article_id in seen:
+            result.duplicates.append((a.source, "another article in this upload"))
+            continue
+        seen.add(a.article_id)
+        unique.append(a)
+    if progress:
+        progress(0, len(unique))
+    for i, p in enumerate(process_articles(unique, nlp=nlp), start=1):
+        result.processed.append(p)
+        if progress:
+            progress(i, len(unique))
+    return result
+
+
+def _strip_tmp(source: str, prefix: str) -> str:
+    if source.startswith(prefix):
+        rest = source[len(prefix):]
+        return rest.split("/", 1)[1] if "/" in rest else rest
+    return source

@@ -1,0 +1,49 @@
+"""Who said what: the dashboard's entry point (`streamlit run app.py`).
+
+Every run goes through this file: it seeds an empty store from `seeds/` (the embedded default),
+opens the corpus, draws the global filters in the sidebar (bound to the URL, so a link reproduces
+the view) and then runs the page that the URL names.
+
+The pages are modules in `pages/` registered explicitly with `st.navigation` and fixed URL paths
+(links that analysts share must keep working). Streamlit's automatic folder-based page mode is
+not relied on: on a freshly started server it would run `pages/<name>.py` without this file for
+the first deep link, losing the filters; see `ui.shell.page` for how each page module guards
+against that, and `tests/test_browser.py` for the check on a fresh server.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.store import Store
+from ui import shell
+
+st.set_page_config(page_title="Who said what", page_icon=":material/format_quote:", layout="wide")
+
+PAGES = {
+    "overview": st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    "quotes": st.Page("pages/quotes.py", title="Quotes", icon=":material/format_quote:", url_path="quotes"),
+    "speakers": st.Page("pages/speakers.py", title="Speakers", icon=":material/record_voice_over:", url_path="speakers"),
+    "entities": st.Page("pages/entities.py", title="Entities", icon=":material/hub:", url_path="entities"),
+    "opinions": st.Page("pages/opinions.py", title="Expert opinions", icon=":material/balance:", url_path="opinions"),
+    "article": st.Page("pages/article.py", title="Article reader", icon=":material/article:", url_path="article"),
+    "add": st.Page("pages/add.py", title="Add articles", icon=":material/upload_file:", url_path="add"),
+}
+
+store = Store(shell.store_root())
+shell.ensure_seeded(store)
+
+key = shell.corpus_key(store)
+options = shell._cached(str(store.root), key, "filter_options", None, ())
+corpus_notices = shell._open_corpus(str(store.root), key).notices
+
+nav = st.navigation(list(PAGES.values()), position="sidebar")
+filters, notices = shell.sidebar_filters(options)
+ctx = shell.AppContext(store=store, key=key, filters=filters, options=options, pages=PAGES, notices=notices)
+shell.date_note(ctx)
+shell.show_data_notices(corpus_notices)
+
+if (dest := st.session_state.pop("_goto", None)) in PAGES:
+    st.switch_page(PAGES[dest])
+
+with shell.running(ctx):
+    nav.run()

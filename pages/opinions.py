@@ -1,0 +1,59 @@
+"""Expert opinions (`/opinions`): statement groups, speakers × groups with stance, and the
+statements behind a cell (click it)."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import queries as Q
+from ui import charts, shell
+
+
+def _pick_cell():
+    pts = charts.clicked(st.session_state.get("op_heat"))
+    if pts:
+        st.session_state["_op_cell"] = (pts[0].get("y"), pts[0].get("x"))
+
+
+def render(ctx: shell.AppContext) -> None:
+    st.title("Expert opinions")
+    shell.show_notices(ctx)
+    if shell.empty_state(ctx, "opinions"):
+        return
+    has = ctx.raw("has_opinions")
+    if not has:
+        st.info("Opinion groups are not available for this corpus yet (the grouping step has not run or "
+                "failed; see the notice above if any).", icon=":material/hourglass_empty:")
+        return
+    groups = ctx.q("opinion_groups")
+    if groups.empty:
+        st.info("No grouped statements match these filters.")
+        return
+    st.caption(f"{len(groups)} opinion groups over {int(groups['statements'].sum())} statements.")
+    st.dataframe(groups, hide_index=True, width="stretch", column_config={
+        "group": st.column_config.TextColumn("Group", width="large"),
+        "statements": st.column_config.NumberColumn("Statements", format="%d"),
+        "speakers": st.column_config.NumberColumn("Speakers", format="%d"),
+        "support": st.column_config.NumberColumn("Support", format="%d"),
+        "oppose": st.column_config.NumberColumn("Oppose", format="%d")})
+    matrix = ctx.q("opinion_matrix", 30)
+    if not matrix.empty:
+        st.plotly_chart(charts.heatmap(matrix, "Speakers × opinion groups (colour: stance; number: statements; "
+                                       "click a cell for the statements)"),
+                        key="op_heat", on_select=_pick_cell, selection_mode="points")
+    speaker, group = st.session_state.get("_op_cell") or (None, None)
+    # The heatmap shows escaped labels; map them back to the corpus values.
+    import html
+
+    speaker = next((s for s in matrix["speaker"] if html.escape(str(s)) == speaker), None) if speaker else None
+    group = next((g for g in matrix["group"] if html.escape(str(g)) == group), None) if group else None
+    st.subheader("Statements" + (f": {shell.md_escape(speaker)} on “{shell.md_escape(group)}”" if speaker and group else ""), anchor=False)
+    st.dataframe(ctx.q("opinion_statements", speaker, group), hide_index=True, width="stretch",
+                 column_order=["group", "speaker", "role", "stance", "quote", "evidence", "article", "date"],
+                 column_config={
+                     "group": "Group", "speaker": "Speaker", "role": "Role", "stance": "Stance",
+                     "quote": st.column_config.TextColumn("Statement", width="large"),
+                     "evidence": st.column_config.TextColumn("Stance evidence"),
+                     "article": "Article", "date": "Date"})
+
+
+shell.page(render)

@@ -1,0 +1,55 @@
+"""Quotes (`/quotes`): every quote the filters leave, with its attribution; a selected row shows
+the quote in its paragraph. The CSV download holds exactly the rows shown."""
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis import queries as Q
+from ui import shell
+from ui.reader import READER_CSS
+
+COLUMNS = {
+    "quote": st.column_config.TextColumn("Quote", width="large"),
+    "speaker": st.column_config.TextColumn("Speaker"),
+    "role": st.column_config.TextColumn("Role"),
+    "cue": st.column_config.TextColumn("Cue", help="The reporting verb or phrase: said, told, according to…"),
+    "kind": st.column_config.TextColumn("Kind", help="direct, indirect or mixed"),
+    "article": st.column_config.TextColumn("Article"),
+    "outlet": st.column_config.TextColumn("Outlet"),
+    "date": st.column_config.TextColumn("Date"),
+}
+
+
+def render(ctx: shell.AppContext) -> None:
+    st.title("Quotes")
+    shell.show_notices(ctx)
+    if shell.empty_state(ctx, "quotes"):
+        return
+    df = ctx.q("quotes_table")
+    who = ", ".join(shell.md_escape(s) for s in ctx.filters.speakers) if ctx.filters.speakers else "all speakers"
+    st.caption(f"{len(df)} quote{'s' if len(df) != 1 else ''} by {who}. Search with the sidebar's text box; "
+               "select a row to read the quote in its paragraph.")
+    if df.empty:
+        st.info("No quotes match these filters.")
+        return
+    speakers = list(dict.fromkeys(df["speaker"]))
+    st.caption("Speakers in this table: " + ", ".join(shell.md_escape(s) for s in speakers[:12])
+               + (f" and {len(speakers) - 12} more" if len(speakers) > 12 else "") + ".")
+    event = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key="quotes_table", column_order=list(COLUMNS), column_config=COLUMNS,
+                         height=min(420, 38 + 35 * len(df)))
+    st.download_button("Download these quotes (CSV)", df[list(COLUMNS)].to_csv(index=False).encode("utf-8"),
+                       file_name="quotes.csv", mime="text/csv", icon=":material/download:")
+    rows = event.selection.rows if event else []
+    if rows:
+        row = df.iloc[rows[0]]
+        text = ctx.article_text(row["article_id"])
+        st.subheader(shell.md_escape(f"{row['speaker']} in “{row['article']}”"), anchor=False)
+        if text:
+            html = Q.quote_in_paragraph_html(text, int(row["start"]), int(row["end"]), row["speaker"])
+            st.html(f'<div class="reader">{html}</div>' + READER_CSS)
+        st.button("Open the article", icon=":material/article:",
+                  on_click=lambda: (shell.set_filter("article", row["article_id"]), shell.goto("article")))
+
+
+shell.page(render)

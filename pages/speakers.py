@@ -1,0 +1,109 @@
+"""Speakers (`/speakers`): one speaker's profile (name, description, role with its evidence,
+quotes over time, what they are quoted about, who appears with them), and the speaker table.
+The profile is for the first speaker of the global filter, or the one picked here."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from analysis import queries as Q
+from ui import charts, shell
+
+
+def _pick_from_table():
+    ev = st.session_state.get("sp_table")
+    rows = ev["selection"]["rows"] if ev else []
+    df = st.session_state.get("_sp_table_df")
+    if rows and df is not None:
+        shell.set_filter("speaker", [df.iloc[rows[0]]["speaker"]])
+
+
+def _pick_cospeaker():
+    pts = charts.clicked(st.session_state.get("sp_co"))
+    if pts:
+        shell.set_filter("speaker", [pts[0]["customdata"]])
+
+
+def _pick_topic():
+    pts = charts.clicked(st.session_state.get("sp_topics"))
+    if pts:
+        shell.set_filter("q", str(pts[0]["customdata"]))
+
+
+def render(ctx: shell.AppContext) -> None:
+    st.title("Speakers")
+    shell.show_notices(ctx)
+    if shell.empty_state(ctx, "speakers"):
+        return
+    known = [s for s in ctx.filters.speakers if s in set(ctx.options["speakers"])]
+    if known:
+        profile(ctx, known[0])
+        if len(known) > 1:
+            st.caption("Also filtered: " + ", ".join(shell.md_escape(k) for k in known[1:]) + ". The profile shows the first speaker.")
+        st.divider()
+    table = ctx.q("speakers_table", filters=ctx.filters.without("speakers"))
+    st.subheader("All speakers")
+    st.caption(f"{len(table)} speakers for the other filters. Select a row to see that speaker's profile.")
+    st.session_state["_sp_table_df"] = table
+    st.dataframe(table, hide_index=True, width="stretch", on_select=_pick_from_table, selection_mode="single-row",
+                 key="sp_table", column_config={
+                     "speaker": st.column_config.TextColumn("Speaker"),
+                     "description": st.column_config.TextColumn("Description", width="large"),
+                     "role": st.column_config.TextColumn("Role"),
+                     "side": st.column_config.TextColumn("Side"),
+                     "quotes": st.column_config.NumberColumn("Quotes", format="%d"),
+                     "articles": st.column_config.NumberColumn("Articles", format="%d")})
+
+
+def profile(ctx: shell.AppContext, name: str) -> None:
+    p = ctx.raw("speaker_profile", name)
+    if p is None:
+        st.warning(f"No profile for “{shell.md_escape(name)}”.")
+        return
+    st.header(shell.md_escape(name), anchor=False)
+    if p.get("descriptions"):
+        st.markdown("*" + shell.md_escape(p["descriptions"][0]) + "*")
+        if len(p["descriptions"]) > 1:
+            st.caption("Also described as: " + "; ".join(shell.md_escape(d) for d in p["descriptions"][1:4]))
+    cols = st.columns(4)
+    cols[0].metric("Quotes", p["quote_count"])
+    cols[1].metric("Articles", p["article_count"])
+    cols[2].metric("Role", p.get("role") or "not assigned")
+    cols[3].metric("Side", p.get("side") or "—")
+    if p.get("role_evidence"):
+        st.caption("Role evidence: " + shell.md_escape(str(p["role_evidence"])))
+    f = ctx.filters.without("speakers")
+    left, right = st.columns(2)
+    with left:
+        df, undated, grain = ctx.q("speaker_timeline", name, filters=f)
+        if df.empty:
+            st.info(f"No dated quotes by {shell.md_escape(name)}" + (f" ({undated} in undated articles)." if undated else "."))
+        else:
+            st.plotly_chart(charts.timeline(df, "quotes", f"Quotes by {name} over time", "Quotes", grain, undated),
+                            key="sp_time")
+        topics = ctx.q("speaker_topics", name, filters=f)
+        if topics.empty:
+            st.info("No named entities in this speaker's quotes.")
+        else:
+            st.plotly_chart(charts.hbar(topics, "entity", "quotes", f"What {name} is quoted about (click to search)",
+                                        "Quotes naming it", "Entity", hover={"type": "Type"}, color="#F58518"),
+                            key="sp_topics", on_select=_pick_topic, selection_mode="points")
+    with right:
+        co = ctx.q("co_speakers", name, filters=f)
+        if co.empty:
+            st.info("Nobody else is quoted in the same articles.")
+        else:
+            st.plotly_chart(charts.hbar(co, "speaker", "shared_articles", f"Quoted alongside {name} (click to switch)",
+                                        "Shared articles", "Speaker", hover={"role": "Role", "their_quotes": "Their quotes"},
+                                        color="#54A24B"),
+                            key="sp_co", on_select=_pick_cospeaker, selection_mode="points")
+        quotes = ctx.q("quotes_table", filters=replace(ctx.filters, speakers=(name,)))
+        st.markdown(f"**{len(quotes)} quote{'s' if len(quotes) != 1 else ''}**")
+        st.dataframe(quotes, hide_index=True, width="stretch", height=300,
+                     column_order=["quote", "kind", "article", "date"],
+                     column_config={"quote": st.column_config.TextColumn("Quote", width="large"),
+                                    "kind": "Kind", "article": "Article", "date": "Date"})
+
+
+shell.page(render)
