@@ -310,7 +310,7 @@ class Context:
         while a - 1 >= line and doc[a - 1].pos_ == "PROPN" and doc[a - 1].dep_ in ("compound", "flat") \
                 and doc[a - 1].head.i in range(a, t.i + 1):
             a -= 1
-        return doc.text[doc[a].idx:t.idx + len(t.text)]
+        return _text_of(doc)[doc[a].idx:t.idx + len(t.text)]
 
     def _runs(self) -> None:
         """Multi-word proper-noun runs by their last word, to expand a surname the NER did not tie
@@ -398,18 +398,28 @@ class Context:
         return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
 
 
+_TEXT_CACHE: list = [None, ""]
+
+
+def _text_of(doc: Doc) -> str:
+    """`doc.text` rebuilds the string from every token on each call; keep the current doc's."""
+    if _TEXT_CACHE[0] is not doc:
+        _TEXT_CACHE[0], _TEXT_CACHE[1] = doc, doc.text
+    return _TEXT_CACHE[1]
+
+
 def _ent_name_text(ent: Span) -> str:
     toks = [t for t in ent if not (t.tag_ == "POS" or t.lower_ in ("'s", "’s"))]
     while toks and toks[0].lower_ == "the":
         toks = toks[1:]
     if not toks:
         return ""
-    return clean_name(ent.doc.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)])
+    return clean_name(_text_of(ent.doc)[toks[0].idx:toks[-1].idx + len(toks[-1].text)])
 
 
 def _span_text(doc: Doc, a: int, b: int) -> str:
     """Text of tokens a..b inclusive."""
-    return doc.text[doc[a].idx:doc[b].idx + len(doc[b].text)]
+    return _text_of(doc)[doc[a].idx:doc[b].idx + len(doc[b].text)]
 
 
 # speakers at the cue ----------------------------------------------------------------------
@@ -595,7 +605,7 @@ def _np_text(ctx: Context, head: Token, stop_at: Token | None = None) -> str:
         right -= 1
     while left < right and (doc[left].is_punct or doc[left].is_space):
         left += 1
-    return doc.text[doc[left].idx:doc[right].idx + len(doc[right].text)]
+    return _text_of(doc)[doc[left].idx:doc[right].idx + len(doc[right].text)]
 
 
 # content spans ----------------------------------------------------------------------------
@@ -1181,6 +1191,7 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
     for q in quotes:
         if q.speaker and q.speaker in speakers:
             q.speaker_description = speakers[q.speaker].description
+    _TEXT_CACHE[0], _TEXT_CACHE[1] = None, ""  # hold no parsed doc between articles
     return quotes, list(speakers.values())
 
 
