@@ -150,6 +150,18 @@ class NameIndex:
         return strip_titles(text)[0]
 
 
+NAME_PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "bin",
+                            "bint", "ibn", "al", "el", "y", "dos", "das", "ter", "op"})
+
+
+def looks_like_name(text: str) -> bool:
+    """A person's name has every word capitalised (bar particles such as "van" or "bin")."""
+    words = clean_name(text).split()
+    if not words:
+        return False
+    return all(w[:1].isupper() or w.lower() in NAME_PARTICLES or w.lower().startswith("al-") for w in words)
+
+
 def corpus_speaker_names(names: Iterable[str]) -> dict[str, str]:
     """Map every per-article speaker name to one corpus-wide name for the same person.
 
@@ -167,7 +179,7 @@ def corpus_speaker_names(names: Iterable[str]) -> dict[str, str]:
     spellings: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for n, c in counts.items():
         k = keys[n]
-        if not k or len(k) > 5 or not n[:1].isupper():
+        if not k or len(k) > 5 or not looks_like_name(n):
             continue  # descriptions and groups are not merged
         key_count[k] += c
         spellings[k][strip_titles(n)[0]] += c
