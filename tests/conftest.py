@@ -25,6 +25,12 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"skipped in CI, which counts as a failure: {report.longrepr}"
 
 
+def pytest_collectreport(report):
+    """A whole module skipped at collection (pytest.importorskip) is a failure in CI too."""
+    if in_ci() and report.skipped:
+        report.outcome = "failed"
+
+
 @pytest.fixture(scope="session")
 def nlp():
     from analysis.nlp import load_model
