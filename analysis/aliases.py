@@ -235,6 +235,8 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
         words = name.split(" ")
         if len(words) < 3 or words[-1].lower() in NAME_SUFFIXES:
             continue
+        if any(w.strip(".,'").lower() in _INSTITUTION_WORDS for w in words):
+            continue  # "Hillary Clinton Foundation" is not Hillary Clinton
         for size in range(len(words) - 1, 1, -1):
             inner = [" ".join(words[:size]), " ".join(words[-size:])]
             hit = [n for n in inner if n in person_set and arts[n] > arts[name] and looks_full[n]]
@@ -289,6 +291,9 @@ def _person_parts(name: str) -> tuple[tuple[str, str, str], str] | None:
     return (words[0], words[-1], " ".join(suffix)), middle
 
 
+_INSTITUTION_WORDS = frozenset("""foundation center centre institute university college school library
+    museum fund campaign administration presidential tower towers hotel group organization
+    corporation company inc llc act award prize initiative committee pac""".split())
 _PARTICLES = frozenset({"de", "da", "di", "del", "della", "der", "den", "van", "von", "bin", "ibn",
                         "al", "el", "la", "le", "du", "dos", "das", "y", "st", "mc", "mac"})
 
@@ -313,3 +318,33 @@ def _dominant(candidates: list[str] | None, arts: Counter[str]) -> str | None:
     if arts[ranked[0]] >= DOMINANCE * sum(arts[n] for n in ranked[1:]):
         return ranked[0]
     return None
+
+
+def link_names(names: list[str] | pd.Series, resolved: pd.DataFrame,
+               labels: tuple[str, ...] = (PERSON, "ORG")) -> dict[str, str]:
+    """Name (a quote speaker, say) -> the corpus entity it is, for names that are one.
+
+    Speakers are resolved by their own module; this joins them to the entity table so that a
+    speaker's page can show the entity's counts and neighbours. A name matches an entity's name
+    or any mention's text or canonical form (`Narang`, `Donald J. Trump`), ignoring case and full
+    stops;
+    a form that several entities share goes to the one with most mentions. Entities of other
+    labels (a place named like a person) are not candidates.
+    """
+    pool = resolved[resolved["entity_label"].isin(labels)]
+    if pool.empty:
+        return {}
+    by_form = (pd.concat([pool[["canonical", "entity"]].rename(columns={"canonical": "form"}),
+                          pool[["text", "entity"]].rename(columns={"text": "form"}),
+                          pool[["entity"]].assign(form=pool["entity"])])
+               .groupby(["form", "entity"]).size().rename("n").reset_index()
+               .sort_values("n", ascending=False))
+    index: dict[str, str] = {}
+    for form, entity in zip(by_form["form"], by_form["entity"]):
+        index.setdefault(name_key(form), entity)
+    out: dict[str, str] = {}
+    for name in dict.fromkeys(n for n in names if isinstance(n, str) and n):
+        entity = index.get(name_key(name))
+        if entity is not None:
+            out[name] = entity
+    return out

@@ -16,9 +16,8 @@ Rules, all linear in the number of entities of the article:
 * Short forms: a one-word PERSON/ORG name that is the last (or first) word of exactly one
   multi-word PERSON name of the same article becomes that name (`Narang` -> `Vipin Narang`).
   When several people share the surname, the one named at least twice as often as any other
-  wins (`Bush` in an article about Jeb Bush that once mentions George W. Bush), else the one
-  named last within the previous three sentences; otherwise, and for a shared first word (two
-  Kims), the short form is left for the corpus step, not guessed.
+  wins (`Bush` in an article about Jeb Bush that once mentions George W. Bush); otherwise, and
+  for a shared first word (two Kims), the short form is left for the corpus step, not guessed.
 * Labels: a name that the article tags PERSON somewhere is PERSON wherever spaCy tagged it ORG
   (`the Trump regime`), and a GPE/LOC whose name (or its singular) is a NORP in the same article
   is NORP (`the North Koreans`). A hyphenated ORG such as `Trump-Kim` whose parts are the
@@ -61,8 +60,6 @@ HONORIFICS = frozenset(
     candidate nominee former late""".split()
 )
 NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
-# How far back (in sentences) a full name still tells which of two same-surname people is meant.
-RECENT_SENTENCES = 3
 
 _SPACE = re.compile(r"\s+")
 _TRANSLATE = str.maketrans({
@@ -191,14 +188,11 @@ def _resolve_article(raws: list[_Raw]) -> None:
         if keys is not None:
             by_last.setdefault(keys[1], set()).add(name)
 
-    multiword = {name for name in persons if name_keys(name) is not None}
-    last_seen: dict[str, int] = {}  # multi-word person -> sentence of its latest full mention so far
-
-    def expand(word: str, sentence: int) -> str | None:
+    def expand(word: str) -> str | None:
         # A surname match beats a first-name match: "Clinton" with Hillary and Bill Clinton is
         # ambiguous even if some Clinton is also a first name. Among several people with the
-        # surname, the one the article names at least twice as often as any other is meant;
-        # failing that, the one named last within the previous few sentences, as a reader would.
+        # surname, the one the article names at least twice as often as any other is meant.
+        # Nearness is no guide: "Mrs. Clinton" right after "Bill Clinton" is still Hillary.
         full = by_last.get(word) or short.get(word)
         if not full:
             return None
@@ -209,24 +203,18 @@ def _resolve_article(raws: list[_Raw]) -> None:
         ranked = sorted(full, key=lambda n: -labels_by_name[n][PERSON])
         if labels_by_name[ranked[0]][PERSON] >= 2 * labels_by_name[ranked[1]][PERSON]:
             return ranked[0]
-        recent = sorted(((last_seen[n], n) for n in full if n in last_seen), reverse=True)
-        if recent and sentence - recent[0][0] <= RECENT_SENTENCES and (
-                len(recent) == 1 or recent[0][0] > recent[1][0]):
-            return recent[0][1]
         return None
 
     out: list[_Raw] = []
     for r in raws:
         name = r.canonical
-        if name in multiword and r.label == PERSON:
-            last_seen[name] = r.sentence
         if r.label in SHORT_FORM_LABELS and " " not in name:
             if "-" in name and r.label != PERSON:
-                parts = _split_hyphenated(r, persons, labels_by_name, lambda w: expand(w, r.sentence))
+                parts = _split_hyphenated(r, persons, labels_by_name, expand)
                 if parts:
                     out.extend(parts)
                     continue
-            full = expand(name, r.sentence)
+            full = expand(name)
             if full is not None and (r.label in (PERSON, ORG) or name in persons):
                 r.canonical, r.label = full, PERSON
                 out.append(r)

@@ -269,9 +269,13 @@ def test_middle_names_and_case_join_and_suffixes_do_not():
     assert entity_of(df, "George W. Bush") != entity_of(df, "George H.W. Bush")
 
 
-def test_headline_fragment_joins_the_person():
-    rows = [(f"a{i}", "Jeb Bush", "PERSON") for i in range(3)] + [("b", "Floridians Jeb Bush", "PERSON")]
-    assert entity_of(resolve_corpus_entities(table(rows), []), "Floridians Jeb Bush") == "Jeb Bush"
+def test_headline_fragment_joins_the_person_but_an_institution_does_not():
+    rows = ([(f"a{i}", "Jeb Bush", "PERSON") for i in range(3)] + [("b", "Floridians Jeb Bush", "PERSON")]
+            + [(f"h{i}", "Hillary Clinton", "PERSON") for i in range(3)]
+            + [("c", "Hillary Clinton Foundation", "PERSON")])
+    df = resolve_corpus_entities(table(rows), [])
+    assert entity_of(df, "Floridians Jeb Bush") == "Jeb Bush"
+    assert entity_of(df, "Hillary Clinton Foundation") == "Hillary Clinton Foundation"
 
 
 def test_label_conflict_is_settled_by_majority():
@@ -428,3 +432,12 @@ def test_entities_command_csv(capsys, tmp_path):
     df = pd.read_csv(io.StringIO(capsys.readouterr().out))
     assert list(df.columns) == ["file", "start", "end", "text", "canonical", "label"]
     assert set(df[df.text == "Pyongyang"].canonical) == {"North Korea"}
+
+
+def test_speaker_names_link_to_entities(corpus):
+    from analysis.aliases import link_names
+
+    linked = link_names(["Vipin Narang", "Narang", "Donald Trump", "President Trump", "a spokesperson"], corpus)
+    assert linked["Vipin Narang"] == linked["Narang"] == "Vipin Narang"
+    assert linked["Donald Trump"] == "Donald Trump"
+    assert "a spokesperson" not in linked
