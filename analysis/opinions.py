@@ -71,6 +71,21 @@ STOP_WORDS = frozenset("""
     ask asking stated statement noted note believe believes believed lot lots kind sort able
     okay ok oh yeah
 """.split())
+# Words too common in any news quote to say what it is about on their own. They still count
+# inside a word pair ("climate change", "White House", "raise questions"), where they do.
+GENERIC_WORDS = frozenset("""
+    back try tried trying look looked looking looks happen happened happening happens day days
+    time times year years people person thing lot way new big little long right part place point
+    points fact case number week weeks month months today tomorrow yesterday last next first second
+    third ago sure need needs needed use used using keep kept give gave given giving find found show
+    shows showed shown call called calling start started end ended feel felt mean means meant ask help leave left move live hold bring brought stand set change question
+    questions run running ran work working worked job great good bad best better lot else whole
+    real different important clear whether every including include includes including getting
+    become becoming continue continued continues trying able likely possible half least today's
+    mr. ms. u.s. american americans country countries world state states united nation national
+    government president campaign election political politics plan plans planned u.s one two three
+    four five six seven eight nine ten hundred thousand issue issues
+""".split())
 _TOKEN = re.compile(r"[a-z][a-z'’.-]*[a-z]|[a-z]")
 CONCEPT_PREFIX = "#"  # concept features ("#stalling") cannot collide with words, which start with a letter
 _QUOTE_CHARS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
@@ -126,8 +141,9 @@ class Tokens:
 
     def __call__(self, text: str) -> list[str]:
         words = self.words(text)
-        feats = [s for s, _ in words]
-        feats += [f"{a[0]} {b[0]}" for a, b in zip(words, words[1:])]
+        feats = [s for s, w in words if w not in GENERIC_WORDS]
+        feats += [f"{a[0]} {b[0]}" for a, b in zip(words, words[1:])
+                  if not (a[1] in GENERIC_WORDS and b[1] in GENERIC_WORDS)]
         if self.lexicon is not None:
             low = text.lower().translate(_QUOTE_CHARS)
             feats += sorted({CONCEPT_PREFIX + c for _, _, c, negated in self.lexicon.find(low) if not negated})
@@ -461,6 +477,8 @@ class GroupingParams:
     min_coherence: float = 0.12  # mean cosine to the group centre below this: unsorted
     min_similarity: float = 0.05  # a statement this far from its centre: unsorted
     label_terms: int = 3
+    min_label_share: float = 0.25  # a topic group's leading phrase must be in this share of it
+    min_position_phrase_share: float = 0.15
     random_state: int = 0
 
 
@@ -516,8 +534,11 @@ def read_statements(texts: Sequence[str], lexicon: CompiledLexicon | None = None
     return Reading(concepts, counts, stance, evidence, score)
 
 
+LABEL_MIN_RATIO = 0.15
+
+
 def _labels(X_bin: sp.csr_matrix, assign: np.ndarray, k: int, terms: np.ndarray, spell, n_terms: int,
-            df_all: np.ndarray, n_all: int) -> list[list[str]]:
+            df_all: np.ndarray, n_all: int) -> list[list[tuple[str, float]]]:
     """Per group, the phrases most particular to it (share inside × log-lift over the corpus).
 
     Word pairs are preferred: a unigram is dropped when a chosen pair contains it, because
@@ -539,8 +560,12 @@ def _labels(X_bin: sp.csr_matrix, assign: np.ndarray, k: int, terms: np.ndarray,
         score = share * np.maximum(np.log(share / base[idx]), 0) * pair_bonus[idx]
         score[cnt < min(2, sizes[c])] = 0
         chosen: list[str] = []
-        for j in np.argsort(-score)[:30]:
-            if score[j] <= 0 or len(chosen) >= n_terms:
+        share_of: dict[str, float] = {}
+        order = np.argsort(-score)[:30]
+        top = score[order[0]] if len(order) else 0
+        for j in order:
+            # A phrase much weaker than the first one describes a minority of the group.
+            if score[j] <= 0 or len(chosen) >= n_terms or score[j] < LABEL_MIN_RATIO * top:
                 break
             term = terms[idx[j]]
             parts = set(term.split(" "))
@@ -549,7 +574,8 @@ def _labels(X_bin: sp.csr_matrix, assign: np.ndarray, k: int, terms: np.ndarray,
             if " " in term:
                 chosen = [c_ for c_ in chosen if not set(c_.split(" ")) <= parts]
             chosen.append(term)
-        out.append([spell(t, c) for t in chosen])
+            share_of[term] = float(share[j])
+        out.append([(spell(t, c), share_of[t]) for t in chosen])
     return out
 
 
@@ -567,6 +593,7 @@ class Grouping:
     phrases: list[list[str]]
     positions: list[str | None]  # the concept each group was formed on, None for topic groups
     reading: Reading
+    fit: np.ndarray | None = None  # cosine of each statement to its group's centre (0 unsorted)
 
 
 def cluster(texts: Sequence[str], params: GroupingParams | None = None,
@@ -704,15 +731,38 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
         return seen.most_common(1)[0][0] if seen else tok.spell(term)
 
     phrases = _labels(X_bin, assign[rows], len(groups), terms, spell, p.label_terms, df, n)
-    labels = []
+    # A topic group whose leading phrase few of its statements share has no common theme: its
+    # statements go to "unsorted" rather than under a label that misdescribes them. A position
+    # group keeps its members (the position is what they share) and shows only shared phrases.
+    kept, labels, kept_phrases = [], [], []
     for (members, concept), ph in zip(groups, phrases):
-        topic = " / ".join(ph)
+        if concept is None and (not ph or ph[0][1] < p.min_label_share):
+            assign[members] = -1
+            continue
+        if concept is not None:
+            ph = [(t, sh) for t, sh in ph if sh >= p.min_position_phrase_share]
+        topic = " / ".join(t for t, _ in ph)
         if concept is not None:
             head = lex.display.get(concept, concept)
             labels.append(f"{head}: {topic}" if topic else head)
         else:
-            labels.append(topic or UNSORTED_LABEL)
-    return Grouping(assign, labels, phrases, [c for _, c in groups], reading)
+            labels.append(topic)
+        kept.append((members, concept))
+        kept_phrases.append([t for t, _ in ph])
+    order = sorted(range(len(kept)), key=lambda i: -len(kept[i][0]))
+    kept = [kept[i] for i in order]
+    labels = [labels[i] for i in order]
+    kept_phrases = [kept_phrases[i] for i in order]
+    assign[:] = -1
+    for gi, (members, _) in enumerate(kept):
+        assign[members] = gi
+    fit = np.zeros(n, dtype=np.float32)
+    rows = np.flatnonzero(assign >= 0)
+    if len(rows):
+        onehot = sp.csr_matrix((np.ones(len(rows)), (assign[rows], np.arange(len(rows)))), shape=(len(kept), len(rows)))
+        centres = normalize(onehot @ X[rows])
+        fit[rows] = np.asarray(X[rows].multiply(centres[assign[rows]]).sum(axis=1)).ravel()
+    return Grouping(assign, labels, kept_phrases, [c for _, c in kept], reading, fit)
 
 
 def group_opinions(statements: pd.DataFrame, codebook: Path | None, roles: pd.DataFrame | None,
@@ -737,14 +787,18 @@ def group_opinions(statements: pd.DataFrame, codebook: Path | None, roles: pd.Da
     out["auto_group_id"] = pd.Series(ids[idx], dtype="string")
     out["auto_group_label"] = pd.Series(names[idx], dtype="string")
     out["position"] = pd.Series(pos[idx], dtype="string")
+    out["group_fit"] = pd.Series(g.fit if g.fit is not None else np.zeros(len(out)), dtype="float32")
     out["stance"] = pd.Series(g.reading.stance, dtype="string")
     out["stance_evidence"] = pd.Series(g.reading.evidence, dtype="string")
     out["stance_score"] = pd.Series(g.reading.score, dtype="int64")
-    if roles is not None and "speaker_key" in out and len(roles) and "speaker_key" in roles:
-        r = roles.drop_duplicates("speaker_key").set_index("speaker_key")
+    if roles is not None:
+        ok = "speaker_key" in out and "speaker_key" in roles and len(roles)
+        r = roles.drop_duplicates("speaker_key").set_index("speaker_key") if ok else None
         for col in ("role", "side"):
-            if col in r:
+            if r is not None and col in r:
                 out[col] = out["speaker_key"].map(r[col]).astype("string")
+            else:
+                out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
     out = apply_codebook(out, codebook)
     for col in ("group_id", "group_label", "group_source"):
         out[col] = out[col].astype("string")
@@ -764,7 +818,9 @@ def summarize_groups(grouped: pd.DataFrame, examples: int = 2) -> pd.DataFrame:
                    if "role" in g else [])
         stance = g["stance"].value_counts()
         dates = g["date"].dropna() if "date" in g else pd.Series(dtype=str)
-        ex = g.assign(_len=g["text"].str.len()).sort_values("_len").iloc[len(g) // 4:]
+        # The statements closest to the group's centre, one per speaker where possible.
+        ex = (g.sort_values("group_fit", ascending=False) if "group_fit" in g else g)
+        ex = pd.concat([ex.drop_duplicates("speaker_key"), ex]).drop_duplicates(["article_id", "start"])
         rows.append({
             "group_id": gid, "group_label": label, "statements": len(g),
             "speakers": speakers.index.tolist()[:20], "speaker_count": int(speakers.size),
@@ -789,3 +845,57 @@ def speaker_stances(grouped: pd.DataFrame) -> pd.DataFrame:
         evidence=("stance_evidence", lambda s: "; ".join(x for x in s if x)[:300]),
     ).reset_index()
     return agg.sort_values(["speaker_key", "statements"], ascending=[True, False]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Benchmark: `python -m analysis.opinions --bench 100000 FOLDER…`
+
+
+def _bench(argv: list[str] | None = None) -> int:
+    """Time `group_opinions` on N statements made from the sentences of real articles.
+
+    Sentences stand in for statements (same length and vocabulary), repeated with 15% of their
+    words dropped at random so that repeats are not identical. No parse is needed.
+    """
+    import argparse
+    import random
+    import resource
+    import time
+
+    ap = argparse.ArgumentParser(prog="python -m analysis.opinions")
+    ap.add_argument("paths", nargs="+", type=Path)
+    ap.add_argument("--bench", type=int, default=100_000, metavar="N")
+    ap.add_argument("--codebook", type=Path)
+    args = ap.parse_args(argv)
+    sentences: list[str] = []
+    for root in args.paths:
+        for f in sorted(root.rglob("*.txt") if root.is_dir() else [root]):
+            text = f.read_text(encoding="utf-8", errors="replace")
+            sentences += [s.strip() for s in re.split(r"(?<=[.!?”\"])\s+", text) if 40 <= len(s.strip()) <= 400]
+    if not sentences:
+        print("no sentences found")
+        return 2
+    rnd = random.Random(0)
+    texts = []
+    for i in range(args.bench):
+        s = sentences[i % len(sentences)]
+        if i >= len(sentences):
+            s = " ".join(w for w in s.split() if rnd.random() > 0.15)
+        texts.append(s)
+    df = pd.DataFrame({"article_id": [f"a{i // 12}" for i in range(len(texts))], "start": range(len(texts)),
+                       "text": texts, "speaker_key": [f"s{i % 5000}" for i in range(len(texts))],
+                       "kind": "direct", "date": "2020-01-01"})
+    started = time.perf_counter()
+    out = group_opinions(df, args.codebook, None)
+    seconds = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{len(df)} statements ({len(set(sentences))} distinct sentences) grouped in {seconds:.1f} s, "
+          f"peak RSS {rss:.0f} MB; {out['group_id'].nunique()} groups, "
+          f"{(out['group_id'] == UNSORTED_ID).mean():.0%} unsorted")
+    for rec in summarize_groups(out, examples=0).head(10).itertuples():
+        print(f"  {rec.statements:6d}  {rec.group_label}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_bench())
