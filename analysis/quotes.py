@@ -29,6 +29,8 @@ CUE_FILE = Path(__file__).with_name("data") / "reporting_verbs.txt"
 
 DOUBLE_MARKS = '"“”„«»‟″'
 OPENING_ONLY = "“„«‟"
+QUOTE_TOKENS = set(DOUBLE_MARKS) | {"''", "``"}
+PAIR_FILLER = "\u2060"  # stands in for the second character of '' and `` while scanning
 CLOSING_ONLY = "”»"
 SENTENCE_END = {".", "!", "?"}
 DASHES = {"—", "–", "-", "--"}
@@ -126,7 +128,7 @@ class Context:
         self.doc = doc
         self.text = article.text
         self.article = article
-        self.body_start = article.body_start
+        self.body_start = article.body_start or _headline_end(article.text)
         self.tok_starts = [t.idx for t in doc]
         self.first_body_tok = bisect.bisect_left(self.tok_starts, self.body_start)
         self._paragraphs()
@@ -159,12 +161,14 @@ class Context:
         return max(0, bisect.bisect_right(self.para_starts, char) - 1)
 
     def _marks(self) -> None:
-        text = self.text
+        # some outlets (and older wire copy) write double quotes as two apostrophes or backticks
+        text = self.text.replace("''", '"' + PAIR_FILLER).replace("``", '"' + PAIR_FILLER)
         marks: list[Marked] = []
         prev_unclosed = False
         for p, (ps, pe) in enumerate(zip(self.para_starts, self.para_ends)):
             open_at: int | None = None
             first_in_para = True
+            was_unclosed = prev_unclosed
             for i in range(ps, pe):
                 ch = text[i]
                 if ch not in DOUBLE_MARKS:
@@ -181,23 +185,24 @@ class Context:
                     if opener or (i == ps):
                         open_at = i
                     continue
-                if closer and not (opener and text[open_at + 1:i].strip() == ""):
+                if closer and not (opener and text[open_at + 1:i].strip(" " + PAIR_FILLER) == ""):
                     if i > open_at + 1:
-                        marks.append(Marked(open_at, i + 1, p, True,
-                                            continues=first_in_para and prev_unclosed and open_at == ps))
+                        end = i + 2 if text[i + 1:i + 2] == PAIR_FILLER else i + 1
+                        marks.append(Marked(open_at, end, p, True,
+                                            continues=first_in_para and was_unclosed and open_at == ps))
                         first_in_para = False
                     open_at = None
                 elif opener:
                     if text[open_at + 1:i].strip():
                         end = open_at + 1 + len(text[open_at + 1:i].rstrip())
                         marks.append(Marked(open_at, end, p, False,
-                                            continues=first_in_para and prev_unclosed and open_at == ps))
+                                            continues=first_in_para and was_unclosed and open_at == ps))
                         first_in_para = False
                     open_at = i
             prev_unclosed = False
-            if open_at is not None and text[open_at + 1:pe].strip():
+            if open_at is not None and text[open_at + 1:pe].strip(" " + PAIR_FILLER):
                 marks.append(Marked(open_at, pe, p, False,
-                                    continues=first_in_para and prev_unclosed and open_at == ps))
+                                    continues=first_in_para and was_unclosed and open_at == ps))
                 prev_unclosed = True
             else:
                 prev_unclosed = False
@@ -398,6 +403,20 @@ class Context:
         return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
 
 
+def _headline_end(text: str) -> int:
+    """Where the body starts when the loader found no header: after a first line in headline case.
+
+    "Obama Says African-American Museum Will Tell of 'Suffering and Delight.'" is a title, not a
+    quote by someone called "Obama Says"."""
+    stripped = text.lstrip()
+    first = stripped.split("\n", 1)[0].strip()
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", first) if w.lower() not in SMALL_WORDS]
+    if len(words) < 4 or "\n" not in stripped or first.endswith(".") or \
+            sum(w[0].isupper() for w in words) < 0.9 * len(words):
+        return 0
+    return len(text) - len(stripped) + len(stripped.split("\n", 1)[0]) + 1
+
+
 _TEXT_CACHE: list = [None, ""]
 
 
@@ -523,6 +542,8 @@ def _mention(ctx: Context, head: Token) -> Mention:
             b -= 1
         while a < b and (doc[a].lower_ == "the" or doc[a].is_punct or doc[a].is_space):
             a += 1
+        while b > a and doc[b].is_title and is_cue(doc[b], direct=False):
+            b -= 1  # headline case: "Obama Says"
         raw = _span_text(doc, a, b)
         name, title = strip_titles(raw)
         label = "PERSON"
@@ -542,7 +563,7 @@ def _mention(ctx: Context, head: Token) -> Mention:
             pre = clean_name(_span_text(doc, left, a - 1))
             if pre and pre.lower() not in ("the", "a", "an") and any(ch.isalpha() for ch in pre):
                 desc_parts.append(pre)
-        if title and title.lower() not in ("the",):
+        if title and not all(w.lower().rstrip(".") in HONORIFICS for w in title.split()):
             desc_parts.append(title)
         appos = _appositive(ctx, head)
         if appos:
@@ -685,8 +706,20 @@ def _clause_content(ctx: Context, cue: Token) -> tuple[int, int] | None:
             start = max(start, min(head_tok.left_edge.i, k))
         b = k - 1
         a = start
-        while a < b and (doc[a].is_punct and doc[a].text not in DOUBLE_MARKS or doc[a].is_space):
+        while a < b and (doc[a].is_punct and doc[a].text not in QUOTE_TOKENS or doc[a].is_space):
             a += 1
+        # "Acts of protest, Mr. Obama said, are acts of patriotism": the cue sits inside the quote
+        r = cue.i
+        for c in cue.children:
+            if c.i > cue.i and c.dep_ in ("nsubj", "nsubjpass", "npadvmod", "advmod", "prep", "agent"):
+                r = max(r, c.right_edge.i)
+        send = min(sent.end - 1, pb)
+        if r + 1 < send and doc[r + 1].text == "," and ctx.inside[r + 1] < 0:
+            e = send
+            while e > r + 2 and (doc[e].is_punct and doc[e].text not in QUOTE_TOKENS or doc[e].is_space):
+                e -= 1
+            if e - (r + 2) >= 2:
+                b = e
         if b - a < 3 or not any(doc[x].pos_ in ("VERB", "AUX") for x in range(a, b + 1)):
             return None
         if not any(doc[x].dep_ in ("nsubj", "nsubjpass", "expl") for x in range(a, b + 1)):
@@ -706,7 +739,7 @@ def _according_content(ctx: Context, tok: Token) -> tuple[int, int] | None:
         return None  # the quotation after the colon is the mark pass's
     pa_, pb_ = _para_tokens(ctx, tok)
     s, e = max(sent.start, pa_), min(sent.end - 1, pb_)
-    while e > s and (doc[e].is_space or doc[e].is_punct and doc[e].text not in DOUBLE_MARKS):
+    while e > s and (doc[e].is_space or doc[e].is_punct and doc[e].text not in QUOTE_TOKENS):
         e -= 1
     if pa <= s + 1:
         a, b = pb + 1, e
@@ -714,9 +747,9 @@ def _according_content(ctx: Context, tok: Token) -> tuple[int, int] | None:
         a, b = s, pa - 1
     else:
         a, b = s, e
-    while a < b and doc[a].is_punct and doc[a].text not in DOUBLE_MARKS:
+    while a < b and doc[a].is_punct and doc[a].text not in QUOTE_TOKENS:
         a += 1
-    while b > a and doc[b].is_punct and doc[b].text not in DOUBLE_MARKS:
+    while b > a and doc[b].is_punct and doc[b].text not in QUOTE_TOKENS:
         b -= 1
     if b - a < 2:
         return None
@@ -827,7 +860,7 @@ def _cue_after(ctx: Context, m: Marked) -> Token | None:
     j = i
     while j < stop and doc[j].idx < pe:
         t = doc[j]
-        if t.text in SENTENCE_END or (t.text in DOUBLE_MARKS and ctx.inside[j] < 0 and j > i and
+        if t.text in SENTENCE_END or (t.text in QUOTE_TOKENS and ctx.inside[j] < 0 and j > i and
                                       _is_open_mark(ctx, t)):
             break
         if is_cue(t, direct=True) or is_according(t):
@@ -866,7 +899,7 @@ def _cue_before(ctx: Context, m: Marked) -> Token | None:
     j = i
     while j >= stop and doc[j].idx >= ps:
         t = doc[j]
-        if j < i and (t.text in SENTENCE_END or ctx.inside[j] >= 0 or (t.text in DOUBLE_MARKS)):
+        if j < i and (t.text in SENTENCE_END or ctx.inside[j] >= 0 or (t.text in QUOTE_TOKENS)):
             return None
         if is_cue(t, direct=True) or is_according(t):
             if all(doc[k].is_punct or _descends(doc[k], t) for k in range(j + 1, i + 1)):
@@ -889,26 +922,32 @@ def _dash_speaker(ctx: Context, m: Marked) -> Token | None:
     return None
 
 
+def _inner(ctx: Context, m: Marked) -> str:
+    """The words between the marks, without the marks (one or two characters each)."""
+    return ctx.text[m.start:m.end].strip(DOUBLE_MARKS + "'` ")
+
+
 def _sentence_like(ctx: Context, m: Marked) -> bool:
     """Whether the quotation stands as speech of its own rather than a term inside a sentence."""
     text = ctx.text
-    inner = text[m.start + 1:m.end].strip(DOUBLE_MARKS + " ")
+    inner = _inner(ctx, m)
     words = inner.split()
     if len(words) < 3:
         return False
     ps = ctx.para_starts[m.para]
     before = text[ps:m.start].rstrip()
-    if not before or before[-1] in ".!?:;" or before[-1] in DOUBLE_MARKS or before[-1] in "—–-":
+    if not before or before[-1] in ".!?:;'`" or before[-1] in DOUBLE_MARKS or before[-1] in "—–-":
         return True
     return len(words) >= 8 and inner[:1].isupper()
 
 
+HONORIFICS = {"the", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mx"}
 SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "at", "by", "with", "from", "as"}
 
 
 def _title_like(ctx: Context, m: Marked) -> bool:
     """“The Kid Who Would Be King”: every word capitalised and no sentence punctuation."""
-    inner = ctx.text[m.start + 1:m.end - 1].strip()
+    inner = _inner(ctx, m)
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", inner) if w.lower() not in SMALL_WORDS]
     if not words or inner[-1:] in ".?!,":
         return False
@@ -918,12 +957,12 @@ def _title_like(ctx: Context, m: Marked) -> bool:
 def _ends_sentence(ctx: Context, m: Marked) -> bool:
     """A floating quote is a sentence of its own: it ends with its punctuation or the paragraph."""
     text = ctx.text
-    inner = text[m.start + 1:m.end - 1 if m.closed else m.end].rstrip()
+    inner = _inner(ctx, m)
     if inner[-1:] in ".?!…:" or not m.closed:
         return True
     pe = ctx.para_ends[m.para]
     rest = text[m.end:pe].lstrip()
-    return not rest or rest[0] in ".?!" or rest[0] in DOUBLE_MARKS
+    return not rest or rest[0] in ".?!'`" or rest[0] in DOUBLE_MARKS
 
 
 def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candidate]:
@@ -942,7 +981,7 @@ def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candida
                     covered = True
         if covered:
             continue
-        inner_words = len(ctx.text[m.start + 1:m.end - 1].split())
+        inner_words = len(_inner(ctx, m).split())
         cue = _cue_after(ctx, m) if (m.closed and inner_words >= 1) else None
         source = "after"
         if cue is None:
