@@ -21,7 +21,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from analysis.records import Article, Quote, Speaker
-from analysis.speakers import PRONOUN_GENDER, NameIndex, clean_name, strip_titles
+from analysis.speakers import PRONOUN_GENDER, TITLE_WORDS, NameIndex, clean_name, strip_titles
 
 VERSION = "1"
 
@@ -247,8 +247,15 @@ class Context:
                 self.ent_of[t.i] = ent
             if ent.label_ in NAME_ENTS:
                 persons.append(ent)
+        persons = [e for e in persons if not self._aside(e)]
         for ent in persons:
             self.names.add(_ent_name_text(ent), ent.start_char)
+        self._runs()
+        for key in [k for k in self.names.names if len(k) == 1]:
+            # "Dia" alone as PERSON, "Mamadou Dia" untagged: the run gives the full name
+            runs = self.runs_by_last.get(key[0])
+            if runs and not any(len(other) > 1 for other in self.names.by_word.get(key[0], ())):
+                self.names.add(runs[0][1], runs[0][0])
         # person mentions in order, for pronouns: (char, key, is_subject)
         self.person_pos: list[int] = []
         self.person_key: list[tuple[str, ...]] = []
@@ -265,7 +272,6 @@ class Context:
             self.person_subj.append(r.dep_ in ("nsubj", "nsubjpass") or (
                 r.dep_ == "appos" and r.head.dep_ in ("nsubj", "nsubjpass")))
         self._propn_subjects()
-        self._runs()
         self._genders()
         self._descriptors(persons)
         # plural subjects for "they": positions and head tokens
@@ -284,6 +290,17 @@ class Context:
                 self.plural_pos.append(t.idx)
                 self.plural_tok.append(t)
 
+    def _aside(self, ent: Span) -> bool:
+        """Names in parentheses or in photo credits ("Niall Carson / PA Images") are not the story's
+        people and must not become the antecedent of "he"."""
+        p = self.para_of(ent.start_char)
+        ps, pe = self.para_starts[p], self.para_ends[p]
+        before = self.text[ps:ent.start_char]
+        if before.rfind("(") > before.rfind(")"):
+            return True
+        after = self.text[ent.end_char:min(pe, ent.end_char + 3)]
+        return "/" in after or "/" in before[-3:]
+
     def _propn_subjects(self) -> None:
         """Names the NER missed or mislabelled ("Lonechild said", tagged ORG) still count as people
         when they are the subject of a verb and match or look like a person's name."""
@@ -296,6 +313,8 @@ class Context:
             if ent is not None and ent.label_ in NAME_ENTS:
                 continue
             key = self.names.resolve_key(t.text, t.idx)
+            if t.lower_ in TITLE_WORDS or self.boilerplate(t.idx):
+                continue
             if key not in self.names.names and ent is None and t.is_title and t.tag_ == "NNP":
                 run = self.propn_run(t)
                 key = self.names.add(run, t.idx)
@@ -381,11 +400,14 @@ class Context:
         return None if best is None else best[1:]
 
     def _genders(self) -> None:
-        """Guess each person's gender from the first he/she that follows their mention closely.
+        """Guess each person's gender by a vote of the he/she that follow their mentions closely.
 
-        Crude but cheap; used only to skip an incompatible antecedent for "he"/"she".
+        One pronoun can belong to someone else ("Harris said Vickers would run; she had heard…"),
+        so a gender is kept only when the votes clearly agree; titles (Mr., Ms.) were counted
+        when the names were added. Used only to skip an incompatible antecedent for "he"/"she".
         """
         doc = self.doc
+        votes: dict[tuple[str, ...], list[int]] = {}
         k = 0
         last_key: tuple[str, ...] | None = None
         last_tok = -100
@@ -396,8 +418,16 @@ class Context:
                 k += 1
             g = PRONOUN_GENDER.get(t.lower_)
             if g and last_key is not None and t.i - last_tok <= 25 and self.inside[t.i] < 0:
-                self.names.gender.setdefault(last_key, g)
+                v = votes.setdefault(last_key, [0, 0])
+                v[0 if g == "m" else 1] += 1
                 last_key = None
+        for key, (m, f) in votes.items():
+            if key in self.names.gender:
+                continue
+            if m >= 2 * f and m > 0:
+                self.names.gender[key] = "m"
+            elif f >= 2 * m and f > 0:
+                self.names.gender[key] = "f"
 
     def tok_at(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.tok_starts, char) - 1)
@@ -523,6 +553,9 @@ def _mention(ctx: Context, head: Token) -> Mention:
                 return m
         # "a statement e-mailed by Jane Doe said", "a statement from the ministry said"
         if head.lemma_.lower() in DOCUMENT_NOUNS:
+            for c in head.children:
+                if c.dep_ == "poss" and (c.pos_ == "PROPN" or c.lower_ in ("his", "her", "their", "its")):
+                    return _mention(ctx, c)  # "Foster's book says", "her statement said"
             author = _document_author(ctx, head)
             if author is not None:
                 m = _mention(ctx, author)
@@ -1136,7 +1169,7 @@ class Resolver:
         low = m.head.lower_
         pos = m.start
         para = cand.para
-        if low in ("he", "she", "him", "her"):
+        if low in ("he", "she", "him", "her", "his", "hers"):
             want = PRONOUN_GENDER[low]
             options = self._person_options(pos, para)
             for _, key in options:
@@ -1148,8 +1181,8 @@ class Resolver:
                         self._remember(pos, name, "PERSON", key, para)
                         return name, "PERSON", None
             return None, None, None
-        if low in ("they", "them", "we") or low == "it":
-            plural = low != "it"
+        if low in ("they", "them", "we", "their", "it", "its"):
+            plural = low not in ("it", "its")
             best: tuple[int, str, str] | None = None
             for hpos, name, label, key, hpara in reversed(self.history[-6:]):
                 if hpara < para - 3:
