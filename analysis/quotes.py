@@ -519,6 +519,9 @@ DOCUMENT_NOUNS = {"statement", "email", "e-mail", "release", "letter", "report",
                   "study", "release", "note", "message", "filing", "document", "decision", "ruling", "survey"}
 
 
+# Definite subjects of speech verbs that are neither people nor institutions.
+NOT_PEOPLE = {"data", "poll", "survey", "figure", "number", "evidence", "research", "analysis", "law", "bill",
+              "rule", "policy", "plan", "order", "sign", "website", "site", "page", "video", "book", "headline"}
 AUTHORING_VERBS = {"send", "write", "issue", "release", "email", "e-mail", "sign", "post", "publish", "author",
                    "tweet", "provide", "distribute", "submit"}
 # Nouns that name an institution: "the company said" speaks for the organisation last named.
@@ -1048,8 +1051,10 @@ def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candida
 class Resolver:
     """Turns mentions into speaker names, remembering who spoke last for pronouns and floating quotes."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, spans: list[tuple[int, int]] | None = None) -> None:
         self.ctx = ctx
+        self.spans = sorted(spans or [])
+        self.span_starts = [a for a, _ in self.spans]
         self.history: list[tuple[int, str, str, tuple[str, ...] | None, int]] = []  # (pos, name, label, key, para)
         self.descriptions: dict[str, str] = {}
 
@@ -1105,8 +1110,8 @@ class Resolver:
             if k >= 0 and ctx.para_of(ctx.org_pos[k]) >= para - 2:
                 return ctx.org_name[k], None, "ORG"
             return None
-        if any(c.dep_ in ("prep", "acl", "relcl") for c in head.children) or head.ent_type_:
-            return None  # "the lawyer for the society": a description in its own right
+        if head.ent_type_ or head.lemma_.lower() in DOCUMENT_NOUNS or head.lemma_.lower() in NOT_PEOPLE:
+            return None
         options = self._person_options(pos, para, window=2)
         for _, key in options:
             name = ctx.names.names.get(key)
@@ -1127,7 +1132,9 @@ class Resolver:
         while k >= 0 and seen < 15:
             if ctx.para_of(ctx.person_pos[k]) < para - window:
                 break
-            if ctx.person_subj[k]:
+            if self._in_quote(ctx.person_pos[k]):
+                pass  # someone named inside what a speaker said is rarely the next "he"
+            elif ctx.person_subj[k]:
                 options.append((ctx.person_pos[k], ctx.person_key[k]))
             else:
                 fallback.append((ctx.person_pos[k], ctx.person_key[k]))
@@ -1135,6 +1142,10 @@ class Resolver:
             seen += 1
         options.sort(key=lambda o: -o[0])
         return options + fallback
+
+    def _in_quote(self, pos: int) -> bool:
+        k = bisect.bisect_right(self.span_starts, pos) - 1
+        return k >= 0 and self.spans[k][1] > pos
 
     def _remember(self, pos: int, name: str, label: str, key: tuple[str, ...] | None, para: int) -> None:
         self.history.append((pos, name, label, key, para))
@@ -1236,7 +1247,7 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
         m = c.mention
         if m is not None and m.label == "PERSON" and m.name and len(m.name.split()) >= 2:
             ctx.names.add(m.name, m.start)
-    resolver = Resolver(ctx)
+    resolver = Resolver(ctx, [(c.start, c.end) for c in cands])
     quotes: list[Quote] = []
     speakers: dict[str, Speaker] = {}
     for c in cands:
