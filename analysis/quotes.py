@@ -817,16 +817,40 @@ def _syntactic_candidates(ctx: Context) -> list[Candidate]:
         s, e = _trim(ctx, *span)
         if e - s < 8 or s < ctx.body_start or len(ctx.text[s:e].split()) < 3:
             continue
-        subj = _subject_of(tok)
-        if subj is not None and ctx.para_of(subj.idx) != ctx.para_of(tok.idx):
-            subj = None  # the parse glued a heading or caption to this paragraph
-        subj = subj or _adjacent_subject(ctx, tok)
-        mention = _mention(ctx, subj) if subj is not None else None
+        mention = _speaker_at(ctx, tok)
         kind = _kind(ctx, s, e)
         if mention is None and kind == "indirect":
             continue  # reported speech with nobody reporting it is narration ("there's no telling what…")
         out.append(Candidate(s, e, kind, tok, cue_text, mention, para=ctx.para_of(s)))
     return out
+
+
+def _speaker_at(ctx: Context, cue: Token) -> Mention | None:
+    """Who speaks at this cue, with guards against the parse's usual failures."""
+    subj = _subject_of(cue)
+    if subj is not None and ctx.para_of(subj.idx) != ctx.para_of(cue.idx):
+        subj = None  # the parse glued a heading or caption to this paragraph
+    subj = subj or _adjacent_subject(ctx, cue)
+    if subj is None:
+        return None
+    mention = _mention(ctx, subj)
+    if ctx.inside[subj.i] >= 0 or any(ch in mention.text for ch in DOUBLE_MARKS):
+        # a quoted fragment parsed as the subject ("Purdy, who lost 16 lbs. “and two belt loops”
+        # between May and October, says …"): take the person named earlier in the clause
+        person = _person_before(ctx, cue)
+        return _mention(ctx, person) if person is not None else None
+    return mention
+
+
+def _person_before(ctx: Context, cue: Token) -> Token | None:
+    pa, _ = _para_tokens(ctx, cue)
+    start = max(pa, cue.sent.start)
+    best = None
+    for i in range(start, cue.i):
+        ent = ctx.ent_of.get(i)
+        if ent is not None and ent.label_ in NAME_ENTS and ctx.inside[i] < 0 and i == ent.end - 1:
+            best = ctx.doc[i]
+    return best
 
 
 REFUSALS = {"decline", "refuse", "fail", "hesitate"}
@@ -1026,11 +1050,7 @@ def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candida
         if cue is not None:
             if inner_words < 2 and not _sentence_like(ctx, m):
                 continue
-            subj = _subject_of(cue)
-            if subj is not None and ctx.para_of(subj.idx) != ctx.para_of(cue.idx):
-                subj = None
-            subj = subj or _adjacent_subject(ctx, cue)
-            mention = _mention(ctx, subj) if subj is not None else None
+            mention = _speaker_at(ctx, cue)
             cue_text = "according to" if is_according(cue) else _cue_text(cue)
             out.append(Candidate(m.start, m.end, "direct", cue, cue_text, mention, para=m.para, source=source))
             continue
