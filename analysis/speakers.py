@@ -154,10 +154,22 @@ NAME_PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "la", "le", 
                             "bint", "ibn", "al", "el", "y", "dos", "das", "ter", "op"})
 
 
+# Words that make a capitalised phrase an institution or a place rather than a person.
+NOT_NAME_WORDS = frozenset("""department ministry committee council commission center centre institute university
+    college school party house senate congress parliament court office agency bureau service services times post
+    news press journal herald tribune daily network channel inc corp corporation company co ltd llc group bank fund
+    foundation association union federation league club team motors airlines hospital police army navy force
+    government administration campaign republicans democrats republican democrat liberals conservatives hill street
+    avenue square county city province state states nations board authority organization organisation""".split())
+
+
 def looks_like_name(text: str) -> bool:
-    """A person's name has every word capitalised (bar particles such as "van" or "bin")."""
+    """A person's name has every word capitalised (bar particles such as "van" or "bin") and no word
+    that makes it an institution ("General Motors", "New York Times") or a party."""
     words = clean_name(text).split()
-    if not words:
+    if not words or any(w.lower().strip(".,") in NOT_NAME_WORDS for w in words):
+        return False
+    if text.isupper() and len(text) > 4:
         return False
     return all(w[:1].isupper() or w.lower() in NAME_PARTICLES or w.lower().startswith("al-") for w in words)
 
@@ -179,8 +191,8 @@ def corpus_speaker_names(names: Iterable[str]) -> dict[str, str]:
     spellings: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     for n, c in counts.items():
         k = keys[n]
-        if not k or len(k) > 5 or not looks_like_name(n):
-            continue  # descriptions and groups are not merged
+        if not k or len(k) > 4 or not looks_like_name(n):
+            continue  # descriptions, groups and organisations are not merged
         key_count[k] += c
         spellings[k][strip_titles(n)[0]] += c
 
@@ -225,8 +237,7 @@ def corpus_speaker_names(names: Iterable[str]) -> dict[str, str]:
         pools = [full_by_word.get(w, set()) for w in k]
         if not all(pools):
             continue
-        cands = {find(c) for c in set.intersection(*pools)
-                 if c != k and len(c) > len(k) and (c[-1] == k[-1] or (len(k) == 1 and c[0] == k[0]))}
+        cands = {find(c) for c in set.intersection(*pools) if c != k and len(c) > len(k) and c[-1] == k[-1]}
         cands.discard(find(k))
         if not cands:
             continue
@@ -243,16 +254,24 @@ def corpus_speaker_names(names: Iterable[str]) -> dict[str, str]:
             group_spelling[root][s] += c
 
     def best_spelling(root: tuple[str, ...]) -> str:
+        """The most used full name; between equals the plainest: two or three words, no initials,
+        no repeated word ("Donald Trump" over "Donald J. Trump", "Crooked Hillary Clinton")."""
         sp = group_spelling[root]
-        longest = max(len(key_tokens(s)) for s in sp)
-        full = Counter({s: c for s, c in sp.items() if len(key_tokens(s)) == longest})
-        return max(full, key=lambda s: (full[s], len(s)))
+        full = {s: c for s, c in sp.items() if len(key_tokens(s)) >= 2} or dict(sp)
+
+        def plain(s: str) -> tuple:
+            words = s.split()
+            initials = sum(1 for w in words if len(w.rstrip(".")) == 1)
+            repeated = len(words) - len({w.lower() for w in words})
+            return (full[s], -repeated, -initials, -abs(len(words) - 2.5), -len(s))
+
+        return max(full, key=plain)
 
     cache: dict[tuple[str, ...], str] = {}
     out: dict[str, str] = {}
     for n in counts:
         k = keys[n]
-        if k in parent:
+        if k in parent and looks_like_name(n) and len(k) <= 4:
             root = find(k)
             if root not in cache:
                 cache[root] = best_spelling(root)
