@@ -14,6 +14,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
@@ -41,6 +43,21 @@ HONORIFIC_GENDER = {"mr": "m", "mr.": "m", "sir": "m", "lord": "m", "king": "m",
                     "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f", "dame": "f",
                     "lady": "f", "queen": "f", "princess": "f", "sister": "f",
                     "congresswoman": "f", "chairwoman": "f"}
+
+FIRST_NAMES = Path(__file__).with_name("data") / "first_names.tsv"
+
+
+@lru_cache(maxsize=1)
+def first_name_genders() -> dict[str, str]:
+    """Given names used overwhelmingly for one gender: a prior for "he"/"she", kept as data."""
+    out: dict[str, str] = {}
+    for line in FIRST_NAMES.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or "\t" not in line:
+            continue
+        g, name = line.split("\t", 1)
+        out[name.strip().lower()] = g.strip()
+    return out
+
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
@@ -104,6 +121,10 @@ class NameIndex:
             g = HONORIFIC_GENDER.get(title.split()[0].lower())
             if g:
                 self.gender.setdefault(key, g)
+        if len(key) >= 2 and key not in self.gender:
+            g = first_name_genders().get(key[0])
+            if g:
+                self.gender[key] = g
         return key
 
     def resolve_key(self, text: str, pos: int | None = None) -> tuple[str, ...]:

@@ -52,3 +52,13 @@ def test_corpus_merge_leaves_descriptions_alone():
     desc = "a spokesperson for North Korea’s foreign ministry"
     m = corpus_speaker_names([desc, "U.S. negotiators"])
     assert m[desc] == desc and m["U.S. negotiators"] == "U.S. negotiators"
+
+
+def test_first_name_prior_for_gender():
+    idx = NameIndex()
+    idx.add("Erin Kim", 0)
+    idx.add("Kevin Vickers", 10)
+    idx.add("Kim Jong Un", 20)
+    assert idx.gender[key_tokens("Erin Kim")] == "f"
+    assert idx.gender[key_tokens("Kevin Vickers")] == "m"
+    assert key_tokens("Kim Jong Un") not in idx.gender, "a family name written first says nothing"
