@@ -16,8 +16,11 @@ Rules, all linear in the number of entities of the article:
 * Short forms: a one-word PERSON/ORG name that is the last (or first) word of exactly one
   multi-word PERSON name of the same article becomes that name (`Narang` -> `Vipin Narang`).
   When several people share the surname, the one named at least twice as often as any other
-  wins (`Bush` in an article about Jeb Bush that once mentions George W. Bush); otherwise, and
-  for a shared first word (two Kims), the short form is left for the corpus step, not guessed.
+  wins (`Bush` in an article about Jeb Bush that once mentions George W. Bush), else the one
+  the article gave the same title (`President Bush` after `President George W. Bush`);
+  otherwise, and for a shared first word (two Kims), the short form is left for the corpus
+  step, not guessed. The title before a name (`Mr`, `Mrs`, `Gov`) is kept with the mention:
+  the corpus step uses Mr/Mrs/Ms to tell Bill from Hillary Clinton.
 * Labels: a name that the article tags PERSON somewhere is PERSON wherever spaCy tagged it ORG
   (`the Trump regime`), and a GPE/LOC whose name (or its singular) is a NORP in the same article
   is NORP (`the North Koreans`). A hyphenated ORG such as `Trump-Kim` whose parts are the
@@ -39,7 +42,7 @@ from spacy.tokens import Doc
 
 from analysis.records import Article, EntityMention
 
-VERSION = "1"
+VERSION = "2"
 
 PERSON = "PERSON"
 ORG = "ORG"
@@ -116,6 +119,33 @@ def strip_honorifics(name: str) -> str:
     return " ".join(words)
 
 
+# Spellings of a title -> the one form stored in `EntityMention.title`.
+TITLE_FORMS = {"mr": "Mr", "mrs": "Mrs", "ms": "Ms", "miss": "Ms", "mx": "Mx", "dr": "Dr",
+               "sen": "Sen", "senator": "Sen", "rep": "Rep", "representative": "Rep",
+               "gov": "Gov", "governor": "Gov", "pres": "President", "president": "President",
+               "sec": "Secretary", "secretary": "Secretary", "gen": "Gen", "general": "Gen",
+               "prof": "Prof", "professor": "Prof", "rev": "Rev", "reverend": "Rev",
+               "lt": "Lt", "col": "Col", "colonel": "Col", "capt": "Capt", "captain": "Capt",
+               "adm": "Adm", "admiral": "Adm", "amb": "Ambassador", "vp": "Vice President"}
+# Words between a title and the name that do not end the search ("former President").
+_TITLE_FILLERS = frozenset({"former", "late", "then", "ex"})
+
+
+def title_of(words: list[str]) -> str | None:
+    """The title nearest the name among the words just before it (nearest last), if any."""
+    for i in range(len(words) - 1, -1, -1):
+        w = words[i].rstrip(".").lower()
+        if w in _TITLE_FILLERS:
+            continue
+        if w in HONORIFICS and w not in _TITLE_FILLERS:
+            title = TITLE_FORMS.get(w, w.capitalize())
+            if title == "President" and i > 0 and words[i - 1].rstrip(".").lower() == "vice":
+                return "Vice President"
+            return title
+        return None
+    return None
+
+
 def name_keys(name: str) -> tuple[str, str] | None:
     """(first word, last word) of a multi-word person name, ignoring Jr./III; None for one word."""
     words = name.split(" ")
@@ -133,11 +163,12 @@ def _sentence_starts(doc: Doc) -> list[int]:
 class _Raw:
     """A mention while the article's rules are applied; becomes an EntityMention at the end."""
 
-    __slots__ = ("start", "end", "text", "label", "canonical", "sentence")
+    __slots__ = ("start", "end", "text", "label", "canonical", "sentence", "title")
 
-    def __init__(self, start: int, end: int, text: str, label: str, canonical: str, sentence: int):
+    def __init__(self, start: int, end: int, text: str, label: str, canonical: str, sentence: int,
+                 title: str | None = None):
         self.start, self.end, self.text = start, end, text
-        self.label, self.canonical, self.sentence = label, canonical, sentence
+        self.label, self.canonical, self.sentence, self.title = label, canonical, sentence, title
 
 
 def extract_entities(doc: Doc, article: Article) -> list[EntityMention]:
@@ -158,11 +189,20 @@ def extract_entities(doc: Doc, article: Article) -> list[EntityMention]:
         canonical = normalise(text[start:end], label)
         if not canonical or not any(c.isalnum() for c in canonical):
             continue
+        title = None
+        if label in SHORT_FORM_LABELS:
+            inside = ent.text.split()
+            lead: list[str] = []
+            for w in inside[:-1]:
+                if w.rstrip(".").lower() not in HONORIFICS:
+                    break
+                lead.append(w)
+            title = title_of(lead) if lead else title_of([t.text for t in doc[max(0, ent.start - 3):ent.start]])
         raws.append(_Raw(start, end, text[start:end], label, canonical,
-                         bisect_right(starts, start) - 1))
+                         bisect_right(starts, start) - 1, title))
     _resolve_article(raws)
-    return [EntityMention(article.article_id, r.start, r.end, r.text, r.label, r.canonical, r.sentence)
-            for r in raws]
+    return [EntityMention(article.article_id, r.start, r.end, r.text, r.label, r.canonical, r.sentence,
+                          r.title) for r in raws]
 
 
 def _resolve_article(raws: list[_Raw]) -> None:
@@ -188,7 +228,12 @@ def _resolve_article(raws: list[_Raw]) -> None:
         if keys is not None:
             by_last.setdefault(keys[1], set()).add(name)
 
-    def expand(word: str) -> str | None:
+    titles_of: dict[str, set[str]] = {}
+    for r in raws:
+        if r.title and r.canonical in persons and " " in r.canonical:
+            titles_of.setdefault(r.canonical, set()).add(r.title)
+
+    def expand(word: str, title: str | None = None) -> str | None:
         # A surname match beats a first-name match: "Clinton" with Hillary and Bill Clinton is
         # ambiguous even if some Clinton is also a first name. Among several people with the
         # surname, the one the article names at least twice as often as any other is meant.
@@ -203,6 +248,10 @@ def _resolve_article(raws: list[_Raw]) -> None:
         ranked = sorted(full, key=lambda n: -labels_by_name[n][PERSON])
         if labels_by_name[ranked[0]][PERSON] >= 2 * labels_by_name[ranked[1]][PERSON]:
             return ranked[0]
+        # "President Bush" after "former President George W. Bush" and "Gov. Jeb Bush".
+        titled = [n for n in full if title and title in titles_of.get(n, ())]
+        if len(titled) == 1:
+            return titled[0]
         return None
 
     out: list[_Raw] = []
@@ -214,7 +263,7 @@ def _resolve_article(raws: list[_Raw]) -> None:
                 if parts:
                     out.extend(parts)
                     continue
-            full = expand(name)
+            full = expand(name, r.title)
             if full is not None and (r.label in (PERSON, ORG) or name in persons):
                 r.canonical, r.label = full, PERSON
                 out.append(r)

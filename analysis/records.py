@@ -67,6 +67,7 @@ class EntityMention:
     label: str
     canonical: str  # the name the mention counts under (within-article resolution, normalised)
     sentence: int  # sentence index in the article, for co-occurrence
+    title: str | None = None  # honorific or office just before a name ("Mr", "Mrs", "Gov", "President")
 
 
 @dataclass
