@@ -441,3 +441,40 @@ def test_speaker_names_link_to_entities(corpus):
     assert linked["Vipin Narang"] == linked["Narang"] == "Vipin Narang"
     assert linked["Donald Trump"] == "Donald Trump"
     assert "a spokesperson" not in linked
+
+
+def test_title_is_kept_and_a_shared_title_picks_the_person(nlp):
+    text = ("Former President George W. Bush and Florida Gov. Jeb Bush met in Miami. "
+            "President Bush said it went well, and Gov. Bush agreed.")
+    ms = run_on(nlp, text)
+    assert [(m.canonical, m.title) for m in ms if m.text == "Bush"] == [
+        ("George W. Bush", "President"), ("Jeb Bush", "Gov")]
+    assert {m.title for m in run_on(nlp, "Mr. Trump met Sen. Ted Cruz.") if m.label == "PERSON"} == {"Mr", "Sen"}
+
+
+def titled(rows: list[tuple[str, str, str, str, str | None]]) -> pd.DataFrame:
+    """(article_id, text, canonical, label, title) rows as a mentions table."""
+    return pd.DataFrame([dict(article_id=a, start=i, end=i + 1, text=t, label=lab, canonical=c, sentence=0,
+                              title=ti) for i, (a, t, c, lab, ti) in enumerate(rows)], columns=COLUMNS)
+
+
+def test_mr_and_mrs_tell_two_people_with_one_surname_apart():
+    rows = []
+    for i in range(6):  # articles about her: "Mrs. Clinton"
+        rows += [(f"h{i}", "Hillary Clinton", "Hillary Clinton", "PERSON", None),
+                 (f"h{i}", "Clinton", "Hillary Clinton", "PERSON", "Mrs")]
+    for i in range(3):  # articles about him: "Mr. Clinton"
+        rows += [(f"b{i}", "Bill Clinton", "Bill Clinton", "PERSON", None),
+                 (f"b{i}", "Clinton", "Bill Clinton", "PERSON", "Mr")]
+    rows += [("both", "Hillary Clinton", "Hillary Clinton", "PERSON", None),
+             ("both", "Bill Clinton", "Bill Clinton", "PERSON", None),
+             ("both", "Clinton", "Clinton", "PERSON", "Mr"),      # ambiguous in the article
+             ("both", "Clinton", "Clinton", "PERSON", "Mrs"),
+             ("her", "Hillary Clinton", "Hillary Clinton", "PERSON", None),
+             ("her", "Clinton", "Hillary Clinton", "PERSON", "Mr")]  # the article names only her
+    df = resolve_corpus_entities(titled(rows), [])
+    both = df[df.article_id == "both"].set_index("title")
+    assert both.loc["Mr", "entity"] == "Bill Clinton"
+    assert both.loc["Mrs", "entity"] == "Hillary Clinton"
+    her = df[(df.article_id == "her") & (df.title == "Mr")]
+    assert list(her.entity) == ["Bill Clinton"]
