@@ -760,7 +760,8 @@ def _clause_content(ctx: Context, cue: Token) -> tuple[int, int] | None:
             return None
         if not any(doc[x].dep_ in ("nsubj", "nsubjpass", "expl") for x in range(a, b + 1)):
             return None
-        if doc[a].pos_ in ("SCONJ", "ADP") or doc[a].tag_ in ("VBN", "VBG", "WRB"):
+        f = a + 1 if doc[a].pos_ == "CCONJ" and a + 1 < b else a
+        if doc[f].pos_ in ("SCONJ", "ADP") or doc[f].tag_ in ("VBN", "VBG", "WRB"):
             return None  # "After the vote, she acknowledged": an adverbial, not what was said
         return doc[a].idx, doc[b].idx + len(doc[b].text)
     return None
@@ -1005,6 +1006,15 @@ HONORIFICS = {"the", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mx"}
 SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "at", "by", "with", "from", "as"}
 
 
+def _inside_noun_phrase(ctx: Context, m: Marked) -> bool:
+    """Whether the quotation follows a preposition, a determiner or a possessive."""
+    i = bisect.bisect_left(ctx.tok_starts, m.start) - 1
+    if i < ctx.first_body_tok or ctx.doc[i].idx < ctx.para_starts[m.para]:
+        return False
+    t = ctx.doc[i]
+    return t.pos_ in ("ADP", "DET") or t.tag_ == "POS" or t.lower_ in ("'s", "’s")
+
+
 def _title_like(ctx: Context, m: Marked) -> bool:
     """“The Kid Who Would Be King”: every word capitalised and no sentence punctuation."""
     inner = _inner(ctx, m)
@@ -1042,6 +1052,8 @@ def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candida
         if covered:
             continue
         inner_words = len(_inner(ctx, m).split())
+        if _inside_noun_phrase(ctx, m) and not (inner_words >= 8 and _ends_sentence(ctx, m)):
+            continue  # 'the "Buffett rule"', 'on CBS's "Face the Nation," Ryan said': a name, not speech
         cue = _cue_after(ctx, m) if (m.closed and inner_words >= 1) else None
         source = "after"
         if cue is None:
