@@ -112,7 +112,7 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
     out = mentions.copy(deep=False)  # new columns only: the caller's frame is left as it was
     if out.empty:
         for col in ("entity", "entity_label", "group"):
-            out[col] = pd.Series(dtype="object")
+            out[col] = pd.Series(dtype="string")
         return out
     aliases = load_aliases(list(alias_files), include_defaults=include_defaults)
 

@@ -382,6 +382,13 @@ def test_entity_counts(con):
 def test_entity_counts_where(con):
     only = q.entity_counts(con, where="a.outlet = 'written'", limit=None)
     assert set(only.entity) == {"Donald Trump", "White House", "North Korea"}
+    # Placeholders in the fragment come before the function's own parameters.
+    dated = q.entity_counts(con, "TRY_CAST(a.date AS DATE) >= ?", ["2019-10-07"], labels=["PERSON"], limit=None)
+    assert "Donald Trump" in set(dated.entity) and set(dated.entity_label) == {"PERSON"}
+    pairs = q.cooccurrence(con, "a.outlet = ?", ["written"], scope="article", entity="Donald Trump", limit=None)
+    assert set(pairs.source) | set(pairs.target) == {"Donald Trump", "White House", "North Korea"}
+    assert q.entity_by_outlet(con, ["North Korea"], "a.outlet = ?", ["written"]).articles.sum() == 1
+    assert len(q.entity_articles(con, "North Korea", "coalesce(a.outlet, '') <> ?", ["written"])) == 3
 
 
 def test_entity_timeline_and_outlet(con):
