@@ -56,7 +56,7 @@ SHORT_FORM_LABELS = frozenset({PERSON, ORG, "GPE", "NORP", "PRODUCT", "WORK_OF_A
 
 HONORIFICS = frozenset(
     w.lower()
-    for w in """mr mrs ms miss mx dr sir dame lord lady prof professor rev reverend fr father
+    for w in """mr mrs ms miss mx dr sir dame lord prof professor rev reverend fr father
     sen senator rep representative gov governor president pres vice vp secretary sec gen general
     adm admiral lt col colonel capt captain maj sgt judge justice speaker mayor chairman
     chairwoman chair commissioner ambassador amb minister premier chancellor rabbi imam
@@ -75,7 +75,6 @@ _TRANSLATE = str.maketrans({
 _STRIP = " \"'()[]{}<>,;:!?*•|/\\-_#@~^+=…"
 _LEADING_THE = re.compile(r"^(?:the)\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
-_SINGLE_LETTER = re.compile(r"^[A-Za-z]$")
 
 
 def normalise(text: str, label: str = "") -> str:
@@ -137,7 +136,7 @@ def title_of(words: list[str]) -> str | None:
         w = words[i].rstrip(".").lower()
         if w in _TITLE_FILLERS:
             continue
-        if w in HONORIFICS and w not in _TITLE_FILLERS:
+        if w in HONORIFICS:
             title = TITLE_FORMS.get(w, w.capitalize())
             if title == "President" and i > 0 and words[i - 1].rstrip(".").lower() == "vice":
                 return "Vice President"
