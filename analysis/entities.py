@@ -10,7 +10,8 @@ loads and therefore never needs a re-parse.
 Rules, all linear in the number of entities of the article:
 
 * Text normalisation: whitespace and line breaks collapse to one space, typographic quotes and
-  dashes become ASCII, surrounding punctuation, a leading "the" and a possessive `’s` go; a
+  dashes become ASCII, surrounding punctuation, a leading "the" (or "a" before a capital: `a
+  Mitt Romney`) and a possessive `’s` go; a
   trailing full stop goes unless it ends an abbreviation (`U.S.`, `Inc.`). PERSON names also lose
   honorifics (`Mr.`, `Sen.`, `President`), because they name the role, not the person.
 * Short forms: a one-word PERSON/ORG name that is the last (or first) word of exactly one
@@ -73,7 +74,7 @@ _TRANSLATE = str.maketrans({
 })
 # Leading/trailing characters that are never part of a name.
 _STRIP = " \"'()[]{}<>,;:!?*•|/\\-_#@~^+=…"
-_LEADING_THE = re.compile(r"^(?:the)\s+", re.IGNORECASE)
+_LEADING_THE = re.compile(r"^(?:[Tt][Hh][Ee]\s+|an?\s+(?=[A-Z]))")  # "the", and "a" before a name
 _POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
 
 

@@ -132,6 +132,9 @@ def test_hyphenated_pair_of_people_is_split(seed_mentions):
     ("O’Rourke", "PERSON", "O'Rourke"),
     ("Donald Trump Jr.", "PERSON", "Donald Trump Jr."),
     ("Mr.", "PERSON", ""),
+    ("a Mitt Romney", "PERSON", "Mitt Romney"),
+    ("a couple of weeks", "DATE", "a couple of weeks"),
+    ("THE UNITED STATES", "GPE", "UNITED STATES"),
 ])
 def test_normalise(raw, label, expected):
     assert normalise(raw, label) == expected
