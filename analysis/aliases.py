@@ -29,7 +29,8 @@ Automatic merging (names that no alias row mentions)
 3. PERSON names: `Donald J. Trump` joins `Donald Trump` (same first and last word, one has no
    middle); a one-word name joins the multi-word person whose last or first word it is, when
    that person is named in at least twice as many articles as all other such people together:
-   `Trump` -> `Donald Trump`, `Clinton` -> `Hillary Clinton`, `Hillary` -> `Hillary Clinton`,
+   `Trump` -> `Donald Trump`, `Clinton` -> `Hillary Clinton`, `Hillary` -> `Hillary Clinton`
+   (and that person appears in at least a third as many articles as the word alone),
    while `Kim` with two equally common Kims, or `Bush` with Jeb and George W., stays as it is.
    A name that is a more frequent person's name plus stray words at either end (`Floridians Jeb
    Bush`, a headline fragment) joins that person.
@@ -326,7 +327,9 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
         if " " in name or name in pinned:
             continue
         target = _dominant(by_word.get(name), arts)
-        if target is not None:
+        # A "full name" in far fewer articles than the word itself is a fragment around the
+        # word ("Among Latinos"), not the person the word is short for.
+        if target is not None and 3 * arts[target] >= arts[name]:
             merge[name] = target
 
     # 3. NORP plurals.

@@ -488,3 +488,11 @@ def test_mr_and_mrs_tell_two_people_with_one_surname_apart():
     assert both.loc["Mrs", "entity"] == "Hillary Clinton"
     her = df[(df.article_id == "her") & (df.title == "Mr")]
     assert list(her.entity) == ["Bill Clinton"]
+
+
+def test_a_fragment_around_a_word_does_not_absorb_it():
+    rows = [(f"l{i}", "Latinos", "PERSON") for i in range(5)] + [("x", "Among Voters", "PERSON"),
+                                                               ("x", "Voters", "PERSON")] * 1
+    rows += [(f"v{i}", "Voters", "PERSON") for i in range(5)]
+    df = resolve_corpus_entities(table(rows), [], include_defaults=False)
+    assert entity_of(df, "Voters") == "Voters"
