@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,7 +41,13 @@ NAME_ENTS = {"PERSON"}
 ORG_ENTS = {"ORG", "GPE", "NORP", "FAC"}
 # Heads of noun phrases that speak for an institution rather than as a person's name.
 MAX_REGION = 40
-BOILERPLATE = re.compile(r"(?:READ MORE|MORE|RELATED|WATCH|LISTEN|SEE ALSO|ALSO READ|READ|Read more|Related|Watch)\s*:")  # tokens scanned either side of a quotation for its cue
+BOILERPLATE = re.compile(
+    r"(?:READ MORE|MORE|RELATED|WATCH|LISTEN|SEE ALSO|ALSO READ|READ|Read more|Related|Watch|VIDEO|PHOTOS?)"
+    r"(?:\s+[A-Z]+){0,2}\s*:")
+# Labels before a colon that announce a section, never a speaker in a transcript.
+SECTION_LABELS = {"watch", "read", "more", "related", "update", "updated", "note", "correction", "editor", "photo",
+                  "photos", "video", "listen", "also", "see", "below", "above", "breaking", "analysis", "opinion",
+                  "source", "sources", "credit", "file", "q", "a", "question", "answer", "live", "latest"}  # tokens scanned either side of a quotation for its cue
 
 
 @lru_cache(maxsize=1)
@@ -441,8 +448,9 @@ def _headline_end(text: str) -> int:
     stripped = text.lstrip()
     first = stripped.split("\n", 1)[0].strip()
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", first) if w.lower() not in SMALL_WORDS]
-    if len(words) < 4 or "\n" not in stripped or first.endswith(".") or \
-            sum(w[0].isupper() for w in words) < 0.9 * len(words):
+    capitalised = sum(w[0].isupper() for w in words)
+    if len(words) < 4 or "\n" not in stripped or capitalised < 0.9 * len(words) or \
+            (first.endswith(".") and (capitalised < len(words) or len(words) < 5)):
         return 0
     return len(text) - len(stripped) + len(stripped.split("\n", 1)[0]) + 1
 
@@ -1071,11 +1079,54 @@ def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candida
             out.append(Candidate(m.start, m.end, "direct", None, "—", _mention(ctx, dash), para=m.para,
                                  source="dash"))
             continue
-        if ctx.boilerplate(m.start):
+        if ctx.boilerplate(m.start) or (m.para in getattr(ctx, "transcript_paras", ()) and
+                                        m.start <= ctx.para_starts[m.para] + 1):
             continue
         if m.continues or (_sentence_like(ctx, m) and _ends_sentence(ctx, m) and not _title_like(ctx, m)):
             out.append(Candidate(m.start, m.end, "direct", None, None, None, floating=True, para=m.para,
                                  source="floating"))
+    return out
+
+
+TRANSCRIPT = re.compile(r"""["“]?((?:[A-Z][A-Za-z'’.-]*\.?\s){0,3}[A-Z][A-Za-z'’-]+)\s?:\s+\S""")
+
+
+def _transcript_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candidate]:
+    """Interview transcripts: "PENCE: Well, look, …" is Mike Pence speaking.
+
+    Only a label that names a person of the article counts, so datelines ("WASHINGTON:") and
+    section labels stay out."""
+    out: list[Candidate] = []
+    text = ctx.text
+    doc = ctx.doc
+    found = []
+    for p, (ps, pe) in enumerate(zip(ctx.para_starts, ctx.para_ends)):
+        if not ctx._boiler[p]:
+            m = TRANSCRIPT.match(text, ps, pe)
+            if m is not None and len(m.group(1)) >= 3 and \
+                    not any(w.lower().strip(".") in SECTION_LABELS for w in m.group(1).split()):
+                found.append((p, pe, m))
+    repeated = {lab for lab, n in Counter(m.group(1) for _, _, m in found).items() if n >= 2 and lab.isupper()}
+    ctx.transcript_paras = {p for p, _, m in found if m.group(1) in repeated}
+    for p, pe, m in found:
+        label = m.group(1)
+        key = ctx.names.resolve_key(label.title() if label.isupper() else label)
+        if key not in ctx.names.names:
+            if label not in repeated:
+                continue
+            ctx.names.add(label.title(), m.start(1))  # a speaker's label used throughout a transcript
+            key = ctx.names.resolve_key(label.title())
+        ctx.transcript_paras.add(p)
+        start = m.end() - 1
+        end = pe
+        if any(a <= start < b for a, b in taken):
+            continue
+        first = bisect.bisect_left(ctx.tok_starts, m.start(1))
+        last = bisect.bisect_left(ctx.tok_starts, m.end(1)) - 1
+        head = doc[max(first, last)]
+        label_mention = Mention(head, m.start(1), m.end(1), label, "PERSON",
+                                name=ctx.names.names[key])
+        out.append(Candidate(start, end, "direct", None, ":", label_mention, para=p, source="transcript"))
     return out
 
 
@@ -1272,6 +1323,7 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
     ctx = Context(doc, article)
     cands = _syntactic_candidates(ctx)
     cands = _dedupe(cands)
+    cands += _transcript_candidates(ctx, [(c.start, c.end) for c in cands])
     cands += _mark_candidates(ctx, [(c.start, c.end) for c in cands])
     cands = _dedupe(cands)
     for c in cands:

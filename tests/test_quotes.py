@@ -246,3 +246,16 @@ def test_cli_prints_records(capsys):
 
 def test_version_is_declared():
     assert isinstance(VERSION, str) and VERSION
+
+
+def test_transcript_labels(model):
+    text = ("Senator Rita Moreno spoke with host Paul Grant on Sunday.\n\n"
+            "GRANT: Will you support the bill?\n\n"
+            "MORENO: Not in its current form. We need to see the costs first.\n\n"
+            "GRANT: And if the costs come down?\n\n"
+            "WATCH BELOW: Moreno on the budget\n\n"
+            "MORENO: Then we can talk.")
+    quotes = run(model, text)
+    assert [(q.speaker, q.text[:12]) for q in quotes] == [
+        ("Paul Grant", "Will you sup"), ("Rita Moreno", "Not in its c"),
+        ("Paul Grant", "And if the c"), ("Rita Moreno", "Then we can ")]
