@@ -1307,6 +1307,17 @@ def _dedupe(cands: list[Candidate]) -> list[Candidate]:
         if out:
             p = out[-1]
             if c.start >= p.start and c.end <= p.end:
+                cue = c.cue
+                if cue is not None and cue.tag_ == "VBG" and p.start < cue.idx < c.start and cue.idx - p.start > 15 \
+                        and p.kind == "indirect" and c.cue is not p.cue:
+                    # "…announced that he is stepping down, saying the party needs to move on":
+                    # the participle starts a second report, so the first ends before it
+                    text = _text_of(cue.doc)
+                    cut = cue.idx
+                    while cut > p.start and text[cut - 1] in " ,;":
+                        cut -= 1
+                    p.end = cut
+                    out.append(c)
                 continue
             if c.start < p.end:
                 overlap = p.end - c.start
