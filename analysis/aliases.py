@@ -1,9 +1,10 @@
 """Corpus-wide entity names: the alias table, label majority and short-name merging.
 
-This runs when the store loads a snapshot, not at ingest, so an analyst who edits an alias file
-sees the effect on the next load without re-parsing anything. It works on the distinct names of
-the corpus (tens of thousands even at 100,000 articles), with dict lookups only, and maps the
-result back onto the mentions table with vectorised pandas.
+This runs when the store loads a snapshot (`analysis.corpus`), not at ingest, so an analyst who
+edits an alias file sees the effect on the next load without re-parsing anything. It works on
+the distinct names of the corpus with dict lookups only, and maps the result back onto the
+mentions table with vectorised pandas: 8.3 million mentions of 300,000 distinct names (about
+100,000 articles) resolve in 10-15 s on a 2-core machine (`bench/entities_polnear.py --scale`).
 
 Alias files
 -----------
@@ -35,6 +36,10 @@ Automatic merging (names that no alias row mentions)
    A name that is a more frequent person's name plus stray words at either end (`Floridians Jeb
    Bush`, a headline fragment) joins that person.
 4. NORP plurals join their singular (or the other way, whichever is more frequent).
+5. A surname after Mr/Mrs/Ms (`EntityMention.title`) that landed on a person of the other
+   gender, or on no one, moves to the person of that surname and gender: in the article if it
+   names exactly one, else the corpus's dominant one. Gender is learnt from the titles the
+   corpus itself puts before each person's name.
 """
 from __future__ import annotations
 
