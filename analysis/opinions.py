@@ -1,25 +1,30 @@
-"""Where speakers agree: statements grouped into themes, with a stance signal per statement.
+"""Where speakers agree: statements grouped into positions and themes, with a stance signal.
 
 An analyst wants to see at a glance that several experts say the same thing ("North Korea is
-stalling to extract concessions") while the officials say another ("the talks were good"). Two
+stalling to extract concessions") while the officials say another ("the talks were good"). Three
 layers do that:
 
-1. An automatic grouping by shared wording: TF-IDF over light-stemmed words and word pairs, a
-   latent-semantic projection (so that statements sharing few but telling words still meet), and
-   k-means on the unit sphere. Mini-batch k-means and sparse algebra keep 100,000 statements
-   within minutes on two cores. Each group is labelled with the phrases that set it apart from
-   the rest of the corpus, printed as the articles spell them, never as a cluster number.
-   Statements too short to carry a theme, and groups whose members barely resemble each other,
-   go to an explicit "unsorted" group rather than diluting a labelled one.
-2. The analyst's codebook on top (YAML or CSV): a theme with keywords or example statements
+1. Positions. A lexicon of cue phrases sorts arguments about what a side is doing into a few
+   concepts (stalling or pressure for concessions, talks failing, bad faith, threats). A
+   statement whose dominant cue is one of them joins that position, whatever else it mentions:
+   "buying time" and "stall on actual negotiations" share no word but make one point.
+2. Themes. Everything else (and large positions, inside) is grouped by shared wording: TF-IDF over
+   light-stemmed words and word pairs, a latent-semantic projection, mini-batch k-means; small
+   sets are merged bottom-up instead. Sparse algebra and mini-batches keep 100,000 statements
+   within a couple of minutes on two cores. Each group is labelled with the phrases that set it
+   apart from the rest of the corpus, spelt as its statements spell them. A group whose leading
+   phrase few of its statements share has no theme; its statements go to an explicit
+   "unsorted" group rather than under a label that misdescribes them.
+3. The analyst's codebook on top (YAML or CSV): a theme with keywords or example statements
    either *pins* the matching statements into a group with the analyst's name, or (with
-   `pin: false`) only *names* the automatic groups most of whose statements match. The codebook
-   is applied to already-grouped rows (`apply_codebook`), so editing it never needs a re-parse
-   or a re-clustering.
+   `pin: false`) only *names* the automatic groups most of whose statements match. It is applied
+   to already-grouped rows (`apply_codebook`), so editing it never needs a re-parse or a
+   re-clustering.
 
-Stance is a lexicon signal, not a classifier: skeptical or hopeful cue phrases about talks,
-deals and intentions, with negation flipping a cue. The phrases that decided it are returned so
-a reader can judge it; statements with no cue are neutral. The codebook may add cue phrases.
+Stance is the same lexicon read for polarity, not a classifier: skeptical cues (stalling,
+failure, distrust, threats, criticism) against hopeful ones (progress, engagement, optimism),
+a negator shortly before a cue turning it. The phrases that decided it are returned so a reader
+can judge; statements with no cue are neutral. The codebook may add cue phrases.
 """
 from __future__ import annotations
 
@@ -126,6 +131,7 @@ class Tokens:
     def __init__(self, lexicon: "CompiledLexicon | None" = None) -> None:
         self.surface: dict[str, Counter] = {}
         self.lexicon = lexicon
+        self.lengths: list[int] = []  # content words per statement, in the order seen
 
     def words(self, text: str) -> list[tuple[str, str]]:
         text = text.lower().translate(_QUOTE_CHARS)
@@ -141,6 +147,7 @@ class Tokens:
 
     def __call__(self, text: str) -> list[str]:
         words = self.words(text)
+        self.lengths.append(len(words))
         feats = [s for s, w in words if w not in GENERIC_WORDS]
         feats += [f"{a[0]} {b[0]}" for a, b in zip(words, words[1:])
                   if not (a[1] in GENERIC_WORDS and b[1] in GENERIC_WORDS)]
@@ -219,7 +226,7 @@ CONCEPTS: dict[str, tuple[int, str, tuple[str, ...]]] = {
         r"look(?:s|ing)? forward")),
 }
 NEGATORS = re.compile(r"\b(?:not|no|never|n't|without|hardly|nor|cannot|can't|won't|isn't|wasn't|"
-                      r"aren't|don't|doesn't|didn't|rather than|instead of)\b[\w\s,]{0,20}$")
+                      r"aren't|don't|doesn't|didn't|rather than|instead of)\b(?:(?!\b(?:but|yet|although)\b)[\w\s,]){0,20}$")
 
 
 @dataclass
@@ -237,13 +244,23 @@ class CompiledLexicon:
 
     def __init__(self, concepts: dict[str, tuple[int, str, tuple[str, ...]]]) -> None:
         cues = [(cue, name) for name, (_, _, cs) in concepts.items() for cue in cs]
-        cues.sort(key=lambda c: len(c[0]), reverse=True)
-        self.names = [name for _, name in cues]
         self.polarity = {name: pol for name, (pol, _, _) in concepts.items()}
         self.display = {name: disp for name, (_, disp, _) in concepts.items()}
-        # One word-boundary test outside the alternation: inside a word the match fails at once,
-        # which is most positions; the engine still backtracks to a shorter cue when needed.
-        self.regex = re.compile("(?<![\\w-])(?:" + "|".join(f"({cue})" for cue, _ in cues) + ")(?![\\w-])")
+        # Speed matters (every statement, every time the corpus opens): the regex engine tries
+        # alternatives one by one, so cues are bucketed by their first letter behind a
+        # lookahead, and one word-boundary test stands outside the alternation so that inside a
+        # word the match fails at once. Cues that start with a group come first; inside a bucket
+        # the longest cue is tried first, and the engine still backtracks to a shorter one.
+        buckets: dict[str, list[tuple[str, str]]] = {}
+        for cue, name in cues:
+            buckets.setdefault(cue[0] if cue[0].isalpha() else "", []).append((cue, name))
+        parts, self.names = [], []
+        for key in sorted(buckets):
+            alts = sorted(buckets[key], key=lambda c: len(c[0]), reverse=True)
+            self.names += [name for _, name in alts]
+            body = "|".join(f"({cue})" for cue, _ in alts)
+            parts.append(f"(?={re.escape(key)})(?:{body})" if key else body)
+        self.regex = re.compile("(?<![\\w-])(?:" + "|".join(parts) + ")(?![\\w-])")
 
     def find(self, low: str) -> Iterable[tuple[int, int, str, bool]]:
         """(start, end, concept, negated) for each cue in lower-cased text."""
@@ -479,12 +496,14 @@ class GroupingParams:
     label_terms: int = 3
     min_label_share: float = 0.25  # a topic group's leading phrase must be in this share of it
     min_position_phrase_share: float = 0.15
+    rejoin_similarity: float = 0.3  # an unsorted statement this close to a group's centre joins it
     random_state: int = 0
 
 
-# A generic cue ("bad", "problem") decides a statement's position only when nothing more telling
-# is there.
-POSITION_WEIGHT = {"criticism": 0.5}
+# The concepts that are arguments about what a side is doing, and so make a position that
+# several speakers can share. Praise, criticism, optimism and engagement are too general to group
+# on ("a good guy", "a problem for the party"): they only count for the stance.
+POSITION_CONCEPTS = ("tactics", "breakdown", "distrust", "threat")
 
 
 @dataclass
@@ -501,7 +520,8 @@ class Reading:
         """Index of each statement's dominant concept, -1 for none; ties go to the earlier concept."""
         if not self.concepts:
             return np.full(len(self.stance), -1)
-        w = self.counts * np.array([POSITION_WEIGHT.get(c, 1.0) for c in self.concepts])
+        w = self.counts * np.array([1.0 if c in POSITION_CONCEPTS or c.startswith("codebook") else 0.0
+                                    for c in self.concepts])
         # Earlier concepts win ties: subtract a tiny amount growing with the column index.
         w = w - np.arange(len(self.concepts)) * 1e-6 * (w > 0)
         best = w.argmax(axis=1)
@@ -625,8 +645,7 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
     except ValueError:  # no usable word at all
         return empty
     terms = vec.get_feature_names_out()
-    unigram = np.array([" " not in t and not t.startswith(CONCEPT_PREFIX) for t in terms])
-    n_words = np.asarray((X[:, unigram] > 0).sum(axis=1)).ravel()
+    n_words = np.array(tok.lengths[-n:], dtype=np.int64)
     # Only features that two statements share can bring them together; the others only dilute
     # the cosine, which matters most in a small set of long quotes. Concept features are left to
     # the position step.
@@ -685,7 +704,7 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
         else:
             V = Z[members]
             km = MiniBatchKMeans(n_clusters=min(k, len(members)), random_state=p.random_state,
-                                 batch_size=4096, n_init=3, max_iter=100, reassignment_ratio=0.01)
+                                 batch_size=4096, n_init=1, max_iter=100, reassignment_ratio=0.01)
             lab = km.fit_predict(V)
         kk = int(lab.max()) + 1
         centres = normalize(np.vstack([V[lab == c].mean(axis=0) for c in range(kk)]))
@@ -761,7 +780,32 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
     if len(rows):
         onehot = sp.csr_matrix((np.ones(len(rows)), (assign[rows], np.arange(len(rows)))), shape=(len(kept), len(rows)))
         centres = normalize(onehot @ X[rows])
-        fit[rows] = np.asarray(X[rows].multiply(centres[assign[rows]]).sum(axis=1)).ravel()
+        # Second chance for what k-means put in a group without a theme: join the closest
+        # topic group when near enough to its centre. Position groups take no one this way.
+        topic = np.array([c is None for _, c in kept])
+        loose = np.flatnonzero((assign < 0) & has_words & (position == -1) & (n_words >= p.min_tokens))
+        if len(loose) and topic.any():
+            for chunk in np.array_split(loose, max(1, len(loose) // 20_000)):
+                sim = (X[chunk] @ centres.T).toarray()
+                sim[:, ~topic] = 0
+                best = sim.argmax(axis=1)
+                ok = sim[np.arange(len(chunk)), best] >= p.rejoin_similarity
+                assign[chunk[ok]] = best[ok]
+            rows = np.flatnonzero(assign >= 0)
+            # Number the groups by their final size again.
+            order = np.argsort(-np.bincount(assign[rows], minlength=len(kept)), kind="stable")
+            rank = np.empty_like(order)
+            rank[order] = np.arange(len(order))
+            assign[rows] = rank[assign[rows]]
+            centres = centres[order]
+            kept = [kept[i] for i in order]
+            labels = [labels[i] for i in order]
+            kept_phrases = [kept_phrases[i] for i in order]
+        # Row by group: broadcasting each centre to its members' rows would copy a dense-ish
+        # centre once per statement (gigabytes at 100,000 statements).
+        for gi in range(len(kept)):
+            members = np.flatnonzero(assign == gi)
+            fit[members] = (X[members] @ centres[gi].T).toarray().ravel()
     return Grouping(assign, labels, kept_phrases, [c for _, c in kept], reading, fit)
 
 
