@@ -54,19 +54,17 @@ def test_seed_officials_with_their_side(seed_roles, surname, side):
     assert (row["role"], row["side"]) == ("official", side)
 
 
-@pytest.mark.xfail(reason="quote extraction does not yet carry 'the North Korean foreign minister' "
-                          "(previous sentence) to Ri Yong Ho; the rule itself is tested below",
-                   strict=False)
-def test_seed_ri_yong_ho_official_end_to_end(seed_roles):
+def test_seed_ri_yong_ho_official(seed_roles):
     row = _row(seed_roles, "Ri Yong Ho")
     assert (row["role"], row["side"]) == ("official", "North Korea")
+    assert "foreign minister" in row["role_evidence"]
 
 
-@pytest.mark.xfail(reason="quote extraction does not yet record that KCNA cited the spokesperson; "
-                          "the rule itself is tested below", strict=False)
-def test_seed_kcna_spokesperson_state_media_end_to_end(seed_roles):
+def test_seed_kcna_spokesperson_is_state_media(seed_roles):
+    """Cited by the state news agency: the reader gets the agency's copy, so state media."""
     row = _row(seed_roles, "spokesperson")
-    assert row["role"] == "state media"
+    assert (row["role"], row["side"]) == ("state media", "North Korea")
+    assert "KCNA" in row["role_evidence"]
 
 
 # The same speakers as the seed articles describe them: what the rules must do with that evidence.
