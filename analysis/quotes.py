@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from analysis.records import Article, Quote, Speaker
 from analysis.speakers import PRONOUN_GENDER, TITLE_WORDS, NameIndex, clean_name, strip_titles
 
-VERSION = "1"
+VERSION = "2"
 
 CUE_FILE = Path(__file__).with_name("data") / "reporting_verbs.txt"
 
@@ -843,6 +843,14 @@ def _speaker_at(ctx: Context, cue: Token) -> Mention | None:
     if subj is None:
         return None
     mention = _mention(ctx, subj)
+    if subj.dep_ == "dobj" and subj.head.lemma_.lower() in CITING_VERBS:
+        # "KCNA cited a spokesperson … as saying": who relayed the words is part of who spoke
+        relay = next((c for c in subj.head.children if c.dep_ == "nsubj"), None)
+        if relay is not None:
+            verb = subj.head
+            done = verb.text.lower() if verb.tag_ in ("VBD", "VBN") else verb.lemma_.lower() + "d"
+            cited = f"{done} by {_np_text(ctx, relay)}"
+            mention.description = f"{mention.description}; {cited}" if mention.description else cited
     if ctx.inside[subj.i] >= 0 or any(ch in mention.text for ch in DOUBLE_MARKS):
         # a quoted fragment parsed as the subject ("Purdy, who lost 16 lbs. “and two belt loops”
         # between May and October, says …"): take the person named earlier in the clause
@@ -862,6 +870,7 @@ def _person_before(ctx: Context, cue: Token) -> Token | None:
     return best
 
 
+CITING_VERBS = {"cite", "quote"}
 REFUSALS = {"decline", "refuse", "fail", "hesitate"}
 
 
@@ -1366,11 +1375,42 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
             cue_start=c.cue.idx if c.cue is not None else None, sentence=sent, paragraph=c.para,
         ))
     _fill_descriptions(ctx, speakers)
+    _descriptions_from_previous_sentence(ctx, cands, speakers)
     for q in quotes:
         if q.speaker and q.speaker in speakers:
             q.speaker_description = speakers[q.speaker].description
     _TEXT_CACHE[0], _TEXT_CACHE[1] = None, ""  # hold no parsed doc between articles
     return quotes, list(speakers.values())
+
+
+def _descriptions_from_previous_sentence(ctx: Context, cands: list[Candidate],
+                                         speakers: dict[str, Speaker]) -> None:
+    """"In it, the North Korean foreign minister contradicted … According to Ri Yong Ho: “…”":
+    a role introduced as the subject of the sentence just before a named speaker's quote, with no
+    name of its own, describes that speaker."""
+    doc = ctx.doc
+    for c in cands:
+        m = c.mention
+        if m is None or m.label != "PERSON" or m.head.pos_ != "PROPN":
+            continue
+        name = ctx.names.names.get(ctx.names.resolve_key(m.name or m.text, m.start))
+        sp = speakers.get(name or "")
+        if sp is None or sp.description:
+            continue
+        sent = m.head.sent
+        if sent.start == 0:
+            continue
+        prev = doc[sent.start - 1].sent
+        if ctx.para_of(prev.start_char) != ctx.para_of(m.start):
+            continue
+        for t in prev:
+            if t.dep_ == "nsubj" and t.pos_ == "NOUN" and t.tag_ == "NN" and not t.ent_type_ \
+                    and any(d.dep_ == "det" and d.lower_ == "the" for d in t.children) \
+                    and t.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE \
+                    and not any(ctx.ent_of.get(x.i) is not None and ctx.ent_of[x.i].label_ in NAME_ENTS
+                                for x in t.subtree):
+                sp.description = clean_name(_np_text(ctx, t))
+                break
 
 
 def _fill_descriptions(ctx: Context, speakers: dict[str, Speaker]) -> None:

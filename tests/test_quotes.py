@@ -61,6 +61,7 @@ def test_seed_spokesperson_cited_by_news_agency(seeds):
     assert q.kind == "direct"
     assert q.speaker == "a spokesperson for North Korea’s foreign ministry"
     assert q.speaker_label == "UNNAMED"
+    assert q.speaker_description == "cited by KCNA state news agency", "who relayed the words is kept"
 
 
 def test_seed_oba_with_appositive_description(seeds):
@@ -114,6 +115,8 @@ def test_seed_ri_yong_ho_after_colon(seeds):
     assert q.kind == "direct"
     assert q.speaker == "Ri Yong Ho"
     assert q.cue == "according to"
+    # the role given in the sentence before the name describes him
+    assert q.speaker_description == "the North Korean foreign minister"
 
 
 def test_seed_easley_quotes_and_continuation(seeds):
