@@ -114,8 +114,8 @@ def _assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
         WHERE q.speaker_key IS NOT NULL
         GROUP BY q.speaker_key
     """).df()
-    per_speaker["descriptions"] = per_speaker["descriptions"].apply(lambda v: list(v) if v is not None else [])
-    per_speaker["mentions"] = per_speaker["mentions"].apply(lambda v: list(v) if v is not None else [])
+    per_speaker["descriptions"] = per_speaker["descriptions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
+    per_speaker["mentions"] = per_speaker["mentions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
     roles = assign_roles(per_speaker, files.speakers)
     roles["description"] = roles["descriptions"].apply(lambda v: max(v, key=len) if len(v) else None)
     _replace(con, "speakers_corpus", roles)
