@@ -64,6 +64,12 @@ OFFICIAL_HEADS = frozenset("""
     administration military army navy officer deputy director-general ministers officials
     authorities authority regime cabinet council mission embassy consul chief
 """.split())
+# People running for office: parties to the story, not office holders (yet) nor commentators.
+CANDIDATE_HEADS = frozenset("candidate hopeful nominee contender challenger front-runner frontrunner "
+                            "runner-up running-mate mate".split())
+# "Fellow" is an academic title only in these company ("senior fellow"), not in "fellow Democrats".
+FELLOW_TITLES = re.compile(r"\b(?:senior|research|visiting|resident|nonresident|non-resident|"
+                           r"postdoctoral|distinguished|adjunct|policy|faculty)\s+fellow", re.I)
 # Words that mark a title as held in the past: a former office holder speaks as a commentator.
 FORMER = re.compile(r"\b(?:former|ex-|onetime|one-time|retired|erstwhile|then-)", re.I)
 # Institutions where experts work: decides when the head is not telling ("director of the Asia
@@ -74,12 +80,12 @@ EXPERT_PLACES = re.compile(
     r"chatham house|academy|laborator(?:y|ies)|research|studies|program(?:me)? (?:on|at)|"
     r"polytechnic|observatory)\b", re.I)
 EXPERT_WORDS = re.compile(
-    r"\b(?:expert|analyst|professor|prof\.|scholar|researcher|research fellow|senior fellow|fellow|"
+    r"\b(?:expert|analyst|professor|prof\.|scholar|researcher|research fellow|senior fellow|"
     r"lecturer|academic|economist|political scientist|historian|specialist|specializing|"
     r"specialising|pollster)s?\b", re.I)
 # Offices that remain a politician's identity after they leave them: a "former president" or a
 # "former senator" in campaign coverage is a party figure, not a commentator.
-HIGH_OFFICES = frozenset("president vice-president secretary minister senator sen governor gov congressman congresswoman "
+HIGH_OFFICES = frozenset("president vice-president secretary minister leader senator sen governor gov congressman congresswoman "
                          "representative rep mayor premier chancellor king queen speaker".split())
 # Words in a bare name that tell what kind of speaker it is ("the State Department", "U.S. officials").
 ORG_OFFICIAL = re.compile(
@@ -188,8 +194,12 @@ def classify_description(description: str) -> RoleGuess | None:
     head, prefix = _head(text)
     head_s = _singular(head) if head else None
     former = bool(FORMER.search(prefix))
+    if head_s == "fellow" and not (FELLOW_TITLES.search(text) or EXPERT_PLACES.search(text)):
+        return None
     if head_s in EXPERT_HEADS:
         return RoleGuess("expert", None, text)
+    if head_s in CANDIDATE_HEADS:
+        return RoleGuess("unknown", find_side(text), text)
     if head_s in JOURNALIST_HEADS:
         return RoleGuess("journalist", None, text)
     if head_s in OFFICIAL_HEADS or (head and head in OFFICIAL_HEADS):
@@ -197,6 +207,9 @@ def classify_description(description: str) -> RoleGuess | None:
             if head_s in HIGH_OFFICES:
                 return RoleGuess("unknown", find_side(text), text)
             return RoleGuess("expert", None, text)
+        # Campaign staff speak for a party to the story but hold no office.
+        if re.search(r"\bcampaign\b", text, re.I) and head_s not in HIGH_OFFICES:
+            return RoleGuess("unknown", find_side(text), text)
         # "director of X University's Y program" is an academic post, not an office.
         if head_s in {"chief", "chair", "director", "deputy"} and EXPERT_PLACES.search(text):
             return RoleGuess("expert", None, text)
@@ -206,6 +219,8 @@ def classify_description(description: str) -> RoleGuess | None:
     if ORG_OFFICIAL.search(text):
         if FORMER.search(text):
             return RoleGuess("expert", None, text)
+        if re.search(r"\bcampaign\b", text, re.I):
+            return RoleGuess("unknown", find_side(text), text)
         return RoleGuess("official", find_side(text), text)
     if re.search(r"\b(?:newspaper|magazine|news|times|post|journal|reuters|associated press|"
                  r"bloomberg|cnn|bbc|nbc|abc|cbs|fox|msnbc|npr)\b", text, re.I) and \
@@ -260,7 +275,6 @@ def guess_role(name: str, label: str | None, descriptions: Iterable[str],
         votes.append(RoleGuess("state media", find_side(name), name))
     # The same phrase seen as name and as mention is one piece of evidence, not two.
     votes = list({v.evidence.lower(): v for v in votes}.values())
-    votes = [v for v in votes if v.role != "unknown"] or votes
     # Words carried by a state agency reach the reader as that agency's copy, whoever the agency
     # cites ("a ministry spokesperson, cited by the state news agency"): that decides alone.
     state = [v for v in votes if v.role == "state media"]
