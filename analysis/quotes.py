@@ -554,14 +554,17 @@ def _mention(ctx: Context, head: Token) -> Mention:
     pa, pb = _para_tokens(ctx, head)
     if head.pos_ == "PRON" or low in PERSONAL or low in PLURAL_PRONOUNS or low in ("i", "it", "we"):
         return Mention(head, head.idx, head.idx + len(head.text), head.text, "PRON")
-    if head.pos_ == "NOUN":
-        # a common noun with a named appositive: "her spokesperson, Jane Doe, said"
+    head_ent = ctx.ent_of.get(head.i)
+    if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and (head_ent is None or head_ent.label_ not in NAME_ENTS)):
+        # a noun with a named appositive: "her spokesperson, Jane Doe, said",
+        # "One red-state Democrat, Montana Sen. Jon Tester, said"
         for c in head.children:
             if c.dep_ == "appos" and c.pos_ == "PROPN" and ctx.ent_of.get(c.i) is not None \
                     and ctx.ent_of[c.i].label_ in NAME_ENTS:
                 m = _mention(ctx, c)
                 m.description = m.description or clean_name(_np_text(ctx, head, stop_at=c))
                 return m
+    if head.pos_ == "NOUN":
         # "a statement e-mailed by Jane Doe said", "a statement from the ministry said"
         if head.lemma_.lower() in DOCUMENT_NOUNS:
             for c in head.children:
@@ -604,8 +607,11 @@ def _mention(ctx: Context, head: Token) -> Mention:
         while left < a and doc[left].pos_ in ("DET", "CCONJ", "PUNCT", "ADV", "PRON", "SPACE"):
             left += 1
         if left < a:
-            pre = clean_name(_span_text(doc, left, a - 1))
-            if pre and pre.lower() not in ("the", "a", "an") and any(ch.isalpha() for ch in pre):
+            pre = _span_text(doc, left, a - 1)
+            pre = clean_name(re.split(r"[()/|]", pre)[-1])  # not across a photo credit
+            if pre and any(ch.isalpha() for ch in pre) and doc[a - 1].pos_ in ("NOUN", "PROPN") \
+                    and not all(w.lower().rstrip(".") in HONORIFICS for w in pre.split()) \
+                    and not _span_text(doc, left, a - 1).rstrip().endswith("-"):
                 desc_parts.append(pre)
         if title and not all(w.lower().rstrip(".") in HONORIFICS for w in title.split()):
             desc_parts.append(title)
@@ -1184,7 +1190,7 @@ class Resolver:
             if found is not None:
                 name, key, label = found
                 self._remember(pos, name, label, key, cand.para)
-                return name, label, m.text
+                return name, label, (m.text if label == "PERSON" else None)
         name = m.name or m.text
         self._remember(pos, name, m.label, None, cand.para)
         return name, m.label, m.description
@@ -1383,6 +1389,24 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
     return quotes, list(speakers.values())
 
 
+ROLE_NOUNS = {"official", "chief", "head", "spokesperson", "spokesman", "spokeswoman", "expert", "envoy",
+              "diplomat", "judge", "mayor", "president", "premier", "senator", "secretary", "minister", "general",
+              "lawmaker", "analyst", "economist", "scientist", "activist", "candidate", "nominee", "delegate",
+              "representative", "aide", "adviser", "advisor", "founder", "executive", "director", "chair",
+              "leader", "negotiator", "prosecutor", "lawyer", "attorney", "officer", "commander", "ambassador"}
+ROLE_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ess", "ant", "ent")
+
+
+def _role_noun(t: Token) -> bool:
+    """A noun for a person in a role ("the North Korean foreign minister"), modified so that it
+    points at one person; a bare "the move" or "the sector" is not."""
+    lemma = t.lemma_.lower()
+    if lemma in ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE:
+        return False
+    modified = any(c.dep_ in ("amod", "compound", "nmod") for c in t.children)
+    return modified and (lemma in ROLE_NOUNS or lemma.endswith(ROLE_SUFFIXES))
+
+
 def _descriptions_from_previous_sentence(ctx: Context, cands: list[Candidate],
                                          speakers: dict[str, Speaker]) -> None:
     """"In it, the North Korean foreign minister contradicted … According to Ri Yong Ho: “…”":
@@ -1404,7 +1428,7 @@ def _descriptions_from_previous_sentence(ctx: Context, cands: list[Candidate],
         if ctx.para_of(prev.start_char) != ctx.para_of(m.start):
             continue
         for t in prev:
-            if t.dep_ == "nsubj" and t.pos_ == "NOUN" and t.tag_ == "NN" and not t.ent_type_ \
+            if t.dep_ == "nsubj" and t.pos_ == "NOUN" and t.tag_ == "NN" and not t.ent_type_ and _role_noun(t) \
                     and any(d.dep_ == "det" and d.lower_ == "the" for d in t.children) \
                     and t.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE \
                     and not any(ctx.ent_of.get(x.i) is not None and ctx.ent_of[x.i].label_ in NAME_ENTS
@@ -1426,6 +1450,9 @@ def _fill_descriptions(ctx: Context, speakers: dict[str, Speaker]) -> None:
         sp = want.get(key)
         if sp is None or sp.description:
             continue
+        p = ctx.para_of(ent.start_char)
+        if " / " in ctx.text[ctx.para_starts[p]:ctx.para_ends[p]] or ctx._aside(ent):
+            continue  # photo captions and credits
         m = _mention(ctx, ent.root)
         if m.description:
             sp.description = m.description
