@@ -44,6 +44,7 @@ MAX_REGION = 40
 BOILERPLATE = re.compile(
     r"(?:READ MORE|MORE|RELATED|WATCH|LISTEN|SEE ALSO|ALSO READ|READ|Read more|Related|Watch|VIDEO|PHOTOS?)"
     r"(?:\s+[A-Z]+){0,2}\s*:")
+DATELINE = re.compile(r"[A-Z][A-Z.,'’ ]{2,40}(?:\([^)]{1,30}\))?\s*(?:—|–|--|-)\s+")
 # Labels before a colon that announce a section, never a speaker in a transcript.
 SECTION_LABELS = {"watch", "read", "more", "related", "update", "updated", "note", "correction", "editor", "photo",
                   "photos", "video", "listen", "also", "see", "below", "above", "breaking", "analysis", "opinion",
@@ -686,6 +687,9 @@ def _trim(ctx: Context, start: int, end: int) -> tuple[int, int]:
         end -= 1
     while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
         start += 1
+    dateline = DATELINE.match(text, start, end)
+    if dateline:
+        start = dateline.end()  # "TALLAHASSEE — …": the place of the report, not what was said
     # a quotation that the span cuts through is taken whole
     for m in ctx.marks_overlapping(start, end):
         if m.start < start or m.end > end:

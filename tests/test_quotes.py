@@ -262,3 +262,17 @@ def test_transcript_labels(model):
     assert [(q.speaker, q.text[:12]) for q in quotes] == [
         ("Paul Grant", "Will you sup"), ("Rita Moreno", "Not in its c"),
         ("Paul Grant", "And if the c"), ("Rita Moreno", "Then we can ")]
+
+
+def test_dateline_is_not_part_of_the_quote(model):
+    q = run(model, "OTTAWA — The deficit will be smaller than forecast, according to the finance department.")[0]
+    assert q.text == "The deficit will be smaller than forecast"
+    assert q.speaker == "the finance department"
+
+
+def test_participle_starts_a_second_report(model):
+    text = ("Former premier Alan Brant announced that he will step down next year, "
+            "saying the party needs new leadership.")
+    quotes = run(model, text)
+    assert [q.text for q in quotes] == ["that he will step down next year", "the party needs new leadership"]
+    assert {q.speaker for q in quotes} == {"Alan Brant"}
