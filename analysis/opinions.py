@@ -558,7 +558,7 @@ LABEL_MIN_RATIO = 0.15
 
 
 def _labels(X_bin: sp.csr_matrix, assign: np.ndarray, k: int, terms: np.ndarray, spell, n_terms: int,
-            df_all: np.ndarray, n_all: int) -> list[list[tuple[str, float]]]:
+            df_all: np.ndarray, n_all: int) -> list[list[tuple[str, float, int]]]:
     """Per group, the phrases most particular to it (share inside × log-lift over the corpus).
 
     Word pairs are preferred: a unigram is dropped when a chosen pair contains it, because
@@ -581,6 +581,7 @@ def _labels(X_bin: sp.csr_matrix, assign: np.ndarray, k: int, terms: np.ndarray,
         score[cnt < min(2, sizes[c])] = 0
         chosen: list[str] = []
         share_of: dict[str, float] = {}
+        col_of: dict[str, int] = {}
         order = np.argsort(-score)[:30]
         top = score[order[0]] if len(order) else 0
         for j in order:
@@ -595,7 +596,8 @@ def _labels(X_bin: sp.csr_matrix, assign: np.ndarray, k: int, terms: np.ndarray,
                 chosen = [c_ for c_ in chosen if not set(c_.split(" ")) <= parts]
             chosen.append(term)
             share_of[term] = float(share[j])
-        out.append([(spell(t, c), share_of[t]) for t in chosen])
+            col_of[term] = int(idx[j])
+        out.append([(spell(t, c), share_of[t], col_of[t]) for t in chosen])
     return out
 
 
@@ -753,25 +755,28 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
     # A topic group whose leading phrase few of its statements share has no common theme: its
     # statements go to "unsorted" rather than under a label that misdescribes them. A position
     # group keeps its members (the position is what they share) and shows only shared phrases.
-    kept, labels, kept_phrases = [], [], []
+    kept, labels, kept_phrases, key_cols = [], [], [], []
     for (members, concept), ph in zip(groups, phrases):
         if concept is None and (not ph or ph[0][1] < p.min_label_share):
             assign[members] = -1
             continue
         if concept is not None:
-            ph = [(t, sh) for t, sh in ph if sh >= p.min_position_phrase_share]
-        topic = " / ".join(t for t, _ in ph)
+            ph = [x for x in ph if x[1] >= p.min_position_phrase_share]
+
+        topic = " / ".join(t for t, _, _ in ph)
         if concept is not None:
             head = lex.display.get(concept, concept)
             labels.append(f"{head}: {topic}" if topic else head)
         else:
             labels.append(topic)
         kept.append((members, concept))
-        kept_phrases.append([t for t, _ in ph])
+        kept_phrases.append([t for t, _, _ in ph])
+        key_cols.append([c for _, _, c in ph])
     order = sorted(range(len(kept)), key=lambda i: -len(kept[i][0]))
     kept = [kept[i] for i in order]
     labels = [labels[i] for i in order]
     kept_phrases = [kept_phrases[i] for i in order]
+    key_cols = [key_cols[i] for i in order]
     assign[:] = -1
     for gi, (members, _) in enumerate(kept):
         assign[members] = gi
@@ -785,9 +790,13 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
         topic = np.array([c is None for _, c in kept])
         loose = np.flatnonzero((assign < 0) & has_words & (position == -1) & (n_words >= p.min_tokens))
         if len(loose) and topic.any():
+            K = sp.csr_matrix((np.ones(sum(map(len, key_cols))),
+                               ([g for g, cs in enumerate(key_cols) for _ in cs], [c for cs in key_cols for c in cs])),
+                              shape=(len(kept), X.shape[1]))
             for chunk in np.array_split(loose, max(1, len(loose) // 20_000)):
                 sim = (X[chunk] @ centres.T).toarray()
                 sim[:, ~topic] = 0
+                sim[(X[chunk] @ K.T).toarray() == 0] = 0  # must use one of the label's phrases
                 best = sim.argmax(axis=1)
                 ok = sim[np.arange(len(chunk)), best] >= p.rejoin_similarity
                 assign[chunk[ok]] = best[ok]
