@@ -174,3 +174,18 @@ def test_themes_are_found_and_it_is_fast():
     purity = (pd.crosstab(grouped.loc[sorted_rows, "group_id"], theme_of[sorted_rows]).max(axis=1).sum()
               / sorted_rows.sum())
     assert purity > 0.9
+
+
+def test_opinions_command_on_seeds(capsys):
+    import json
+
+    from analysis.cli import main
+
+    assert main(["opinions", str(SEEDS), "--format", "jsonl"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {"speaker", "role", "side", "group", "statement", "file", "stance"} <= set(rows[0])
+    narang = [r for r in rows if r["speaker"] == "Vipin Narang"]
+    assert narang and {r["role"] for r in narang} == {"expert"}
+    assert all(r["file"].endswith(".txt") for r in rows)
+    easley = [r for r in rows if "apply pressure" in r["statement"]][0]
+    assert easley["group"] == narang[0]["group"] and "pressure" in easley["group"]
