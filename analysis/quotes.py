@@ -30,7 +30,7 @@ CUE_FILE = Path(__file__).with_name("data") / "reporting_verbs.txt"
 
 DOUBLE_MARKS = '"“”„«»‟″'
 OPENING_ONLY = "“„«‟"
-QUOTE_TOKENS = set(DOUBLE_MARKS) | {"''", "``"}
+QUOTE_TOKENS = set(DOUBLE_MARKS) | {"''", "``", "‘", "’"}
 PAIR_FILLER = "\u2060"  # stands in for the second character of '' and `` while scanning
 CLOSING_ONLY = "”»"
 SENTENCE_END = {".", "!", "?"}
@@ -171,6 +171,13 @@ class Context:
     def _marks(self) -> None:
         # some outlets (and older wire copy) write double quotes as two apostrophes or backticks
         text = self.text.replace("''", '"' + PAIR_FILLER).replace("``", '"' + PAIR_FILLER)
+        if _single_quote_style(self.text[self.body_start:]):
+            # British style: ‘…’ for speech and “…” inside it. Swap their roles for the scan;
+            # a ’ followed by a letter stays an apostrophe (don’t, Ri’s).
+            text = re.sub(r"[“”\"]", "\u02ba", text)
+            text = text.replace("‘", "“")
+            # "the workers’ union": after an s and before a word, ’ is a plural possessive
+            text = re.sub(r"(?<![sS])’(?![^\W_])|’(?=[.,;:!?)\]—–-]|\s*$)", "”", text, flags=re.M)
         marks: list[Marked] = []
         prev_unclosed = False
         for p, (ps, pe) in enumerate(zip(self.para_starts, self.para_ends)):
@@ -454,6 +461,16 @@ def _headline_end(text: str) -> int:
             (first.endswith(".") and (capitalised < len(words) or len(words) < 5)):
         return 0
     return len(text) - len(stripped) + len(stripped.split("\n", 1)[0]) + 1
+
+
+SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–]))‘(?=[^\W_])", re.M)
+DOUBLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–]))[“\"](?=\S)", re.M)
+
+
+def _single_quote_style(body: str) -> bool:
+    """Whether the article quotes speech in single quotation marks (‘…’), as British outlets do."""
+    singles = len(SINGLE_OPEN.findall(body))
+    return singles >= 3 and singles > 2 * len(DOUBLE_OPEN.findall(body))
 
 
 _TEXT_CACHE: list = [None, ""]
@@ -1012,7 +1029,7 @@ def _dash_speaker(ctx: Context, m: Marked) -> Token | None:
 
 def _inner(ctx: Context, m: Marked) -> str:
     """The words between the marks, without the marks (one or two characters each)."""
-    return ctx.text[m.start:m.end].strip(DOUBLE_MARKS + "'` ")
+    return ctx.text[m.start:m.end].strip(DOUBLE_MARKS + "‘’'` ")
 
 
 def _sentence_like(ctx: Context, m: Marked) -> bool:
@@ -1024,7 +1041,7 @@ def _sentence_like(ctx: Context, m: Marked) -> bool:
         return False
     ps = ctx.para_starts[m.para]
     before = text[ps:m.start].rstrip()
-    if not before or before[-1] in ".!?:;'`" or before[-1] in DOUBLE_MARKS or before[-1] in "—–-":
+    if not before or before[-1] in ".!?:;'`‘’" or before[-1] in DOUBLE_MARKS or before[-1] in "—–-":
         return True
     return len(words) >= 8 and inner[:1].isupper()
 
@@ -1059,7 +1076,7 @@ def _ends_sentence(ctx: Context, m: Marked) -> bool:
         return True
     pe = ctx.para_ends[m.para]
     rest = text[m.end:pe].lstrip()
-    return not rest or rest[0] in ".?!'`" or rest[0] in DOUBLE_MARKS
+    return not rest or rest[0] in ".?!'`‘’" or rest[0] in DOUBLE_MARKS
 
 
 def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candidate]:

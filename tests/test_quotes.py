@@ -276,3 +276,14 @@ def test_participle_starts_a_second_report(model):
     quotes = run(model, text)
     assert [q.text for q in quotes] == ["that he will step down next year", "the party needs new leadership"]
     assert {q.speaker for q in quotes} == {"Alan Brant"}
+
+
+def test_british_single_quotes(model):
+    text = ("The prime minister, Anna Berg, said the plan would go ahead.\n\n"
+            "‘We will not back down,’ Berg said. ‘The workers’ union has made its case and we’ve listened.’\n\n"
+            "Critics called it a ‘disaster’. Opposition leader Tom Hale said: "
+            "‘This plan is a mistake and the country will pay for it.’")
+    quotes = run(model, text)
+    assert [(q.text[:14], q.speaker) for q in quotes] == [
+        ("the plan would", "Anna Berg"), ("‘We will not b", "Anna Berg"),
+        ("‘The workers’ ", "Anna Berg"), ("‘This plan is ", "Tom Hale")]
