@@ -327,6 +327,21 @@ def load_codebook(path: Path | str) -> Codebook:
     """Read a codebook: YAML (`themes: [{name, keywords, examples, pin}]`, optional
     `stance: {skeptical: [...], hopeful: [...]}`) or CSV (`theme, keywords, examples, pin` with
     `;`-separated keywords and `|`-separated examples; rows of the same theme are merged).
+
+    Example (`codebook.yaml`)::
+
+        themes:
+          - name: North Korea plays for time
+            keywords: [buy time, stall*, "drag* feet"]
+            examples: ["North Korea is buying time to expand its arsenal"]
+          - name: Sanctions relief
+            keywords: [sanctions relief, lift* sanctions]
+          - name: Talks broke down        # only renames automatic groups where most match
+            keywords: [broke down, collapse*]
+            pin: false
+        stance:
+          skeptical: [smoke and mirrors]
+          hopeful: [turning point]
     """
     path = Path(path)
     book = Codebook()
