@@ -83,7 +83,7 @@ GENERIC_WORDS = frozenset("""
     time times year years people person thing lot way new big little long right part place point
     points fact case number week weeks month months today tomorrow yesterday last next first second
     third ago sure need needs needed use used using keep kept give gave given giving find found show
-    shows showed shown call called calling start started end ended feel felt mean means meant ask help leave left move live hold bring brought stand set change question
+    shows showed shown call called calling start started end ended feel felt mean means meant ask talk talked talking said saying done doing help leave left move live hold bring brought stand set change question
     questions run running ran work working worked job great good bad best better lot else whole
     real different important clear whether every including include includes including getting
     become becoming continue continued continues trying able likely possible half least today's
