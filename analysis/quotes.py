@@ -512,6 +512,8 @@ def _subject_of(cue: Token) -> Token | None:
     for c in subjects[:1]:
         if c.tag_ in ("WP", "WDT") or c.lower_ in ("who", "that", "which"):
             return cue.head if cue.dep_ == "relcl" else None
+        if c.lower_.startswith(("’", "'")) and c.i > 0:
+            return c.doc[c.i - 1]  # "he’s said": the clitic was parsed as the subject
         return c
     if cue.dep_ == "relcl":
         return cue.head
@@ -568,10 +570,10 @@ ORG_NOUNS = {"company", "firm", "agency", "bank", "department", "ministry", "gov
 def _mention(ctx: Context, head: Token) -> Mention:
     doc = ctx.doc
     text = ctx.text
-    low = head.lower_
+    low = head.lower_.replace("’", "'").split("'")[0]  # "he’s" tokenised as one word
     pa, pb = _para_tokens(ctx, head)
     if head.pos_ == "PRON" or low in PERSONAL or low in PLURAL_PRONOUNS or low in ("i", "it", "we"):
-        return Mention(head, head.idx, head.idx + len(head.text), head.text, "PRON")
+        return Mention(head, head.idx, head.idx + len(low), ctx.text[head.idx:head.idx + len(low)], "PRON")
     head_ent = ctx.ent_of.get(head.i)
     if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and (head_ent is None or head_ent.label_ not in NAME_ENTS)):
         # a noun with a named appositive: "her spokesperson, Jane Doe, said",
@@ -1296,7 +1298,7 @@ class Resolver:
 
     def _pronoun(self, m: Mention, cand: Candidate) -> tuple[str | None, str | None, str | None]:
         ctx = self.ctx
-        low = m.head.lower_
+        low = m.text.lower()
         pos = m.start
         para = cand.para
         if low in ("he", "she", "him", "her", "his", "hers"):
