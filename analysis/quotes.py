@@ -1108,6 +1108,9 @@ def _mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candida
         if cue is not None:
             if inner_words < 2 and not _sentence_like(ctx, m):
                 continue
+            if inner_words < 4 and not is_according(cue) and not is_cue(cue, direct=False) \
+                    and not _sentence_like(ctx, m):
+                continue  # 'described as “deportation force”': a label, not a statement
             mention = _speaker_at(ctx, cue)
             cue_text = "according to" if is_according(cue) else _cue_text(cue)
             out.append(Candidate(m.start, m.end, "direct", cue, cue_text, mention, para=m.para, source=source))
