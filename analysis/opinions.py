@@ -764,7 +764,17 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
             for j in range(len(ws) - len(stems) + 1):
                 if all(ws[j + m][0] == stems[m] for m in range(len(stems))):
                     seen[" ".join(w for _, w in ws[j:j + len(stems)])] += 1
-        return seen.most_common(1)[0][0] if seen else tok.spell(term)
+        if not seen:
+            return tok.spell(term)
+        low = seen.most_common(1)[0][0]
+        # As the articles write it: "White House", "Ted Cruz", but "foreign policy".
+        # Function words dropped between the two words come back: "secretary of State".
+        rx = re.compile(r"(?<!\w)" + r"\W+(?:[a-z]+\W+){0,2}?".join(re.escape(w) for w in low.split())
+                        + r"(?!\w)", re.I)
+        cased: Counter = Counter()
+        for i in groups[group][0][:100]:
+            cased.update(m.group(0) for m in rx.finditer(texts[i].translate(_QUOTE_CHARS)))
+        return cased.most_common(1)[0][0] if cased else low
 
     phrases = _labels(X_bin, assign[rows], len(groups), terms, spell, p.label_terms, df, n)
     # A topic group whose leading phrase few of its statements share has no common theme: its
