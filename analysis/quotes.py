@@ -1180,7 +1180,6 @@ class Resolver:
         self.spans = sorted(spans or [])
         self.span_starts = [a for a, _ in self.spans]
         self.history: list[tuple[int, str, str, tuple[str, ...] | None, int]] = []  # (pos, name, label, key, para)
-        self.descriptions: dict[str, str] = {}
 
     def resolve(self, cand: Candidate) -> tuple[str | None, str | None, str | None]:
         """(speaker name, label, description) for a candidate, in document order."""
@@ -1386,6 +1385,7 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
     resolver = Resolver(ctx, [(c.start, c.end) for c in cands])
     quotes: list[Quote] = []
     speakers: dict[str, Speaker] = {}
+    sent_starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("DEP") else [0]
     for c in cands:
         name, label, desc = resolver.resolve(c)
         m = c.mention
@@ -1398,7 +1398,7 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
             if m is not None and m.text not in sp.mentions:
                 sp.mentions.append(m.text)
             sp.quote_count += 1
-        sent = None
+        sent = max(0, bisect.bisect_right(sent_starts, c.start) - 1)
         quotes.append(Quote(
             article_id=article.article_id, start=c.start, end=c.end, text=article.text[c.start:c.end],
             kind=c.kind, cue=c.cue_text, speaker=name, speaker_mention=m.text if m else None,
