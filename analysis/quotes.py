@@ -338,7 +338,11 @@ class Context:
                 continue
             if key not in self.names.names and ent is None and t.is_title and t.tag_ == "NNP":
                 run = self.propn_run(t)
+                longer = self.runs_by_last.get(t.lower_)
+                if len(run.split()) < 2 and longer:
+                    self.names.add(longer[0][1], longer[0][0])  # "Poulter" after "Ian Poulter’s"
                 key = self.names.add(run, t.idx)
+                key = self.names.resolve_key(run, t.idx)
             if key in self.names.names and (ent is None or ent.label_ in ORG_ENTS):
                 extra.append((t.idx, key, True))
         if extra:
@@ -550,6 +554,7 @@ def _subject_of(cue: Token) -> Token | None:
 
 
 DOCUMENT_NOUNS = {"statement", "email", "e-mail", "release", "letter", "report", "post", "tweet", "memo",
+                  "book", "article", "column", "essay", "op-ed", "blog", "speech", "testimony", "affidavit",
                   "study", "release", "note", "message", "filing", "document", "decision", "ruling", "survey"}
 
 
@@ -647,6 +652,9 @@ def _mention(ctx: Context, head: Token) -> Mention:
         desc = "; ".join(d for d in desc_parts if d) or None
         s_, e_ = doc[a].idx, doc[b].idx + len(doc[b].text)
         return Mention(head, s_, e_, text[s_:e_], label, name=name, description=desc)
+    if head.is_title and ctx.names.resolve_key(head.text) in ctx.names.names and len(head.text) > 2:
+        # a surname the tagger took for a common noun ("Sinclair writes")
+        return Mention(head, head.idx, head.idx + len(head.text), head.text, "PERSON", name=head.text)
     np = _np_text(ctx, head)
     s_ = max(head.left_edge, doc[pa]).idx
     label = "ORG" if ent is not None and ent.label_ in ORG_ENTS else (

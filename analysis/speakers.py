@@ -32,6 +32,7 @@ TITLE_WORDS = frozenset(
     sheikh dr.-ing speaker leader minister-president mp mpp mla msp md phd jr jr. sr sr. state foreign
     defence defense finance health education interior justice trade treasury homeland security
     first lady former acting interim then late the of u.s. us uk u.k. federal provincial
+    director manager executive president-elect spokesman spokeswoman spokesperson
     """.split()
 )
 # Trailing parts of a name that do not identify the person on their own.

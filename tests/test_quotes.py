@@ -287,3 +287,9 @@ def test_british_single_quotes(model):
     assert [(q.text[:14], q.speaker) for q in quotes] == [
         ("the plan would", "Anna Berg"), ("‘We will not b", "Anna Berg"),
         ("‘The workers’ ", "Anna Berg"), ("‘This plan is ", "Tom Hale")]
+
+
+def test_surname_without_a_tagged_full_name(model):
+    text = ("Part of Ian Fennimore’s punishment is a long trip to Hawaii.\n\n"
+            "“I will take it on the chin,” Fennimore said.")
+    assert run(model, text)[0].speaker == "Ian Fennimore"
