@@ -64,6 +64,11 @@ OFFICIAL_HEADS = frozenset("""
     administration military army navy officer deputy director-general ministers officials
     authorities authority regime cabinet council mission embassy consul chief
 """.split())
+# Sources that are documents, not speakers: "early results of the exit poll", "a study by
+# economists at ...". Their institution words must not make them experts.
+DOCUMENT_HEADS = frozenset("poll survey study report analysis data result record document figure "
+                           "statistic estimate filing website memo letter email statement release "
+                           "transcript book article".split())
 # People running for office: parties to the story, not office holders (yet) nor commentators.
 CANDIDATE_HEADS = frozenset("candidate hopeful nominee contender challenger front-runner frontrunner "
                             "runner-up running-mate mate".split())
@@ -128,7 +133,7 @@ _STATE_MEDIA_RE = re.compile(
     + "|".join(STATE_MEDIA_PHRASES), re.I)
 # A head noun ends where the description moves on to affiliation or detail.
 _HEAD_END = re.compile(
-    r"\s(?:at|for|of|in|with|who|whom|which|that|from|on|to|under|specializing|specialising|based|"
+    r"\s(?:at|for|of|in|with|by|who|whom|which|that|from|on|to|under|specializing|specialising|based|"
     r"and|since|now|during|until|whose|about)\s|[,;:(—–]|\s-\s", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
 _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
@@ -194,6 +199,10 @@ def classify_description(description: str) -> RoleGuess | None:
     head, prefix = _head(text)
     head_s = _singular(head) if head else None
     former = bool(FORMER.search(prefix))
+    known = EXPERT_HEADS | JOURNALIST_HEADS | OFFICIAL_HEADS | CANDIDATE_HEADS
+    if head_s in DOCUMENT_HEADS or (head_s not in known and any(
+            _singular(w.lower()) in DOCUMENT_HEADS for w in _WORD.findall(prefix))):
+        return None  # a poll or a report is cited, not a person with a role
     if head_s == "fellow" and not (FELLOW_TITLES.search(text) or EXPERT_PLACES.search(text)):
         return None
     if head_s in EXPERT_HEADS:
