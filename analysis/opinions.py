@@ -840,6 +840,12 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
         for gi in range(len(kept)):
             members = np.flatnonzero(assign == gi)
             fit[members] = (X[members] @ centres[gi].T).toarray().ravel()
+    # Labels are what a reader filters on, so two groups never share one.
+    seen: Counter = Counter()
+    for i, label in enumerate(labels):
+        seen[label] += 1
+        if seen[label] > 1:
+            labels[i] = f"{label} ({seen[label]})"
     return Grouping(assign, labels, kept_phrases, [c for _, c in kept], reading, fit)
 
 
