@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span, Token
 from analysis.records import Article, Quote, Speaker
 from analysis.speakers import PRONOUN_GENDER, TITLE_WORDS, NameIndex, clean_name, strip_titles
 
-VERSION = "2"
+VERSION = "3"
 
 CUE_FILE = Path(__file__).with_name("data") / "reporting_verbs.txt"
 
