@@ -1,0 +1,457 @@
+"""Dashboard at scale: stores of 10,000 and 100,000 articles, the queries behind each page.
+
+The big stores are made from the processed PolNeAR records (no re-parse): the articles and
+everything extracted from them are copied with distinct article ids (`<id>-c0001`), distinct
+sources and dates shifted by four weeks per copy, and written as Parquet parts of 64 articles,
+the layout an ingest with the default `--commit-every 64` leaves. Then, in a fresh process per
+store (so that memory is that of one dashboard process):
+
+- app start: `queries.open_connection` (the store snapshot plus the corpus-level tables: entity
+  aliases, speaker merge, roles, opinion groups read from their cache), the sidebar's
+  `filter_options`, and the overview page's queries with no filter;
+- every page's queries (the functions of `analysis/queries.py` the pages call) with no filter
+  and after a filter change: a speaker, a date range, a text search, an outlet, and all of
+  speaker + date + search at once. A filter change reruns every query of the page (the app
+  caches results per filter), so its cost is the sum; each is the median of `--repeat` runs;
+- resident memory after all of it (and the peak, `ru_maxrss`).
+
+Opinion grouping: `opinions.group_opinions` on 100,000 statements (quotes of the 10k store),
+timed once. The 10,000-article store is opened cold once (grouping its ~130,000 quotes, then
+cached); for the 100,000-article store the opinion cache is seeded by copying the PolNeAR
+grouping to the copies (grouping its 1.3 million quotes is the one step that is not instant;
+its cost is the 100,000-statement figure scaled).
+
+    python bench/bench_scale.py [--sizes 10000,100000] [--repeat 5] [--stores /tmp/bench-scale]
+
+Markdown to stdout, raw figures to bench/results/scale-<timestamp>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "corpora" / "polnear"
+RESULTS = ROOT / "bench" / "results"
+TABLES = ("articles", "entities", "quotes", "speakers")
+SHIFT_DAYS = 28
+PART_SIZE = 64
+
+
+# ---------------------------------------------------------------------------------------------
+# Building the stores
+
+def source_store(path: Path, corpus: Path):
+    """The processed PolNeAR corpus (ingested once, with 2 workers, if the folder is empty)."""
+    from analysis.pipeline import ingest
+    from analysis.store import Store
+
+    store = Store(path)
+    if store.is_empty():
+        print(f"ingesting PolNeAR into {path} (once)…", file=sys.stderr, flush=True)
+        ingest(sorted(corpus.glob("*/text")), store, metadata=corpus / "metadata.tsv", workers=2)
+    return store
+
+
+def build_store(source, dest: Path, size: int, part_size: int = PART_SIZE) -> dict:
+    """`size` articles copied from `source` into a new store at `dest`, in parts of `part_size`."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    from analysis.store import SCHEMAS
+
+    started = time.perf_counter()
+    con = source.connect(with_text=True)
+    src = {}
+    for t in TABLES:
+        table = con.sql(f"SELECT * EXCLUDE (part) FROM {t} ORDER BY article_id").to_arrow_table()
+        for f in SCHEMAS[t]:  # a field added to a record since the source was ingested: null, as a reader sees it
+            if f.name not in table.schema.names:
+                table = table.append_column(f, pa.nulls(len(table), f.type))
+        src[t] = table.select(SCHEMAS[t].names).cast(SCHEMAS[t])
+    ids = src["articles"]["article_id"].to_pylist()
+    n_src = len(ids)
+    child_ids = {t: np.array(src[t]["article_id"].to_pylist(), dtype=object) for t in TABLES[1:]}
+    chunks = []  # (article slice, {table: row slice}) for one copy
+    for i0 in range(0, n_src, part_size):
+        i1 = min(i0 + part_size, n_src)
+        rows = {t: (int(np.searchsorted(child_ids[t], ids[i0], "left")),
+                    int(np.searchsorted(child_ids[t], ids[i1 - 1], "right"))) for t in TABLES[1:]}
+        chunks.append(((i0, i1), rows))
+
+    tmp = dest.with_name(dest.name + ".building")
+    shutil.rmtree(tmp, ignore_errors=True)
+    (tmp / "parts").mkdir(parents=True)
+    written = parts = 0
+    copy = 0
+    while written < size:
+        suffix = f"-c{copy:04d}"
+        for (i0, i1), rows in chunks:
+            take = min(i1 - i0, size - written)
+            if take <= 0:
+                break
+            arts = src["articles"].slice(i0, take)
+            last_id = ids[i0 + take - 1]
+            out = {"articles": _copy_articles(arts, suffix, copy * SHIFT_DAYS)}
+            for t in TABLES[1:]:
+                r0, r1 = rows[t]
+                if take < i1 - i0:  # a partial last chunk: only the rows of the articles taken
+                    r1 = int(np.searchsorted(child_ids[t], last_id, "right"))
+                part = src[t].slice(r0, r1 - r0)
+                idx = part.schema.get_field_index("article_id")
+                out[t] = part.set_column(idx, "article_id", pc.binary_join_element_wise(part["article_id"], suffix, ""))
+            name = f"20260101T000000{parts:06d}-{uuid.uuid4().hex[:8]}"
+            pdir = tmp / "parts" / name
+            pdir.mkdir()
+            for t, table in out.items():
+                pq.write_table(table.cast(SCHEMAS[t]), pdir / f"{t}.parquet", compression="zstd")
+            parts += 1
+            written += take
+        copy += 1
+    shutil.rmtree(dest, ignore_errors=True)
+    os.rename(tmp, dest)
+    return {"articles": written, "parts": parts, "copies": copy, "seconds": time.perf_counter() - started,
+            "bytes": sum(f.stat().st_size for f in dest.rglob("*.parquet"))}
+
+
+def _copy_articles(arts, suffix: str, shift: int):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def shifted(d):
+        if not d:
+            return d
+        try:
+            return (dt.date.fromisoformat(d) + dt.timedelta(days=shift)).isoformat()
+        except ValueError:
+            return d
+
+    cols = {name: arts[name] for name in arts.column_names}
+    cols["article_id"] = pc.binary_join_element_wise(arts["article_id"], suffix, "")
+    cols["source"] = pc.binary_join_element_wise(arts["source"], "#copy" + suffix, "")
+    cols["date"] = pa.array([shifted(d) for d in arts["date"].to_pylist()], pa.string())
+    return pa.table(cols)
+
+
+def seed_opinion_cache(store, source) -> float | None:
+    """Give `store` the opinion grouping of its PolNeAR originals, through the corpus module's
+    own cache (so the cache key is the real one). Returns seconds, or None without opinions."""
+    try:
+        from analysis import corpus, opinions
+    except ImportError:
+        return None
+    started = time.perf_counter()
+    src = corpus.open_corpus(source).execute("SELECT * FROM opinions").df()
+    real = opinions.group_opinions
+
+    def replicated(statements, codebook, roles, params=None):
+        st = statements.copy()
+        st["_orig"] = st["article_id"].str.slice(0, 16)
+        extra = [c for c in src.columns if c not in st.columns]
+        table = src[["article_id", "start", *extra]].drop_duplicates(["article_id", "start"])
+        out = st.merge(table.rename(columns={"article_id": "_orig"}), on=["_orig", "start"], how="left")
+        return out.drop(columns="_orig")
+
+    opinions.group_opinions = replicated
+    try:
+        corpus.open_corpus(store)
+    finally:
+        opinions.group_opinions = real
+    return time.perf_counter() - started
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring one store (in a child process)
+
+def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[str, tuple, str]]]:
+    """Per page: (query, extra args, which filters) — what the page scripts call, in order."""
+    speaker = options["speakers"][0] if options.get("speakers") else None
+    return {
+        "overview": [("overview_counts", (), "f"), ("quotes_over_time", (), "f"), ("top_speakers", (12,), "f"),
+                     ("top_entities", (12,), "f"), ("articles_by_outlet", (), "f"), ("articles_list", (), "f")],
+        "quotes": [("quotes_table", (), "f")],
+        "speakers": [("speakers_table", (), "f-speakers")],
+        "speaker profile": [("speaker_profile", (speaker,), "raw"), ("speaker_timeline", (speaker,), "f-speakers"),
+                            ("speaker_topics", (speaker,), "f-speakers"), ("co_speakers", (speaker,), "f-speakers"),
+                            ("quotes_table", (speaker,), "f+speaker")],
+        "entities": [("entity_type_counts", (), "f-entity_type"), ("entity_timeline", (6,), "f"),
+                     ("entity_cooccurrence", (25,), "f"), ("entities_table", (), "f")],
+        "opinions": [("opinion_groups", (), "f"), ("opinion_matrix", (30,), "f"),
+                     ("opinion_statements", (None, None), "f")],
+        "article": [("article_meta", (first_article,), "raw"), ("articles_list", (), "f-article"),
+                    ("article_quotes", (first_article,), "raw"), ("article_entities", (first_article,), "raw")],
+    }
+
+
+def scenarios(options: dict):
+    from analysis.queries import Filters
+
+    speaker = options["speakers"][0] if options.get("speakers") else None
+    lo, hi = options.get("date_min"), options.get("date_max")
+    mid = lo + (hi - lo) / 2 if lo and hi else None
+    date = dict(date_from=mid, date_to=mid + dt.timedelta(days=365)) if mid else {}
+    outlet = options["outlets"][0] if options.get("outlets") else None
+    return {
+        "no filter": Filters(),
+        "speaker": Filters(speakers=(speaker,)) if speaker else Filters(),
+        "date range (1 year)": Filters(**date),
+        "text search": Filters(q="border"),
+        "outlet": Filters(outlets=(outlet,)) if outlet else Filters(),
+        "speaker+date+search": Filters(speakers=(speaker,) if speaker else (), q="said", **date),
+    }
+
+
+def measure(store_dir: Path, repeat: int) -> dict:
+    import psutil
+
+    from analysis import queries as Q
+    from analysis.store import Store
+
+    proc = psutil.Process()
+    out: dict = {"rss_before_mb": proc.memory_info().rss / 2**20}
+    store = Store(store_dir)
+    out["parts"] = len(store.part_dirs())
+    out["bytes"] = sum(f.stat().st_size for f in store.parts_dir.rglob("*.parquet"))
+    t = time.perf_counter()
+    store.connect().close()
+    out["snapshot_seconds"] = time.perf_counter() - t
+    t = time.perf_counter()
+    corpus = Q.open_connection(store)
+    out["open_seconds"] = time.perf_counter() - t
+    out["notices"] = corpus.notices
+    con = corpus.con
+    t = time.perf_counter()
+    options = Q.filter_options(con)
+    out["filter_options_seconds"] = time.perf_counter() - t
+    out["rss_after_open_mb"] = proc.memory_info().rss / 2**20
+    counts = {tb: con.execute(f"SELECT count(*) FROM {tb}").fetchone()[0]
+              for tb in ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions")
+              if Q.has_table(con, tb)}
+    out["counts"] = counts
+    first_article = con.execute("SELECT min(article_id) FROM articles").fetchone()[0]
+    plan = page_plan(options, first_article)
+    scen = scenarios(options)
+
+    def run(name: str, args: tuple, which: str, f) -> tuple[float, int | None, str | None]:
+        fn = getattr(Q, name, None)
+        if fn is None:
+            return float("nan"), None, "missing"
+        if which == "raw":
+            call = lambda: fn(con.cursor(), *args)  # noqa: E731
+        else:
+            ff = f
+            if which.startswith("f-"):
+                ff = f.without(which[2:])
+            elif which == "f+speaker":  # the profile's quote list: the global filters plus this speaker
+                ff, args = dataclasses.replace(f, speakers=args), ()
+            call = lambda: fn(con.cursor(), ff, *args)  # noqa: E731
+        times, rows = [], None
+        try:
+            for _ in range(repeat):
+                t0 = time.perf_counter()
+                res = call()
+                times.append(time.perf_counter() - t0)
+            rows = len(res) if hasattr(res, "__len__") else None
+        except Exception as exc:  # noqa: BLE001 - a broken query is reported, not fatal
+            return float("nan"), None, f"{type(exc).__name__}: {exc}"[:200]
+        return statistics.median(times), rows, None
+
+    # App start = open + sidebar options + the overview with no filter.
+    first = [run(n, a, w, scen["no filter"]) for n, a, w in plan["overview"]]
+    out["overview_first_seconds"] = sum(x[0] for x in first if x[0] == x[0])
+    out["app_start_seconds"] = out["open_seconds"] + out["filter_options_seconds"] + out["overview_first_seconds"]
+    pages: dict = {}
+    for page, calls in plan.items():
+        pages[page] = {}
+        for sname, f in scen.items():
+            results = {n: run(n, a, w, f) for n, a, w in calls}
+            pages[page][sname] = {
+                "total_seconds": sum(r[0] for r in results.values() if r[0] == r[0]),
+                "queries": {n: {"seconds": r[0], "rows": r[1], "error": r[2]} for n, r in results.items()},
+            }
+    out["pages"] = pages
+    out["scenarios"] = {k: {f.name: getattr(v, f.name) for f in dataclasses.fields(v) if getattr(v, f.name)}
+                        for k, v in scen.items()}
+    out["rss_end_mb"] = proc.memory_info().rss / 2**20
+    out["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def opinion_bench(store_dir: Path, n: int) -> dict:
+    from analysis import opinions
+    from analysis.store import Store
+
+    con = Store(store_dir).connect()
+    statements = con.execute(
+        "SELECT q.article_id, q.start, q.text, q.speaker AS speaker_key, q.kind, a.date "
+        "FROM quotes q JOIN articles a USING (article_id) ORDER BY q.article_id, q.start LIMIT ?", [n]).df()
+    t = time.perf_counter()
+    grouped = opinions.group_opinions(statements, None, None)
+    seconds = time.perf_counter() - t
+    return {"statements": len(statements), "seconds": seconds,
+            "groups": int(grouped["group_id"].nunique()),
+            "unsorted_share": float((grouped["group_id"] == opinions.UNSORTED_ID).mean()),
+            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def child_json(args: list[str], timeout: float | None = None) -> dict:
+    proc = subprocess.run([sys.executable, __file__, *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        return {"error": proc.stderr[-2000:]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="10000,100000")
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--stores", type=Path, default=Path("/tmp/bench-scale"), help="where the big stores are built")
+    ap.add_argument("--source", type=Path, help="a store holding processed PolNeAR (default: <stores>/polnear)")
+    ap.add_argument("--corpus", type=Path, default=CORPUS)
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the stores even if present")
+    ap.add_argument("--opinions", type=int, default=100_000, help="statements for the grouping benchmark (0: skip)")
+    ap.add_argument("--child", choices=("measure", "opinions", "seed"), help=argparse.SUPPRESS)
+    ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child == "measure":
+        print(json.dumps(measure(args.store, args.repeat), default=str))
+        return 0
+    if args.child == "seed":
+        from analysis.store import Store
+
+        src = args.source or args.stores / "polnear"
+        print(json.dumps({"seconds": seed_opinion_cache(Store(args.store), Store(src))}))
+        return 0
+    if args.child == "opinions":
+        print(json.dumps(opinion_bench(args.store, args.opinions)))
+        return 0
+
+    from analysis.store import Store
+
+    started = dt.datetime.now(dt.timezone.utc)
+    load0 = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    args.stores.mkdir(parents=True, exist_ok=True)
+    source = source_store(args.source or args.stores / "polnear", args.corpus)
+    result: dict = {"started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv),
+                    "load_start": load0, "stores": {}}
+    from bench.bench_ingest import machine  # noqa: E402
+
+    result["machine"] = machine()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    for size in sizes:
+        dest = args.stores / f"store-{size}"
+        info: dict = {}
+        if args.rebuild or Store(dest).is_empty():
+            print(f"building {size:,} articles…", file=sys.stderr, flush=True)
+            info["build"] = build_store(source, dest, size)
+            shutil.rmtree(dest / "derived", ignore_errors=True)
+        store = Store(dest)
+        cached = list((dest / "derived").glob("opinions-*.parquet")) if (dest / "derived").is_dir() else []
+        if not cached:
+            if size <= 20_000:
+                # Cold start: the corpus step groups every quote once and caches the grouping.
+                print(f"cold start of {size:,} (groups every quote)…", file=sys.stderr, flush=True)
+                cold = child_json(["--child", "measure", "--store", str(dest), "--repeat", "1"])
+                info["cold_start_seconds"] = cold.get("open_seconds")
+                info["cold_start"] = {k: cold.get(k) for k in ("open_seconds", "snapshot_seconds", "error")}
+            else:
+                # In a child: the parent stays small, so the children forked later start small too
+                # (on Linux a child's ru_maxrss starts from its parent's size at the fork).
+                seeded = child_json(["--child", "seed", "--store", str(dest), "--stores", str(args.stores),
+                                     *(["--source", str(args.source)] if args.source else [])])
+                info["opinion_cache_seeded_seconds"] = seeded.get("seconds")
+        print(f"measuring {size:,}…", file=sys.stderr, flush=True)
+        info["measure"] = child_json(["--child", "measure", "--store", str(dest), "--repeat", str(args.repeat)])
+        info["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        result["stores"][size] = info
+    if args.opinions and sizes:
+        small = args.stores / f"store-{sizes[0]}"
+        print(f"grouping {args.opinions:,} statements…", file=sys.stderr, flush=True)
+        result["opinions"] = child_json(["--child", "opinions", "--store", str(small), "--opinions", str(args.opinions)])
+        result["opinions"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"scale-{started.strftime('%Y%m%dT%H%M%S')}.json"
+    path.write_text(json.dumps(result, indent=2, default=str))
+    report(result, path)
+    return 0
+
+
+def report(result: dict, path: Path) -> None:
+    m = result["machine"]
+    print(f"## Dashboard at scale ({result['started']})\n")
+    print(f"`{result['command']}`  \n{m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; load average at start "
+          f"{result['load_start']}; query times are medians of repeated runs, server-side (DuckDB + pandas).\n")
+    sizes = list(result["stores"])
+    print("| | " + " | ".join(f"{int(s):,} articles" for s in sizes) + " |")
+    print("|---|" + "---|" * len(sizes))
+
+    def row(label, fn):
+        vals = []
+        for s in sizes:
+            try:
+                vals.append(fn(result["stores"][s]))
+            except (KeyError, TypeError):
+                vals.append("–")
+        print(f"| {label} | " + " | ".join(vals) + " |")
+
+    row("stored rows", lambda i: ", ".join(f"{k} {v:,}" for k, v in i["measure"]["counts"].items()))
+    row("parts (64 articles each), size on disk", lambda i: f"{i['measure']['parts']:,}, {i['measure']['bytes'] / 2**20:,.0f} MB")
+    row("store snapshot (`Store.connect`)", lambda i: f"{i['measure']['snapshot_seconds']:.2f} s")
+    row("open corpus (snapshot + corpus tables, opinions cached)", lambda i: f"{i['measure']['open_seconds']:.2f} s")
+    row("**app start** (open + sidebar options + overview)", lambda i: f"**{i['measure']['app_start_seconds']:.2f} s**")
+    row("cold open (opinion grouping not cached)", lambda i: f"{i['cold_start_seconds']:.1f} s")
+    row("**resident memory** after all pages (peak)", lambda i: f"**{i['measure']['rss_end_mb']:,.0f} MB** ({i['measure']['maxrss_mb']:,.0f})")
+    print()
+    for s in sizes:
+        meas = result["stores"][s]["measure"]
+        if "pages" not in meas:
+            print(f"{int(s):,} articles: measurement failed: {meas.get('error', '')[-500:]}\n")
+            continue
+        scen = list(next(iter(meas["pages"].values())))
+        print(f"### Filter change at {int(s):,} articles: seconds per page (sum of its queries)\n")
+        print("| page | " + " | ".join(scen) + " |")
+        print("|---|" + "---|" * len(scen))
+        worst = (0.0, "")
+        for page, by in meas["pages"].items():
+            cells = []
+            for sc in scen:
+                tot = by[sc]["total_seconds"]
+                errs = [q for q, r in by[sc]["queries"].items() if r["error"]]
+                cells.append(f"{tot:.3f}" + (f" ({', '.join(errs)} failed)" if errs else ""))
+                if sc != "no filter" and tot > worst[0]:
+                    worst = (tot, f"{page} / {sc}")
+            print(f"| {page} | " + " | ".join(cells) + " |")
+        slow = sorted(((r["seconds"], f"{page}: {q} ({sc}, {r['rows']} rows)")
+                       for page, by in meas["pages"].items() for sc, v in by.items()
+                       for q, r in v["queries"].items() if r["seconds"] == r["seconds"]), reverse=True)[:6]
+        print(f"\nslowest filter change: {worst[0]:.3f} s ({worst[1]}); slowest queries: "
+              + "; ".join(f"{t:.3f} s {d}" for t, d in slow) + "\n")
+    if "opinions" in result:
+        o = result["opinions"]
+        if "seconds" in o:
+            print(f"### Opinion grouping\n\n`group_opinions` on {o['statements']:,} statements: **{o['seconds']:.0f} s** "
+                  f"({o['groups']} groups, {o['unsorted_share']:.0%} unsorted, peak {o['maxrss_mb']:,.0f} MB; load after {o['load_after']})\n")
+        else:
+            print(f"### Opinion grouping failed\n\n{o.get('error', '')[-800:]}\n")
+    print(f"raw figures: {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
