@@ -116,9 +116,28 @@ def _assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     """).df()
     per_speaker["descriptions"] = per_speaker["descriptions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
     per_speaker["mentions"] = per_speaker["mentions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
+    per_speaker["entity"] = _speaker_entities(con, per_speaker["speaker_key"])
+    # A speaker quoted without a description is often titled elsewhere in the coverage
+    # ("President Trump"): those titles are the only role evidence there is for them.
+    titles = dict(con.execute("SELECT entity, list(DISTINCT title ORDER BY title) FROM entities "
+                              "WHERE title IS NOT NULL AND entity_label = 'PERSON' GROUP BY entity").fetchall())
+    per_speaker["descriptions"] = [
+        d if d or pd.isna(e) else list(titles.get(e, []))
+        for d, e in zip(per_speaker["descriptions"], per_speaker["entity"])]
     roles = assign_roles(per_speaker, files.speakers)
     roles["description"] = roles["descriptions"].apply(lambda v: max(v, key=len) if len(v) else None)
     _replace(con, "speakers_corpus", roles)
+
+
+def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:
+    """Speakers are entities: the PERSON/ORG entity each speaker is, so a speaker's page can show
+    what they are quoted about and who appears with them."""
+    from analysis.aliases import link_names
+
+    people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
+                         "WHERE entity_label IN ('PERSON', 'ORG')").df()
+    links = link_names(keys, people) if len(keys) else {}
+    return keys.map(links).astype("string")
 
 
 def _group_opinions(con: duckdb.DuckDBPyConnection, store: Store, files: AnalystFiles) -> None:
@@ -143,7 +162,7 @@ def _group_opinions(con: duckdb.DuckDBPyConnection, store: Store, files: Analyst
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
         import pyarrow.parquet as pq
 
-        pq.write_table(con.execute("SELECT * FROM opinions").to_arrow_table(), tmp)
+        pq.write_table(con.sql("SELECT * FROM opinions").to_arrow_table(), tmp)
         os.replace(tmp, cache)
         for old in cache.parent.glob("opinions-*.parquet"):
             if old != cache:
