@@ -6,6 +6,7 @@ Batches are committed as they finish, so a killed ingest loses at most the batch
 """
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -17,6 +18,7 @@ from spacy.tokens import Doc
 
 from analysis import entities as entities_mod
 from analysis import quotes as quotes_mod
+from analysis import speakers as speakers_mod
 from analysis.loaders import DEFAULT_MAX_BYTES, load_paths
 from analysis.records import Article, Problem
 from analysis.store import ProcessedArticle, Store, fingerprint
@@ -26,13 +28,29 @@ PIPELINE_VERSION = "1"
 
 def extractor_version() -> str:
     """One string naming every extractor's version: stored with the data, compared on ingest."""
-    return f"p{PIPELINE_VERSION}.e{entities_mod.VERSION}.q{quotes_mod.VERSION}"
+    return f"p{PIPELINE_VERSION}.e{entities_mod.VERSION}.q{quotes_mod.VERSION}.s{speakers_mod.VERSION}"
 
 
 def process_doc(doc, article: Article) -> ProcessedArticle:
-    ents = entities_mod.extract_entities(doc, article)
-    quotes, speakers = quotes_mod.extract_quotes(doc, article)
-    return ProcessedArticle(article=article, entities=ents, quotes=quotes, speakers=speakers)
+    """Run every extractor on one parse. An extractor that fails on one article costs that
+    article its extractions (reported), never the rest of the ingest."""
+    processed = ProcessedArticle(article=article)
+    for name, run in (("entities", _entities), ("quotes", _quotes)):
+        try:
+            run(doc, article, processed)
+        except Exception as exc:  # noqa: BLE001 - one article's failure is reported, not fatal
+            processed.problems.append(Problem(
+                article.source, f"{name} extraction failed ({type(exc).__name__}: {exc}); "
+                                f"the article is stored without its {name}", rejected=False))
+    return processed
+
+
+def _entities(doc, article: Article, out: ProcessedArticle) -> None:
+    out.entities = entities_mod.extract_entities(doc, article)
+
+
+def _quotes(doc, article: Article, out: ProcessedArticle) -> None:
+    out.quotes, out.speakers = quotes_mod.extract_quotes(doc, article)
 
 
 def process_articles(articles: Iterable[Article], *, workers: int = 1, batch_size: int = 32,
@@ -84,6 +102,7 @@ class IngestReport:
     loaded: int = 0
     ingested: int = 0  # parsed and committed in this run (new, changed or reprocessed)
     reprocessed: int = 0  # of those, stored articles redone for a new model/extractor version
+    replaced: int = 0  # stored articles whose file now holds another text: removed from the store
     unchanged: int = 0  # already in the store, not parsed again
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -116,43 +135,57 @@ def ingest(paths: Iterable[str | Path], store: Store, *, metadata: str | Path | 
     report.loaded = len(articles)
 
     with store.writer():
-        stored = store.article_versions()
-        todo: list[Article] = []
+        stored = {aid: s for aid, s in store.article_versions().items() if not s.deleted}
         from analysis.nlp import model_version
 
         current = (model_version(), extractor_version())
+        todo: list[Article] = []
         for art in articles:
             have = stored.get(art.article_id)
-            if have and have[:2] == current and have[2] == fingerprint(art):
+            if have and (have.model, have.extractor_version) == current and have.fingerprint == fingerprint(art):
                 report.unchanged += 1
             else:
                 todo.append(art)
         given = {a.article_id for a in articles}
-        stale = [aid for aid, have in stored.items() if have[:2] != current and aid not in given]
+        # A file edited since it was ingested: its old text is another article id, which must
+        # go, or the corpus would hold both versions.
+        by_source = {_source_key(s.source): aid for aid, s in stored.items() if s.source}
+        replaced = sorted({by_source[k] for a in articles if (k := _source_key(a.source)) in by_source} - given)
+        report.replaced = len(replaced)
+        stale = [aid for aid, have in stored.items()
+                 if (have.model, have.extractor_version) != current and aid not in given and aid not in replaced]
         todo_count = len(todo) + len(stale)
         report.reprocessed = len(stale) + sum(1 for a in todo if a.article_id in stored
-                                              and stored[a.article_id][:2] != current)
+                                              and (stored[a.article_id].model,
+                                                   stored[a.article_id].extractor_version) != current)
         if progress:
             progress(0, todo_count)
-        if todo_count:
+        if todo_count or replaced:
             batch: list[ProcessedArticle] = []
             done = 0
             source = _chain(todo, store.stored_articles(stale))
             processed_stream = engine(source) if engine else process_articles(source, workers=workers)
             for processed in processed_stream:
                 batch.append(processed)
+                report.problems.extend(processed.problems)
                 done += 1
                 if len(batch) >= commit_every:
-                    store.write_part(batch, model=current[0], extractor_version=current[1])
-                    batch = []
+                    store.write_part(batch, model=current[0], extractor_version=current[1], removed=replaced)
+                    batch, replaced = [], []
                 if progress:
                     progress(done, todo_count)
-            if batch:
-                store.write_part(batch, model=current[0], extractor_version=current[1])
+            if batch or replaced:
+                store.write_part(batch, model=current[0], extractor_version=current[1], removed=replaced)
             report.ingested = done
             report.parts_removed = store.remove_superseded()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _source_key(source: str) -> str:
+    """The same input file however its path was written (relative, absolute), row kept."""
+    path, sep, row = source.partition("#")
+    return os.path.abspath(path) + sep + row
 
 
 def _chain(first: list[Article], rest: Iterable[Article]) -> Iterator[Article]:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+VERSION = "1"  # part of the extractor version: a change here reprocesses the corpus
+
 # Words that stand before a name but are not part of it. Kept general (offices and honorifics),
 # never names of particular people.
 TITLE_WORDS = frozenset(

@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import fcntl
 import os
+import time
 import shutil
 import typing
 import uuid
@@ -35,7 +36,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.records import Article, EntityMention, Quote, Speaker
+from analysis.records import Article, EntityMention, Problem, Quote, Speaker
 
 DEFAULT_STORE = Path(os.environ.get("ANALYSIS_STORE", "data"))
 TABLES: dict[str, type] = {"entities": EntityMention, "quotes": Quote, "speakers": Speaker}
@@ -49,10 +50,22 @@ class ProcessedArticle:
     entities: list[EntityMention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     speakers: list[Speaker] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # reported by ingest, not stored
 
 
 class StoreBusy(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """What the store knows of an article's newest copy: enough to decide whether to redo it."""
+
+    model: str
+    extractor_version: str
+    fingerprint: str
+    source: str
+    deleted: bool = False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,7 +92,7 @@ def schema_for(cls: type, extra: dict[str, pa.DataType] | None = None) -> pa.Sch
 
 
 ARTICLE_EXTRA = {"word_count": pa.int64(), "model": pa.string(), "extractor_version": pa.string(),
-                 "fingerprint": pa.string(), "processed_at": pa.string()}
+                 "fingerprint": pa.string(), "processed_at": pa.string(), "deleted": pa.bool_()}
 SCHEMAS = {"articles": schema_for(Article, ARTICLE_EXTRA), **{k: schema_for(v) for k, v in TABLES.items()}}
 
 
@@ -111,17 +124,20 @@ class Store:
     def is_empty(self) -> bool:
         return not self.part_dirs()
 
-    def article_versions(self) -> dict[str, tuple[str, str, str]]:
-        """article_id → (model, extractor_version, metadata fingerprint) of its newest stored copy."""
+    def article_versions(self) -> dict[str, StoredArticle]:
+        """article_id → its newest stored copy (a removed article is there, marked `deleted`)."""
         parts = self.part_dirs()
         if not parts:
             return {}
         files = [str(p / "articles.parquet") for p in parts]
-        con = duckdb.connect()
-        rows = con.execute(
-            "SELECT article_id, model, extractor_version, fingerprint FROM read_parquet(?, filename=true, union_by_name=true) "
-            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY filename DESC) = 1", [files]).fetchall()
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        rows = self._read(
+            "SELECT article_id, model, extractor_version, fingerprint, source, coalesce(deleted, false) "
+            "FROM read_parquet(?, filename=true, union_by_name=true) "
+            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY filename DESC) = 1", [files])
+        return {r[0]: StoredArticle(*r[1:]) for r in rows}
+
+    def _read(self, sql: str, params: list) -> list[tuple]:
+        return duckdb.connect().execute(sql, params).fetchall()
 
     def stored_articles(self, ids: Iterable[str]) -> Iterator[Article]:
         """Articles as stored (with their text), for reprocessing without the original files."""
@@ -136,13 +152,25 @@ class Store:
         cur = con.execute(
             f"SELECT {', '.join(names)} FROM read_parquet(?, filename=true, union_by_name=true) "
             "WHERE article_id IN (SELECT article_id FROM wanted) "
-            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY filename DESC) = 1 ORDER BY source",
+            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY filename DESC) = 1 "
+            "AND NOT coalesce(deleted, false) ORDER BY source",
             [[str(p / "articles.parquet") for p in parts]])
         while batch := cur.fetchmany(256):
             for row in batch:
                 yield Article(**dict(zip(names, row)))
 
     def connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
+        """See `_connect`; retried when an ingest removed a part between listing and reading it."""
+        for attempt in range(4):
+            try:
+                return self._connect(with_text=with_text)
+            except (duckdb.IOException, duckdb.InvalidInputException, FileNotFoundError):
+                if attempt == 3:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB snapshot of the store: one table per record type.
 
         Each article appears once (its newest copy), and its entities, quotes and speakers come
@@ -164,7 +192,8 @@ class Store:
         con.execute(
             f"CREATE TABLE articles AS SELECT * EXCLUDE ({drop}) FROM (SELECT *, {part_of} AS part "
             "FROM read_parquet(?, filename=true, union_by_name=true)) "
-            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY part DESC) = 1",
+            "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY part DESC) = 1 "
+            "AND NOT coalesce(deleted, false)",
             [files("articles")])
         for name in TABLES:
             con.execute(
@@ -179,10 +208,14 @@ class Store:
         parts = self.part_dirs()
         if not parts:
             return None
-        row = duckdb.connect().execute(
-            "SELECT text FROM read_parquet(?, filename=true, union_by_name=true) WHERE article_id = ? "
-            "ORDER BY filename DESC LIMIT 1", [[str(p / "articles.parquet") for p in parts], article_id]).fetchone()
-        return row[0] if row else None
+        try:
+            rows = self._read(
+                "SELECT text, coalesce(deleted, false) FROM read_parquet(?, filename=true, union_by_name=true) "
+                "WHERE article_id = ? ORDER BY filename DESC LIMIT 1",
+                [[str(p / "articles.parquet") for p in parts], article_id])
+        except (duckdb.IOException, duckdb.InvalidInputException):
+            return self.article_text(article_id)  # a part was removed meanwhile: list again
+        return rows[0][0] if rows and not rows[0][1] else None
 
     # -- writing ------------------------------------------------------------------------------
     @contextmanager
@@ -198,19 +231,29 @@ class Store:
         try:
             # Batches left half-written by a killed ingest are never read; clear them.
             shutil.rmtree(self.staging_dir, ignore_errors=True)
+            shutil.rmtree(self.root / "trash", ignore_errors=True)
             yield self
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
             lock.close()
 
-    def write_part(self, processed: list[ProcessedArticle], *, model: str, extractor_version: str) -> Path:
-        """Commit one batch atomically: written to staging, fsynced, then renamed into parts/."""
+    def write_part(self, processed: list[ProcessedArticle], *, model: str, extractor_version: str,
+                   removed: Iterable[str] = ()) -> Path:
+        """Commit one batch atomically: written to staging, fsynced, then renamed into parts/.
+
+        `removed` article ids get a tombstone (an empty copy marked `deleted`): the newest copy of
+        an article decides, so this removes it from every reader's snapshot in the same step.
+        """
         now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         rows: dict[str, list[dict]] = {"articles": [], **{k: [] for k in TABLES}}
+        for aid in removed:
+            rows["articles"].append({"article_id": aid, "source": "", "text": "", "deleted": True,
+                                     "model": model, "extractor_version": extractor_version,
+                                     "processed_at": now, "word_count": 0})
         for p in processed:
             rec = dataclasses.asdict(p.article)
             rec.update(word_count=p.article.word_count, model=model, extractor_version=extractor_version,
-                       fingerprint=fingerprint(p.article), processed_at=now)
+                       fingerprint=fingerprint(p.article), processed_at=now, deleted=False)
             rows["articles"].append(rec)
             rows["entities"].extend(dataclasses.asdict(e) for e in p.entities)
             rows["quotes"].extend(dataclasses.asdict(q) for q in p.quotes)
@@ -245,11 +288,16 @@ class Store:
             "newest AS (SELECT article_id, max(part) AS part FROM a GROUP BY article_id) "
             "SELECT a.part, bool_and(a.part <> n.part) FROM a JOIN newest n USING (article_id) GROUP BY a.part",
             [[str(p / "articles.parquet") for p in parts]]).fetchall()
+        # Each part leaves parts/ in one rename, so a reader never sees half of one; a reader that
+        # listed it just before retries (see `connect`).
+        trash = self.root / "trash"
+        trash.mkdir(exist_ok=True)
         removed = 0
         for part, superseded in rows:
             if superseded:
-                shutil.rmtree(self.parts_dir / part, ignore_errors=True)
+                os.rename(self.parts_dir / part, trash / part)
                 removed += 1
+        shutil.rmtree(trash, ignore_errors=True)
         return removed
 
 

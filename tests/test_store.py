@@ -154,3 +154,72 @@ def test_second_writer_is_refused(tmp_path):
         with pytest.raises(StoreBusy):
             with Store(tmp_path / "store").writer():
                 pass
+
+
+def test_edited_file_replaces_its_old_text(tmp_path, nlp):
+    """An article id is its text, so an edited file is a new id: the old version must go."""
+    store = Store(tmp_path / "store")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "a.txt"
+    path.write_text("Talks resume\n\nNarang said North Korea is buying time.\n", encoding="utf-8")
+    ingest([folder], store)
+    path.write_text("Talks resume\n\nNarang said North Korea is stalling for concessions.\n", encoding="utf-8")
+    report = ingest([str(path.resolve())], store)  # the same file, named another way
+    assert (report.ingested, report.replaced) == (1, 1)
+    con = store.connect()
+    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    assert [r[0] for r in con.execute("SELECT text FROM quotes").fetchall()] == [
+        "North Korea is stalling for concessions"]
+    # The old text, if it comes back, is an article again.
+    path.write_text("Talks resume\n\nNarang said North Korea is buying time.\n", encoding="utf-8")
+    ingest([folder], store)
+    assert [r[0] for r in store.connect().execute("SELECT text FROM quotes").fetchall()] == [
+        "North Korea is buying time"]
+
+
+def test_reader_survives_reprocessing_that_removes_parts(tmp_path, nlp, monkeypatch):
+    corpus = synthetic_corpus(tmp_path / "in", 12)
+    store = Store(tmp_path / "store")
+    ingest([corpus], store, commit_every=2)
+    monkeypatch.setattr(pipeline, "PIPELINE_VERSION", "reader-test")
+    errors: list[Exception] = []
+    done = threading.Event()
+
+    def reader():
+        while not done.is_set():
+            try:
+                assert count(store, "articles") == 12
+            except Exception as exc:  # noqa: BLE001 - any failure to read is the bug under test
+                errors.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        report = ingest([], store, commit_every=2)
+    finally:
+        done.set()
+        thread.join()
+    assert report.reprocessed == 12 and report.parts_removed == 6
+    assert not errors, errors[:3]
+
+
+def test_an_extractor_failure_costs_one_article_its_quotes_not_the_ingest(tmp_path, nlp, monkeypatch):
+    from analysis import quotes
+
+    real = quotes.extract_quotes
+
+    def flaky(doc, article):
+        if "SK Ashby" in article.text:
+            raise ValueError("parse tree the rules did not expect")
+        return real(doc, article)
+
+    monkeypatch.setattr(quotes, "extract_quotes", flaky)
+    report = ingest([SEEDS], Store(tmp_path / "store"))
+    assert report.ingested == 3
+    (problem,) = report.problems
+    assert problem.source.endswith("000_b08667397bbd2785.txt") and not problem.rejected
+    assert "quotes extraction failed (ValueError" in problem.reason
+    con = Store(tmp_path / "store").connect()
+    assert con.execute("SELECT count(DISTINCT article_id) FROM quotes").fetchone()[0] == 2
+    assert con.execute("SELECT count(DISTINCT article_id) FROM entities").fetchone()[0] == 3

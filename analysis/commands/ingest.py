@@ -72,6 +72,8 @@ def run(args) -> int:
           + (f", of which {report.reprocessed} reprocessed for a new model or extractor version" if report.reprocessed else ""),
           file=out)
     print(f"  already in the store, not parsed again: {report.unchanged}", file=out)
+    if report.replaced:
+        print(f"  earlier versions of edited files removed from the store: {report.replaced}", file=out)
     print(f"  skipped as duplicates: {len(report.duplicates)}", file=out)
     for source, first in report.duplicates:
         print(f"    {source}: same text as {first}", file=out)
