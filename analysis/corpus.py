@@ -14,7 +14,7 @@ needs a re-parse:
 
 The analyst's files are found by environment variable or in the working folder (see
 `analyst_files`). Opinion grouping is the one costly step, so its result is cached in the store
-folder, keyed on the snapshot, the codebook and the grouping version.
+folder, keyed on the snapshot, the analyst's files and the versions of the modules involved.
 """
 from __future__ import annotations
 
@@ -143,7 +143,12 @@ def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Ser
 def _group_opinions(con: duckdb.DuckDBPyConnection, store: Store, files: AnalystFiles) -> None:
     from analysis import opinions
 
-    key = hashlib.sha1(repr((store.signature(), files.signature()[2], opinions.VERSION)).encode()).hexdigest()[:16]
+    from analysis import roles, speakers
+
+    # The cached rows carry roles and speaker names too, so every analyst file and every version
+    # they depend on is part of the key: editing speakers.csv must show on the next load.
+    key = hashlib.sha1(repr((store.signature(), files.signature(), opinions.VERSION, roles.VERSION,
+                             speakers.VERSION)).encode()).hexdigest()[:16]
     cache = store.root / "derived" / f"opinions-{key}.parquet"
     if cache.is_file():
         con.execute("CREATE OR REPLACE TABLE opinions AS SELECT * FROM read_parquet(?)", [str(cache)])
