@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-VERSION = "1"
+VERSION = "2"
 
 UNSORTED_ID = "unsorted"
 UNSORTED_LABEL = "(no common theme)"
@@ -184,7 +184,6 @@ CONCEPTS: dict[str, tuple[int, str, tuple[str, ...]]] = {
     "tactics": (-1, "stalling, buying time, pressure", (
         r"stall(?:s|ed|ing)?", r"buy(?:s|ing)? (?:more |some )?time", r"bought (?:more |some )?time",
         r"play(?:s|ing|ed)? for time", r"drag(?:s|ged|ging)? (?:its |their |his |her )?feet",
-        r"string(?:s|ing)? (?:\w+ ){1,2}along", r"strung (?:\w+ ){1,2}along", r"dangl(?:e|es|ed|ing)",
         r"run(?:s|ning)? out the clock", r"stonewall(?:s|ed|ing)?", r"delay(?:s|ed|ing)?",
         r"delaying tactics?",
         r"(?:apply|applies|applied|applying|put|puts|putting|maximum) pressure", r"pressure",
@@ -197,15 +196,15 @@ CONCEPTS: dict[str, tuple[int, str, tuple[str, ...]]] = {
         r"walkout", r"suspend(?:ed|s)?", r"dead end", r"going nowhere", r"no progress", r"no deal")),
     "distrust": (-1, "distrust, bad faith", (
         r"cheat(?:s|ed|ing)?", r"lie(?:s|d)?", r"lying", r"liars?", r"not (?:a )?(?:reliable|serious|sincere|credible)",
-        r"unreliable", r"insincere", r"no intention", r"fictional", r"wishful thinking",
+        r"unreliable", r"insincere", r"no intention", r"wishful thinking",
         r"mislead(?:ing)?", r"misled", r"deceiv(?:e|ed|ing)", r"deception", r"can(?:no|')t be trusted",
         r"distrust", r"mistrust", r"doubt(?:s|ful|ed)?", r"skeptic(?:al|ism)?", r"sceptic(?:al|ism)?",
         r"unlikely", r"empty (?:promises?|words|gestures?)", r"propaganda",
-        r"creat(?:e|es|ed|ing) (?:the|an) impression", r"pointless", r"no point", r"won't work",
+        r"pointless", r"no point", r"won't work",
         r"will not work", r"rigged", r"fraud(?:ulent)?", r"dishonest")),
     "threat": (-1, "threats, hostility", (
         r"hostil(?:e|ity)", r"threat(?:s|en|ens|ened|ening)?", r"danger(?:ous)?", r"provocat(?:ion|ions|ive)",
-        r"aggress(?:ion|ive)", r"sickening", r"menac(?:e|ing)", r"reckless")),
+        r"aggress(?:ion|ive)", r"menac(?:e|ing)", r"reckless")),
     "criticism": (-1, "criticism", (
         r"wrong", r"bad", r"terrible", r"horrible", r"worse", r"worst", r"disaster(?:ous)?", r"mistakes?",
         r"disappoint(?:ed|ing|ment)?", r"worr(?:y|ied|ies|ying)", r"concern(?:ed|ing)?", r"problem(?:s|atic)?",
@@ -214,10 +213,10 @@ CONCEPTS: dict[str, tuple[int, str, tuple[str, ...]]] = {
         r"irresponsible", r"incompetent", r"weak")),
     "progress": (1, "praise, progress", (
         r"good", r"productive", r"constructive", r"positive", r"progress", r"breakthrough",
-        r"step forward", r"new initiatives?", r"success(?:ful|fully)?", r"succeed(?:s|ed)?",
+        r"step forward", r"success(?:ful|fully)?", r"succeed(?:s|ed)?",
         r"agreement", r"deal (?:was |is )?reached", r"historic", r"great")),
     "engagement": (1, "engagement, cooperation", (
-        r"resum(?:e|ed|es|ing)", r"intensive engagement", r"keep (?:\w+ )?alive", r"willing(?:ness)?",
+        r"resum(?:e|ed|es|ing)", r"keep (?:\w+ )?alive", r"willing(?:ness)?",
         r"cooperat(?:e|ion|ive)", r"dialogue", r"meet again", r"commit(?:ted|ment)", r"opportunit(?:y|ies)",
         r"peace(?:ful)?", r"reconcil(?:e|iation)", r"compromise")),
     "optimism": (1, "optimism, confidence", (

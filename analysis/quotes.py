@@ -273,7 +273,7 @@ class Context:
             self.names.add(_ent_name_text(ent), ent.start_char)
         self._runs()
         for key in [k for k in self.names.names if len(k) == 1]:
-            # "Dia" alone as PERSON, "Mamadou Dia" untagged: the run gives the full name
+            # "Okafor" alone as PERSON, "Adaeze Okafor" untagged: the run gives the full name
             runs = self.runs_by_last.get(key[0])
             if runs and not any(len(other) > 1 for other in self.names.by_word.get(key[0], ())):
                 self.names.add(runs[0][1], runs[0][0])
@@ -323,7 +323,7 @@ class Context:
         return "/" in after or "/" in before[-3:]
 
     def _propn_subjects(self) -> None:
-        """Names the NER missed or mislabelled ("Lonechild said", tagged ORG) still count as people
+        """Names the NER missed or mislabelled ("Whitebird said", tagged ORG) still count as people
         when they are the subject of a verb and match or look like a person's name."""
         doc = self.doc
         extra: list[tuple[int, tuple[str, ...], bool]] = []
@@ -340,7 +340,7 @@ class Context:
                 run = self.propn_run(t)
                 longer = self.runs_by_last.get(t.lower_)
                 if len(run.split()) < 2 and longer:
-                    self.names.add(longer[0][1], longer[0][0])  # "Poulter" after "Ian Poulter’s"
+                    self.names.add(longer[0][1], longer[0][0])  # "Marsh" after "Ian Marsh’s"
                 key = self.names.add(run, t.idx)
                 key = self.names.resolve_key(run, t.idx)
             if key in self.names.names and (ent is None or ent.label_ in ORG_ENTS):
@@ -363,7 +363,7 @@ class Context:
 
     def _runs(self) -> None:
         """Multi-word proper-noun runs by their last word, to expand a surname the NER did not tie
-        to a PERSON ("Niederreiter" -> "Nino Niederreiter")."""
+        to a PERSON ("Vanderhoeven" -> "Pim Vanderhoeven")."""
         doc = self.doc
         runs: dict[str, list[tuple[int, str]]] = {}
         for t in doc[self.first_body_tok:]:
@@ -378,7 +378,7 @@ class Context:
 
     def _descriptors(self, persons: list[Span]) -> None:
         """Index people and organisations by the nouns that describe them, so that "the mayor" or
-        "the company" can be traced back to "Mayor Doug McCallum" or "buying company GroupM"."""
+        "the company" can be traced back to "Mayor Jane Doe" or "buying company AcmeCorp"."""
         doc = self.doc
         index: dict[str, list[tuple[int, str, tuple[str, ...] | None, str]]] = {}
 
@@ -427,7 +427,7 @@ class Context:
     def _genders(self) -> None:
         """Guess each person's gender by a vote of the he/she that follow their mentions closely.
 
-        One pronoun can belong to someone else ("Harris said Vickers would run; she had heard…"),
+        One pronoun can belong to someone else ("Ruiz said Moreau would run; she had heard…"),
         so a gender is kept only when the votes clearly agree; titles (Mr., Ms.) were counted
         when the names were added. Used only to skip an incompatible antecedent for "he"/"she".
         """
@@ -588,7 +588,7 @@ def _mention(ctx: Context, head: Token) -> Mention:
     head_ent = ctx.ent_of.get(head.i)
     if head.pos_ == "NOUN" or (head.pos_ == "PROPN" and (head_ent is None or head_ent.label_ not in NAME_ENTS)):
         # a noun with a named appositive: "her spokesperson, Jane Doe, said",
-        # "One red-state Democrat, Montana Sen. Jon Tester, said"
+        # "One red-state Democrat, Sen. Jane Roe of Montana, said"
         for c in head.children:
             if c.dep_ == "appos" and c.pos_ == "PROPN" and ctx.ent_of.get(c.i) is not None \
                     and ctx.ent_of[c.i].label_ in NAME_ENTS:
@@ -653,7 +653,7 @@ def _mention(ctx: Context, head: Token) -> Mention:
         s_, e_ = doc[a].idx, doc[b].idx + len(doc[b].text)
         return Mention(head, s_, e_, text[s_:e_], label, name=name, description=desc)
     if head.is_title and ctx.names.resolve_key(head.text) in ctx.names.names and len(head.text) > 2:
-        # a surname the tagger took for a common noun ("Sinclair writes")
+        # a surname the tagger took for a common noun ("Baker writes")
         return Mention(head, head.idx, head.idx + len(head.text), head.text, "PERSON", name=head.text)
     np = _np_text(ctx, head)
     s_ = max(head.left_edge, doc[pa]).idx
@@ -775,7 +775,7 @@ def _clause_content(ctx: Context, cue: Token) -> tuple[int, int] | None:
         if b < a:
             return None
         return doc[a].idx, doc[b].idx + len(doc[b].text)
-    # "…, said Telford." / "…, she said." / "The talks, she said, were productive."
+    # "…, said Moreau." / "…, she said." / "The talks, she said, were productive."
     left = cue.i
     for c in cue.children:
         if c.i < cue.i and c.dep_ in ("nsubj", "nsubjpass", "aux", "neg", "advmod"):
@@ -895,7 +895,7 @@ def _speaker_at(ctx: Context, cue: Token) -> Mention | None:
             cited = f"{done} by {_np_text(ctx, relay)}"
             mention.description = f"{mention.description}; {cited}" if mention.description else cited
     if ctx.inside[subj.i] >= 0 or any(ch in mention.text for ch in DOUBLE_MARKS):
-        # a quoted fragment parsed as the subject ("Purdy, who lost 16 lbs. “and two belt loops”
+        # a quoted fragment parsed as the subject ("Moreau, who lost 16 lbs. “and two belt loops”
         # between May and October, says …"): take the person named earlier in the clause
         person = _person_before(ctx, cue)
         return _mention(ctx, person) if person is not None else None
@@ -928,7 +928,7 @@ def _negated(cue: Token) -> bool:
 def _adjacent_subject(ctx: Context, cue: Token) -> Token | None:
     """The speaker when the parse lost the subject, typically because a heading or caption was glued
     to the paragraph: the noun right before the cue ("…\n\nHaley said"), or the name that opens
-    the paragraph ("Nadia Jamil, principal researcher at Dixon Hall, said")."""
+    the paragraph ("Jane Roe, principal researcher at a shelter network, said")."""
     if is_according(cue):
         return None
     doc = ctx.doc
