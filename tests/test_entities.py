@@ -5,6 +5,8 @@ does, as any real corpus would; everything else is the seeds as they are.
 """
 from __future__ import annotations
 
+import re
+
 import io
 import json
 import time
@@ -169,8 +171,15 @@ def test_one_donald_trump_with_one_label(corpus):
     assert set(trump.entity) == {"Donald Trump"}
     assert set(trump.entity_label) == {"PERSON"}
     assert not (corpus.entity.str.contains("Trump") & (corpus.entity != "Donald Trump")).any()
-    # Every body mention of Trump in the seeds counts: the ORG-tagged ones included.
-    assert (trump.label == "ORG").sum() == 0 or set(trump.entity) == {"Donald Trump"}
+
+
+def test_every_trump_in_the_seed_bodies_is_counted(seeds, seed_mentions):
+    """spaCy tags some of them ORG (`the Trump regime`, `Trump-Kim`); none may be lost."""
+    written = sum(len(re.findall(r"\bTrump\b", a.body)) for a, _ in seeds)
+    mentions = [m for ms in seed_mentions.values() for m in ms if m.canonical == "Trump"]
+    assert written >= 15 and len(mentions) == written
+    # The corpus step settles the label of the one mention an article alone cannot (seed 003
+    # names Trump once, tagged ORG): see test_one_donald_trump_with_one_label.
 
 
 def test_without_a_full_name_trump_is_still_one_person(seed_mentions):
