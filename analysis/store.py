@@ -131,7 +131,7 @@ class Store:
             return {}
         files = [str(p / "articles.parquet") for p in parts]
         rows = self._read(
-            "SELECT article_id, model, extractor_version, fingerprint, source, coalesce(deleted, false) "
+            f"SELECT article_id, model, extractor_version, fingerprint, source, {_deleted(files)} "
             "FROM read_parquet(?, filename=true, union_by_name=true) "
             "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY filename DESC) = 1", [files])
         return {r[0]: StoredArticle(*r[1:]) for r in rows}
@@ -146,15 +146,14 @@ class Store:
         if not ids or not parts:
             return
         con = duckdb.connect()
-        con.execute("CREATE TEMP TABLE wanted(article_id VARCHAR)")
-        con.executemany("INSERT INTO wanted VALUES (?)", [(i,) for i in ids])
+        con.register("wanted", pa.table({"article_id": pa.array(ids, pa.string())}))
+        files = [str(p / "articles.parquet") for p in parts]
         names = [f.name for f in dataclasses.fields(Article)]
         cur = con.execute(
             f"SELECT {', '.join(names)} FROM read_parquet(?, filename=true, union_by_name=true) "
             "WHERE article_id IN (SELECT article_id FROM wanted) "
             "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY filename DESC) = 1 "
-            "AND NOT coalesce(deleted, false) ORDER BY source",
-            [[str(p / "articles.parquet") for p in parts]])
+            f"AND NOT {_deleted(files)} ORDER BY source", [files])
         while batch := cur.fetchmany(256):
             for row in batch:
                 yield Article(**dict(zip(names, row)))
@@ -193,7 +192,7 @@ class Store:
             f"CREATE TABLE articles AS SELECT * EXCLUDE ({drop}) FROM (SELECT *, {part_of} AS part "
             "FROM read_parquet(?, filename=true, union_by_name=true)) "
             "QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY part DESC) = 1 "
-            "AND NOT coalesce(deleted, false)",
+            f"AND NOT {_deleted(files('articles'))}",
             [files("articles")])
         for name in TABLES:
             con.execute(
@@ -209,10 +208,10 @@ class Store:
         if not parts:
             return None
         try:
+            files = [str(p / "articles.parquet") for p in parts]
             rows = self._read(
-                "SELECT text, coalesce(deleted, false) FROM read_parquet(?, filename=true, union_by_name=true) "
-                "WHERE article_id = ? ORDER BY filename DESC LIMIT 1",
-                [[str(p / "articles.parquet") for p in parts], article_id])
+                f"SELECT text, {_deleted(files)} FROM read_parquet(?, filename=true, union_by_name=true) "
+                "WHERE article_id = ? ORDER BY filename DESC LIMIT 1", [files, article_id])
         except (duckdb.IOException, duckdb.InvalidInputException):
             return self.article_text(article_id)  # a part was removed meanwhile: list again
         return rows[0][0] if rows and not rows[0][1] else None
@@ -299,6 +298,14 @@ class Store:
                 removed += 1
         shutil.rmtree(trash, ignore_errors=True)
         return removed
+
+
+def _deleted(files: list[str]) -> str:
+    """SQL for "this copy is a tombstone"; stores written before tombstones have no such column."""
+    # Parts are named in commit order and every part written since tombstones exist has the
+    # column, so the newest part tells for all.
+    has = bool(files) and "deleted" in pq.read_schema(max(files)).names
+    return "coalesce(deleted, false)" if has else "false"
 
 
 def fingerprint(article: Article) -> str:
