@@ -19,6 +19,7 @@ folder, keyed on the snapshot, the analyst's files and the versions of the modul
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,8 +89,10 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> No
 def _resolve_speakers(con: duckdb.DuckDBPyConnection) -> None:
     from analysis.speakers import corpus_speaker_names
 
-    names = [r[0] for r in con.execute("SELECT DISTINCT speaker FROM quotes WHERE speaker IS NOT NULL").fetchall()]
-    mapping = corpus_speaker_names(names)
+    # One name per quote, not per distinct name: how often each variant is used is what decides
+    # between "Obama" as Barack or Michelle.
+    counted = con.execute("SELECT speaker, count(*) FROM quotes WHERE speaker IS NOT NULL GROUP BY speaker").fetchall()
+    mapping = corpus_speaker_names(itertools.chain.from_iterable(itertools.repeat(n, c) for n, c in counted))
     keys = pd.DataFrame({"speaker": list(mapping), "speaker_key": list(mapping.values())},
                         columns=["speaker", "speaker_key"]).astype("string")
     con.register("_keys", keys)
