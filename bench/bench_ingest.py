@@ -82,7 +82,7 @@ def child(mode: str, corpus: Path, limit: int | None, batch_size: int) -> dict:
             from analysis.engines.ray_engine import RayEngine, job_runtime_env
 
             t = time.perf_counter()
-            ray.init(num_cpus=workers, include_dashboard=False, runtime_env=job_runtime_env(), log_to_driver=False)
+            ray.init(address="local", num_cpus=workers, include_dashboard=False, runtime_env=job_runtime_env(), log_to_driver=False)
             out["ray_init_seconds"] = time.perf_counter() - t
             engine = RayEngine(workers=workers)
         timers = {"process_doc": 0.0, "write_part": 0.0, "load": 0.0}

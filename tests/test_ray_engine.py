@@ -22,7 +22,8 @@ TABLES = ("articles", "entities", "quotes", "speakers")
 def local_ray():
     from analysis.engines.ray_engine import job_runtime_env
 
-    ray.init(num_cpus=2, include_dashboard=False, runtime_env=job_runtime_env(), log_to_driver=False)
+    # address="local": always a fresh Ray of our own, never a cluster that happens to run here.
+    ray.init(address="local", num_cpus=2, include_dashboard=False, runtime_env=job_runtime_env(), log_to_driver=False)
     yield
     ray.shutdown()
 

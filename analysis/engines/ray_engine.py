@@ -72,8 +72,9 @@ class ArticleProcessor:
 class RayEngine:
     """An `Engine` for `pipeline.ingest`: articles in, processed articles out, computed by Ray.
 
-    `address`: None starts a local Ray instance for the run (unless Ray is already initialised
-    in this process, as in the tests); "auto" or "ray://host:port" connect to a cluster.
+    `address`: None is Ray's default (the cluster in $RAY_ADDRESS or one already running on this
+    machine, else a new local Ray for the run); "auto" or "ray://host:port" connect to a
+    cluster. If Ray is already initialised in this process (as in the tests), that is used.
     `workers`: the number of model actors (default: one per CPU of the cluster).
     """
 
