@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-VERSION = "2"
+VERSION = "3"
 
 UNSORTED_ID = "unsorted"
 UNSORTED_LABEL = "(no common theme)"
@@ -723,10 +723,14 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
                                  batch_size=4096, n_init=1, max_iter=100, reassignment_ratio=0.01)
             lab = km.fit_predict(V)
         kk = int(lab.max()) + 1
-        centres = normalize(np.vstack([V[lab == c].mean(axis=0) for c in range(kk)]))
-        sims = np.einsum("ij,ij->i", V, centres[lab])
-        coherence = np.bincount(lab, weights=sims, minlength=kk) / np.maximum(np.bincount(lab, minlength=kk), 1)
+        # k-means can leave a cluster empty on large inputs: its centre is zero, not the NaN mean
+        # of nothing (which made grouping 1.27M statements fail).
         sizes = np.bincount(lab, minlength=kk)
+        onehot = sp.csr_matrix((np.ones(len(lab)), (lab, np.arange(len(lab)))), shape=(kk, len(lab)))
+        sums = np.asarray(onehot @ V)
+        centres = normalize(sums / np.maximum(sizes, 1)[:, None])
+        sims = np.einsum("ij,ij->i", V, centres[lab])
+        coherence = np.bincount(lab, weights=sims, minlength=kk) / np.maximum(sizes, 1)
         leftover = []
         for c in range(kk):
             inside = lab == c
