@@ -55,6 +55,8 @@ import pandas as pd
 
 from analysis.entities import NAME_SUFFIXES, NORP, PERSON, normalise
 
+VERSION = "1"  # part of the corpus cache key: a change here re-derives the corpus tables
+
 ALIASES_ENV = "ANALYSIS_ALIASES"
 ALIASES_FILENAME = "aliases.csv"
 DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "aliases.csv"

@@ -13,8 +13,7 @@ needs a re-parse:
 - `opinions`: statement groups and stance (`codebook` file on top of the automatic grouping).
 
 The analyst's files are found by environment variable or in the working folder (see
-`analyst_files`). Opinion grouping is the one costly step, so its result is cached in the store
-folder, keyed on the snapshot, the analyst's files and the versions of the modules involved.
+`analyst_files`). The derived tables are cached in the store folder as one DuckDB file (see `open_corpus`).
 """
 from __future__ import annotations
 
@@ -60,16 +59,77 @@ def analyst_files() -> AnalystFiles:
     )
 
 
+CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions")
+
+
+def corpus_key(store: Store, files: AnalystFiles) -> str:
+    """Names one state of everything the corpus tables are derived from: the committed parts,
+    the analyst's files and the versions of the corpus-level modules."""
+    from analysis import aliases, opinions, roles, speakers
+
+    versions = tuple(getattr(m, "VERSION", "?") for m in (aliases, speakers, roles, opinions))
+    return hashlib.sha1(repr((store.signature(), files.signature(), versions)).encode()).hexdigest()[:16]
+
+
 def open_corpus(store: Store | None = None, files: AnalystFiles | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with the snapshot and every corpus-level table."""
+    """A DuckDB connection with the snapshot and every corpus-level table.
+
+    Deriving the corpus tables costs seconds to minutes on a large store (opinion grouping,
+    entity resolution over millions of mentions), so the result is kept in the store folder as
+    a DuckDB file named by `corpus_key`. Later opens, in any process, attach it read-only and
+    see it through views: nothing is recomputed and nothing is copied into memory, so the
+    dashboard starts fast and stays small. Any new ingest or edited analyst file changes the key.
+    """
     store = store or Store()
     files = files or analyst_files()
+    cache = store.root / "derived" / f"corpus-{corpus_key(store, files)}.duckdb"
+    if cache.is_file():
+        try:
+            return _attach(cache)
+        except duckdb.Error:
+            cache.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
     con = store.connect()
     _resolve_entities(con, files)
     _resolve_speakers(con)
     _assign_roles(con, files)
-    _group_opinions(con, store, files)
+    _group_opinions(con, files)
+    if store.is_empty():
+        return con
+    try:  # a reader may not be allowed to write the store folder; the cache is only a speed-up
+        _save(con, cache)
+    except (OSError, duckdb.Error):
+        return con
+    con.close()
+    return _attach(cache)
+
+
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"ATTACH '{_sql_path(path)}' AS corpus (READ_ONLY)")
+    for table in CORPUS_TABLES:
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM corpus.{table}")
     return con
+
+
+def _save(con: duckdb.DuckDBPyConnection, cache: Path) -> None:
+    """Write the corpus tables to a new file and rename it into place; drop older versions."""
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(f"{cache.stem}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    con.execute(f"ATTACH '{_sql_path(tmp)}' AS out")
+    try:
+        for table in CORPUS_TABLES:
+            con.execute(f"CREATE TABLE out.{table} AS SELECT * FROM {table}")
+    finally:
+        con.execute("DETACH out")
+    os.replace(tmp, cache)
+    for old in [*cache.parent.glob("corpus-*.duckdb"), *cache.parent.glob("opinions-*.parquet")]:
+        if old != cache:
+            old.unlink(missing_ok=True)  # a process that still has it attached keeps reading it
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
 
 
 def _replace(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
@@ -143,19 +203,9 @@ def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Ser
     return keys.map(links).astype("string")
 
 
-def _group_opinions(con: duckdb.DuckDBPyConnection, store: Store, files: AnalystFiles) -> None:
+def _group_opinions(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     from analysis import opinions
 
-    from analysis import roles, speakers
-
-    # The cached rows carry roles and speaker names too, so every analyst file and every version
-    # they depend on is part of the key: editing speakers.csv must show on the next load.
-    key = hashlib.sha1(repr((store.signature(), files.signature(), opinions.VERSION, roles.VERSION,
-                             speakers.VERSION)).encode()).hexdigest()[:16]
-    cache = store.root / "derived" / f"opinions-{key}.parquet"
-    if cache.is_file():
-        con.execute("CREATE OR REPLACE TABLE opinions AS SELECT * FROM read_parquet(?)", [str(cache)])
-        return
     statements = con.execute("""
         SELECT q.article_id, q.start, q.text, q.speaker_key, q.kind, a.date
         FROM quotes q JOIN articles a USING (article_id)
@@ -163,17 +213,3 @@ def _group_opinions(con: duckdb.DuckDBPyConnection, store: Store, files: Analyst
     roles = con.execute("SELECT * FROM speakers_corpus").df()
     grouped = opinions.group_opinions(statements, files.codebook, roles)
     _replace(con, "opinions", grouped)
-    if store.is_empty():
-        return
-    try:  # a reader may not be allowed to write the store folder; the cache is only a speed-up
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        import pyarrow.parquet as pq
-
-        pq.write_table(con.sql("SELECT * FROM opinions").to_arrow_table(), tmp)
-        os.replace(tmp, cache)
-        for old in cache.parent.glob("opinions-*.parquet"):
-            if old != cache:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
