@@ -2,10 +2,13 @@
 `analysis.queries`. Clicking a bar sets the matching global filter."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from analysis import queries as Q
 from ui import charts, shell
+
+MAX_ROWS = 200
 
 
 def _pick_speaker():
@@ -81,24 +84,23 @@ def render(ctx: shell.AppContext) -> None:
 
     st.subheader("Articles")
     arts = ctx.q("articles_list")
-    st.caption(f"{len(arts)} article{'s' if len(arts) != 1 else ''}; select a row to open it in the reader.")
-    event = st.dataframe(
-        arts, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="ov_articles",
-        column_order=["title", "author", "date", "outlet", "word_count", "quotes", "url"],
-        column_config={
-            "title": st.column_config.TextColumn("Title", width="large"),
-            "author": st.column_config.TextColumn("Author"),
-            "date": st.column_config.TextColumn("Date", help="ISO date, or “undated” when the article gives none"),
-            "outlet": st.column_config.TextColumn("Outlet"),
-            "word_count": st.column_config.NumberColumn("Words", format="%d"),
-            "quotes": st.column_config.NumberColumn("Quotes", format="%d"),
-            "url": st.column_config.LinkColumn("Link", display_text="open original"),
-        })
-    rows = event.selection.rows if event else []
-    if rows:
-        aid = arts.iloc[rows[0]]["article_id"]
-        st.button(f"Read “{shell.md_escape(shell._short(arts.iloc[rows[0]]['title'], 60))}”", icon=":material/article:",
-                  on_click=lambda: (shell.set_filter("article", aid), shell.goto("article")))
+    shown = arts.head(MAX_ROWS)
+    st.caption(f"{len(arts)} article{'s' if len(arts) != 1 else ''}"
+               + (f", the {MAX_ROWS} most recent shown (narrow them with the filters, or download all)"
+                  if len(arts) > MAX_ROWS else "") + ". Click a title to read the article.")
+    # A static table, not st.dataframe: titles are links to the reader (carrying the filters),
+    # and the text is in the page itself (searchable, readable by a screen reader or a test).
+    table = pd.DataFrame({
+        "Title": [shell.md_link(t, shell.link("article", article=a)) for t, a in zip(shown["title"], shown["article_id"])],
+        "Author": [shell.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["author"]],
+        "Date": [shell.md_escape(v) for v in shown["date"]],
+        "Outlet": [shell.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["outlet"]],
+        "Words": [f"{int(v):,}" for v in shown["word_count"].fillna(0)],
+        "Quotes": [str(int(v)) for v in shown["quotes"]],
+    })
+    st.table(table, hide_index=True, border="horizontal")
+    st.download_button("Download the article list (CSV)", arts.drop(columns=["source"]).to_csv(index=False).encode("utf-8"),
+                       file_name="articles.csv", mime="text/csv", icon=":material/download:")
 
 
 shell.page(render)

@@ -80,12 +80,13 @@ def test_overview_numbers_match_the_store(on_seeds):
 
 def test_overview_lists_the_articles_with_undated_ones(on_seeds):
     at = _open("pages/overview.py")
-    df = at.dataframe[0].value
+    df = at.table[0].value
     assert len(df) == 3
-    assert {"title", "author", "date", "outlet", "word_count"} <= set(df.columns)
-    assert "undated" in set(df["date"]), "articles without a date show as undated"
-    assert "SK Ashby" in set(df["author"].dropna())
-    assert (df["word_count"] > 0).all()
+    assert list(df.columns) == ["Title", "Author", "Date", "Outlet", "Words", "Quotes"]
+    assert "undated" in set(df["Date"]), "articles without a date show as undated"
+    assert "SK Ashby" in set(df["Author"])
+    assert all(int(w.replace(",", "")) > 0 for w in df["Words"])
+    assert any("They’re Not Wrong" in t and "article=" in t for t in df["Title"]), "titles link to the reader"
 
 
 def test_speaker_in_url_filters_quotes(on_seeds):
@@ -127,8 +128,9 @@ def test_filters_survive_a_page_switch(on_seeds):
 
 
 def test_article_reader_highlights_quotes(on_seeds):
-    at = _open("pages/overview.py")
-    aid = at.dataframe[0].value.iloc[0]["article_id"]
+    from analysis.store import Store
+
+    aid = Store(on_seeds).connect().execute("SELECT article_id FROM articles ORDER BY date NULLS LAST").fetchone()[0]
     at = _open("pages/article.py", {"article": aid})
     assert not at.exception
     html = "".join(str(h.proto.body) for h in at.get("html"))
@@ -154,5 +156,5 @@ def test_first_start_seeds_an_empty_store(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.dataframe[0].value) == 3
+    assert len(at.table[0].value) == 3
     assert {m.label: m.value for m in at.metric}["Articles"] == "3"

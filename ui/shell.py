@@ -346,3 +346,23 @@ def md_escape(text) -> str:
     import re
 
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|>~<$:])", r"\\\1", html.escape(str(text), quote=False))
+
+
+def link(url_path: str, **overrides) -> str:
+    """A relative link to another page that carries the current filters (and `overrides`), so
+    it opens the same view in a new tab or for whoever receives it."""
+    from urllib.parse import urlencode
+
+    params: list[tuple[str, str]] = []
+    for k in st.query_params:
+        if k in overrides:
+            continue
+        params += [(k, v) for v in st.query_params.get_all(k)]
+    params += [(k, str(v)) for k, v in overrides.items() if v is not None]
+    query = urlencode(params)
+    return f"./{url_path}" + (f"?{query}" if query else "")
+
+
+def md_link(text, url: str) -> str:
+    """A Markdown link whose text is escaped corpus text and whose target is our own URL."""
+    return f"[{md_escape(text)}]({url.replace(')', '%29').replace(' ', '%20')})"
