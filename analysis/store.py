@@ -201,6 +201,7 @@ class Store:
                 f"SEMI JOIN articles a ON t.article_id = a.article_id "
                 f"AND {part_of.replace('filename', 't.filename')} = a.part",
                 [files(name)])
+        _add_missing_columns(con, with_text)
         return con
 
     def article_text(self, article_id: str) -> str | None:
@@ -298,6 +299,20 @@ class Store:
                 removed += 1
         shutil.rmtree(trash, ignore_errors=True)
         return removed
+
+
+_DUCK = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN"}
+
+
+def _add_missing_columns(con: duckdb.DuckDBPyConnection, with_text: bool) -> None:
+    """Parts written before a record gained a field lack its column; until the next ingest
+    reprocesses them, readers still see today's schema (the column empty), not a query error."""
+    for name, schema in SCHEMAS.items():
+        have = {r[0] for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]).fetchall()}
+        for fld in schema:
+            if fld.name not in have and not (name == "articles" and fld.name == "text" and not with_text):
+                con.execute(f'ALTER TABLE {name} ADD COLUMN "{fld.name}" {_DUCK.get(fld.type, "VARCHAR")}')
 
 
 def _deleted(files: list[str]) -> str:

@@ -223,3 +223,16 @@ def test_an_extractor_failure_costs_one_article_its_quotes_not_the_ingest(tmp_pa
     con = Store(tmp_path / "store").connect()
     assert con.execute("SELECT count(DISTINCT article_id) FROM quotes").fetchone()[0] == 2
     assert con.execute("SELECT count(DISTINCT article_id) FROM entities").fetchone()[0] == 3
+
+
+def test_parts_from_before_a_new_field_still_read(tmp_path, nlp):
+    """A store written by an older version lacks today's columns; readers see them empty."""
+    import pyarrow.parquet as pq
+
+    store = Store(tmp_path / "store")
+    ingest([SEEDS], store)
+    (part,) = store.part_dirs()
+    old = pq.read_table(part / "entities.parquet").drop_columns(["title"])
+    pq.write_table(old, part / "entities.parquet")
+    con = store.connect()
+    assert con.execute("SELECT count(*), count(title) FROM entities").fetchone()[1] == 0
