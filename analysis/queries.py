@@ -525,8 +525,8 @@ def opinion_groups(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     w = where(f, "quotes")
     return _df(con, f"""
         SELECT o.group_label AS "group", count(*) AS statements, count(DISTINCT q.speaker_key) AS speakers,
-               count(*) FILTER (WHERE o.stance = 'support') AS support,
-               count(*) FILTER (WHERE o.stance = 'oppose') AS oppose
+               count(*) FILTER (WHERE o.stance = 'hopeful') AS hopeful,
+               count(*) FILTER (WHERE o.stance = 'skeptical') AS skeptical
         FROM {OPINIONS_FROM} WHERE {w.sql}
         GROUP BY o.group_label ORDER BY statements DESC, "group" """, w.params)
 
@@ -538,7 +538,7 @@ def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int
         WITH cells AS (
             SELECT coalesce(q.speaker_key, 'unknown') AS speaker, o.group_label AS "group",
                    count(*) AS statements, mode(o.stance) AS stance,
-                   avg(CASE o.stance WHEN 'support' THEN 1 WHEN 'oppose' THEN -1 ELSE 0 END) AS stance_score
+                   avg(CASE o.stance WHEN 'hopeful' THEN 1 WHEN 'skeptical' THEN -1 ELSE 0 END) AS stance_score
             FROM {OPINIONS_FROM} WHERE {w.sql} GROUP BY 1, 2),
         top AS (SELECT speaker FROM cells GROUP BY speaker ORDER BY sum(statements) DESC, speaker
                 LIMIT {int(max_speakers)})

@@ -33,8 +33,8 @@ def render(ctx: shell.AppContext) -> None:
         "group": st.column_config.TextColumn("Group", width="large"),
         "statements": st.column_config.NumberColumn("Statements", format="%d"),
         "speakers": st.column_config.NumberColumn("Speakers", format="%d"),
-        "support": st.column_config.NumberColumn("Support", format="%d"),
-        "oppose": st.column_config.NumberColumn("Oppose", format="%d")})
+        "hopeful": st.column_config.NumberColumn("Hopeful", format="%d"),
+        "skeptical": st.column_config.NumberColumn("Skeptical", format="%d")})
     matrix = ctx.q("opinion_matrix", 30)
     if not matrix.empty:
         st.plotly_chart(charts.heatmap(matrix, "Speakers × opinion groups (colour: stance; number: statements; "
