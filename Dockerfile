@@ -14,7 +14,8 @@ COPY --chown=app:app . .
 
 USER app
 # Seeds built into the image, so the first visitor does not wait for the language model.
-RUN python -m analysis ingest seeds --store /app/data --quiet
+RUN python -m analysis ingest seeds --store /app/data --quiet \
+ && python -c "from analysis.corpus import open_corpus; open_corpus()"
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
