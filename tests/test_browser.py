@@ -255,3 +255,27 @@ def test_first_start_ingests_the_seeds_with_progress(tmp_path, page):
         shot(page, "first-start")
     finally:
         s.stop()
+
+
+def test_clicking_a_speaker_bar_filters_the_view_and_the_link(server, browser, page):
+    """A click on a bar of "Most quoted speakers" picks that speaker, in the view and in the URL.
+
+    (Playwright's `page.url` does not follow Streamlit's history.replaceState; `location.href`
+    is what the visitor's address bar shows.)"""
+    page.goto(server.url + "/")
+    settle(page)
+    chart = page.locator("[data-testid='stPlotlyChart']", has_text="Most quoted speakers").first
+    box = chart.locator(".point path").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    settle(page)
+    href = page.evaluate("location.href")
+    (speaker,) = params(href)["speaker"]
+    assert speaker in page.locator("[data-testid='stSidebar']").inner_text()
+    # The link, opened in a fresh context, shows that speaker's quotes only.
+    other = browser.new_context(viewport={"width": 1440, "height": 1800}).new_page()
+    assert urlparse(href).path == "/"
+    other.goto(href.replace("/?", "/quotes?", 1))
+    settle(other)
+    count, text = caption_count(other)
+    assert count >= 1 and speaker in text
+    other.context.close()
