@@ -8,18 +8,6 @@ from analysis import queries as Q
 from ui import charts, shell
 
 
-def _pick_type():
-    pts = charts.clicked(st.session_state.get("en_types"))
-    if pts:
-        shell.set_filter("entity_type", pts[0]["customdata"])
-
-
-def _pick_entity(key: str):
-    pts = charts.clicked(st.session_state.get(key))
-    if pts and pts[0].get("customdata"):
-        shell.set_filter("q", str(pts[0]["customdata"]))
-
-
 def render(ctx: shell.AppContext) -> None:
     st.title("Entities")
     shell.show_notices(ctx)
@@ -36,7 +24,7 @@ def render(ctx: shell.AppContext) -> None:
         else:
             st.plotly_chart(charts.hbar(types, "type", "mentions", "Mentions by entity type (click to filter)",
                                         "Mentions", "Type", hover={"entities": "Distinct entities"}),
-                            key="en_types", on_select=_pick_type, selection_mode="points")
+                            key="en_types", on_select=shell.chart_picker("en_types", "entity_type"), selection_mode="points")
     with right:
         df, undated, grain = ctx.q("entity_timeline", 6)
         if df.empty:
@@ -44,13 +32,13 @@ def render(ctx: shell.AppContext) -> None:
         else:
             st.plotly_chart(charts.multi_timeline(df, "entity", "mentions", "Most mentioned entities over time",
                                                   "Mentions", grain, undated),
-                            key="en_time", on_select=lambda: _pick_entity("en_time"), selection_mode="points")
+                            key="en_time", on_select=shell.chart_picker("en_time", "q"), selection_mode="points")
     nodes, edges = ctx.q("entity_cooccurrence", 25)
     if not nodes.empty:
         pos = Q.circle_layout(list(nodes["entity"]))
         st.plotly_chart(charts.network(nodes, edges, pos, "Which entities are named in the same sentence "
                                        "(25 most mentioned; thicker line = more sentences; click to search)"),
-                        key="en_net", on_select=lambda: _pick_entity("en_net"), selection_mode="points")
+                        key="en_net", on_select=shell.chart_picker("en_net", "q"), selection_mode="points")
     table = ctx.q("entities_table")
     st.subheader("All entities")
     st.caption(f"{len(table)} entities (at most 500 shown).")

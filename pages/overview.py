@@ -11,29 +11,11 @@ from ui import charts, shell
 MAX_ROWS = 200
 
 
-def _pick_speaker():
-    pts = charts.clicked(st.session_state.get("ov_speakers"))
-    if pts:
-        shell.set_filter("speaker", [pts[0]["customdata"]])
-
-
-def _pick_outlet():
-    pts = charts.clicked(st.session_state.get("ov_outlets"))
-    if pts and pts[0]["customdata"] != "unknown outlet":
-        shell.set_filter("outlet", [pts[0]["customdata"]])
-
-
 def _pick_period(grain: str):
     pts = charts.clicked(st.session_state.get("ov_time"))
     if pts:
         lo, hi = Q.period_range(pts[0]["customdata"], grain)
         shell.set_filter("date", (lo, hi))
-
-
-def _pick_entity():
-    pts = charts.clicked(st.session_state.get("ov_entities"))
-    if pts:
-        shell.set_filter("q", str(pts[0]["customdata"]))
 
 
 def render(ctx: shell.AppContext) -> None:
@@ -64,7 +46,7 @@ def render(ctx: shell.AppContext) -> None:
         else:
             fig = charts.hbar(sp, "speaker", "quotes", "Most quoted speakers (click to filter)", "Quotes", "Speaker",
                               hover={"role": "Role", "articles": "Articles", "description": "Description"})
-            st.plotly_chart(fig, key="ov_speakers", on_select=_pick_speaker, selection_mode="points")
+            st.plotly_chart(fig, key="ov_speakers", on_select=shell.chart_picker("ov_speakers", "speaker", many=True), selection_mode="points")
     with right:
         en = ctx.q("top_entities", 12)
         if en.empty:
@@ -72,7 +54,7 @@ def render(ctx: shell.AppContext) -> None:
         else:
             fig = charts.hbar(en, "entity", "mentions", "Most mentioned entities (click to search)", "Mentions",
                               "Entity", hover={"type": "Type", "articles": "Articles"}, color="#F58518")
-            st.plotly_chart(fig, key="ov_entities", on_select=_pick_entity, selection_mode="points")
+            st.plotly_chart(fig, key="ov_entities", on_select=shell.chart_picker("ov_entities", "q"), selection_mode="points")
         out = ctx.q("articles_by_outlet")
         if not out.empty and out["unknown"].all():
             st.caption(f"No outlet is recorded for these {int(out['articles'].sum())} articles "
@@ -80,7 +62,7 @@ def render(ctx: shell.AppContext) -> None:
         elif not out.empty:
             fig = charts.hbar(out, "outlet", "articles", "Articles by outlet (click to filter)", "Articles", "Outlet",
                               color="#54A24B")
-            st.plotly_chart(fig, key="ov_outlets", on_select=_pick_outlet, selection_mode="points")
+            st.plotly_chart(fig, key="ov_outlets", on_select=shell.chart_picker("ov_outlets", "outlet", many=True, ignore=("unknown outlet",)), selection_mode="points")
 
     st.subheader("Articles")
     arts = ctx.q("articles_list")

@@ -19,18 +19,6 @@ def _pick_from_table():
         shell.set_filter("speaker", [df.iloc[rows[0]]["speaker"]])
 
 
-def _pick_cospeaker():
-    pts = charts.clicked(st.session_state.get("sp_co"))
-    if pts:
-        shell.set_filter("speaker", [pts[0]["customdata"]])
-
-
-def _pick_topic():
-    pts = charts.clicked(st.session_state.get("sp_topics"))
-    if pts:
-        shell.set_filter("q", str(pts[0]["customdata"]))
-
-
 def render(ctx: shell.AppContext) -> None:
     st.title("Speakers")
     shell.show_notices(ctx)
@@ -88,7 +76,7 @@ def profile(ctx: shell.AppContext, name: str) -> None:
         else:
             st.plotly_chart(charts.hbar(topics, "entity", "quotes", f"What {name} is quoted about (click to search)",
                                         "Quotes naming it", "Entity", hover={"type": "Type"}, color="#F58518"),
-                            key="sp_topics", on_select=_pick_topic, selection_mode="points")
+                            key="sp_topics", on_select=shell.chart_picker("sp_topics", "q"), selection_mode="points")
     with right:
         co = ctx.q("co_speakers", name, filters=f)
         if co.empty:
@@ -97,7 +85,7 @@ def profile(ctx: shell.AppContext, name: str) -> None:
             st.plotly_chart(charts.hbar(co, "speaker", "shared_articles", f"Quoted alongside {name} (click to switch)",
                                         "Shared articles", "Speaker", hover={"role": "Role", "their_quotes": "Their quotes"},
                                         color="#54A24B"),
-                            key="sp_co", on_select=_pick_cospeaker, selection_mode="points")
+                            key="sp_co", on_select=shell.chart_picker("sp_co", "speaker", many=True), selection_mode="points")
         quotes = ctx.q("quotes_table", filters=replace(ctx.filters, speakers=(name,)))
         st.markdown(f"**{len(quotes)} quote{'s' if len(quotes) != 1 else ''}**")
         st.dataframe(quotes, hide_index=True, width="stretch", height=300,

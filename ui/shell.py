@@ -291,6 +291,18 @@ def set_filter(key: str, value) -> None:
     st.session_state[key] = value
 
 
+def chart_picker(chart_key: str, filter_key: str, *, many: bool = False, ignore: tuple = ()) -> Callable[[], None]:
+    """An `on_select` callback: the clicked point's value (its customdata) becomes one filter."""
+    def pick() -> None:
+        from ui.charts import clicked
+
+        pts = clicked(st.session_state.get(chart_key))
+        value = pts[0].get("customdata") if pts else None
+        if value not in (None, "", *ignore):
+            set_filter(filter_key, [value] if many else (str(value) if filter_key == "q" else value))
+    return pick
+
+
 def goto(page_key: str) -> None:
     """For callbacks: switch to a page at the start of the next run (switch_page is not allowed in callbacks)."""
     st.session_state["_goto"] = page_key
