@@ -149,11 +149,9 @@ def test_bad_inputs_are_reported_and_good_ones_kept(tmp_path):
         assert str(problem).startswith(problem.source)
 
 
+@pytest.mark.skipif(not (POLNEAR / "metadata.tsv").is_file(), reason="../shared/corpora/polnear is not beside the project")
 def test_polnear_metadata_table():
-    table_path = POLNEAR / "metadata.tsv"
-    if not table_path.is_file():
-        pytest.skip("../shared/corpora/polnear is not beside the project")
-    table = load_metadata(table_path)
+    table = load_metadata(POLNEAR / "metadata.tsv")
     row = table["breitbart_2015-11-16_o-malley-campaign-to-shift-staff"]
     assert row == {"title": "O’Malley campaign to shift staff, resources to Iowa", "date": "2015-11-16",
                    "author": "AP", "outlet": "breitbart"}
