@@ -9,9 +9,7 @@ from ui import charts, shell
 
 
 def render(ctx: shell.AppContext) -> None:
-    st.title("Entities")
-    shell.show_notices(ctx)
-    if shell.empty_state(ctx, "entities"):
+    if not shell.page_start(ctx, "Entities", "entities"):
         return
     st.caption("People, organisations, places and other names the articles mention"
                + (f"; showing type {ctx.filters.entity_type} only." if ctx.filters.entity_type else

@@ -15,9 +15,7 @@ def _pick_cell():
 
 
 def render(ctx: shell.AppContext) -> None:
-    st.title("Expert opinions")
-    shell.show_notices(ctx)
-    if shell.empty_state(ctx, "opinions"):
+    if not shell.page_start(ctx, "Expert opinions", "opinions"):
         return
     has = ctx.raw("has_opinions")
     if not has:

@@ -21,9 +21,7 @@ COLUMNS = {
 
 
 def render(ctx: shell.AppContext) -> None:
-    st.title("Quotes")
-    shell.show_notices(ctx)
-    if shell.empty_state(ctx, "quotes"):
+    if not shell.page_start(ctx, "Quotes", "quotes"):
         return
     df = ctx.q("quotes_table")
     who = ", ".join(shell.md_escape(s) for s in ctx.filters.speakers) if ctx.filters.speakers else "all speakers"

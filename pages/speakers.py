@@ -20,9 +20,7 @@ def _pick_from_table():
 
 
 def render(ctx: shell.AppContext) -> None:
-    st.title("Speakers")
-    shell.show_notices(ctx)
-    if shell.empty_state(ctx, "speakers"):
+    if not shell.page_start(ctx, "Speakers", "speakers"):
         return
     known = [s for s in ctx.filters.speakers if s in set(ctx.options["speakers"])]
     if known:

@@ -327,6 +327,14 @@ def show_data_notices(notices: list[str]) -> None:
                 st.caption(md_escape(n))
 
 
+def page_start(ctx: "AppContext", title: str, what: str) -> bool:
+    """Every page opens the same way: its title, the corpus notices, and the empty-store message.
+    Returns False when the store is empty and the page has nothing more to show."""
+    st.title(title)
+    show_notices(ctx)
+    return not empty_state(ctx, what)
+
+
 def empty_state(ctx: AppContext, what: str = "articles") -> bool:
     """Say so and return True when the store has nothing to show."""
     if ctx.empty:
