@@ -10,7 +10,8 @@ needs a re-parse:
 - `quotes.speaker_key`: the same person under one name across articles (Trump / President Trump
   / Donald Trump);
 - `speakers_corpus`: one row per speaker with role, side and the evidence (`speakers.csv` wins);
-- `opinions`: statement groups and stance (`codebook` file on top of the automatic grouping).
+- `opinions`: statement groups and stance (`codebook` file on top of the automatic grouping);
+- the summary tables and word index of `analysis.indexes`, which the dashboard counts from.
 
 The analyst's files are found by environment variable or in the working folder (see
 `analyst_files`). The derived tables are cached in the store folder as one DuckDB file (see `open_corpus`).
@@ -26,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from analysis import indexes
 from analysis.store import Store
 
 
@@ -59,7 +61,7 @@ def analyst_files() -> AnalystFiles:
     )
 
 
-CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions")
+CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions", *indexes.INDEX_TABLES)
 
 
 def corpus_key(store: Store, files: AnalystFiles) -> str:
@@ -67,7 +69,7 @@ def corpus_key(store: Store, files: AnalystFiles) -> str:
     the analyst's files and the versions of the corpus-level modules."""
     from analysis import aliases, opinions, roles, speakers
 
-    versions = tuple(getattr(m, "VERSION", "?") for m in (aliases, speakers, roles, opinions))
+    versions = tuple(getattr(m, "VERSION", "?") for m in (aliases, speakers, roles, opinions, indexes))
     return hashlib.sha1(repr((store.signature(), files.signature(), versions)).encode()).hexdigest()[:16]
 
 
@@ -93,6 +95,7 @@ def open_corpus(store: Store | None = None, files: AnalystFiles | None = None) -
     _resolve_speakers(con)
     _assign_roles(con, files)
     _group_opinions(con, files)
+    indexes.build(con)
     if store.is_empty():
         return con
     try:  # a reader may not be allowed to write the store folder; the cache is only a speed-up

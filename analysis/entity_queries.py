@@ -1,15 +1,21 @@
-"""Entity counts as SQL over the store: the numbers behind the entity table, timeline, outlet and network views.
+"""Entity counts as SQL over the corpus: the numbers behind the entity table, timeline, outlet and
+network views, for the dashboard (`analysis.queries`) and for any report.
 
-Every function takes a DuckDB connection holding
+Every function takes a DuckDB connection holding the corpus tables with the summary tables of
+`analysis.indexes` (`entity_index`, `entity_articles`, `entity_pairs`, `articles.article_no`),
+and optionally
 
-* `articles(article_id, date, outlet, title, …)` and
-* `entities(<EntityMention columns>, entity, entity_label, "group")` (see `analysis.aliases`),
+* `where`, an SQL fragment over the `articles` columns with alias `a` (for example
+  `a.date >= ? AND a.outlet = ?`, with `where_params` for its `?` placeholders, as
+  `analysis.queries.where` builds it);
+* `labels`, the entity types to count (by default the named ones, see `NAME_LABELS`);
+* `q`, a text search: mentions of entities whose name contains it, and every mention in an
+  article whose title, quotes or speaker names contain it.
 
-and an optional `where`, an SQL fragment over the `articles` columns with alias `a` (for example
-`a.date >= ? AND a.outlet = ?`, with `where_params` for its `?` placeholders, as
-`analysis.queries.where` builds it; a fragment at the entity level may use `e` too). Counting in
-DuckDB keeps the views fast at 100,000 articles: nothing here loops over rows in Python.
-Entity names and labels are passed as positional parameters, never pasted into the SQL.
+Counting reads the per-article summary, never the 8 million raw mentions of a 100,000-article
+corpus, and with no article filter the per-entity totals alone; that is what keeps a filter
+change on the entity page within the dashboard's budget (see BENCHMARKS.md). Entity names and
+labels are passed as parameters, never pasted into the SQL.
 
 `mentions` counts mentions; `articles` counts distinct articles, the figure to rank by when one
 article repeating a name twenty times should not outweigh twenty articles naming it once.
@@ -17,8 +23,11 @@ article repeating a name twenty times should not outweigh twenty articles naming
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
+
+from analysis.indexes import matching_articles
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 # Labels of things with a name. Dates, times and numbers are entities to spaCy but noise in a
@@ -27,20 +36,46 @@ NAME_LABELS: tuple[str, ...] = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "E
                                 "PRODUCT", "WORK_OF_ART", "LANGUAGE")
 
 
-def _filters(where: str | None, where_params: Sequence, labels: Sequence[str] | None,
-             entities: Sequence[str] | None, params: list) -> str:
-    """The WHERE body; appends its parameters to `params` in the order of their placeholders."""
-    clauses = []
+@dataclass
+class _Scope:
+    """Which entity × article rows a count covers: the FROM clause and the WHERE body."""
+
+    per_article: bool
+    conds: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+
+    @property
+    def from_(self) -> str:
+        if not self.per_article:
+            return "entity_index i"
+        return ("entity_articles ea JOIN entity_index i ON i.entity_no = ea.entity_no "
+                "JOIN articles a ON a.article_no = ea.article_no")
+
+    @property
+    def where(self) -> str:
+        return " AND ".join(self.conds) if self.conds else "TRUE"
+
+
+def _scope(where: str | None, where_params: Sequence, labels: Sequence[str] | None,
+           entities: Sequence[str] | None, q: str = "", *, per_article: bool = False) -> _Scope:
+    """The rows to count. Without an article filter or search the per-entity totals answer
+    (`per_article` False) unless the caller needs articles (dates, outlets, distinct counts)."""
+    q = (q or "").strip()
+    s = _Scope(per_article=per_article or bool(where) or bool(q))
     if where:
-        clauses.append(f"({where})")
-        params.extend(where_params)
+        s.conds.append(f"({where})")
+        s.params.extend(where_params)
     if labels:
-        clauses.append("list_contains(?, e.entity_label)")
-        params.append(list(labels))
-    if entities:
-        clauses.append("list_contains(?, e.entity)")
-        params.append(list(entities))
-    return " AND ".join(clauses) if clauses else "TRUE"
+        s.conds.append("list_contains(?, i.entity_label)")
+        s.params.append(list(labels))
+    if entities is not None:
+        s.conds.append("list_contains(?, i.entity)")
+        s.params.append(list(entities))
+    if q:
+        sql, params = matching_articles(q)
+        s.conds.append(f"(contains(lower(i.entity), ?) OR ea.article_no IN ({sql}))")
+        s.params += [q.lower(), *params]
+    return s
 
 
 def _run(con, sql: str, params: list) -> pd.DataFrame:
@@ -48,54 +83,81 @@ def _run(con, sql: str, params: list) -> pd.DataFrame:
 
 
 def entity_counts(con, where: str | None = None, where_params: Sequence = (), *, labels: Sequence[str] | None = NAME_LABELS,
-                  by: str = "entity", limit: int | None = 100) -> pd.DataFrame:
-    """Mentions and articles per entity (or per `group`, which puts demonyms with their country)."""
+                  by: str = "entity", limit: int | None = 100, q: str = "",
+                  entities: Sequence[str] | None = None) -> pd.DataFrame:
+    """Mentions and articles per entity (or per `group`, which puts demonyms with their country),
+    most mentioned first, with `forms`: the entity's most frequent spellings in the corpus."""
     if by not in ("entity", "group"):
         raise ValueError("by must be 'entity' or 'group'")
-    key = 'e."group"' if by == "group" else "e.entity"
-    params: list = []
+    s = _scope(where, where_params, labels, entities, q, per_article=by == "group")
+    key = 'i."group"' if by == "group" else "i.entity"
+    if s.per_article:
+        mentions, articles = "sum(ea.mentions)", "count(DISTINCT ea.article_no)"
+    else:
+        mentions, articles = "sum(i.mentions)", "sum(i.articles)"
+    forms = "" if by == "group" else ", any_value(i.forms) AS forms"
     sql = f"""
-        SELECT {key} AS {'"group"' if by == 'group' else 'entity'},
-               mode(e.entity_label) AS entity_label,
-               count(*) AS mentions,
-               count(DISTINCT e.article_id) AS articles
-        FROM entities e JOIN articles a USING (article_id)
-        WHERE {_filters(where, where_params, labels, None, params)}
-        GROUP BY 1
-        ORDER BY mentions DESC, articles DESC, 1
+        SELECT {key} AS {'"group"' if by == 'group' else 'entity'}, mode(i.entity_label) AS entity_label,
+               {mentions}::BIGINT AS mentions, {articles}::BIGINT AS articles{forms}
+        FROM {s.from_} WHERE {s.where}
+        GROUP BY 1 ORDER BY mentions DESC, articles DESC, 1
         {f'LIMIT {int(limit)}' if limit else ''}
     """
-    return _run(con, sql, params)
+    return _run(con, sql, s.params)
 
 
-def entity_label_counts(con, where: str | None = None, where_params: Sequence = ()) -> pd.DataFrame:
-    """Distinct entities, mentions and articles per label: the overview line of the entity page."""
-    params: list = []
+def entity_totals(con, where: str | None = None, where_params: Sequence = (), *,
+                  labels: Sequence[str] | None = NAME_LABELS, q: str = "") -> tuple[int, int]:
+    """(distinct entities, mentions) in scope: the overview's headline figures."""
+    s = _scope(where, where_params, labels, None, q)
+    mentions = "sum(ea.mentions)" if s.per_article else "sum(i.mentions)"
+    distinct = "count(DISTINCT ea.entity_no)" if s.per_article else "count(*)"
+    row = con.execute(f"SELECT {distinct}, coalesce({mentions}, 0) FROM {s.from_} WHERE {s.where}", s.params).fetchone()
+    return int(row[0]), int(row[1])
+
+
+def entity_label_counts(con, where: str | None = None, where_params: Sequence = (), *,
+                        labels: Sequence[str] | None = None, q: str = "", with_articles: bool = True) -> pd.DataFrame:
+    """Distinct entities, mentions (and, unless `with_articles` is False, articles) per label."""
+    s = _scope(where, where_params, labels, None, q, per_article=with_articles)
+    if s.per_article:
+        cols = "count(DISTINCT ea.entity_no) AS entities, sum(ea.mentions)::BIGINT AS mentions"
+        if with_articles:
+            cols += ", count(DISTINCT ea.article_no) AS articles"
+    else:
+        cols = "count(*) AS entities, sum(i.mentions)::BIGINT AS mentions"
     sql = f"""
-        SELECT e.entity_label, count(DISTINCT e.entity) AS entities, count(*) AS mentions,
-               count(DISTINCT e.article_id) AS articles
-        FROM entities e JOIN articles a USING (article_id)
-        WHERE {_filters(where, where_params, None, None, params)}
-        GROUP BY 1 ORDER BY mentions DESC
+        SELECT i.entity_label, {cols}
+        FROM {s.from_} WHERE {s.where}
+        GROUP BY 1 ORDER BY mentions DESC, 1
     """
-    return _run(con, sql, params)
+    return _run(con, sql, s.params)
 
 
 def entity_timeline(con, entities: Sequence[str] | None = None, where: str | None = None,
                     where_params: Sequence = (), *,
-                    period: str = "month", labels: Sequence[str] | None = None) -> pd.DataFrame:
+                    period: str = "month", labels: Sequence[str] | None = None, q: str = "") -> pd.DataFrame:
     """Mentions and articles per entity and period; articles without a date are left out."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
-    params: list = []
+    s = _scope(where, where_params, labels, entities, q, per_article=True)
     sql = f"""
-        SELECT date_trunc('{period}', TRY_CAST(a.date AS DATE))::DATE AS period, e.entity,
-               count(*) AS mentions, count(DISTINCT e.article_id) AS articles
-        FROM entities e JOIN articles a USING (article_id)
-        WHERE TRY_CAST(a.date AS DATE) IS NOT NULL AND {_filters(where, where_params, labels, entities, params)}
+        SELECT date_trunc('{period}', a.day)::DATE AS period, i.entity,
+               sum(ea.mentions)::BIGINT AS mentions, count(*) AS articles
+        FROM {s.from_}
+        WHERE a.day IS NOT NULL AND {s.where}
         GROUP BY 1, 2 ORDER BY 1, mentions DESC, 2
     """
-    return _run(con, sql, params)
+    return _run(con, sql, s.params)
+
+
+def undated_mentions(con, entities: Sequence[str] | None = None, where: str | None = None,
+                     where_params: Sequence = (), *, labels: Sequence[str] | None = None, q: str = "") -> int:
+    """Mentions in articles without a date: what a timeline cannot show, said beside it."""
+    s = _scope(where, where_params, labels, entities, q, per_article=True)
+    row = con.execute(f"SELECT coalesce(sum(ea.mentions), 0) FROM {s.from_} WHERE a.day IS NULL AND {s.where}",
+                      s.params).fetchone()
+    return int(row[0])
 
 
 def entity_by_outlet(con, entities: Sequence[str] | None = None, where: str | None = None,
@@ -104,16 +166,15 @@ def entity_by_outlet(con, entities: Sequence[str] | None = None, where: str | No
 
     `where` may only use article columns here (`a.`): the totals count articles, not mentions.
     """
-    params: list = list(where_params) if where else []
+    s = _scope(where, where_params, labels, entities, per_article=True)
+    params = [*(list(where_params) if where else []), *s.params]
     sql = f"""
-        WITH f AS (SELECT * FROM articles a WHERE {f'({where})' if where else 'TRUE'}),
-        totals AS (SELECT coalesce(outlet, '(unknown)') AS outlet, count(*) AS outlet_articles
-                   FROM f GROUP BY 1)
-        SELECT coalesce(a.outlet, '(unknown)') AS outlet, e.entity, count(*) AS mentions,
-               count(DISTINCT e.article_id) AS articles, any_value(t.outlet_articles) AS outlet_articles
-        FROM entities e JOIN f a USING (article_id)
-             JOIN totals t ON t.outlet = coalesce(a.outlet, '(unknown)')
-        WHERE {_filters(None, (), labels, entities, params)}
+        WITH totals AS (SELECT coalesce(a.outlet, '(unknown)') AS outlet, count(*) AS outlet_articles
+                        FROM articles a WHERE {f'({where})' if where else 'TRUE'} GROUP BY 1)
+        SELECT coalesce(a.outlet, '(unknown)') AS outlet, i.entity, sum(ea.mentions)::BIGINT AS mentions,
+               count(*) AS articles, any_value(t.outlet_articles) AS outlet_articles
+        FROM {s.from_} JOIN totals t ON t.outlet = coalesce(a.outlet, '(unknown)')
+        WHERE {s.where}
         GROUP BY 1, 2 ORDER BY 1, mentions DESC, 2
     """
     return _run(con, sql, params)
@@ -123,11 +184,13 @@ def entity_articles(con, entity: str, where: str | None = None, where_params: Se
                     limit: int | None = 200) -> pd.DataFrame:
     """The articles that name an entity, most mentions first: the drill-down from any count."""
     params: list = [entity]
+    if where:
+        params.extend(where_params)
     sql = f"""
         SELECT e.article_id, any_value(a.title) AS title, any_value(a.date) AS date,
                any_value(a.outlet) AS outlet, count(*) AS mentions, min(e.start) AS first_start
         FROM entities e JOIN articles a USING (article_id)
-        WHERE e.entity = ? AND {_filters(where, where_params, None, None, params)}
+        WHERE e.entity = ? AND {f'({where})' if where else 'TRUE'}
         GROUP BY 1 ORDER BY mentions DESC, date DESC NULLS LAST, 1
         {f'LIMIT {int(limit)}' if limit else ''}
     """
@@ -137,47 +200,75 @@ def entity_articles(con, entity: str, where: str | None = None, where_params: Se
 def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, scope: str = "sentence",
                  labels: Sequence[str] | None = NAME_LABELS, entity: str | None = None,
                  top_entities: int | None = 200, limit: int | None = 200,
-                 min_count: int = 1) -> pd.DataFrame:
+                 min_count: int = 1, q: str = "") -> pd.DataFrame:
     """Pairs of entities named in the same sentence (or article), with how many sentences (articles).
 
-    Pairs are unordered (`source` < `target`). Only the `top_entities` most-mentioned entities
-    (after the filters) take part, which bounds the self-join at any corpus size and is what a
-    readable network shows anyway; `entity` restricts the pairs to one entity's neighbours.
+    Pairs are unordered (`source` < `target` by name). Only the `top_entities` most-mentioned
+    entities (after the filters) take part, which is what a readable network shows anyway;
+    `entity` restricts the pairs to one entity's neighbours (and always takes part). Sentence
+    pairs come from `entity_pairs`, which holds named (non-numeric) entities only.
     """
     if scope not in ("sentence", "article"):
         raise ValueError("scope must be 'sentence' or 'article'")
-    params: list = []
-    unit = "e.article_id, e.sentence" if scope == "sentence" else "e.article_id"
-    unit_cols = "article_id, sentence" if scope == "sentence" else "article_id"
-    m_where = _filters(where, where_params, labels, None, params)
-    top = f"""
-        , top AS (SELECT entity FROM m GROUP BY entity
-                  ORDER BY count(*) DESC, entity LIMIT {int(top_entities)})
-    """ if top_entities else ""
-    in_top = ""
+    top = None
     if top_entities:
-        in_top = "AND (entity IN (SELECT entity FROM top)" + (" OR entity = ?)" if entity is not None else ")")
-        if entity is not None:
-            params.append(entity)
-    focus = ""
+        top = list(entity_counts(con, where, where_params, labels=labels, limit=top_entities, q=q)["entity"])
+        if entity is not None and entity not in top:
+            top.append(entity)
+    ids = _entity_numbers(con, top if top is not None else ([entity] if entity is not None else None))
+    if ids is not None and not ids:
+        return pd.DataFrame(columns=["source", "target", "count", "articles"])
+    params: list = []
+    conds = []
+    if where:
+        conds.append(f"({where})")
+        params.extend(where_params)
+    if scope == "sentence":
+        pairs = "entity_pairs p"
+        count = "sum(p.sentences)"
+        if ids is not None:
+            id_list = ", ".join(str(int(i)) for i in ids)
+            if top is not None:
+                conds.append(f"p.source_no IN ({id_list}) AND p.target_no IN ({id_list})")
+            else:  # one entity's neighbours among all entities
+                conds.append(f"(p.source_no IN ({id_list}) OR p.target_no IN ({id_list}))")
+    else:
+        ids_sql = f"WHERE entity_no IN ({', '.join(str(int(i)) for i in ids)})" if ids is not None else ""
+        pairs = (f"(SELECT x.entity_no AS source_no, y.entity_no AS target_no, x.article_no, 1 AS n "
+                 f"FROM (SELECT * FROM entity_articles {ids_sql}) x "
+                 f"JOIN (SELECT * FROM entity_articles {ids_sql}) y "
+                 f"ON x.article_no = y.article_no AND x.entity_no < y.entity_no) p")
+        count = "count(*)"
+    if labels:
+        conds.append("list_contains(?, i1.entity_label) AND list_contains(?, i2.entity_label)")
+        params += [list(labels), list(labels)]
+    q = (q or "").strip()
+    if q:
+        sql, qp = matching_articles(q)
+        conds.append(f"(p.article_no IN ({sql}) OR (contains(lower(i1.entity), ?) AND contains(lower(i2.entity), ?)))")
+        params += [*qp, q.lower(), q.lower()]
     if entity is not None:
-        focus = "AND (x.entity = ? OR y.entity = ?)"
+        conds.append("(i1.entity = ? OR i2.entity = ?)")
         params += [entity, entity]
     params.append(int(min_count))
     sql = f"""
-        WITH m AS (
-            SELECT {unit}, e.entity
-            FROM entities e JOIN articles a USING (article_id)
-            WHERE {m_where}
-        ){top},
-        u AS (SELECT DISTINCT {unit_cols}, entity FROM m WHERE TRUE {in_top})
-        SELECT x.entity AS source, y.entity AS target, count(*) AS count,
-               count(DISTINCT x.article_id) AS articles
-        FROM u x JOIN u y USING ({unit_cols})
-        WHERE x.entity < y.entity {focus}
+        SELECT least(i1.entity, i2.entity) AS source, greatest(i1.entity, i2.entity) AS target,
+               {count}::BIGINT AS count, count(DISTINCT p.article_no) AS articles
+        FROM {pairs}
+        JOIN entity_index i1 ON i1.entity_no = p.source_no
+        JOIN entity_index i2 ON i2.entity_no = p.target_no
+        {'JOIN articles a ON a.article_no = p.article_no' if where else ''}
+        WHERE {' AND '.join(conds) if conds else 'TRUE'}
         GROUP BY 1, 2
-        HAVING count(*) >= ?
+        HAVING {count} >= ?
         ORDER BY count DESC, 1, 2
         {f'LIMIT {int(limit)}' if limit else ''}
     """
     return _run(con, sql, params)
+
+
+def _entity_numbers(con, names: Sequence[str] | None) -> list[int] | None:
+    if names is None:
+        return None
+    rows = con.execute("SELECT entity_no FROM entity_index WHERE list_contains(?, entity)", [list(names)]).fetchall()
+    return [r[0] for r in rows]

@@ -3,8 +3,8 @@
 The pages only lay out what these functions return, so that each number on screen has one
 definition here that a test can check without a browser. Every query takes a DuckDB connection
 and a `Filters`; the one WHERE builder (`where`) turns the analyst's filters into SQL for the
-level a view works at (articles, quotes or entity mentions), so that the same filter means the
-same thing on every page. No Streamlit here: the app caches these results keyed on the filters.
+level a view works at (articles or quotes; the entity views pass it on through `entity_scope`
+to `analysis.entity_queries`), so that the same filter means the same thing on every page. No Streamlit here: the app caches these results keyed on the filters.
 
 What a filter means at each level:
 
@@ -14,8 +14,9 @@ What a filter means at each level:
   `date_exclusions` says how many;
 * outlet, article: the articles' own fields;
 * entity type: entity mentions of that type (entity views only: every article has entities);
-* text search `q`: case-insensitive substring of the quote, the speaker or the article title; at
-  the entity level also of the entity's name.
+* text search `q`: case-insensitive substring of the quote, the speaker or the article title
+  (at the article level, of any of its quotes, speakers or its title, found through the word
+  index of `analysis.indexes`); at the entity level also of the entity's name.
 """
 from __future__ import annotations
 
@@ -28,11 +29,12 @@ from dataclasses import dataclass, field, replace
 import duckdb
 import pandas as pd
 
+from analysis import entity_queries as EQ
+from analysis import indexes
+
 log = logging.getLogger(__name__)
 
 UNDATED = "undated"
-# spaCy labels for dates and numbers: left out of entity views unless picked as the entity type.
-NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -78,12 +80,13 @@ def _like(q: str) -> str:
 
 
 def where(f: Filters, level: str) -> Where:
-    """The WHERE clause for `f` at `level`: "articles" (alias a), "quotes" (q, a, s) or "entities" (e, a).
+    """The WHERE clause for `f` at `level`: "articles" (alias a) or "quotes" (q, a, s).
 
-    Quote level expects `quotes q JOIN articles a LEFT JOIN speakers_corpus s`; entity level
-    expects `entities e JOIN articles a`; article level expects `articles a`.
+    Quote level expects `quotes q JOIN articles a LEFT JOIN speakers_corpus s`; article level
+    expects `articles a`. The entity views take the article-level clause without the text search
+    and the entity type, which `entity_scope` hands to `analysis.entity_queries` apart.
     """
-    if level not in {"articles", "quotes", "entities"}:
+    if level not in {"articles", "quotes"}:
         raise ValueError(f"unknown filter level {level!r}")
     conds: list[str] = []
     params: list = []
@@ -115,33 +118,42 @@ def where(f: Filters, level: str) -> Where:
             conds.append("EXISTS (SELECT 1 FROM quotes q2 WHERE q2.article_id = a.article_id AND "
                          + " AND ".join(speaker_conds) + ")")
         params.extend(speaker_params)
-    if level == "entities":
-        if f.entity_type:
-            conds.append("e.entity_label = ?")
-            params.append(f.entity_type)
-        else:  # dates and numbers are not who or what the news is about
-            conds.append("coalesce(e.entity_label, '') NOT IN ("
-                         + ", ".join(f"'{x}'" for x in sorted(NUMERIC_LABELS)) + ")")
     if f.q.strip():
-        pat = _like(f.q.strip())
         if level == "quotes":
+            pat = _like(f.q.strip())
             conds.append("(q.text ILIKE ? ESCAPE '\\' OR q.speaker_key ILIKE ? ESCAPE '\\' OR a.title ILIKE ? ESCAPE '\\')")
             params += [pat, pat, pat]
-        else:
-            article_match = ("(a.title ILIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM quotes q3 WHERE q3.article_id = a.article_id "
-                             "AND (q3.text ILIKE ? ESCAPE '\\' OR q3.speaker_key ILIKE ? ESCAPE '\\')))")
-            if level == "entities":
-                conds.append(f"(e.entity ILIKE ? ESCAPE '\\' OR {article_match})")
-                params += [pat, pat, pat, pat]
-            else:
-                conds.append(article_match)
-                params += [pat, pat, pat]
+        else:  # the article's title, quotes or speakers: through the word index
+            sql, qp = indexes.matching_articles(f.q)
+            conds.append(f"a.article_no IN ({sql})")
+            params += qp
     return Where(" AND ".join(conds) if conds else "TRUE", params)
+
+
+@dataclass
+class EntityScope:
+    """The keyword arguments of `analysis.entity_queries` that stand for the analyst's filters."""
+
+    where: str | None
+    where_params: list
+    labels: tuple[str, ...] | None
+    q: str
+
+    def kwargs(self) -> dict:
+        return {"where": self.where, "where_params": self.where_params, "labels": self.labels, "q": self.q}
+
+
+def entity_scope(f: Filters) -> EntityScope:
+    """The filters for the entity views: article filters, the entity type (by default the named
+    types: dates and numbers are not who or what the news is about) and the text search, which
+    also matches entity names."""
+    w = where(f.without("q", "entity_type"), "articles")
+    labels = (f.entity_type,) if f.entity_type else EQ.NAME_LABELS
+    return EntityScope(None if w.sql == "TRUE" else w.sql, w.params, labels, f.q.strip())
 
 
 QUOTES_FROM = ("quotes q JOIN articles a ON a.article_id = q.article_id "
                "LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key")
-ENTITIES_FROM = "entities e JOIN articles a ON a.article_id = e.article_id"
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> pd.DataFrame:
@@ -215,6 +227,8 @@ def complete_schema(con: duckdb.DuckDBPyConnection) -> None:
         for col in ("label", "description", "role", "side", "role_evidence"):
             if col not in sc:
                 con.execute(f"ALTER TABLE speakers_corpus ADD COLUMN {col} VARCHAR")
+    if not indexes.has_indexes(con):
+        indexes.build(con)
 
 
 def has_opinions(con: duckdb.DuckDBPyConnection) -> bool:
@@ -234,8 +248,8 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
     roles = [r[0] for r in con.execute(
         "SELECT role FROM speakers_corpus WHERE role IS NOT NULL GROUP BY role ORDER BY count(*) DESC, role").fetchall()]
     types = [r[0] for r in con.execute(
-        "SELECT entity_label FROM entities WHERE entity_label IS NOT NULL GROUP BY entity_label "
-        "ORDER BY count(*) DESC").fetchall()]
+        "SELECT entity_label FROM entity_index WHERE entity_label IS NOT NULL GROUP BY entity_label "
+        "ORDER BY sum(mentions) DESC, entity_label").fetchall()]
     articles = con.execute(
         "SELECT article_id, coalesce(title, source) AS title, date FROM articles ORDER BY date DESC NULLS LAST, title").df()
     lo, hi, undated = con.execute(
@@ -256,14 +270,13 @@ def unknown_values(requested: Iterable[str], known: Iterable[str]) -> list[str]:
 # Overview
 
 def overview_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int]:
-    wa, wq, we = where(f, "articles"), where(f, "quotes"), where(f, "entities")
+    wa, wq = where(f, "articles"), where(f, "quotes")
     articles, undated, words = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE a.date IS NULL), coalesce(sum(a.word_count), 0) "
         f"FROM articles a WHERE {wa.sql}", wa.params).fetchone()
     quotes, speakers = con.execute(
         f"SELECT count(*), count(DISTINCT q.speaker_key) FROM {QUOTES_FROM} WHERE {wq.sql}", wq.params).fetchone()
-    entities, mentions = con.execute(
-        f"SELECT count(DISTINCT e.entity), count(*) FROM {ENTITIES_FROM} WHERE {we.sql}", we.params).fetchone()
+    entities, mentions = EQ.entity_totals(con, **entity_scope(f).kwargs())
     return {"articles": articles, "undated": undated, "words": int(words), "quotes": quotes,
             "speakers": speakers, "entities": entities, "mentions": mentions}
 
@@ -341,12 +354,8 @@ def top_speakers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) ->
 
 
 def top_entities(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
-    w = where(f, "entities")
-    return _df(con, f"""
-        SELECT e.entity, mode(e.entity_label) AS type, count(*) AS mentions,
-               count(DISTINCT e.article_id) AS articles
-        FROM {ENTITIES_FROM} WHERE {w.sql} AND e.entity IS NOT NULL
-        GROUP BY e.entity ORDER BY mentions DESC, e.entity LIMIT {int(limit)}""", w.params)
+    df = EQ.entity_counts(con, **entity_scope(f).kwargs(), limit=limit)
+    return df.rename(columns={"entity_label": "type"})[["entity", "type", "mentions", "articles"]]
 
 
 def articles_by_outlet(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -451,49 +460,36 @@ def speakers_table(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 # Entities
 
 def entity_type_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    w = where(f, "entities")
-    return _df(con, f"""
-        SELECT e.entity_label AS type, count(*) AS mentions, count(DISTINCT e.entity) AS entities
-        FROM {ENTITIES_FROM} WHERE {w.sql} GROUP BY e.entity_label ORDER BY mentions DESC""", w.params)
+    scope = entity_scope(f)
+    if not f.entity_type:  # every type, dates and numbers included: this chart is where one picks them
+        scope.labels = None
+    df = EQ.entity_label_counts(con, **scope.kwargs(), with_articles=False)
+    return df.rename(columns={"entity_label": "type"})[["type", "mentions", "entities"]]
 
 
 def entity_timeline(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 6) -> tuple[pd.DataFrame, int, str]:
-    """Mentions over time of the `top` most mentioned entities (dated articles only)."""
+    """Mentions over time of the `top` most mentioned entities (dated articles only), and the
+    mentions of those entities in undated articles, which the chart cannot place."""
     grain = _granularity(con, f)
-    w = where(f, "entities")
-    df = _df(con, f"""
-        WITH topn AS (SELECT e.entity FROM {ENTITIES_FROM} WHERE {w.sql} GROUP BY e.entity
-                      ORDER BY count(*) DESC, e.entity LIMIT {int(top)})
-        SELECT date_trunc('{grain}', TRY_CAST(a.date AS DATE)) AS period, e.entity, count(*) AS mentions
-        FROM {ENTITIES_FROM} WHERE {w.sql} AND e.entity IN (SELECT entity FROM topn)
-          AND TRY_CAST(a.date AS DATE) IS NOT NULL
-        GROUP BY period, e.entity ORDER BY period""", [*w.params, *w.params])
-    undated = con.execute(f"SELECT count(*) FROM {ENTITIES_FROM} WHERE {w.sql} AND TRY_CAST(a.date AS DATE) IS NULL",
-                          w.params).fetchone()[0]
-    return df, undated, grain
+    scope = entity_scope(f)
+    names = list(EQ.entity_counts(con, **scope.kwargs(), limit=top)["entity"])
+    if not names:
+        return pd.DataFrame(columns=["period", "entity", "mentions"]), 0, grain
+    df = EQ.entity_timeline(con, names, **scope.kwargs(), period=grain)
+    undated = EQ.undated_mentions(con, names, **scope.kwargs())
+    df["period"] = pd.to_datetime(df["period"])
+    return df[["period", "entity", "mentions"]], undated, grain
 
 
 def entity_cooccurrence(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 25) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes (the `top` entities) and edges (how many sentences name both) for the network."""
-    w = where(f, "entities")
-    nodes = _df(con, f"""
-        SELECT e.entity, mode(e.entity_label) AS type, count(*) AS mentions
-        FROM {ENTITIES_FROM} WHERE {w.sql} AND e.entity IS NOT NULL
-        GROUP BY e.entity ORDER BY mentions DESC, e.entity LIMIT {int(top)}""", w.params)
+    scope = entity_scope(f)
+    nodes = EQ.entity_counts(con, **scope.kwargs(), limit=top).rename(columns={"entity_label": "type"})
+    nodes = nodes[["entity", "type", "mentions"]]
     if nodes.empty:
         return nodes, pd.DataFrame(columns=["source", "target", "sentences"])
-    con.register("_nodes", nodes[["entity"]])
-    try:
-        edges = _df(con, f"""
-            WITH m AS (SELECT DISTINCT e.article_id, e.sentence, e.entity FROM {ENTITIES_FROM}
-                       WHERE {w.sql} AND e.entity IN (SELECT entity FROM _nodes))
-            SELECT m1.entity AS source, m2.entity AS target, count(*) AS sentences
-            FROM m m1 JOIN m m2 ON m1.article_id = m2.article_id AND m1.sentence = m2.sentence
-                               AND m1.entity < m2.entity
-            GROUP BY 1, 2 ORDER BY sentences DESC""", w.params)
-    finally:
-        con.unregister("_nodes")
-    return nodes, edges
+    edges = EQ.cooccurrence(con, **scope.kwargs(), top_entities=top, limit=None)
+    return nodes, edges.rename(columns={"count": "sentences"})[["source", "target", "sentences"]]
 
 
 def circle_layout(names: Sequence[str]) -> dict[str, tuple[float, float]]:
@@ -505,12 +501,10 @@ def circle_layout(names: Sequence[str]) -> dict[str, tuple[float, float]]:
 
 
 def entities_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> pd.DataFrame:
-    w = where(f, "entities")
-    return _df(con, f"""
-        SELECT e.entity, mode(e.entity_label) AS type, count(*) AS mentions, count(DISTINCT e.article_id) AS articles,
-               list(DISTINCT e.text ORDER BY e.text)[1:5] AS forms
-        FROM {ENTITIES_FROM} WHERE {w.sql} AND e.entity IS NOT NULL
-        GROUP BY e.entity ORDER BY mentions DESC, e.entity LIMIT {int(limit)}""", w.params)
+    """The entity table: mentions and articles in the filtered view, and how the corpus writes it."""
+    df = EQ.entity_counts(con, **entity_scope(f).kwargs(), limit=limit)
+    df["forms"] = df["forms"].apply(lambda v: list(v) if v is not None and len(v) else [])
+    return df.rename(columns={"entity_label": "type"})[["entity", "type", "mentions", "articles", "forms"]]
 
 
 # ---------------------------------------------------------------------------------------------

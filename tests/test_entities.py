@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 from analysis import entity_queries as q
+from analysis import indexes
 from analysis.aliases import alias_files, load_aliases, name_key, resolve_corpus_entities
 from analysis.entities import extract_entities, normalise
 from analysis.loaders import load_paths
@@ -374,8 +375,11 @@ def con(seeds, corpus):
                             + [dict(article_id=WRITTEN.article_id, date="2019-10-07", outlet="written",
                                     title="written")])
     c = duckdb.connect()
-    c.register("articles", articles)
-    c.register("entities", corpus)
+    c.register("_articles", articles)
+    c.register("_entities", corpus)
+    c.execute("CREATE TABLE articles AS SELECT * FROM _articles")
+    c.execute("CREATE TABLE entities AS SELECT * FROM _entities")
+    indexes.build(c)  # the summary tables the counts read, as the corpus step builds them
     return c
 
 

@@ -1,0 +1,142 @@
+"""Summary tables and a word index, built once per corpus, that the dashboard counts from.
+
+At 100,000 articles the store holds 8.3 million entity mentions and 1.3 million quotes. Every
+filter change on the entity views used to count those mentions again (0.3 to 5 s per page); a
+text search scanned every quote with `ILIKE` from each of the page's queries. These tables hold
+the same facts at the grain the views ask for, with integer keys, so that a count reads a few
+hundred thousand small rows and a search reads a few postings:
+
+* `articles` gains `article_no` (dates ascending, so a date range is a run of numbers) and `day`
+  (the date as a DATE; NULL for undated articles);
+* `entity_index`: one row per entity (`entity_no` by mentions, most mentioned first) with its
+  label, group, corpus-wide mentions and articles and its most frequent written forms;
+* `entity_articles`: mentions per entity and article, sorted by entity, so the timeline of a few
+  entities reads only their rows;
+* `entity_pairs`: sentences per article in which two named (non-numeric) entities both appear;
+  the network view sums it instead of self-joining millions of mentions;
+* `search_words`, `search_postings`: every lower-cased word of an article's title, quotes and
+  speaker names, and the articles it occurs in. A one-word search finds the words that contain
+  it (a substring, as `ILIKE '%word%'` would) and then their articles; a phrase also checks the
+  article's lower-cased `search_docs` text, because words alone do not say they are adjacent.
+
+All of it is derived from `articles`, `entities` and `quotes` after the corpus-level steps
+(entity names, speaker keys), and saved with them in the corpus cache (`analysis.corpus`).
+"""
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+# Labels spaCy gives to dates and numbers: kept in the tables (an analyst can pick them as the
+# entity type) but not in the pairs, which feed a network of who and what the news is about.
+NUMERIC_LABELS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY")
+INDEX_TABLES = ("entity_index", "entity_articles", "entity_pairs", "search_docs", "search_words", "search_postings")
+FORMS = 5
+# Field separator inside a search document: never typed in a search box, so no match spans two
+# quotes, and the word splitter treats it as a break.
+SEP = "\x1f"
+VERSION = 1
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()
+    return {r[0] for r in rows}
+
+
+def has_indexes(con: duckdb.DuckDBPyConnection) -> bool:
+    return "article_no" in _columns(con, "articles") and all(_columns(con, t) for t in INDEX_TABLES)
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) the summary tables from `articles`, `entities` and `quotes`.
+
+    `entities` must carry the corpus-level `entity`, `entity_label` and `group` columns and
+    `quotes` the `speaker_key` (see `analysis.corpus`). Takes about 15 s at 100,000 articles.
+    """
+    numeric = ", ".join(f"'{x}'" for x in NUMERIC_LABELS)
+    cols = _columns(con, "articles") - {"article_no", "day"}
+    con.execute(f"""
+        CREATE OR REPLACE TABLE articles AS
+        SELECT (row_number() OVER (ORDER BY TRY_CAST(date AS DATE) NULLS LAST, article_id))::INTEGER AS article_no,
+               {', '.join(f'"{c}"' for c in sorted(cols))}, TRY_CAST(date AS DATE) AS day
+        FROM articles ORDER BY article_no""")
+    group = 'e."group"' if "group" in _columns(con, "entities") else "e.entity"
+    con.execute(f"""
+        CREATE OR REPLACE TABLE entity_index AS
+        WITH per_entity AS (
+            SELECT e.entity, mode(e.entity_label) AS entity_label, mode({group}) AS "group",
+                   count(*) AS mentions, count(DISTINCT e.article_id) AS articles
+            FROM entities e WHERE e.entity IS NOT NULL GROUP BY e.entity),
+        forms AS (
+            SELECT entity, list(text ORDER BY n DESC, text)[1:{FORMS}] AS forms
+            FROM (SELECT e.entity, e.text, count(*) AS n FROM entities e
+                  WHERE e.entity IS NOT NULL GROUP BY ALL)
+            GROUP BY entity)
+        SELECT (row_number() OVER (ORDER BY p.mentions DESC, p.entity) - 1)::INTEGER AS entity_no,
+               p.entity, p.entity_label, coalesce(p."group", p.entity) AS "group",
+               p.entity_label IN ({numeric}) AS numeric, p.mentions, p.articles, f.forms
+        FROM per_entity p LEFT JOIN forms f USING (entity)
+        ORDER BY entity_no""")
+    con.execute("""
+        CREATE OR REPLACE TABLE entity_articles AS
+        SELECT i.entity_no, a.article_no, count(*)::INTEGER AS mentions
+        FROM entities e JOIN entity_index i ON i.entity = e.entity JOIN articles a ON a.article_id = e.article_id
+        GROUP BY ALL ORDER BY i.entity_no, a.article_no""")
+    con.execute("""
+        CREATE OR REPLACE TABLE entity_pairs AS
+        WITH m AS (
+            SELECT DISTINCT i.entity_no, a.article_no, e.sentence
+            FROM entities e JOIN entity_index i ON i.entity = e.entity JOIN articles a ON a.article_id = e.article_id
+            WHERE NOT i.numeric AND e.sentence IS NOT NULL)
+        SELECT m1.entity_no AS source_no, m2.entity_no AS target_no, m1.article_no, count(*)::INTEGER AS sentences
+        FROM m m1 JOIN m m2 ON m1.article_no = m2.article_no AND m1.sentence = m2.sentence
+                           AND m1.entity_no < m2.entity_no
+        GROUP BY ALL ORDER BY source_no, target_no, article_no""")
+    quote_cols = _columns(con, "quotes")
+    speaker = "q.speaker_key" if "speaker_key" in quote_cols else "q.speaker"
+    quotes = "quotes" if quote_cols else "(SELECT NULL AS article_id, NULL AS text, NULL AS speaker WHERE FALSE)"
+    con.execute(f"""
+        CREATE OR REPLACE TABLE search_docs AS
+        SELECT a.article_no,
+               lower(concat_ws(chr(31), any_value(a.title), string_agg(q.text, chr(31)),
+                               string_agg(DISTINCT {speaker}, chr(31)))) AS doc
+        FROM articles a LEFT JOIN {quotes} q ON q.article_id = a.article_id
+        GROUP BY a.article_no ORDER BY a.article_no""")
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _words AS
+        SELECT DISTINCT article_no, word
+        FROM (SELECT article_no, unnest(string_split_regex(doc, '[\\s\\x1f]+')) AS word FROM search_docs)
+        WHERE word <> ''""")
+    con.execute("""
+        CREATE OR REPLACE TABLE search_words AS
+        SELECT (row_number() OVER (ORDER BY word) - 1)::INTEGER AS word_no, word
+        FROM (SELECT DISTINCT word FROM _words) ORDER BY word_no""")
+    con.execute("""
+        CREATE OR REPLACE TABLE search_postings AS
+        SELECT w.word_no, t.article_no FROM _words t JOIN search_words w USING (word)
+        ORDER BY w.word_no, t.article_no""")
+    con.execute("DROP TABLE _words")
+
+
+def search_terms(q: str) -> list[str]:
+    """The words of a search as the index holds them (lower case, split on white space)."""
+    return q.lower().replace(SEP, " ").split()
+
+
+def matching_articles(q: str) -> tuple[str, list]:
+    """SQL selecting the `article_no` of articles whose title, quotes or speaker names contain
+    `q` (case-insensitive substring), and its parameters. Empty search: no articles."""
+    terms = search_terms(q)
+    if not terms:
+        return "SELECT NULL::INTEGER AS article_no WHERE FALSE", []
+    per_term = ("SELECT article_no FROM search_postings WHERE word_no IN "
+                "(SELECT word_no FROM search_words WHERE contains(word, ?))")
+    sql = " INTERSECT ".join([per_term] * len(terms))
+    params: list = list(terms)
+    if len(terms) > 1:  # words found apart: the phrase must occur as typed (white space normalised)
+        sql = (f"SELECT article_no FROM search_docs WHERE article_no IN ({sql}) "
+               "AND regexp_matches(doc, ?)")
+        params.append(r"\s+".join(re.escape(t) for t in terms))
+    return sql, params
+
