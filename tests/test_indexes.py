@@ -1,0 +1,133 @@
+"""The summary tables and word index of `analysis.indexes` against the raw tables they summarise.
+
+The dashboard counts entities from per-article summaries and finds search matches through a word
+index; these tests recount the same figures the slow way (every mention, `ILIKE` over every
+quote) on the seed corpus and require the same answer for each filter an analyst can set.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from analysis import indexes
+from analysis import queries as Q
+from analysis.pipeline import ingest
+from analysis.store import Store
+
+from .conftest import SEEDS
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory, nlp):
+    store = Store(tmp_path_factory.mktemp("indexes") / "store")
+    ingest([SEEDS], store)
+    corpus = Q.open_connection(store)
+    assert not corpus.notices
+    return corpus.con
+
+
+def _ilike_articles(con, q: str) -> set[int]:
+    """Articles whose title, a quote or a speaker name contains `q`, the way the views used to
+    find them: a case-insensitive substring over every row."""
+    pat = Q._like(q)
+    rows = con.execute("""
+        SELECT a.article_no FROM articles a WHERE a.title ILIKE ? ESCAPE '\\'
+        UNION SELECT a.article_no FROM articles a JOIN quotes q USING (article_id)
+        WHERE q.text ILIKE ? ESCAPE '\\' OR q.speaker_key ILIKE ? ESCAPE '\\'""", [pat, pat, pat]).fetchall()
+    return {r[0] for r in rows}
+
+
+def _indexed_articles(con, q: str) -> set[int]:
+    sql, params = indexes.matching_articles(q)
+    return {r[0] for r in con.execute(sql, params).fetchall()}
+
+
+@pytest.mark.parametrize("q", ["Narang", "narang", "NARANG", "arang", "Pyongyang", "Stockholm", "talks",
+                               "U.S.", "“", "100%", "_", "zzzz-not-there", "Kim", "Easley"])
+def test_one_word_search_finds_what_ilike_finds(con, q):
+    assert _indexed_articles(con, q) == _ilike_articles(con, q)
+
+
+@pytest.mark.parametrize("q", ["Vipin Narang", "buying time", "North Korea", "the talks", "the United States"])
+def test_phrase_search_finds_at_least_what_ilike_finds(con, q):
+    # A phrase may also match across a line break or double space, which ILIKE would miss.
+    found, reference = _indexed_articles(con, q), _ilike_articles(con, q)
+    assert found >= reference and found
+
+
+def test_phrase_search_needs_the_words_together(con):
+    assert _indexed_articles(con, "Narang Vipin") == set()
+    assert _indexed_articles(con, "   ") == set()
+    assert _indexed_articles(con, "vipin   NARANG") == _indexed_articles(con, "Vipin Narang")
+
+
+def _reference_counts(con, f: Q.Filters) -> dict[str, tuple[int, int]]:
+    """Mentions and articles per entity from every raw mention, for the filters `f`."""
+    w = Q.where(f.without("q", "entity_type"), "articles")
+    conds, params = [w.sql], list(w.params)
+    if f.entity_type:
+        conds.append("e.entity_label = ?")
+        params.append(f.entity_type)
+    else:
+        conds.append("e.entity_label NOT IN ('DATE', 'TIME', 'CARDINAL', 'ORDINAL', 'QUANTITY', 'PERCENT', 'MONEY')")
+    if f.q:
+        matched = sorted(_ilike_articles(con, f.q))
+        conds.append("(e.entity ILIKE ? OR list_contains(?, a.article_no))")
+        params += [Q._like(f.q), matched]
+    rows = con.execute(f"""
+        SELECT e.entity, count(*), count(DISTINCT e.article_id)
+        FROM entities e JOIN articles a USING (article_id)
+        WHERE e.entity IS NOT NULL AND {' AND '.join(conds)} GROUP BY 1""", params).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+FILTERS = [
+    Q.Filters(),
+    Q.Filters(entity_type="PERSON"),
+    Q.Filters(speakers=("Vipin Narang",)),
+    Q.Filters(date_from=dt.date(2019, 10, 1), date_to=dt.date(2019, 10, 31)),
+    Q.Filters(q="Easley"),
+    Q.Filters(q="north korea", entity_type="GPE"),
+]
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=lambda f: ",".join(k for k, v in vars(f).items() if v) or "none")
+def test_entity_table_counts_every_mention(con, f):
+    table = Q.entities_table(con, f, limit=10_000)
+    got = {r.entity: (r.mentions, r.articles) for r in table.itertuples()}
+    assert got == _reference_counts(con, f)
+    assert got, "every filter here leaves some entities"
+
+
+@pytest.mark.parametrize("f", FILTERS, ids=lambda f: ",".join(k for k, v in vars(f).items() if v) or "none")
+def test_overview_and_type_counts_agree_with_the_table(con, f):
+    table = Q.entities_table(con, f, limit=10_000)
+    counts = Q.overview_counts(con, f)
+    assert (counts["entities"], counts["mentions"]) == (len(table), table.mentions.sum())
+    types = Q.entity_type_counts(con, f).set_index("type")
+    for label, group in table.groupby("type"):
+        assert types.loc[label, "mentions"] == group.mentions.sum()
+        assert types.loc[label, "entities"] == len(group)
+
+
+def test_network_edges_count_sentences_naming_both(con):
+    nodes, edges = Q.entity_cooccurrence(con, Q.Filters(), top=25)
+    assert len(nodes) == 25 and not edges.empty
+    names = list(nodes.entity)
+    reference = con.execute("""
+        WITH m AS (SELECT DISTINCT article_id, sentence, entity FROM entities WHERE list_contains(?, entity))
+        SELECT m1.entity, m2.entity, count(*) FROM m m1 JOIN m m2
+          ON m1.article_id = m2.article_id AND m1.sentence = m2.sentence AND m1.entity < m2.entity
+        GROUP BY 1, 2""", [names]).fetchall()
+    assert {(s, t): n for s, t, n in reference} == {(r.source, r.target): r.sentences for r in edges.itertuples()}
+
+
+def test_timeline_splits_mentions_by_date(con):
+    df, undated, grain = Q.entity_timeline(con, Q.Filters(), top=3)
+    table = Q.entities_table(con, Q.Filters(), limit=3).set_index("entity")
+    assert set(df.entity) <= set(table.index)
+    per_entity = df.groupby("entity").mentions.sum()
+    # Dated plus undated mentions of the three most mentioned entities are all their mentions.
+    assert per_entity.sum() + undated == table.mentions.sum()
+    assert undated > 0  # one seed has no date
