@@ -370,7 +370,12 @@ def articles_by_outlet(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
 # Quotes
 
 def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None = None) -> pd.DataFrame:
-    """The quotes view: one row per quote with its attribution and article."""
+    """The quotes view: one row per quote with its attribution and article, newest first.
+
+    A page lists the first `limit` rows (at 100,000 articles an unfiltered view holds over a
+    million quotes, which no one reads in a table and which take seconds to move); `quotes_count`
+    says how many there are, and the download asks again without a limit.
+    """
     w = where(f, "quotes")
     lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
@@ -378,7 +383,12 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
                coalesce(a.title, a.source) AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date,
                q.speaker_description AS description, q.article_id, q.start, q."end"
         FROM {QUOTES_FROM} WHERE {w.sql}
-        ORDER BY a.date DESC NULLS LAST, a.article_id, q.start {lim}""", w.params)
+        ORDER BY a.day DESC NULLS LAST, a.article_no, q.start {lim}""", w.params)
+
+
+def quotes_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+    w = where(f, "quotes")
+    return int(con.execute(f"SELECT count(*) FROM {QUOTES_FROM} WHERE {w.sql}", w.params).fetchone()[0])
 
 
 def paragraph_around(text: str, start: int, end: int, max_chars: int = 1500) -> tuple[str, int, int]:
@@ -539,8 +549,7 @@ def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int
         SELECT * FROM cells WHERE speaker IN (SELECT speaker FROM top) ORDER BY speaker, "group" """, w.params)
 
 
-def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str | None = None,
-                       group: str | None = None) -> pd.DataFrame:
+def _statement_filter(f: Filters, speaker: str | None, group: str | None) -> tuple[str, list]:
     w = where(f, "quotes")
     extra, params = [], list(w.params)
     if speaker:
@@ -549,13 +558,27 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str 
     if group:
         extra.append("o.group_label = ?")
         params.append(group)
-    cond = " AND ".join([w.sql, *extra])
+    return " AND ".join([w.sql, *extra]), params
+
+
+def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str | None = None,
+                       group: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The statements behind the opinion views (of one speaker and group when a cell is picked),
+    at most `limit` of them: see `quotes_table` for why a page lists only the first rows."""
+    cond, params = _statement_filter(f, speaker, group)
+    lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
         SELECT o.group_label AS "group", coalesce(q.speaker_key, 'unknown') AS speaker, s.role, o.stance,
                o.stance_evidence AS evidence, q.text AS quote, coalesce(a.title, a.source) AS article,
                coalesce(a.date, '{UNDATED}') AS date, q.article_id
         FROM {OPINIONS_FROM} WHERE {cond}
-        ORDER BY "group", speaker, a.date NULLS LAST""", params)
+        ORDER BY "group", speaker, a.day NULLS LAST, a.article_no, q.start {lim}""", params)
+
+
+def opinion_statement_count(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str | None = None,
+                            group: str | None = None) -> int:
+    cond, params = _statement_filter(f, speaker, group)
+    return int(con.execute(f"SELECT count(*) FROM {OPINIONS_FROM} WHERE {cond}", params).fetchone()[0])
 
 
 # ---------------------------------------------------------------------------------------------

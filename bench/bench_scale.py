@@ -174,6 +174,14 @@ def seed_opinion_cache(store, source) -> float | None:
     return time.perf_counter() - started
 
 
+def corpus_cached(store) -> bool:
+    """Whether the corpus tables of this store state (and of the current code) are derived."""
+    from analysis import corpus
+
+    key = corpus.corpus_key(store, corpus.analyst_files())
+    return (store.root / "derived" / f"corpus-{key}.duckdb").is_file()
+
+
 # ---------------------------------------------------------------------------------------------
 # Measuring one store (in a child process)
 
@@ -183,15 +191,15 @@ def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[
     return {
         "overview": [("overview_counts", (), "f"), ("quotes_over_time", (), "f"), ("top_speakers", (12,), "f"),
                      ("top_entities", (12,), "f"), ("articles_by_outlet", (), "f"), ("articles_list", (), "f")],
-        "quotes": [("quotes_table", (), "f")],
+        "quotes": [("quotes_count", (), "f"), ("quotes_table", (1000,), "f")],
         "speakers": [("speakers_table", (), "f-speakers")],
         "speaker profile": [("speaker_profile", (speaker,), "raw"), ("speaker_timeline", (speaker,), "f-speakers"),
                             ("speaker_topics", (speaker,), "f-speakers"), ("co_speakers", (speaker,), "f-speakers"),
-                            ("quotes_table", (speaker,), "f+speaker")],
+                            ("quotes_count", (speaker,), "f+speaker"), ("quotes_table", (speaker, 500), "f+speaker")],
         "entities": [("entity_type_counts", (), "f-entity_type"), ("entity_timeline", (6,), "f"),
                      ("entity_cooccurrence", (25,), "f"), ("entities_table", (), "f")],
         "opinions": [("opinion_groups", (), "f"), ("opinion_matrix", (30,), "f"),
-                     ("opinion_statements", (None, None), "f")],
+                     ("opinion_statement_count", (None, None), "f"), ("opinion_statements", (None, None, 1000), "f")],
         "article": [("article_meta", (first_article,), "raw"), ("articles_list", (), "f-article"),
                     ("article_quotes", (first_article,), "raw"), ("article_entities", (first_article,), "raw")],
     }
@@ -257,7 +265,7 @@ def measure(store_dir: Path, repeat: int) -> dict:
             if which.startswith("f-"):
                 ff = f.without(which[2:])
             elif which == "f+speaker":  # the profile's quote list: the global filters plus this speaker
-                ff, args = dataclasses.replace(f, speakers=args), ()
+                ff, args = dataclasses.replace(f, speakers=args[:1]), args[1:]
             call = lambda: fn(con.cursor(), ff, *args)  # noqa: E731
         times, rows = [], None
         try:
@@ -362,8 +370,7 @@ def main() -> int:
             info["build"] = build_store(source, dest, size)
             shutil.rmtree(dest / "derived", ignore_errors=True)
         store = Store(dest)
-        cached = list((dest / "derived").glob("opinions-*.parquet")) if (dest / "derived").is_dir() else []
-        if not cached:
+        if not corpus_cached(store):
             if size <= 20_000:
                 # Cold start: the corpus step groups every quote once and caches the grouping.
                 print(f"cold start of {size:,} (groups every quote)…", file=sys.stderr, flush=True)

@@ -7,6 +7,9 @@ import streamlit as st
 from analysis import queries as Q
 from ui import charts, shell
 
+MAX_ROWS = 1000
+STATEMENT_COLUMNS = ["group", "speaker", "role", "stance", "quote", "evidence", "article", "date"]
+
 
 def _pick_cell():
     pts = charts.clicked(st.session_state.get("op_heat"))
@@ -45,13 +48,21 @@ def render(ctx: shell.AppContext) -> None:
     speaker = next((s for s in matrix["speaker"] if html.escape(str(s)) == speaker), None) if speaker else None
     group = next((g for g in matrix["group"] if html.escape(str(g)) == group), None) if group else None
     st.subheader("Statements" + (f": {shell.md_escape(speaker)} on “{shell.md_escape(group)}”" if speaker and group else ""), anchor=False)
-    st.dataframe(ctx.q("opinion_statements", speaker, group), hide_index=True, width="stretch",
-                 column_order=["group", "speaker", "role", "stance", "quote", "evidence", "article", "date"],
+    total = ctx.q("opinion_statement_count", speaker, group)
+    statements = ctx.q("opinion_statements", speaker, group, MAX_ROWS)
+    if total > len(statements):
+        st.caption(f"{total:,} statements; the first {len(statements):,} are listed (click a cell of the heatmap "
+                   "or narrow the filters; the download holds all).")
+    st.dataframe(statements, hide_index=True, width="stretch",
+                 column_order=STATEMENT_COLUMNS,
                  column_config={
                      "group": "Group", "speaker": "Speaker", "role": "Role", "stance": "Stance",
                      "quote": st.column_config.TextColumn("Statement", width="large"),
                      "evidence": st.column_config.TextColumn("Stance evidence"),
                      "article": "Article", "date": "Date"})
+    st.download_button(f"Download {'these' if total == len(statements) else f'all {total:,}'} statements (CSV)",
+                       ctx.csv("opinion_statements", speaker, group, columns=STATEMENT_COLUMNS),
+                       file_name="statements.csv", mime="text/csv", icon=":material/download:")
 
 
 shell.page(render)

@@ -8,6 +8,7 @@ from analysis import queries as Q
 from ui import shell
 from ui.reader import READER_CSS
 
+MAX_ROWS = 1000
 COLUMNS = {
     "quote": st.column_config.TextColumn("Quote", width="large"),
     "speaker": st.column_config.TextColumn("Speaker"),
@@ -23,12 +24,15 @@ COLUMNS = {
 def render(ctx: shell.AppContext) -> None:
     if not shell.page_start(ctx, "Quotes", "quotes"):
         return
-    df = ctx.q("quotes_table")
+    total = ctx.q("quotes_count")
+    df = ctx.q("quotes_table", MAX_ROWS)
     who = ", ".join(shell.md_escape(s) for s in ctx.filters.speakers) if ctx.filters.speakers else "all speakers"
-    st.caption(f"{len(df)} quote{'s' if len(df) != 1 else ''} by {who}. Search with the sidebar's text box; "
-               "select a row to read the quote in its paragraph.")
+    st.caption(f"{total:,} quote{'s' if total != 1 else ''} by {who}"
+               + (f"; the {len(df):,} most recent are listed (narrow them with the filters; the download holds all)"
+                  if total > len(df) else "")
+               + ". Search with the sidebar's text box; select a row to read the quote in its paragraph.")
     if df.empty:
-        st.info("No quotes match these filters.")
+        st.info("No quotes match these filters. Clear the text search or widen the dates in the sidebar.")
         return
     speakers = list(dict.fromkeys(df["speaker"]))
     st.caption("Speakers in this table: " + ", ".join(shell.md_escape(s) for s in speakers[:12])
@@ -36,7 +40,8 @@ def render(ctx: shell.AppContext) -> None:
     event = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key="quotes_table", column_order=list(COLUMNS), column_config=COLUMNS,
                          height=min(420, 38 + 35 * len(df)))
-    st.download_button("Download these quotes (CSV)", df[list(COLUMNS)].to_csv(index=False).encode("utf-8"),
+    st.download_button(f"Download {'these' if total == len(df) else f'all {total:,}'} quotes (CSV)",
+                       ctx.csv("quotes_table", columns=list(COLUMNS)),
                        file_name="quotes.csv", mime="text/csv", icon=":material/download:")
     rows = event.selection.rows if event else []
     if rows:

@@ -10,6 +10,8 @@ import streamlit as st
 from analysis import queries as Q
 from ui import charts, shell
 
+MAX_QUOTES = 500
+
 
 def _pick_from_table():
     ev = st.session_state.get("sp_table")
@@ -84,8 +86,11 @@ def profile(ctx: shell.AppContext, name: str) -> None:
                                         "Shared articles", "Speaker", hover={"role": "Role", "their_quotes": "Their quotes"},
                                         color="#54A24B"),
                             key="sp_co", on_select=shell.chart_picker("sp_co", "speaker", many=True), selection_mode="points")
-        quotes = ctx.q("quotes_table", filters=replace(ctx.filters, speakers=(name,)))
-        st.markdown(f"**{len(quotes)} quote{'s' if len(quotes) != 1 else ''}**")
+        mine = replace(ctx.filters, speakers=(name,))
+        total = ctx.q("quotes_count", filters=mine)
+        quotes = ctx.q("quotes_table", MAX_QUOTES, filters=mine)
+        st.markdown(f"**{total:,} quote{'s' if total != 1 else ''}**"
+                    + (f" (the {len(quotes):,} most recent listed; the Quotes page downloads all)" if total > len(quotes) else ""))
         st.dataframe(quotes, hide_index=True, width="stretch", height=300,
                      column_order=["quote", "kind", "article", "date"],
                      column_config={"quote": st.column_config.TextColumn("Quote", width="large"),

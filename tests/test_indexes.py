@@ -131,3 +131,19 @@ def test_timeline_splits_mentions_by_date(con):
     # Dated plus undated mentions of the three most mentioned entities are all their mentions.
     assert per_entity.sum() + undated == table.mentions.sum()
     assert undated > 0  # one seed has no date
+
+
+def test_quote_and_statement_lists_are_counted_and_cut_newest_first(con):
+    f = Q.Filters()
+    full = Q.quotes_table(con, f)
+    assert Q.quotes_count(con, f) == len(full) > 5
+    head = Q.quotes_table(con, f, limit=5)
+    assert list(head.quote) == list(full.quote[:5])
+    dates = list(full.date)
+    dated = [d for d in dates if d != Q.UNDATED]
+    assert dated == sorted(dated, reverse=True) and dates[len(dated):] == [Q.UNDATED] * (len(dates) - len(dated))
+    narang = Q.Filters(speakers=("Vipin Narang",))
+    assert Q.quotes_count(con, narang) == len(Q.quotes_table(con, narang)) > 0
+    statements = Q.opinion_statements(con, f)
+    assert Q.opinion_statement_count(con, f) == len(statements) == len(full)
+    assert len(Q.opinion_statements(con, f, limit=7)) == 7

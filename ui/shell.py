@@ -114,6 +114,25 @@ class AppContext:
     def article_text(self, article_id: str) -> str | None:
         return _article_text(str(self.store.root), self.key, article_id)
 
+    def csv(self, name: str, *args, columns: list[str] | None = None, filters: Q.Filters | bool = True):
+        """The whole result of a query as CSV bytes, made only when the download is clicked.
+
+        A page lists the first rows of a long result; the download holds all of them, and
+        building a million-row CSV on every rerun would make every filter change slow.
+        """
+        con = _open_corpus(str(self.store.root), self.key).con
+        f = self.filters if filters is True else filters
+
+        def make() -> bytes:
+            cur = con.cursor()
+            try:
+                df = getattr(Q, name)(cur, f, *args)
+            finally:
+                cur.close()
+            return (df[columns] if columns else df).to_csv(index=False).encode("utf-8")
+
+        return make
+
 
 _local = threading.local()
 
