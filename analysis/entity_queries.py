@@ -44,12 +44,14 @@ class _Scope:
     conds: list[str] = field(default_factory=list)
     params: list = field(default_factory=list)
 
+    with_articles: bool = False
+
     @property
     def from_(self) -> str:
         if not self.per_article:
             return "entity_index i"
-        return ("entity_articles ea JOIN entity_index i ON i.entity_no = ea.entity_no "
-                "JOIN articles a ON a.article_no = ea.article_no")
+        return ("entity_articles ea JOIN entity_index i ON i.entity_no = ea.entity_no"
+                + (" JOIN articles a ON a.article_no = ea.article_no" if self.with_articles else ""))
 
     @property
     def where(self) -> str:
@@ -57,13 +59,20 @@ class _Scope:
 
 
 def _scope(where: str | None, where_params: Sequence, labels: Sequence[str] | None,
-           entities: Sequence[str] | None, q: str = "", *, per_article: bool = False) -> _Scope:
+           entities: Sequence[str] | None, q: str = "", *, per_article: bool = False,
+           with_articles: bool = False) -> _Scope:
     """The rows to count. Without an article filter or search the per-entity totals answer
-    (`per_article` False) unless the caller needs articles (dates, outlets, distinct counts)."""
+    (`per_article` False) unless the caller needs articles (distinct counts); `with_articles`
+    joins the article columns as `a` (dates, outlets).
+
+    The article filter is a set of article numbers (`IN (SELECT …)`) rather than a join: DuckDB
+    then evaluates the filter (which may hold a speaker subquery) once over the articles and
+    probes the summary with integers, three to four times faster than filtering the join.
+    """
     q = (q or "").strip()
-    s = _Scope(per_article=per_article or bool(where) or bool(q))
+    s = _Scope(per_article=per_article or with_articles or bool(where) or bool(q), with_articles=with_articles)
     if where:
-        s.conds.append(f"({where})")
+        s.conds.append(f"ea.article_no IN (SELECT a.article_no FROM articles a WHERE {where})")
         s.params.extend(where_params)
     if labels:
         s.conds.append("list_contains(?, i.entity_label)")
@@ -140,7 +149,7 @@ def entity_timeline(con, entities: Sequence[str] | None = None, where: str | Non
     """Mentions and articles per entity and period; articles without a date are left out."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
-    s = _scope(where, where_params, labels, entities, q, per_article=True)
+    s = _scope(where, where_params, labels, entities, q, with_articles=True)
     sql = f"""
         SELECT date_trunc('{period}', a.day)::DATE AS period, i.entity,
                sum(ea.mentions)::BIGINT AS mentions, count(*) AS articles
@@ -154,7 +163,7 @@ def entity_timeline(con, entities: Sequence[str] | None = None, where: str | Non
 def undated_mentions(con, entities: Sequence[str] | None = None, where: str | None = None,
                      where_params: Sequence = (), *, labels: Sequence[str] | None = None, q: str = "") -> int:
     """Mentions in articles without a date: what a timeline cannot show, said beside it."""
-    s = _scope(where, where_params, labels, entities, q, per_article=True)
+    s = _scope(where, where_params, labels, entities, q, with_articles=True)
     row = con.execute(f"SELECT coalesce(sum(ea.mentions), 0) FROM {s.from_} WHERE a.day IS NULL AND {s.where}",
                       s.params).fetchone()
     return int(row[0])
@@ -166,7 +175,7 @@ def entity_by_outlet(con, entities: Sequence[str] | None = None, where: str | No
 
     `where` may only use article columns here (`a.`): the totals count articles, not mentions.
     """
-    s = _scope(where, where_params, labels, entities, per_article=True)
+    s = _scope(where, where_params, labels, entities, with_articles=True)
     params = [*(list(where_params) if where else []), *s.params]
     sql = f"""
         WITH totals AS (SELECT coalesce(a.outlet, '(unknown)') AS outlet, count(*) AS outlet_articles
@@ -200,18 +209,19 @@ def entity_articles(con, entity: str, where: str | None = None, where_params: Se
 def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, scope: str = "sentence",
                  labels: Sequence[str] | None = NAME_LABELS, entity: str | None = None,
                  top_entities: int | None = 200, limit: int | None = 200,
-                 min_count: int = 1, q: str = "") -> pd.DataFrame:
+                 min_count: int = 1, q: str = "", among: Sequence[str] | None = None) -> pd.DataFrame:
     """Pairs of entities named in the same sentence (or article), with how many sentences (articles).
 
     Pairs are unordered (`source` < `target` by name). Only the `top_entities` most-mentioned
     entities (after the filters) take part, which is what a readable network shows anyway;
-    `entity` restricts the pairs to one entity's neighbours (and always takes part). Sentence
-    pairs come from `entity_pairs`, which holds named (non-numeric) entities only.
+    `entity` restricts the pairs to one entity's neighbours (and always takes part); `among`
+    names the entities to pair instead (the nodes a caller has already counted). Sentence pairs
+    come from `entity_pairs`, which holds named (non-numeric) entities only.
     """
     if scope not in ("sentence", "article"):
         raise ValueError("scope must be 'sentence' or 'article'")
-    top = None
-    if top_entities:
+    top = list(among) if among is not None else None
+    if top is None and top_entities:
         top = list(entity_counts(con, where, where_params, labels=labels, limit=top_entities, q=q)["entity"])
         if entity is not None and entity not in top:
             top.append(entity)
@@ -221,7 +231,7 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
     params: list = []
     conds = []
     if where:
-        conds.append(f"({where})")
+        conds.append(f"p.article_no IN (SELECT a.article_no FROM articles a WHERE {where})")
         params.extend(where_params)
     if scope == "sentence":
         pairs = "entity_pairs p"
@@ -257,7 +267,6 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
         FROM {pairs}
         JOIN entity_index i1 ON i1.entity_no = p.source_no
         JOIN entity_index i2 ON i2.entity_no = p.target_no
-        {'JOIN articles a ON a.article_no = p.article_no' if where else ''}
         WHERE {' AND '.join(conds) if conds else 'TRUE'}
         GROUP BY 1, 2
         HAVING {count} >= ?

@@ -296,16 +296,24 @@ def date_exclusions(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int
     return {"undated": undated, "out_of_range": outside}
 
 
-def articles_list(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """The article list of the overview: title, author, date (or "undated"), outlet, word count."""
+def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None = None) -> pd.DataFrame:
+    """The article list: title, author, date (or "undated"), outlet, word count, quotes; newest
+    first, at most `limit` rows (the overview's article count says how many there are)."""
     w = where(f, "articles")
+    lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
+        WITH shown AS (SELECT * FROM articles a WHERE {w.sql} ORDER BY a.day DESC NULLS LAST, coalesce(a.title, a.source), a.article_no {lim})
         SELECT a.article_id, coalesce(a.title, a.source) AS title, a.author,
                coalesce(a.date, '{UNDATED}') AS date, a.outlet, a.word_count,
-               (SELECT count(*) FROM quotes q WHERE q.article_id = a.article_id) AS quotes,
-               a.url, a.source
-        FROM articles a WHERE {w.sql}
-        ORDER BY a.date DESC NULLS LAST, title""", w.params)
+               coalesce(n.quotes, 0) AS quotes, a.url, a.source
+        FROM shown a LEFT JOIN (SELECT article_id, count(*) AS quotes FROM quotes
+                                WHERE article_id IN (SELECT article_id FROM shown) GROUP BY 1) n USING (article_id)
+        ORDER BY a.day DESC NULLS LAST, coalesce(a.title, a.source), a.article_no""", w.params)
+
+
+def articles_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
+    w = where(f, "articles")
+    return int(con.execute(f"SELECT count(*) FROM articles a WHERE {w.sql}", w.params).fetchone()[0])
 
 
 def _granularity(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
@@ -498,7 +506,7 @@ def entity_cooccurrence(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 2
     nodes = nodes[["entity", "type", "mentions"]]
     if nodes.empty:
         return nodes, pd.DataFrame(columns=["source", "target", "sentences"])
-    edges = EQ.cooccurrence(con, **scope.kwargs(), top_entities=top, limit=None)
+    edges = EQ.cooccurrence(con, **scope.kwargs(), among=list(nodes["entity"]), limit=None)
     return nodes, edges.rename(columns={"count": "sentences"})[["source", "target", "sentences"]]
 
 

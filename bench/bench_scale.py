@@ -190,7 +190,7 @@ def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[
     speaker = options["speakers"][0] if options.get("speakers") else None
     return {
         "overview": [("overview_counts", (), "f"), ("quotes_over_time", (), "f"), ("top_speakers", (12,), "f"),
-                     ("top_entities", (12,), "f"), ("articles_by_outlet", (), "f"), ("articles_list", (), "f")],
+                     ("top_entities", (12,), "f"), ("articles_by_outlet", (), "f"), ("articles_list", (200,), "f")],
         "quotes": [("quotes_count", (), "f"), ("quotes_table", (1000,), "f")],
         "speakers": [("speakers_table", (), "f-speakers")],
         "speaker profile": [("speaker_profile", (speaker,), "raw"), ("speaker_timeline", (speaker,), "f-speakers"),
@@ -200,7 +200,8 @@ def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[
                      ("entity_cooccurrence", (25,), "f"), ("entities_table", (), "f")],
         "opinions": [("opinion_groups", (), "f"), ("opinion_matrix", (30,), "f"),
                      ("opinion_statement_count", (None, None), "f"), ("opinion_statements", (None, None, 1000), "f")],
-        "article": [("article_meta", (first_article,), "raw"), ("articles_list", (), "f-article"),
+        "article": [("article_meta", (first_article,), "raw"), ("articles_count", (), "f-article"),
+                    ("articles_list", (1000,), "f-article"),
                     ("article_quotes", (first_article,), "raw"), ("article_entities", (first_article,), "raw")],
     }
 

@@ -8,6 +8,8 @@ from analysis import queries as Q
 from ui import shell
 from ui.reader import LEGEND, READER_CSS
 
+MAX_ROWS = 1000
+
 def _choose():
     ev = st.session_state.get("ar_pick")
     df = st.session_state.get("_ar_df")
@@ -26,8 +28,12 @@ def render(ctx: shell.AppContext) -> None:
     if meta is None:
         if aid:
             st.warning("That article is not in this corpus.")
-        arts = ctx.q("articles_list", filters=ctx.filters.without("article"))
-        st.caption("Pick an article to read (or use the Article filter in the sidebar).")
+        others = ctx.filters.without("article")
+        total = ctx.q("articles_count", filters=others)
+        arts = ctx.q("articles_list", MAX_ROWS, filters=others)
+        st.caption(f"Pick one of {total:,} article{'s' if total != 1 else ''} to read"
+                   + (f" (the {len(arts):,} most recent are listed; narrow them with the filters)" if total > len(arts) else "")
+                   + ", or use the Article filter in the sidebar.")
         st.session_state["_ar_df"] = arts
         st.dataframe(arts, hide_index=True, width="stretch", on_select=_choose, selection_mode="single-row",
                      key="ar_pick", column_order=["title", "author", "date", "outlet", "word_count", "quotes"],

@@ -9,6 +9,7 @@ from analysis import queries as Q
 from ui import charts, shell
 
 MAX_ROWS = 200
+EXPORT_COLUMNS = ["article_id", "title", "author", "date", "outlet", "word_count", "quotes", "url"]
 
 
 def _pick_period(grain: str):
@@ -65,11 +66,11 @@ def render(ctx: shell.AppContext) -> None:
             st.plotly_chart(fig, key="ov_outlets", on_select=shell.chart_picker("ov_outlets", "outlet", many=True, ignore=("unknown outlet",)), selection_mode="points")
 
     st.subheader("Articles")
-    arts = ctx.q("articles_list")
-    shown = arts.head(MAX_ROWS)
-    st.caption(f"{len(arts)} article{'s' if len(arts) != 1 else ''}"
+    total = c["articles"]
+    shown = ctx.q("articles_list", MAX_ROWS)
+    st.caption(f"{total:,} article{'s' if total != 1 else ''}"
                + (f", the {MAX_ROWS} most recent shown (narrow them with the filters, or download all)"
-                  if len(arts) > MAX_ROWS else "") + ". Click a title to read the article.")
+                  if total > len(shown) else "") + ". Click a title to read the article.")
     # A static table, not st.dataframe: titles are links to the reader (carrying the filters),
     # and the text is in the page itself (searchable, readable by a screen reader or a test).
     table = pd.DataFrame({
@@ -81,7 +82,7 @@ def render(ctx: shell.AppContext) -> None:
         "Quotes": [str(int(v)) for v in shown["quotes"]],
     })
     st.table(table, hide_index=True, border="horizontal")
-    st.download_button("Download the article list (CSV)", arts.drop(columns=["source"]).to_csv(index=False).encode("utf-8"),
+    st.download_button("Download the article list (CSV)", ctx.csv("articles_list", columns=EXPORT_COLUMNS),
                        file_name="articles.csv", mime="text/csv", icon=":material/download:")
 
 
