@@ -71,7 +71,10 @@ def _scope(where: str | None, where_params: Sequence, labels: Sequence[str] | No
     """
     q = (q or "").strip()
     s = _Scope(per_article=per_article or with_articles or bool(where) or bool(q), with_articles=with_articles)
-    if where:
+    if where and with_articles:  # the articles are joined anyway: filter them there
+        s.conds.append(f"({where})")
+        s.params.extend(where_params)
+    elif where:
         s.conds.append(f"ea.article_no IN (SELECT a.article_no FROM articles a WHERE {where})")
         s.params.extend(where_params)
     if labels:
@@ -216,7 +219,8 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
     entities (after the filters) take part, which is what a readable network shows anyway;
     `entity` restricts the pairs to one entity's neighbours (and always takes part); `among`
     names the entities to pair instead (the nodes a caller has already counted). Sentence pairs
-    come from `entity_pairs`, which holds named (non-numeric) entities only.
+    come from `entity_pairs`, which holds named (non-numeric) entities only. Both sources have
+    one row per pair and article, so `articles` is a plain row count.
     """
     if scope not in ("sentence", "article"):
         raise ValueError("scope must be 'sentence' or 'article'")
@@ -263,7 +267,7 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
     params.append(int(min_count))
     sql = f"""
         SELECT least(i1.entity, i2.entity) AS source, greatest(i1.entity, i2.entity) AS target,
-               {count}::BIGINT AS count, count(DISTINCT p.article_no) AS articles
+               {count}::BIGINT AS count, count(*) AS articles
         FROM {pairs}
         JOIN entity_index i1 ON i1.entity_no = p.source_no
         JOIN entity_index i2 ON i2.entity_no = p.target_no

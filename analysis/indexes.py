@@ -14,10 +14,11 @@ hundred thousand small rows and a search reads a few postings:
   entities reads only their rows;
 * `entity_pairs`: sentences per article in which two named (non-numeric) entities both appear;
   the network view sums it instead of self-joining millions of mentions;
-* `search_words`, `search_postings`: every lower-cased word of an article's title, quotes and
-  speaker names, and the articles it occurs in. A one-word search finds the words that contain
-  it (a substring, as `ILIKE '%word%'` would) and then their articles; a phrase also checks the
-  article's lower-cased `search_docs` text, because words alone do not say they are adjacent.
+* `search_units`, `search_words`, `search_postings`: a word index of the searchable text, one
+  unit per article title and per quote (its text and speaker name). A one-word search finds
+  the words that contain it (a substring, as `ILIKE '%word%'` would), then their units; a
+  phrase also checks the units' lower-cased text, because words alone do not say they are
+  adjacent. `quotes` gains `quote_no`, the key a unit points at.
 
 All of it is derived from `articles`, `entities` and `quotes` after the corpus-level steps
 (entity names, speaker keys), and saved with them in the corpus cache (`analysis.corpus`).
@@ -31,7 +32,7 @@ import duckdb
 # Labels spaCy gives to dates and numbers: kept in the tables (an analyst can pick them as the
 # entity type) but not in the pairs, which feed a network of who and what the news is about.
 NUMERIC_LABELS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY")
-INDEX_TABLES = ("entity_index", "entity_articles", "entity_pairs", "search_docs", "search_words", "search_postings")
+INDEX_TABLES = ("entity_index", "entity_articles", "entity_pairs", "search_units", "search_words", "search_postings")
 FORMS = 5
 # Field separator inside a search document: never typed in a search box, so no match spans two
 # quotes, and the word splitter treats it as a break.
@@ -93,20 +94,22 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         FROM m m1 JOIN m m2 ON m1.article_no = m2.article_no AND m1.sentence = m2.sentence
                            AND m1.entity_no < m2.entity_no
         GROUP BY ALL ORDER BY source_no, target_no, article_no""")
+    _number_quotes(con)
     quote_cols = _columns(con, "quotes")
     speaker = "q.speaker_key" if "speaker_key" in quote_cols else "q.speaker"
-    quotes = "quotes" if quote_cols else "(SELECT NULL AS article_id, NULL AS text, NULL AS speaker WHERE FALSE)"
     con.execute(f"""
-        CREATE OR REPLACE TABLE search_docs AS
-        SELECT a.article_no,
-               lower(concat_ws(chr(31), any_value(a.title), string_agg(q.text, chr(31)),
-                               string_agg(DISTINCT {speaker}, chr(31)))) AS doc
-        FROM articles a LEFT JOIN {quotes} q ON q.article_id = a.article_id
-        GROUP BY a.article_no ORDER BY a.article_no""")
+        CREATE OR REPLACE TABLE search_units AS
+        SELECT (row_number() OVER (ORDER BY article_no, quote_no NULLS FIRST))::INTEGER AS unit_no, *
+        FROM (SELECT a.article_no, NULL::INTEGER AS quote_no, lower(a.title) AS doc
+              FROM articles a WHERE a.title IS NOT NULL
+              UNION ALL
+              SELECT a.article_no, q.quote_no, lower(concat_ws(chr(31), q.text, {speaker})) AS doc
+              FROM quotes q JOIN articles a ON a.article_id = q.article_id)
+        ORDER BY unit_no""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _words AS
-        SELECT DISTINCT article_no, word
-        FROM (SELECT article_no, unnest(string_split_regex(doc, '[\\s\\x1f]+')) AS word FROM search_docs)
+        SELECT DISTINCT unit_no, word
+        FROM (SELECT unit_no, unnest(string_split_regex(doc, '[\\s\\x1f]+')) AS word FROM search_units)
         WHERE word <> ''""")
     con.execute("""
         CREATE OR REPLACE TABLE search_words AS
@@ -114,9 +117,23 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         FROM (SELECT DISTINCT word FROM _words) ORDER BY word_no""")
     con.execute("""
         CREATE OR REPLACE TABLE search_postings AS
-        SELECT w.word_no, t.article_no FROM _words t JOIN search_words w USING (word)
-        ORDER BY w.word_no, t.article_no""")
+        SELECT w.word_no, t.unit_no FROM _words t JOIN search_words w USING (word)
+        ORDER BY w.word_no, t.unit_no""")
     con.execute("DROP TABLE _words")
+
+
+def _number_quotes(con: duckdb.DuckDBPyConnection) -> None:
+    """Give every quote a `quote_no`, the key the search index points at."""
+    cols = _columns(con, "quotes") - {"quote_no"}
+    if not cols:
+        con.execute("CREATE OR REPLACE TABLE quotes (quote_no INTEGER, article_id VARCHAR, start BIGINT, "
+                    "text VARCHAR, speaker VARCHAR)")
+        return
+    con.execute(f"""
+        CREATE OR REPLACE TABLE quotes AS
+        SELECT (row_number() OVER (ORDER BY article_id, start))::INTEGER AS quote_no,
+               {', '.join(f'"{c}"' for c in sorted(cols))}
+        FROM quotes""")
 
 
 def search_terms(q: str) -> list[str]:
@@ -124,19 +141,33 @@ def search_terms(q: str) -> list[str]:
     return q.lower().replace(SEP, " ").split()
 
 
-def matching_articles(q: str) -> tuple[str, list]:
-    """SQL selecting the `article_no` of articles whose title, quotes or speaker names contain
-    `q` (case-insensitive substring), and its parameters. Empty search: no articles."""
+def matching_units(q: str) -> tuple[str, list]:
+    """SQL selecting the `unit_no` of titles and quotes (with their speaker) that contain `q`
+    (case-insensitive substring), and its parameters. Empty search: nothing."""
     terms = search_terms(q)
     if not terms:
-        return "SELECT NULL::INTEGER AS article_no WHERE FALSE", []
-    per_term = ("SELECT article_no FROM search_postings WHERE word_no IN "
+        return "SELECT NULL::INTEGER AS unit_no WHERE FALSE", []
+    per_term = ("SELECT unit_no FROM search_postings WHERE word_no IN "
                 "(SELECT word_no FROM search_words WHERE contains(word, ?))")
     sql = " INTERSECT ".join([per_term] * len(terms))
     params: list = list(terms)
     if len(terms) > 1:  # words found apart: the phrase must occur as typed (white space normalised)
-        sql = (f"SELECT article_no FROM search_docs WHERE article_no IN ({sql}) "
+        sql = (f"SELECT unit_no FROM search_units WHERE unit_no IN ({sql}) "
                "AND regexp_matches(doc, ?)")
         params.append(r"\s+".join(re.escape(t) for t in terms))
     return sql, params
 
+
+def matching_articles(q: str) -> tuple[str, list]:
+    """SQL selecting the `article_no` of articles whose title, quotes or speaker names contain `q`."""
+    sql, params = matching_units(q)
+    return f"SELECT DISTINCT article_no FROM search_units WHERE unit_no IN ({sql})", params
+
+
+def quote_matches(q: str, quote: str = "q", article: str = "a") -> tuple[str, list]:
+    """A condition on a quote (`quote`.quote_no) and its article (`article`.article_no): the
+    quote or its speaker contains `q`, or the article's title does."""
+    sql, params = matching_units(q)
+    return (f"({quote}.quote_no IN (SELECT quote_no FROM search_units WHERE unit_no IN ({sql})) "
+            f"OR {article}.article_no IN (SELECT article_no FROM search_units "
+            f"WHERE quote_no IS NULL AND unit_no IN ({sql})))"), [*params, *params]

@@ -74,11 +74,6 @@ def _in(column: str, values: Sequence[str], params: list) -> str:
     return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
-def _like(q: str) -> str:
-    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def where(f: Filters, level: str) -> Where:
     """The WHERE clause for `f` at `level`: "articles" (alias a) or "quotes" (q, a, s).
 
@@ -119,10 +114,10 @@ def where(f: Filters, level: str) -> Where:
                          + " AND ".join(speaker_conds) + ")")
         params.extend(speaker_params)
     if f.q.strip():
-        if level == "quotes":
-            pat = _like(f.q.strip())
-            conds.append("(q.text ILIKE ? ESCAPE '\\' OR q.speaker_key ILIKE ? ESCAPE '\\' OR a.title ILIKE ? ESCAPE '\\')")
-            params += [pat, pat, pat]
+        if level == "quotes":  # the quote, its speaker or its article's title: through the word index
+            sql, qp = indexes.quote_matches(f.q)
+            conds.append(sql)
+            params += qp
         else:  # the article's title, quotes or speakers: through the word index
             sql, qp = indexes.matching_articles(f.q)
             conds.append(f"a.article_no IN ({sql})")

@@ -27,10 +27,15 @@ def con(tmp_path_factory, nlp):
     return corpus.con
 
 
+def _like(q: str) -> str:
+    escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 def _ilike_articles(con, q: str) -> set[int]:
     """Articles whose title, a quote or a speaker name contains `q`, the way the views used to
     find them: a case-insensitive substring over every row."""
-    pat = Q._like(q)
+    pat = _like(q)
     rows = con.execute("""
         SELECT a.article_no FROM articles a WHERE a.title ILIKE ? ESCAPE '\\'
         UNION SELECT a.article_no FROM articles a JOIN quotes q USING (article_id)
@@ -74,7 +79,7 @@ def _reference_counts(con, f: Q.Filters) -> dict[str, tuple[int, int]]:
     if f.q:
         matched = sorted(_ilike_articles(con, f.q))
         conds.append("(e.entity ILIKE ? OR list_contains(?, a.article_no))")
-        params += [Q._like(f.q), matched]
+        params += [_like(f.q), matched]
     rows = con.execute(f"""
         SELECT e.entity, count(*), count(DISTINCT e.article_id)
         FROM entities e JOIN articles a USING (article_id)
@@ -147,3 +152,15 @@ def test_quote_and_statement_lists_are_counted_and_cut_newest_first(con):
     statements = Q.opinion_statements(con, f)
     assert Q.opinion_statement_count(con, f) == len(statements) == len(full)
     assert len(Q.opinion_statements(con, f, limit=7)) == 7
+
+
+@pytest.mark.parametrize("q", ["Narang", "easley", "talks", "U.S.", "Pyongyang", "buying time", "Vipin Narang"])
+def test_quote_search_finds_what_ilike_finds(con, q):
+    pat = _like(q)
+    reference = set(con.execute("""
+        SELECT q.article_id, q.start FROM quotes q JOIN articles a USING (article_id)
+        WHERE q.text ILIKE ? ESCAPE '\\' OR q.speaker_key ILIKE ? ESCAPE '\\' OR a.title ILIKE ? ESCAPE '\\'""",
+                                [pat, pat, pat]).fetchall())
+    found = {(r.article_id, r.start) for r in Q.quotes_table(con, Q.Filters(q=q)).itertuples()}
+    assert found == reference if " " not in q else found >= reference
+    assert Q.quotes_count(con, Q.Filters(q=q)) == len(found)
