@@ -37,7 +37,7 @@ FORMS = 5
 # Field separator inside a search document: never typed in a search box, so no match spans two
 # quotes, and the word splitter treats it as a break.
 SEP = "\x1f"
-VERSION = 1
+VERSION = 2
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
