@@ -103,13 +103,15 @@ def entity_counts(con, where: str | None = None, where_params: Sequence = (), *,
         raise ValueError("by must be 'entity' or 'group'")
     s = _scope(where, where_params, labels, entities, q, per_article=by == "group")
     key = 'i."group"' if by == "group" else "i.entity"
-    if s.per_article:
-        mentions, articles = "sum(ea.mentions)", "count(DISTINCT ea.article_no)"
+    if s.per_article:  # one row per entity and article: a row count is the article count
+        mentions = "sum(ea.mentions)"
+        articles = "count(DISTINCT ea.article_no)" if by == "group" else "count(*)"
     else:
         mentions, articles = "sum(i.mentions)", "sum(i.articles)"
     forms = "" if by == "group" else ", any_value(i.forms) AS forms"
     sql = f"""
-        SELECT {key} AS {'"group"' if by == 'group' else 'entity'}, mode(i.entity_label) AS entity_label,
+        SELECT {key} AS {'"group"' if by == 'group' else 'entity'},
+               {'mode' if by == 'group' else 'any_value'}(i.entity_label) AS entity_label,
                {mentions}::BIGINT AS mentions, {articles}::BIGINT AS articles{forms}
         FROM {s.from_} WHERE {s.where}
         GROUP BY 1 ORDER BY mentions DESC, articles DESC, 1
