@@ -18,7 +18,10 @@ hundred thousand small rows and a search reads a few postings:
   unit per article title and per quote (its text and speaker name). A one-word search finds
   the words that contain it (a substring, as `ILIKE '%word%'` would), then their units; a
   phrase also checks the units' lower-cased text, because words alone do not say they are
-  adjacent. `quotes` gains `quote_no`, the key a unit points at.
+  adjacent. `quotes` gains `quote_no`, the key a unit and an opinion point at, and
+  `article_no`;
+* `speaker_articles`: the articles quoting each speaker, for the speaker filter at the article
+  level (entity views, article lists) without scanning every quote.
 
 All of it is derived from `articles`, `entities` and `quotes` after the corpus-level steps
 (entity names, speaker keys), and saved with them in the corpus cache (`analysis.corpus`).
@@ -32,12 +35,13 @@ import duckdb
 # Labels spaCy gives to dates and numbers: kept in the tables (an analyst can pick them as the
 # entity type) but not in the pairs, which feed a network of who and what the news is about.
 NUMERIC_LABELS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY")
-INDEX_TABLES = ("entity_index", "entity_articles", "entity_pairs", "search_units", "search_words", "search_postings")
+INDEX_TABLES = ("entity_index", "entity_articles", "entity_pairs", "search_units", "search_words", "search_postings",
+                "speaker_articles")
 FORMS = 5
 # Field separator inside a search document: never typed in a search box, so no match spans two
 # quotes, and the word splitter treats it as a break.
 SEP = "\x1f"
-VERSION = 2
+VERSION = 3
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -103,8 +107,8 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         FROM (SELECT a.article_no, NULL::INTEGER AS quote_no, lower(a.title) AS doc
               FROM articles a WHERE a.title IS NOT NULL
               UNION ALL
-              SELECT a.article_no, q.quote_no, lower(concat_ws(chr(31), q.text, {speaker})) AS doc
-              FROM quotes q JOIN articles a ON a.article_id = q.article_id)
+              SELECT q.article_no, q.quote_no, lower(concat_ws(chr(31), q.text, {speaker})) AS doc
+              FROM quotes q)
         ORDER BY unit_no""")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _words AS
@@ -117,23 +121,37 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         FROM (SELECT DISTINCT word FROM _words) ORDER BY word_no""")
     con.execute("""
         CREATE OR REPLACE TABLE search_postings AS
-        SELECT w.word_no, t.unit_no FROM _words t JOIN search_words w USING (word)
+        SELECT w.word_no, t.unit_no, u.article_no, u.quote_no
+        FROM _words t JOIN search_words w USING (word) JOIN search_units u USING (unit_no)
         ORDER BY w.word_no, t.unit_no""")
     con.execute("DROP TABLE _words")
+    con.execute(f"""
+        CREATE OR REPLACE TABLE speaker_articles AS
+        SELECT DISTINCT {speaker.replace('q.', '')} AS speaker_key, article_no FROM quotes
+        WHERE {speaker.replace('q.', '')} IS NOT NULL ORDER BY speaker_key, article_no""")
+    ocols = _columns(con, "opinions")
+    if {"article_id", "start"} <= ocols:
+        keep = ", ".join(f'o."{c}"' for c in sorted(ocols - {"quote_no"}))
+        con.execute(f"""
+            CREATE OR REPLACE TABLE opinions AS
+            SELECT {keep}, q.quote_no FROM opinions o LEFT JOIN quotes q USING (article_id, start)
+            ORDER BY q.quote_no""")
 
 
 def _number_quotes(con: duckdb.DuckDBPyConnection) -> None:
-    """Give every quote a `quote_no`, the key the search index points at."""
-    cols = _columns(con, "quotes") - {"quote_no"}
+    """Give every quote a `quote_no` (the key the search index and opinions point at) and its
+    article's `article_no` (an integer join instead of a string one), in article order."""
+    cols = _columns(con, "quotes") - {"quote_no", "article_no"}
     if not cols:
-        con.execute("CREATE OR REPLACE TABLE quotes (quote_no INTEGER, article_id VARCHAR, start BIGINT, "
-                    "text VARCHAR, speaker VARCHAR)")
+        con.execute("CREATE OR REPLACE TABLE quotes (quote_no INTEGER, article_no INTEGER, article_id VARCHAR, "
+                    "start BIGINT, text VARCHAR, speaker VARCHAR, speaker_key VARCHAR)")
         return
     con.execute(f"""
         CREATE OR REPLACE TABLE quotes AS
-        SELECT (row_number() OVER (ORDER BY article_id, start))::INTEGER AS quote_no,
-               {', '.join(f'"{c}"' for c in sorted(cols))}
-        FROM quotes""")
+        SELECT (row_number() OVER (ORDER BY a.article_no, q.start))::INTEGER AS quote_no, a.article_no,
+               {', '.join(f'q."{c}"' for c in sorted(cols))}
+        FROM quotes q JOIN articles a ON a.article_id = q.article_id
+        ORDER BY quote_no""")
 
 
 def search_terms(q: str) -> list[str]:
@@ -142,32 +160,32 @@ def search_terms(q: str) -> list[str]:
 
 
 def matching_units(q: str) -> tuple[str, list]:
-    """SQL selecting the `unit_no` of titles and quotes (with their speaker) that contain `q`
-    (case-insensitive substring), and its parameters. Empty search: nothing."""
+    """SQL selecting `unit_no, article_no, quote_no` of the titles (quote_no NULL) and quotes
+    (with their speaker) that contain `q` (case-insensitive substring), and its parameters.
+    Empty search: nothing."""
     terms = search_terms(q)
     if not terms:
-        return "SELECT NULL::INTEGER AS unit_no WHERE FALSE", []
-    per_term = ("SELECT unit_no FROM search_postings WHERE word_no IN "
-                "(SELECT word_no FROM search_words WHERE contains(word, ?))")
-    sql = " INTERSECT ".join([per_term] * len(terms))
-    params: list = list(terms)
-    if len(terms) > 1:  # words found apart: the phrase must occur as typed (white space normalised)
-        sql = (f"SELECT unit_no FROM search_units WHERE unit_no IN ({sql}) "
-               "AND regexp_matches(doc, ?)")
-        params.append(r"\s+".join(re.escape(t) for t in terms))
-    return sql, params
+        return ("SELECT NULL::INTEGER AS unit_no, NULL::INTEGER AS article_no, NULL::INTEGER AS quote_no "
+                "WHERE FALSE"), []
+    words = "SELECT word_no FROM search_words WHERE contains(word, ?)"
+    if len(terms) == 1:
+        return f"SELECT unit_no, article_no, quote_no FROM search_postings WHERE word_no IN ({words})", terms
+    # Words found apart: the phrase must occur as typed (white space normalised) in one unit.
+    together = " INTERSECT ".join([f"SELECT unit_no FROM search_postings WHERE word_no IN ({words})"] * len(terms))
+    phrase = r"\s+".join(re.escape(t) for t in terms)
+    return (f"SELECT unit_no, article_no, quote_no FROM search_units WHERE unit_no IN ({together}) "
+            "AND regexp_matches(doc, ?)"), [*terms, phrase]
 
 
 def matching_articles(q: str) -> tuple[str, list]:
     """SQL selecting the `article_no` of articles whose title, quotes or speaker names contain `q`."""
     sql, params = matching_units(q)
-    return f"SELECT DISTINCT article_no FROM search_units WHERE unit_no IN ({sql})", params
+    return f"SELECT article_no FROM ({sql})", params
 
 
 def quote_matches(q: str, quote: str = "q", article: str = "a") -> tuple[str, list]:
     """A condition on a quote (`quote`.quote_no) and its article (`article`.article_no): the
     quote or its speaker contains `q`, or the article's title does."""
     sql, params = matching_units(q)
-    return (f"({quote}.quote_no IN (SELECT quote_no FROM search_units WHERE unit_no IN ({sql})) "
-            f"OR {article}.article_no IN (SELECT article_no FROM search_units "
-            f"WHERE quote_no IS NULL AND unit_no IN ({sql})))"), [*params, *params]
+    return (f"({quote}.quote_no IN (SELECT quote_no FROM ({sql})) "
+            f"OR {article}.article_no IN (SELECT article_no FROM ({sql}) WHERE quote_no IS NULL))"), [*params, *params]

@@ -109,8 +109,8 @@ def where(f: Filters, level: str) -> Where:
     if speaker_conds:
         if level == "quotes":
             conds.extend(speaker_conds)
-        else:
-            conds.append("EXISTS (SELECT 1 FROM quotes q2 WHERE q2.article_id = a.article_id AND "
+        else:  # articles quoting them, from the speaker × article table (no scan of every quote)
+            conds.append("a.article_no IN (SELECT q2.article_no FROM speaker_articles q2 WHERE "
                          + " AND ".join(speaker_conds) + ")")
         params.extend(speaker_params)
     if f.q.strip():
@@ -147,7 +147,7 @@ def entity_scope(f: Filters) -> EntityScope:
     return EntityScope(None if w.sql == "TRUE" else w.sql, w.params, labels, f.q.strip())
 
 
-QUOTES_FROM = ("quotes q JOIN articles a ON a.article_id = q.article_id "
+QUOTES_FROM = ("quotes q JOIN articles a ON a.article_no = q.article_no "
                "LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key")
 
 
@@ -523,8 +523,8 @@ def entities_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500)
 # ---------------------------------------------------------------------------------------------
 # Expert opinions
 
-OPINIONS_FROM = (f"opinions o JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start "
-                 f"JOIN articles a ON a.article_id = q.article_id "
+OPINIONS_FROM = (f"opinions o JOIN quotes q ON q.quote_no = o.quote_no "
+                 f"JOIN articles a ON a.article_no = q.article_no "
                  f"LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key")
 
 

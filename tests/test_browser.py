@@ -10,6 +10,7 @@ Without it these tests skip locally, and fail in CI (CI=true), where a skip woul
 """
 from __future__ import annotations
 
+import csv
 import os
 import re
 import shutil
@@ -214,6 +215,21 @@ def test_changing_a_filter_changes_the_url_and_the_url_reproduces_the_view(serve
         assert speakers in p2.locator("[data-testid='stMain']").inner_text()
     finally:
         other.close()
+
+
+def test_quote_download_holds_every_row_of_the_view(server, store_dir, page):
+    """The CSV is built when the button is clicked (the page lists only the first rows of a long
+    result); it holds the filtered quotes, all of them, with the table's columns."""
+    want = expected_counts(store_dir)["narang"]
+    page.goto(server.url + "/quotes?speaker=Vipin%20Narang")
+    settle(page)
+    with page.expect_download(timeout=30_000) as download:
+        page.get_by_role("button", name=re.compile(r"Download .*quotes")).click()
+    with open(download.value.path(), encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == want > 0
+    assert {r["speaker"] for r in rows} == {"Vipin Narang"}
+    assert {"quote", "speaker", "role", "cue", "kind", "article", "outlet", "date"} == set(rows[0])
 
 
 def test_unknown_speaker_shows_a_notice(server, page):
