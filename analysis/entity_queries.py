@@ -102,21 +102,27 @@ def entity_counts(con, where: str | None = None, where_params: Sequence = (), *,
     if by not in ("entity", "group"):
         raise ValueError("by must be 'entity' or 'group'")
     s = _scope(where, where_params, labels, entities, q, per_article=by == "group")
-    key = 'i."group"' if by == "group" else "i.entity"
-    if s.per_article:  # one row per entity and article: a row count is the article count
-        mentions = "sum(ea.mentions)"
-        articles = "count(DISTINCT ea.article_no)" if by == "group" else "count(*)"
+    lim = f"LIMIT {int(limit)}" if limit else ""
+    if by == "group":
+        sql = f"""
+            SELECT i."group", mode(i.entity_label) AS entity_label, sum(ea.mentions)::BIGINT AS mentions,
+                   count(DISTINCT ea.article_no) AS articles
+            FROM {s.from_} WHERE {s.where}
+            GROUP BY 1 ORDER BY mentions DESC, articles DESC, 1 {lim}"""
+    elif s.per_article:
+        # Count per entity number first and look the names and forms up for the rows kept:
+        # carrying the name and the forms list through the aggregation costs three times more.
+        sql = f"""
+            WITH c AS (SELECT ea.entity_no, sum(ea.mentions)::BIGINT AS mentions, count(*)::BIGINT AS articles
+                       FROM {s.from_} WHERE {s.where} GROUP BY 1)
+            SELECT i.entity, i.entity_label, c.mentions, c.articles, i.forms
+            FROM c JOIN entity_index i ON i.entity_no = c.entity_no
+            ORDER BY c.mentions DESC, c.articles DESC, i.entity {lim}"""
     else:
-        mentions, articles = "sum(i.mentions)", "sum(i.articles)"
-    forms = "" if by == "group" else ", any_value(i.forms) AS forms"
-    sql = f"""
-        SELECT {key} AS {'"group"' if by == 'group' else 'entity'},
-               {'mode' if by == 'group' else 'any_value'}(i.entity_label) AS entity_label,
-               {mentions}::BIGINT AS mentions, {articles}::BIGINT AS articles{forms}
-        FROM {s.from_} WHERE {s.where}
-        GROUP BY 1 ORDER BY mentions DESC, articles DESC, 1
-        {f'LIMIT {int(limit)}' if limit else ''}
-    """
+        sql = f"""
+            SELECT i.entity, i.entity_label, i.mentions::BIGINT AS mentions, i.articles::BIGINT AS articles, i.forms
+            FROM {s.from_} WHERE {s.where}
+            ORDER BY mentions DESC, articles DESC, i.entity {lim}"""
     return _run(con, sql, s.params)
 
 

@@ -20,6 +20,8 @@ hundred thousand small rows and a search reads a few postings:
   phrase also checks the units' lower-cased text, because words alone do not say they are
   adjacent. `quotes` gains `quote_no`, the key a unit and an opinion point at, and
   `article_no`;
+* `quote_entities`: the entities named inside each quote or in its sentence (what a speaker is
+  quoted about); `opinions` gains the quote's `quote_no`, `article_no` and `speaker_key`;
 * `speaker_articles`: the articles quoting each speaker, for the speaker filter at the article
   level (entity views, article lists) without scanning every quote.
 
@@ -36,12 +38,12 @@ import duckdb
 # entity type) but not in the pairs, which feed a network of who and what the news is about.
 NUMERIC_LABELS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY")
 INDEX_TABLES = ("entity_index", "entity_articles", "entity_pairs", "search_units", "search_words", "search_postings",
-                "speaker_articles")
+                "speaker_articles", "quote_entities")
 FORMS = 5
 # Field separator inside a search document: never typed in a search box, so no match spans two
 # quotes, and the word splitter treats it as a break.
 SEP = "\x1f"
-VERSION = 3
+VERSION = 4
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -131,11 +133,23 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         WHERE {speaker.replace('q.', '')} IS NOT NULL ORDER BY speaker_key, article_no""")
     ocols = _columns(con, "opinions")
     if {"article_id", "start"} <= ocols:
-        keep = ", ".join(f'o."{c}"' for c in sorted(ocols - {"quote_no"}))
+        # The quote's keys copied in, so the opinion views filter and count without a join.
+        keep = ", ".join(f'o."{c}"' for c in sorted(ocols - {"quote_no", "article_no", "speaker_key"}))
         con.execute(f"""
             CREATE OR REPLACE TABLE opinions AS
-            SELECT {keep}, q.quote_no FROM opinions o LEFT JOIN quotes q USING (article_id, start)
+            SELECT {keep}, q.quote_no, q.article_no, {speaker} AS speaker_key
+            FROM opinions o JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start
             ORDER BY q.quote_no""")
+    if {"start", "end", "sentence"} <= quote_cols:
+        con.execute("""
+            CREATE OR REPLACE TABLE quote_entities AS
+            SELECT DISTINCT q.quote_no, i.entity_no
+            FROM quotes q JOIN entities e ON e.article_id = q.article_id
+                 AND ((e.start >= q.start AND e."end" <= q."end") OR (q.sentence IS NOT NULL AND e.sentence = q.sentence))
+            JOIN entity_index i ON i.entity = e.entity
+            ORDER BY q.quote_no, i.entity_no""")
+    else:
+        con.execute("CREATE OR REPLACE TABLE quote_entities (quote_no INTEGER, entity_no INTEGER)")
 
 
 def _number_quotes(con: duckdb.DuckDBPyConnection) -> None:

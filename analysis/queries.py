@@ -74,11 +74,11 @@ def _in(column: str, values: Sequence[str], params: list) -> str:
     return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
-def where(f: Filters, level: str) -> Where:
-    """The WHERE clause for `f` at `level`: "articles" (alias a) or "quotes" (q, a, s).
+def where(f: Filters, level: str, quotes: str = "q") -> Where:
+    """The WHERE clause for `f` at `level`: "articles" (alias a) or "quotes" (q, a).
 
-    Quote level expects `quotes q JOIN articles a LEFT JOIN speakers_corpus s`; article level
-    expects `articles a`. The entity views take the article-level clause without the text search
+    Quote level expects `quotes q JOIN articles a` (or, with `quotes="o"`, the opinions, which
+    carry the quote's `quote_no` and `speaker_key`); article level expects `articles a`. The entity views take the article-level clause without the text search
     and the entity type, which `entity_scope` hands to `analysis.entity_queries` apart.
     """
     if level not in {"articles", "quotes"}:
@@ -100,7 +100,7 @@ def where(f: Filters, level: str) -> Where:
     # Speakers and roles: the quote itself, or an article quoting them.
     speaker_conds: list[str] = []
     speaker_params: list = []
-    qa = "q" if level == "quotes" else "q2"
+    qa = quotes if level == "quotes" else "q2"
     if f.speakers:
         speaker_conds.append(_in(f"{qa}.speaker_key", f.speakers, speaker_params))
     if f.role:
@@ -115,7 +115,7 @@ def where(f: Filters, level: str) -> Where:
         params.extend(speaker_params)
     if f.q.strip():
         if level == "quotes":  # the quote, its speaker or its article's title: through the word index
-            sql, qp = indexes.quote_matches(f.q)
+            sql, qp = indexes.quote_matches(f.q, quote=quotes)
             conds.append(sql)
             params += qp
         else:  # the article's title, quotes or speakers: through the word index
@@ -231,7 +231,7 @@ def complete_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def has_opinions(con: duckdb.DuckDBPyConnection) -> bool:
-    return {"article_id", "start", "group_label", "stance"} <= _columns(con, "opinions")
+    return {"quote_no", "group_label", "stance"} <= _columns(con, "opinions")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -388,12 +388,17 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
     """
     w = where(f, "quotes")
     lim = f"LIMIT {int(limit)}" if limit else ""
+    # The rows are chosen on keys alone and only those are read in full (late materialisation):
+    # sorting a million quote texts to keep a thousand costs more than the whole page.
     return _df(con, f"""
+        WITH chosen AS (SELECT q.quote_no, a.day FROM {QUOTES_BARE} WHERE {w.sql}
+                        ORDER BY a.day DESC NULLS LAST, q.quote_no {lim})
         SELECT q.text AS quote, coalesce(q.speaker_key, 'unknown') AS speaker, s.role, q.cue, q.kind,
                coalesce(a.title, a.source) AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date,
                q.speaker_description AS description, q.article_id, q.start, q."end"
-        FROM {QUOTES_FROM} WHERE {w.sql}
-        ORDER BY a.day DESC NULLS LAST, a.article_no, q.start {lim}""", w.params)
+        FROM chosen c JOIN quotes q ON q.quote_no = c.quote_no JOIN articles a ON a.article_no = q.article_no
+             LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key
+        ORDER BY c.day DESC NULLS LAST, c.quote_no""", w.params)
 
 
 def quotes_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
@@ -443,15 +448,16 @@ def speaker_timeline(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str) -
 
 
 def speaker_topics(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit: int = 15) -> pd.DataFrame:
-    """What a speaker is quoted about: entities named inside their quotes or in the quote's sentence."""
+    """What a speaker is quoted about: entities (not dates or numbers) named inside their quotes or
+    in the quote's sentence, by the number of quotes naming them."""
     w = where(replace(f, speakers=(speaker,)), "quotes")
     return _df(con, f"""
-        SELECT e.entity, mode(e.entity_label) AS type, count(DISTINCT (q.article_id, q.start)) AS quotes
-        FROM {QUOTES_FROM}
-        JOIN entities e ON e.article_id = q.article_id
-             AND ((e.start >= q.start AND e."end" <= q."end") OR (q.sentence IS NOT NULL AND e.sentence = q.sentence))
-        WHERE {w.sql} AND e.entity IS NOT NULL AND e.entity <> q.speaker_key
-        GROUP BY e.entity ORDER BY quotes DESC, e.entity LIMIT {int(limit)}""", w.params)
+        WITH mine AS (SELECT q.quote_no, q.speaker_key FROM {QUOTES_BARE} WHERE {w.sql})
+        SELECT i.entity, any_value(i.entity_label) AS type, count(*) AS quotes
+        FROM mine m JOIN quote_entities qe ON qe.quote_no = m.quote_no
+             JOIN entity_index i ON i.entity_no = qe.entity_no
+        WHERE NOT i.numeric AND i.entity <> m.speaker_key
+        GROUP BY i.entity ORDER BY quotes DESC, i.entity LIMIT {int(limit)}""", w.params)
 
 
 def co_speakers(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit: int = 15) -> pd.DataFrame:
@@ -531,16 +537,16 @@ def entities_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500)
 # ---------------------------------------------------------------------------------------------
 # Expert opinions
 
-OPINIONS_FROM = (f"opinions o JOIN quotes q ON q.quote_no = o.quote_no "
-                 f"JOIN articles a ON a.article_no = q.article_no "
-                 f"LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key")
+# The opinions carry their quote's keys (`analysis.indexes`), so the views filter and count them
+# without joining the quotes; the statement list joins the quotes for the rows it shows.
+OPINIONS_FROM = "opinions o JOIN articles a ON a.article_no = o.article_no"
 
 
 def opinion_groups(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    w = where(f, "quotes")
+    w = where(f, "quotes", quotes="o")
     return _df(con, f"""
         WITH per AS (
-            SELECT o.group_label, q.speaker_key, count(*) AS n,
+            SELECT o.group_label, o.speaker_key, count(*) AS n,
                    count(*) FILTER (WHERE o.stance = 'hopeful') AS hopeful,
                    count(*) FILTER (WHERE o.stance = 'skeptical') AS skeptical
             FROM {OPINIONS_FROM} WHERE {w.sql} GROUP BY 1, 2)
@@ -551,10 +557,10 @@ def opinion_groups(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int = 30) -> pd.DataFrame:
     """Speaker × group cells: statement count and the dominant stance, for the heatmap."""
-    w = where(f, "quotes")
+    w = where(f, "quotes", quotes="o")
     return _df(con, f"""
         WITH cells AS (
-            SELECT coalesce(q.speaker_key, 'unknown') AS speaker, o.group_label AS "group",
+            SELECT coalesce(o.speaker_key, 'unknown') AS speaker, o.group_label AS "group",
                    count(*) AS statements, mode(o.stance) AS stance,
                    avg(CASE o.stance WHEN 'hopeful' THEN 1 WHEN 'skeptical' THEN -1 ELSE 0 END) AS stance_score
             FROM {OPINIONS_FROM} WHERE {w.sql} GROUP BY 1, 2),
@@ -564,10 +570,10 @@ def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int
 
 
 def _statement_filter(f: Filters, speaker: str | None, group: str | None) -> tuple[str, list]:
-    w = where(f, "quotes")
+    w = where(f, "quotes", quotes="o")
     extra, params = [], list(w.params)
     if speaker:
-        extra.append("coalesce(q.speaker_key, 'unknown') = ?")
+        extra.append("coalesce(o.speaker_key, 'unknown') = ?")
         params.append(speaker)
     if group:
         extra.append("o.group_label = ?")
@@ -578,15 +584,19 @@ def _statement_filter(f: Filters, speaker: str | None, group: str | None) -> tup
 def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str | None = None,
                        group: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """The statements behind the opinion views (of one speaker and group when a cell is picked),
-    at most `limit` of them: see `quotes_table` for why a page lists only the first rows."""
+    newest first, at most `limit` of them: see `quotes_table` for why a page lists only the
+    first rows and chooses them on keys alone."""
     cond, params = _statement_filter(f, speaker, group)
     lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
-        SELECT o.group_label AS "group", coalesce(q.speaker_key, 'unknown') AS speaker, s.role, o.stance,
+        WITH chosen AS (SELECT o.quote_no, a.day FROM {OPINIONS_FROM} WHERE {cond}
+                        ORDER BY a.day DESC NULLS LAST, o.quote_no {lim})
+        SELECT o.group_label AS "group", coalesce(o.speaker_key, 'unknown') AS speaker, s.role, o.stance,
                o.stance_evidence AS evidence, q.text AS quote, coalesce(a.title, a.source) AS article,
                coalesce(a.date, '{UNDATED}') AS date, q.article_id
-        FROM {OPINIONS_FROM} WHERE {cond}
-        ORDER BY "group", speaker, a.day NULLS LAST, a.article_no, q.start {lim}""", params)
+        FROM chosen c JOIN opinions o ON o.quote_no = c.quote_no JOIN quotes q ON q.quote_no = c.quote_no
+             JOIN articles a ON a.article_no = q.article_no LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key
+        ORDER BY c.day DESC NULLS LAST, c.quote_no""", params)
 
 
 def opinion_statement_count(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str | None = None,

@@ -164,3 +164,29 @@ def test_quote_search_finds_what_ilike_finds(con, q):
     found = {(r.article_id, r.start) for r in Q.quotes_table(con, Q.Filters(q=q)).itertuples()}
     assert found == reference if " " not in q else found >= reference
     assert Q.quotes_count(con, Q.Filters(q=q)) == len(found)
+
+
+@pytest.mark.parametrize("speaker", ["Vipin Narang", "Mintaro Oba", "Ri Yong Ho"])
+def test_speaker_topics_count_the_quotes_naming_each_entity(con, speaker):
+    reference = con.execute("""
+        SELECT e.entity, count(DISTINCT (q.article_id, q.start))
+        FROM quotes q JOIN entities e ON e.article_id = q.article_id
+             AND ((e.start >= q.start AND e."end" <= q."end") OR (q.sentence IS NOT NULL AND e.sentence = q.sentence))
+        WHERE q.speaker_key = ? AND e.entity IS NOT NULL AND e.entity <> q.speaker_key
+          AND e.entity_label NOT IN ('DATE', 'TIME', 'CARDINAL', 'ORDINAL', 'QUANTITY', 'PERCENT', 'MONEY')
+        GROUP BY 1""", [speaker]).fetchall()
+    topics = Q.speaker_topics(con, Q.Filters(), speaker, limit=1000)
+    assert dict(reference) == dict(zip(topics.entity, topics.quotes))
+    assert len(topics) > 0
+
+
+def test_opinion_counts_cover_every_statement_once(con):
+    groups = Q.opinion_groups(con, Q.Filters())
+    assert groups.statements.sum() == Q.quotes_count(con, Q.Filters())
+    reference = dict(con.execute("""
+        SELECT o.group_label, count(DISTINCT q.speaker_key) FROM opinions o
+        JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start GROUP BY 1""").fetchall())
+    assert reference == dict(zip(groups["group"], groups.speakers))
+    narang = Q.Filters(speakers=("Vipin Narang",))
+    assert Q.opinion_statement_count(con, narang) == Q.quotes_count(con, narang)
+    assert set(Q.opinion_statements(con, narang).speaker) == {"Vipin Narang"}
