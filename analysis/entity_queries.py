@@ -9,8 +9,9 @@ and optionally
   `a.date >= ? AND a.outlet = ?`, with `where_params` for its `?` placeholders, as
   `analysis.queries.where` builds it);
 * `labels`, the entity types to count (by default the named ones, see `NAME_LABELS`);
-* `q`, a text search: mentions of entities whose name contains it, and every mention in an
-  article whose title, quotes or speaker names contain it.
+* `q`, a text search (`analysis.indexes.Search`: every word, "quoted phrases" as typed):
+  mentions of entities whose name matches it, and every mention in an article whose title, a
+  quote or a speaker name matches it.
 
 Counting reads the per-article summary, never the 8 million raw mentions of a 100,000-article
 corpus, and with no article filter the per-entity totals alone; that is what keeps a filter
@@ -27,7 +28,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from analysis.indexes import matching_articles
+from analysis.indexes import matching_articles, name_matches
 
 PERIODS = ("day", "week", "month", "quarter", "year")
 # Labels of things with a name. Dates, times and numbers are entities to spaCy but noise in a
@@ -85,8 +86,9 @@ def _scope(where: str | None, where_params: Sequence, labels: Sequence[str] | No
         s.params.append(list(entities))
     if q:
         sql, params = matching_articles(q)
-        s.conds.append(f"(contains(lower(i.entity), ?) OR ea.article_no IN ({sql}))")
-        s.params += [q.lower(), *params]
+        name, name_params = name_matches(q, "i.entity")
+        s.conds.append(f"({name} OR ea.article_no IN ({sql}))")
+        s.params += [*name_params, *params]
     return s
 
 
@@ -267,8 +269,10 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
     q = (q or "").strip()
     if q:
         sql, qp = matching_articles(q)
-        conds.append(f"(p.article_no IN ({sql}) OR (contains(lower(i1.entity), ?) AND contains(lower(i2.entity), ?)))")
-        params += [*qp, q.lower(), q.lower()]
+        name1, np1 = name_matches(q, "i1.entity")
+        name2, np2 = name_matches(q, "i2.entity")
+        conds.append(f"(p.article_no IN ({sql}) OR ({name1} AND {name2}))")
+        params += [*qp, *np1, *np2]
     if entity is not None:
         conds.append("(i1.entity = ? OR i2.entity = ?)")
         params += [entity, entity]

@@ -219,7 +219,8 @@ def scenarios(options: dict):
         "speaker": Filters(speakers=(speaker,)) if speaker else Filters(),
         "date range (1 year)": Filters(**date),
         "text search": Filters(q="border"),
-        "phrase search": Filters(q="white house"),
+        "two words": Filters(q="white house"),
+        "exact phrase": Filters(q='"white house"'),
         "outlet": Filters(outlets=(outlet,)) if outlet else Filters(),
         "speaker+date+search": Filters(speakers=(speaker,) if speaker else (), q="said", **date),
     }

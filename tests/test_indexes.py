@@ -56,15 +56,25 @@ def test_one_word_search_finds_what_ilike_finds(con, q):
 
 @pytest.mark.parametrize("q", ["Vipin Narang", "buying time", "North Korea", "the talks", "the United States"])
 def test_phrase_search_finds_at_least_what_ilike_finds(con, q):
-    # A phrase may also match across a line break or double space, which ILIKE would miss.
-    found, reference = _indexed_articles(con, q), _ilike_articles(con, q)
-    assert found >= reference and found
+    # Several words: all of them in one title or quote. In double quotes: as typed, though a
+    # line break or double space between the words still matches, which ILIKE would miss.
+    for typed in (q, f'"{q}"'):
+        found, reference = _indexed_articles(con, typed), _ilike_articles(con, q)
+        assert found >= reference and found
 
 
-def test_phrase_search_needs_the_words_together(con):
-    assert _indexed_articles(con, "Narang Vipin") == set()
-    assert _indexed_articles(con, "   ") == set()
-    assert _indexed_articles(con, "vipin   NARANG") == _indexed_articles(con, "Vipin Narang")
+def test_words_in_any_order_phrases_in_order(con):
+    assert _indexed_articles(con, "Narang Vipin") == _indexed_articles(con, "Vipin Narang") != set()
+    assert _indexed_articles(con, '"Narang Vipin"') == set()
+    assert _indexed_articles(con, '"vipin   NARANG"') == _indexed_articles(con, '"Vipin Narang"') != set()
+    assert _indexed_articles(con, '"Vipin Narang" zzzz-not-there') == set()
+    assert _indexed_articles(con, "   ") == _indexed_articles(con, '""') == set()
+    assert _indexed_articles(con, '"Narang') == _indexed_articles(con, "Narang")  # a stray quote is ignored
+
+
+def test_search_words_and_phrases_are_parsed():
+    s = indexes.parse_search('Kim "white  House" kim')
+    assert s.words == ("kim", "white", "house") and s.phrases == (("white", "house"),)
 
 
 def _reference_counts(con, f: Q.Filters) -> dict[str, tuple[int, int]]:
@@ -76,10 +86,11 @@ def _reference_counts(con, f: Q.Filters) -> dict[str, tuple[int, int]]:
         params.append(f.entity_type)
     else:
         conds.append("e.entity_label NOT IN ('DATE', 'TIME', 'CARDINAL', 'ORDINAL', 'QUANTITY', 'PERCENT', 'MONEY')")
-    if f.q:
-        matched = sorted(_ilike_articles(con, f.q))
+    if f.q:  # one word, or one quoted phrase: what ILIKE can check
+        text = f.q.strip('"')
+        matched = sorted(_ilike_articles(con, text))
         conds.append("(e.entity ILIKE ? OR list_contains(?, a.article_no))")
-        params += [_like(f.q), matched]
+        params += [_like(text), matched]
     rows = con.execute(f"""
         SELECT e.entity, count(*), count(DISTINCT e.article_id)
         FROM entities e JOIN articles a USING (article_id)
@@ -93,7 +104,7 @@ FILTERS = [
     Q.Filters(speakers=("Vipin Narang",)),
     Q.Filters(date_from=dt.date(2019, 10, 1), date_to=dt.date(2019, 10, 31)),
     Q.Filters(q="Easley"),
-    Q.Filters(q="north korea", entity_type="GPE"),
+    Q.Filters(q='"north korea"', entity_type="GPE"),
 ]
 
 
@@ -154,9 +165,9 @@ def test_quote_and_statement_lists_are_counted_and_cut_newest_first(con):
     assert len(Q.opinion_statements(con, f, limit=7)) == 7
 
 
-@pytest.mark.parametrize("q", ["Narang", "easley", "talks", "U.S.", "Pyongyang", "buying time", "Vipin Narang"])
+@pytest.mark.parametrize("q", ["Narang", "easley", "talks", "U.S.", "Pyongyang", '"buying time"', '"Vipin Narang"'])
 def test_quote_search_finds_what_ilike_finds(con, q):
-    pat = _like(q)
+    pat = _like(q.strip('"'))
     reference = set(con.execute("""
         SELECT q.article_id, q.start FROM quotes q JOIN articles a USING (article_id)
         WHERE q.text ILIKE ? ESCAPE '\\' OR q.speaker_key ILIKE ? ESCAPE '\\' OR a.title ILIKE ? ESCAPE '\\'""",

@@ -251,7 +251,10 @@ def sidebar_filters(options: dict) -> tuple[Q.Filters, list[str]]:
                         placeholder="Any role" if roles else "No roles assigned yet",
                         help="Quotes by speakers with this role.")
     q = sb.text_input("Search quotes, speakers, titles", key="q", bind="query-params",
-                      placeholder="e.g. denuclearization")
+                      placeholder="e.g. denuclearization",
+                      help='Every word must occur in one quote (or its speaker, or the article title), in any '
+                           'order, as part of a word: "korea" finds "North Korea\'s". Put an exact phrase in '
+                           'double quotes: "buying time". The entity views also match entity names.')
     article = _article_filter(sb, options["articles"])
     entity_type = sb.selectbox("Entity type", options["entity_types"], index=None, key="entity_type",
                                bind="query-params", placeholder="Named entities of every type",
