@@ -393,7 +393,7 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
     return _df(con, f"""
         WITH chosen AS (SELECT q.quote_no, a.day FROM {QUOTES_BARE} WHERE {w.sql}
                         ORDER BY a.day DESC NULLS LAST, q.quote_no {lim})
-        SELECT q.text AS quote, coalesce(q.speaker_key, 'unknown') AS speaker, s.role, q.cue, q.kind,
+        SELECT q.text AS quote, coalesce(q.speaker_key, 'unknown') AS speaker, s.role, coalesce(q.cue, '') AS cue, q.kind,
                coalesce(a.title, a.source) AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date,
                q.speaker_description AS description, q.article_id, q.start, q."end"
         FROM chosen c JOIN quotes q ON q.quote_no = c.quote_no JOIN articles a ON a.article_no = q.article_no
@@ -555,8 +555,11 @@ def opinion_groups(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         FROM per GROUP BY group_label ORDER BY statements DESC, "group" """, w.params)
 
 
-def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int = 30) -> pd.DataFrame:
-    """Speaker × group cells: statement count and the dominant stance, for the heatmap."""
+def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int = 30,
+                   max_groups: int = 30) -> pd.DataFrame:
+    """Speaker × group cells: statement count and the dominant stance, for the heatmap; the
+    `max_speakers` speakers with most statements and, among their statements, the `max_groups`
+    largest groups (a heatmap of hundreds of columns shows nothing)."""
     w = where(f, "quotes", quotes="o")
     return _df(con, f"""
         WITH cells AS (
@@ -565,8 +568,11 @@ def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int
                    avg(CASE o.stance WHEN 'hopeful' THEN 1 WHEN 'skeptical' THEN -1 ELSE 0 END) AS stance_score
             FROM {OPINIONS_FROM} WHERE {w.sql} GROUP BY 1, 2),
         top AS (SELECT speaker FROM cells GROUP BY speaker ORDER BY sum(statements) DESC, speaker
-                LIMIT {int(max_speakers)})
-        SELECT * FROM cells WHERE speaker IN (SELECT speaker FROM top) ORDER BY speaker, "group" """, w.params)
+                LIMIT {int(max_speakers)}),
+        top_groups AS (SELECT "group" FROM cells WHERE speaker IN (SELECT speaker FROM top)
+                       GROUP BY "group" ORDER BY sum(statements) DESC, "group" LIMIT {int(max_groups)})
+        SELECT * FROM cells WHERE speaker IN (SELECT speaker FROM top) AND "group" IN (SELECT "group" FROM top_groups)
+        ORDER BY speaker, "group" """, w.params)
 
 
 def _statement_filter(f: Filters, speaker: str | None, group: str | None) -> tuple[str, list]:

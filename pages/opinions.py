@@ -8,6 +8,8 @@ from analysis import queries as Q
 from ui import charts, shell
 
 MAX_ROWS = 1000
+MATRIX_SPEAKERS = 30
+MATRIX_GROUPS = 25
 STATEMENT_COLUMNS = ["group", "speaker", "role", "stance", "quote", "evidence", "article", "date"]
 
 
@@ -29,17 +31,19 @@ def render(ctx: shell.AppContext) -> None:
     if groups.empty:
         st.info("No grouped statements match these filters.")
         return
-    st.caption(f"{len(groups)} opinion groups over {int(groups['statements'].sum())} statements.")
+    st.caption(f"{len(groups):,} opinion groups over {int(groups['statements'].sum()):,} statements.")
     st.dataframe(groups, hide_index=True, width="stretch", column_config={
         "group": st.column_config.TextColumn("Group", width="large"),
         "statements": st.column_config.NumberColumn("Statements", format="%d"),
         "speakers": st.column_config.NumberColumn("Speakers", format="%d"),
         "hopeful": st.column_config.NumberColumn("Hopeful", format="%d"),
         "skeptical": st.column_config.NumberColumn("Skeptical", format="%d")})
-    matrix = ctx.q("opinion_matrix", 30)
+    matrix = ctx.q("opinion_matrix", MATRIX_SPEAKERS, MATRIX_GROUPS)
     if not matrix.empty:
         st.plotly_chart(charts.heatmap(matrix, "Speakers × opinion groups (colour: stance; number: statements; "
-                                       "click a cell for the statements)"),
+                                       "click a cell for the statements)"
+                                       + (f" — the {MATRIX_SPEAKERS} speakers with most statements and their "
+                                          f"{MATRIX_GROUPS} largest groups" if len(groups) > MATRIX_GROUPS else "")),
                         key="op_heat", on_select=_pick_cell, selection_mode="points")
     speaker, group = st.session_state.get("_op_cell") or (None, None)
     # The heatmap shows escaped labels; map them back to the corpus values.

@@ -6,6 +6,7 @@ global filters in the sidebar (bound to the URL), the first-start seeding, and t
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import os
 import runpy
 import threading
@@ -24,6 +25,7 @@ APP_PATH = ROOT / "app.py"
 # Keys of the sidebar widgets; the first five are also the URL parameter names (shared links).
 URL_KEYS = ("speaker", "date", "outlet", "role", "q", "article", "entity_type")  # article: synced by hand
 NO_DATE_WIDGET_MIN = dt.date(1800, 1, 1)
+MAX_ARTICLE_CHOICES = 1000
 NO_DATE_WIDGET_MAX = dt.date(2200, 12, 31)
 
 
@@ -286,9 +288,18 @@ def _article_filter(sb, articles: dict) -> str | None:
     url_value = st.query_params.get("article")
     if "article" not in st.session_state and url_value in articles:
         st.session_state["article"] = url_value
-    article = sb.selectbox("Article", list(articles), index=None, key="article",
+    # The newest articles only (plus the one picked): a list of 100,000 titles is unusable and
+    # is sent to the browser on every rerun. The reader's table narrows by every filter.
+    choices = list(itertools.islice(articles, MAX_ARTICLE_CHOICES))
+    current = st.session_state.get("article")
+    if current in articles and current not in choices:
+        choices.append(current)
+    more = len(articles) > len(choices)
+    article = sb.selectbox("Article", choices, index=None, key="article",
                            format_func=lambda a: _short(articles.get(a, a)), placeholder="All articles",
-                           help="One article: also the article the reader shows.")
+                           help="One article: also the article the reader shows."
+                                + (f" Lists the {MAX_ARTICLE_CHOICES:,} most recent of {len(articles):,}; the "
+                                   "Article reader page finds the others with the filters." if more else ""))
     if article:
         if st.query_params.get("article") != article:
             st.query_params["article"] = article
