@@ -44,7 +44,7 @@ FORMS = 5
 # Field separator inside a search document: never typed in a search box, so no match spans two
 # quotes, and the word splitter treats it as a break.
 SEP = "\x1f"
-VERSION = 4
+VERSION = 5
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
@@ -78,7 +78,7 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
             FROM entities e WHERE e.entity IS NOT NULL GROUP BY e.entity),
         forms AS (
             SELECT entity, list(text ORDER BY n DESC, text)[1:{FORMS}] AS forms
-            FROM (SELECT e.entity, e.text, count(*) AS n FROM entities e
+            FROM (SELECT e.entity, replace(e.text, '’', '''') AS text, count(*) AS n FROM entities e
                   WHERE e.entity IS NOT NULL GROUP BY ALL)
             GROUP BY entity)
         SELECT (row_number() OVER (ORDER BY p.mentions DESC, p.entity) - 1)::INTEGER AS entity_no,

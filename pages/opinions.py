@@ -40,10 +40,11 @@ def render(ctx: shell.AppContext) -> None:
         "skeptical": st.column_config.NumberColumn("Skeptical", format="%d")})
     matrix = ctx.q("opinion_matrix", MATRIX_SPEAKERS, MATRIX_GROUPS)
     if not matrix.empty:
+        if len(groups) > MATRIX_GROUPS or matrix["speaker"].nunique() >= MATRIX_SPEAKERS:
+            st.caption(f"The heatmap shows the {MATRIX_SPEAKERS} speakers with most statements and their "
+                       f"{MATRIX_GROUPS} largest groups; narrow the filters to see others.")
         st.plotly_chart(charts.heatmap(matrix, "Speakers × opinion groups (colour: stance; number: statements; "
-                                       "click a cell for the statements)"
-                                       + (f" — the {MATRIX_SPEAKERS} speakers with most statements and their "
-                                          f"{MATRIX_GROUPS} largest groups" if len(groups) > MATRIX_GROUPS else "")),
+                                       "click a cell for the statements)"),
                         key="op_heat", on_select=_pick_cell, selection_mode="points")
     speaker, group = st.session_state.get("_op_cell") or (None, None)
     # The heatmap shows escaped labels; map them back to the corpus values.

@@ -201,3 +201,11 @@ def test_opinion_counts_cover_every_statement_once(con):
     narang = Q.Filters(speakers=("Vipin Narang",))
     assert Q.opinion_statement_count(con, narang) == Q.quotes_count(con, narang)
     assert set(Q.opinion_statements(con, narang).speaker) == {"Vipin Narang"}
+
+
+def test_spellings_are_listed_once_whatever_the_apostrophe(con):
+    table = Q.entities_table(con, Q.Filters(), limit=10_000).set_index("entity")
+    forms = table.loc["North Korea", "forms"]
+    assert "North Korea" in forms and "North Korea's" in forms  # “North Korea’s” in the seeds
+    assert all("\u2019" not in f for fs in table.forms for f in fs)
+    assert all(len(fs) == len(set(fs)) for fs in table.forms)
