@@ -503,6 +503,21 @@ def test_mr_and_mrs_tell_two_people_with_one_surname_apart():
     assert list(her.entity) == ["Bill Clinton"]
 
 
+def test_a_surname_left_alone_joins_the_one_person_its_article_names():
+    rows = []
+    for i in range(3):  # Jeb and George W. equally common: "Bush" alone stays ambiguous corpus-wide
+        rows += [(f"j{i}", "Jeb Bush", "Jeb Bush", "PERSON", None), (f"g{i}", "George W. Bush", "George W. Bush", "PERSON", None)]
+    rows += [("jeb", "Floridians Jeb Bush", "Floridians Jeb Bush", "PERSON", None),  # a headline fragment
+             ("jeb", "Bush", "Bush", "PERSON", None), ("jeb", "Bush", "Bush", "PERSON", None),
+             ("two", "Jeb Bush", "Jeb Bush", "PERSON", None), ("two", "George W. Bush", "George W. Bush", "PERSON", None),
+             ("two", "Bush", "Bush", "PERSON", None),
+             ("none", "Bush", "Bush", "PERSON", None)]
+    df = resolve_corpus_entities(titled(rows), [])
+    assert set(df[df.article_id == "jeb"].entity) == {"Jeb Bush"}  # after the merge, the article's only Bush
+    assert df[(df.article_id == "two") & (df.text == "Bush")].entity.tolist() == ["Bush"]  # which one? unsaid
+    assert df[df.article_id == "none"].entity.tolist() == ["Bush"]
+
+
 def test_a_fragment_around_a_word_does_not_absorb_it():
     rows = [(f"l{i}", "Latinos", "PERSON") for i in range(5)] + [("x", "Among Voters", "PERSON"),
                                                                ("x", "Voters", "PERSON")] * 1
