@@ -59,7 +59,7 @@ class _Scope:
         return " AND ".join(self.conds) if self.conds else "TRUE"
 
 
-def _scope(where: str | None, where_params: Sequence, labels: Sequence[str] | None,
+def _scope(con, where: str | None, where_params: Sequence, labels: Sequence[str] | None,
            entities: Sequence[str] | None, q: str = "", *, per_article: bool = False,
            with_articles: bool = False) -> _Scope:
     """The rows to count. Without an article filter or search the per-entity totals answer
@@ -85,7 +85,7 @@ def _scope(where: str | None, where_params: Sequence, labels: Sequence[str] | No
         s.conds.append("list_contains(?, i.entity)")
         s.params.append(list(entities))
     if q:
-        sql, params = matching_articles(q)
+        sql, params = matching_articles(q, con)
         name, name_params = name_matches(q, "i.entity")
         s.conds.append(f"({name} OR ea.article_no IN ({sql}))")
         s.params += [*name_params, *params]
@@ -103,7 +103,7 @@ def entity_counts(con, where: str | None = None, where_params: Sequence = (), *,
     most mentioned first, with `forms`: the entity's most frequent spellings in the corpus."""
     if by not in ("entity", "group"):
         raise ValueError("by must be 'entity' or 'group'")
-    s = _scope(where, where_params, labels, entities, q, per_article=by == "group")
+    s = _scope(con, where, where_params, labels, entities, q, per_article=by == "group")
     lim = f"LIMIT {int(limit)}" if limit else ""
     if by == "group":
         sql = f"""
@@ -131,7 +131,7 @@ def entity_counts(con, where: str | None = None, where_params: Sequence = (), *,
 def entity_totals(con, where: str | None = None, where_params: Sequence = (), *,
                   labels: Sequence[str] | None = NAME_LABELS, q: str = "") -> tuple[int, int]:
     """(distinct entities, mentions) in scope: the overview's headline figures."""
-    s = _scope(where, where_params, labels, None, q)
+    s = _scope(con, where, where_params, labels, None, q)
     mentions = "sum(ea.mentions)" if s.per_article else "sum(i.mentions)"
     distinct = "count(DISTINCT ea.entity_no)" if s.per_article else "count(*)"
     row = con.execute(f"SELECT {distinct}, coalesce({mentions}, 0) FROM {s.from_} WHERE {s.where}", s.params).fetchone()
@@ -141,7 +141,7 @@ def entity_totals(con, where: str | None = None, where_params: Sequence = (), *,
 def entity_label_counts(con, where: str | None = None, where_params: Sequence = (), *,
                         labels: Sequence[str] | None = None, q: str = "", with_articles: bool = True) -> pd.DataFrame:
     """Distinct entities, mentions (and, unless `with_articles` is False, articles) per label."""
-    s = _scope(where, where_params, labels, None, q, per_article=with_articles)
+    s = _scope(con, where, where_params, labels, None, q, per_article=with_articles)
     if s.per_article:
         cols = "count(DISTINCT ea.entity_no) AS entities, sum(ea.mentions)::BIGINT AS mentions"
         if with_articles:
@@ -162,7 +162,7 @@ def entity_timeline(con, entities: Sequence[str] | None = None, where: str | Non
     """Mentions and articles per entity and period; articles without a date are left out."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
-    s = _scope(where, where_params, labels, entities, q, with_articles=True)
+    s = _scope(con, where, where_params, labels, entities, q, with_articles=True)
     sql = f"""
         SELECT date_trunc('{period}', a.day)::DATE AS period, i.entity,
                sum(ea.mentions)::BIGINT AS mentions, count(*) AS articles
@@ -176,7 +176,7 @@ def entity_timeline(con, entities: Sequence[str] | None = None, where: str | Non
 def undated_mentions(con, entities: Sequence[str] | None = None, where: str | None = None,
                      where_params: Sequence = (), *, labels: Sequence[str] | None = None, q: str = "") -> int:
     """Mentions in articles without a date: what a timeline cannot show, said beside it."""
-    s = _scope(where, where_params, labels, entities, q, with_articles=True)
+    s = _scope(con, where, where_params, labels, entities, q, with_articles=True)
     row = con.execute(f"SELECT coalesce(sum(ea.mentions), 0) FROM {s.from_} WHERE a.day IS NULL AND {s.where}",
                       s.params).fetchone()
     return int(row[0])
@@ -188,7 +188,7 @@ def entity_by_outlet(con, entities: Sequence[str] | None = None, where: str | No
 
     `where` may only use article columns here (`a.`): the totals count articles, not mentions.
     """
-    s = _scope(where, where_params, labels, entities, with_articles=True)
+    s = _scope(con, where, where_params, labels, entities, with_articles=True)
     params = [*(list(where_params) if where else []), *s.params]
     sql = f"""
         WITH totals AS (SELECT coalesce(a.outlet, '(unknown)') AS outlet, count(*) AS outlet_articles
@@ -268,7 +268,7 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
         params += [list(labels), list(labels)]
     q = (q or "").strip()
     if q:
-        sql, qp = matching_articles(q)
+        sql, qp = matching_articles(q, con)
         name1, np1 = name_matches(q, "i1.entity")
         name2, np2 = name_matches(q, "i2.entity")
         conds.append(f"(p.article_no IN ({sql}) OR ({name1} AND {name2}))")

@@ -30,6 +30,7 @@ All of it is derived from `articles`, `entities` and `quotes` after the corpus-l
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -219,24 +220,70 @@ def matching_units(q: str) -> tuple[str, list]:
     return f"SELECT unit_no, article_no, quote_no FROM search_units WHERE unit_no IN ({together}) AND {checks}", params
 
 
-def matching_articles(q: str) -> tuple[str, list]:
+def matching_articles(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
     """SQL selecting the `article_no` of articles whose title, quotes or speaker names match `q`."""
-    sql, params = matching_units(q)
+    sql, params = search_units(q, con)
     return f"SELECT article_no FROM ({sql})", params
 
 
-def quote_matches(q: str, quote: str = "q") -> tuple[str, list]:
+def quote_matches(q: str, quote: str = "q", con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
     """A condition on a quote (`quote`.quote_no, `quote`.article_no): the quote or its speaker
     matches `q`, or the title of its article does (then every quote of that article matches).
 
     Two lookups of the index are cheaper than one join when only words are searched; a quoted
     phrase reads unit texts, so it is matched once and expanded to the quotes of titles."""
-    sql, params = matching_units(q)
-    if not parse_search(q).phrases:
+    sql, params = search_units(q, con)
+    if not parse_search(q).phrases or con is not None:
         return (f"({quote}.quote_no IN (SELECT quote_no FROM ({sql})) "
                 f"OR {quote}.article_no IN (SELECT article_no FROM ({sql}) WHERE quote_no IS NULL))"), [*params, *params]
     return (f"{quote}.quote_no IN (SELECT coalesce(u.quote_no, x.quote_no) FROM ({sql}) u "
             f"LEFT JOIN quotes x ON u.quote_no IS NULL AND x.article_no = u.article_no)"), params
+
+
+# A page asks the same search in four to eight queries. With a connection, the matching units
+# are kept once per search in a small table of the connection's own (in-memory) catalog, which
+# every cursor of the connection sees; the newest CACHED_SEARCHES are kept.
+CACHED_SEARCHES = 32
+_REGISTRY = "search_cache_registry"
+
+
+def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
+    """`matching_units(q)`, or with `con` a SELECT over the kept result (computed on first use)."""
+    if con is None or parse_search(q).empty:
+        return matching_units(q)
+    search = parse_search(q)
+    key = hashlib.sha1(repr((search.words, search.phrases)).encode()).hexdigest()[:16]
+    table = f"search_result_{key}"
+    if not _table_exists(con, table):
+        sql, params = matching_units(q)
+        try:
+            con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{table} AS {sql}", params)
+            con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{_REGISTRY} (name VARCHAR, created TIMESTAMP)")
+            con.execute(f"INSERT INTO memory.main.{_REGISTRY} VALUES (?, now())", [table])
+            _evict(con)
+        except duckdb.Error:
+            if not _table_exists(con, table):  # another session made it meanwhile, or a real error
+                return matching_units(q)
+    return f"SELECT unit_no, article_no, quote_no FROM memory.main.{table}", []
+
+
+def clear_search_cache(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget every kept search result (the benchmark times a search from scratch)."""
+    for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' "
+                               "AND (table_name LIKE 'search_result_%' OR table_name = ?)", [_REGISTRY]).fetchall():
+        con.execute(f"DROP TABLE IF EXISTS memory.main.{name}")
+
+
+def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(con.execute("SELECT 1 FROM duckdb_tables() WHERE database_name = 'memory' AND table_name = ?",
+                            [table]).fetchone())
+
+
+def _evict(con: duckdb.DuckDBPyConnection) -> None:
+    old = con.execute(f"SELECT name FROM memory.main.{_REGISTRY} ORDER BY created DESC OFFSET {CACHED_SEARCHES}").fetchall()
+    for (name,) in old:
+        con.execute(f"DROP TABLE IF EXISTS memory.main.{name}")
+        con.execute(f"DELETE FROM memory.main.{_REGISTRY} WHERE name = ?", [name])
 
 
 def name_matches(q: str, column: str) -> tuple[str, list]:

@@ -74,11 +74,12 @@ def _in(column: str, values: Sequence[str], params: list) -> str:
     return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
-def where(f: Filters, level: str, quotes: str = "q") -> Where:
+def where(f: Filters, level: str, quotes: str = "q", con: duckdb.DuckDBPyConnection | None = None) -> Where:
     """The WHERE clause for `f` at `level`: "articles" (alias a) or "quotes" (q, a).
 
     Quote level expects `quotes q JOIN articles a` (or, with `quotes="o"`, the opinions, which
-    carry the quote's `quote_no` and `speaker_key`); article level expects `articles a`. The entity views take the article-level clause without the text search
+    carry the quote's `quote_no` and `speaker_key`); article level expects `articles a`. With
+    `con`, a text search is matched once per connection and reused (`indexes.search_units`). The entity views take the article-level clause without the text search
     and the entity type, which `entity_scope` hands to `analysis.entity_queries` apart.
     """
     if level not in {"articles", "quotes"}:
@@ -115,11 +116,11 @@ def where(f: Filters, level: str, quotes: str = "q") -> Where:
         params.extend(speaker_params)
     if f.q.strip():
         if level == "quotes":  # the quote, its speaker or its article's title: through the word index
-            sql, qp = indexes.quote_matches(f.q, quote=quotes)
+            sql, qp = indexes.quote_matches(f.q, quote=quotes, con=con)
             conds.append(sql)
             params += qp
         else:  # the article's title, quotes or speakers: through the word index
-            sql, qp = indexes.matching_articles(f.q)
+            sql, qp = indexes.matching_articles(f.q, con)
             conds.append(f"a.article_no IN ({sql})")
             params += qp
     return Where(" AND ".join(conds) if conds else "TRUE", params)
@@ -269,7 +270,7 @@ def unknown_values(requested: Iterable[str], known: Iterable[str]) -> list[str]:
 # Overview
 
 def overview_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int]:
-    wa, wq = where(f, "articles"), where(f, "quotes")
+    wa, wq = where(f, "articles", con=con), where(f, "quotes", con=con)
     articles, undated, words = con.execute(
         f"SELECT count(*), count(*) FILTER (WHERE a.date IS NULL), coalesce(sum(a.word_count), 0) "
         f"FROM articles a WHERE {wa.sql}", wa.params).fetchone()
@@ -285,7 +286,7 @@ def date_exclusions(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int
     if not f.has_date:
         return {"undated": 0, "out_of_range": 0}
     base = f.without("date_from", "date_to")
-    w = where(base, "articles")
+    w = where(base, "articles", con=con)
     lo = f.date_from or dt.date.min
     hi = f.date_to or dt.date.max
     undated, outside = con.execute(
@@ -298,7 +299,7 @@ def date_exclusions(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int
 def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None = None) -> pd.DataFrame:
     """The article list: title, author, date (or "undated"), outlet, word count, quotes; newest
     first, at most `limit` rows (the overview's article count says how many there are)."""
-    w = where(f, "articles")
+    w = where(f, "articles", con=con)
     lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
         WITH shown AS (SELECT * FROM articles a WHERE {w.sql} ORDER BY a.day DESC NULLS LAST, coalesce(a.title, a.source), a.article_no {lim})
@@ -311,12 +312,12 @@ def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None 
 
 
 def articles_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
-    w = where(f, "articles")
+    w = where(f, "articles", con=con)
     return int(con.execute(f"SELECT count(*) FROM articles a WHERE {w.sql}", w.params).fetchone()[0])
 
 
 def _granularity(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
-    w = where(f, "articles")
+    w = where(f, "articles", con=con)
     lo, hi = con.execute(f"SELECT min(TRY_CAST(a.date AS DATE)), max(TRY_CAST(a.date AS DATE)) "
                          f"FROM articles a WHERE {w.sql}", w.params).fetchone()
     if lo is None or (hi - lo).days <= 120:
@@ -329,7 +330,7 @@ def _granularity(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
 def quotes_over_time(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, int, str]:
     """Quotes per day/month/year (by article date), the undated quotes, and the bucket size."""
     grain = _granularity(con, f)
-    w = where(f, "quotes")
+    w = where(f, "quotes", con=con)
     # Distinct speakers per period in two steps (period × speaker, then per period): DuckDB's
     # count(DISTINCT) is several times slower over a million quotes.
     df = _df(con, f"""
@@ -354,7 +355,7 @@ def period_range(period: dt.date | str, grain: str) -> tuple[dt.date, dt.date]:
 
 
 def top_speakers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
-    w = where(f, "quotes")
+    w = where(f, "quotes", con=con)
     return _df(con, f"""
         WITH per AS ({_PER_SPEAKER_ARTICLE.format(where=w.sql)})
         SELECT p.speaker_key AS speaker, sum(p.n)::BIGINT AS quotes, count(*) AS articles,
@@ -369,7 +370,7 @@ def top_entities(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) ->
 
 
 def articles_by_outlet(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    w = where(f, "articles")
+    w = where(f, "articles", con=con)
     return _df(con, f"""
         SELECT coalesce(a.outlet, 'unknown outlet') AS outlet, count(*) AS articles,
                (a.outlet IS NULL) AS unknown
@@ -386,7 +387,7 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
     million quotes, which no one reads in a table and which take seconds to move); `quotes_count`
     says how many there are, and the download asks again without a limit.
     """
-    w = where(f, "quotes")
+    w = where(f, "quotes", con=con)
     lim = f"LIMIT {int(limit)}" if limit else ""
     # The rows are chosen on keys alone and only those are read in full (late materialisation):
     # sorting a million quote texts to keep a thousand costs more than the whole page.
@@ -402,7 +403,7 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
 
 
 def quotes_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
-    w = where(f, "quotes")
+    w = where(f, "quotes", con=con)
     return int(con.execute(f"SELECT count(*) FROM {QUOTES_FROM} WHERE {w.sql}", w.params).fetchone()[0])
 
 
@@ -450,7 +451,7 @@ def speaker_timeline(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str) -
 def speaker_topics(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit: int = 15) -> pd.DataFrame:
     """What a speaker is quoted about: entities (not dates or numbers) named inside their quotes or
     in the quote's sentence, by the number of quotes naming them."""
-    w = where(replace(f, speakers=(speaker,)), "quotes")
+    w = where(replace(f, speakers=(speaker,)), "quotes", con=con)
     return _df(con, f"""
         WITH mine AS (SELECT q.quote_no, q.speaker_key FROM {QUOTES_BARE} WHERE {w.sql})
         SELECT i.entity, any_value(i.entity_label) AS type, count(*) AS quotes
@@ -462,7 +463,7 @@ def speaker_topics(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, lim
 
 def co_speakers(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit: int = 15) -> pd.DataFrame:
     """Who appears with a speaker: other speakers quoted in the same articles."""
-    w = where(f.without("speakers"), "quotes")
+    w = where(f.without("speakers"), "quotes", con=con)
     return _df(con, f"""
         WITH per AS ({_PER_SPEAKER_ARTICLE.format(where=w.sql + " AND q.speaker_key <> ? AND q.article_no IN "
                                                   "(SELECT article_no FROM speaker_articles WHERE speaker_key = ?)")})
@@ -474,7 +475,7 @@ def co_speakers(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit:
 
 
 def speakers_table(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    w = where(f, "quotes")
+    w = where(f, "quotes", con=con)
     return _df(con, f"""
         WITH per AS ({_PER_SPEAKER_ARTICLE.format(where=w.sql)})
         SELECT p.speaker_key AS speaker, any_value(s.description) AS description, any_value(s.role) AS role,
@@ -543,7 +544,7 @@ OPINIONS_FROM = "opinions o JOIN articles a ON a.article_no = o.article_no"
 
 
 def opinion_groups(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    w = where(f, "quotes", quotes="o")
+    w = where(f, "quotes", quotes="o", con=con)
     return _df(con, f"""
         WITH per AS (
             SELECT o.group_label, o.speaker_key, count(*) AS n,
@@ -560,7 +561,7 @@ def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int
     """Speaker × group cells: statement count and the dominant stance, for the heatmap; the
     `max_speakers` speakers with most statements and, among their statements, the `max_groups`
     largest groups (a heatmap of hundreds of columns shows nothing)."""
-    w = where(f, "quotes", quotes="o")
+    w = where(f, "quotes", quotes="o", con=con)
     return _df(con, f"""
         WITH cells AS (
             SELECT coalesce(o.speaker_key, 'unknown') AS speaker, o.group_label AS "group",
@@ -575,8 +576,8 @@ def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int
         ORDER BY speaker, "group" """, w.params)
 
 
-def _statement_filter(f: Filters, speaker: str | None, group: str | None) -> tuple[str, list]:
-    w = where(f, "quotes", quotes="o")
+def _statement_filter(con, f: Filters, speaker: str | None, group: str | None) -> tuple[str, list]:
+    w = where(f, "quotes", quotes="o", con=con)
     extra, params = [], list(w.params)
     if speaker:
         extra.append("coalesce(o.speaker_key, 'unknown') = ?")
@@ -592,7 +593,7 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str 
     """The statements behind the opinion views (of one speaker and group when a cell is picked),
     newest first, at most `limit` of them: see `quotes_table` for why a page lists only the
     first rows and chooses them on keys alone."""
-    cond, params = _statement_filter(f, speaker, group)
+    cond, params = _statement_filter(con, f, speaker, group)
     lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
         WITH chosen AS (SELECT o.quote_no, a.day FROM {OPINIONS_FROM} WHERE {cond}
@@ -607,7 +608,7 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str 
 
 def opinion_statement_count(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str | None = None,
                             group: str | None = None) -> int:
-    cond, params = _statement_filter(f, speaker, group)
+    cond, params = _statement_filter(con, f, speaker, group)
     return int(con.execute(f"SELECT count(*) FROM {OPINIONS_FROM} WHERE {cond}", params).fetchone()[0])
 
 

@@ -12,7 +12,8 @@ store (so that memory is that of one dashboard process):
 - every page's queries (the functions of `analysis/queries.py` the pages call) with no filter
   and after a filter change: a speaker, a date range, a text search, an outlet, and all of
   speaker + date + search at once. A filter change reruns every query of the page (the app
-  caches results per filter), so its cost is the sum; each is the median of `--repeat` runs;
+  caches results per filter), so its cost is the sum of one run of each, in page order, with
+  the search cache emptied first; the figure is the median of `--repeat` such page runs;
 - resident memory after all of it (and the peak, `ru_maxrss`).
 
 Opinion grouping: `opinions.group_opinions` on 100,000 statements (quotes of the 10k store),
@@ -229,6 +230,7 @@ def scenarios(options: dict):
 def measure(store_dir: Path, repeat: int) -> dict:
     import psutil
 
+    from analysis import indexes
     from analysis import queries as Q
     from analysis.store import Store
 
@@ -257,7 +259,7 @@ def measure(store_dir: Path, repeat: int) -> dict:
     plan = page_plan(options, first_article)
     scen = scenarios(options)
 
-    def run(name: str, args: tuple, which: str, f) -> tuple[float, int | None, str | None]:
+    def run(name: str, args: tuple, which: str, f, times: int = repeat) -> tuple[float, int | None, str | None]:
         fn = getattr(Q, name, None)
         if fn is None:
             return float("nan"), None, "missing"
@@ -270,29 +272,44 @@ def measure(store_dir: Path, repeat: int) -> dict:
             elif which == "f+speaker":  # the profile's quote list: the global filters plus this speaker
                 ff, args = dataclasses.replace(f, speakers=args[:1]), args[1:]
             call = lambda: fn(con.cursor(), ff, *args)  # noqa: E731
-        times, rows = [], None
+        taken, rows = [], None
         try:
-            for _ in range(repeat):
+            for _ in range(times):
                 t0 = time.perf_counter()
                 res = call()
-                times.append(time.perf_counter() - t0)
+                taken.append(time.perf_counter() - t0)
             rows = len(res) if hasattr(res, "__len__") else None
         except Exception as exc:  # noqa: BLE001 - a broken query is reported, not fatal
             return float("nan"), None, f"{type(exc).__name__}: {exc}"[:200]
-        return statistics.median(times), rows, None
+        return statistics.median(taken), rows, None
 
+    clear = getattr(indexes, "clear_search_cache", lambda c: None)
     # App start = open + sidebar options + the overview with no filter.
     first = [run(n, a, w, scen["no filter"]) for n, a, w in plan["overview"]]
     out["overview_first_seconds"] = sum(x[0] for x in first if x[0] == x[0])
     out["app_start_seconds"] = out["open_seconds"] + out["filter_options_seconds"] + out["overview_first_seconds"]
+    # A filter change runs each query of the page once, in page order, with nothing kept from an
+    # earlier run of the same search: each repetition starts with the search cache emptied, the
+    # page's total is the median of the repetitions' sums, and each query's figure the median of
+    # its runs (the first query of a page pays for matching a search, the others reuse it).
     pages: dict = {}
     for page, calls in plan.items():
         pages[page] = {}
         for sname, f in scen.items():
-            results = {n: run(n, a, w, f) for n, a, w in calls}
+            per_query: dict[str, list] = {n: [] for n, _, _ in calls}
+            totals = []
+            for _ in range(repeat):
+                clear(con)
+                total = 0.0
+                for n, a, w in calls:
+                    r = run(n, a, w, f, times=1)
+                    per_query[n].append(r)
+                    total += r[0] if r[0] == r[0] else 0.0
+                totals.append(total)
             pages[page][sname] = {
-                "total_seconds": sum(r[0] for r in results.values() if r[0] == r[0]),
-                "queries": {n: {"seconds": r[0], "rows": r[1], "error": r[2]} for n, r in results.items()},
+                "total_seconds": statistics.median(totals),
+                "queries": {n: {"seconds": statistics.median(x[0] for x in rs), "rows": rs[-1][1], "error": rs[-1][2]}
+                            for n, rs in per_query.items()},
             }
     out["pages"] = pages
     out["scenarios"] = {k: {f.name: getattr(v, f.name) for f in dataclasses.fields(v) if getattr(v, f.name)}

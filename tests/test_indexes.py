@@ -209,3 +209,32 @@ def test_spellings_are_listed_once_whatever_the_apostrophe(con):
     assert "North Korea" in forms and "North Korea's" in forms  # “North Korea’s” in the seeds
     assert all("\u2019" not in f for fs in table.forms for f in fs)
     assert all(len(fs) == len(set(fs)) for fs in table.forms)
+
+
+def test_a_search_is_matched_once_per_connection_and_kept_within_bounds(con, monkeypatch):
+    indexes.clear_search_cache(con)
+    kept = "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'search_result_%'"
+    f = Q.Filters(q='"Vipin Narang"')
+    first = Q.quotes_table(con.cursor(), f)
+    assert con.execute(kept).fetchone()[0] == 1
+    # Another cursor (another session of the dashboard) reads the kept result: same rows.
+    assert Q.quotes_table(con.cursor(), f).equals(first)
+    assert Q.entities_table(con.cursor(), f).equals(Q.entities_table(con, f))
+    assert con.execute(kept).fetchone()[0] == 1
+    monkeypatch.setattr(indexes, "CACHED_SEARCHES", 3)
+    for word in ["talks", "Pyongyang", "Stockholm", "Easley", "nuclear"]:
+        Q.quotes_count(con, Q.Filters(q=word))
+    assert con.execute(kept).fetchone()[0] == 3
+    indexes.clear_search_cache(con)
+    assert con.execute(kept).fetchone()[0] == 0
+    assert Q.quotes_table(con, f).equals(first)  # matched again from scratch
+
+
+def test_sessions_asking_the_same_new_search_at_once_agree(con):
+    from concurrent.futures import ThreadPoolExecutor
+
+    indexes.clear_search_cache(con)
+    f = Q.Filters(q="North Korea")
+    with ThreadPoolExecutor(4) as pool:
+        counts = list(pool.map(lambda _: Q.quotes_count(con.cursor(), f), range(8)))
+    assert len(set(counts)) == 1 and counts[0] > 0
