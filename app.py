@@ -33,7 +33,7 @@ store = Store(shell.store_root())
 shell.ensure_seeded(store)
 
 key = shell.corpus_key(store)
-options = shell._cached(str(store.root), key, "filter_options", None, ())
+options = shell.filter_options(str(store.root), key)
 corpus_notices = shell._open_corpus(str(store.root), key).notices
 
 nav = st.navigation(list(PAGES.values()), position="sidebar")

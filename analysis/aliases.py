@@ -41,7 +41,8 @@ Automatic merging (names that no alias row mentions)
    names exactly one, else the corpus's dominant one. Gender is learnt from the titles the
    corpus itself puts before each person's name.
 6. A one-word person name still on its own joins the person of that surname or first name
-   whom the same article names in full: the only one, else the one named last before it.
+   whom the same article names in full: the only one, or the one it names far more than the
+   others.
 """
 from __future__ import annotations
 
@@ -153,7 +154,7 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
             else np.zeros(len(entities), dtype=bool)
         arts_of_entity = np.bincount(entity_of_name, weights=article_counts, minlength=len(entities))
         ent_codes = _fix_by_gender(out, ent_codes, entities, person_entity, arts_of_entity)
-    ent_codes = _fix_in_article(out, ent_codes, entities, label_codes, labels, forced)
+    ent_codes = _fix_in_article(out, ent_codes, entities, person, forced)
     per_entity = _count_pairs(ent_codes, label_codes, len(entities), n_labels)
     majority = [labels[j] for j in per_entity.argmax(axis=1)]
     entity_label, group = [], []
@@ -234,63 +235,47 @@ def _fix_by_gender(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str]
     return fixed
 
 
-def _fix_in_article(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str], label_codes: np.ndarray,
-                    labels: list[str], pinned: dict) -> np.ndarray:
+def _fix_in_article(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str], person: np.ndarray,
+                    pinned: dict) -> np.ndarray:
     """A one-word person name still on its own after the corpus merge (`Bush`) joins the person
     of that surname or first name whom the same article names in full.
 
     The ingest resolves short forms inside each article too, but only with the spellings the
     article itself has; after the corpus merge a headline fragment (`Floridians Jeb Bush`) or a
     variant has become the full name, so those articles are looked at again. When the article
-    names several (Jeb and George W. Bush), the word goes to one only if the article names that
-    one in full at least twice as often as the others together: reading the nearest full mention
-    before the word was tried and was wrong about half the time on PolNeAR (an article about
-    Billy Bush mentions George W. in passing). Only words the corpus left alone because several
-    people share them are looked at, and names an alias row pins stay as they are.
+    names several (Jeb and George W. Bush), the word goes to the one it names in full most, if
+    `_dominant` (twice the others together): reading the nearest full mention before the word
+    was tried and was wrong about half the time on PolNeAR (an article about Billy Bush mentions
+    George W. in passing). Only words the corpus left alone because several people share them
+    are looked at (`Voters`, which only the fragment `Among Voters` contains, was kept apart on
+    purpose), and names an alias row pins stay as they are.
     """
-    if PERSON not in labels:
-        return ent_codes
-    person = label_codes == labels.index(PERSON)
-    n = len(entities)
-    single = np.fromiter((" " not in e and e not in pinned for e in entities), dtype=bool, count=n)
-    todo = np.flatnonzero(person & single[ent_codes])
-    if not len(todo):
-        return ent_codes
-    words: dict[int, tuple[str, str]] = {}
+    words: dict[int, tuple[str, str]] = {}  # full-name entity -> (first, last)
     for i, e in enumerate(entities):
         if " " in e and _looks_like_full_name(e):
             parts = _person_parts(e)
             words[i] = (parts[0][0], parts[0][1])
-    if not words:
-        return ent_codes
-    article_ids = out["article_id"].to_numpy(dtype=object)
-    # Only words the corpus left alone because several people share them (`Bush`): one that only
-    # one "full name" has was kept apart on purpose (`Voters` and the fragment `Among Voters`).
     sharing = Counter(w for pair in words.values() for w in set(pair))
-    full = np.zeros(n, dtype=bool)
+    shared = np.fromiter((sharing[e] >= 2 and e not in pinned for e in entities), dtype=bool, count=len(entities))
+    todo = np.flatnonzero(person & shared[ent_codes])
+    if not len(todo):
+        return ent_codes
+    full = np.zeros(len(entities), dtype=bool)
     full[list(words)] = True
-    todo_articles = set(article_ids[todo].tolist())
+    articles = out["article_id"]
+    sel = np.flatnonzero(person & full[ent_codes] & articles.isin(set(articles.iloc[todo])).to_numpy())
     # People the article names in its own words (not short forms the ingest attached to someone).
-    written_full = out["text"].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool, na_value=False)
-    sel = np.flatnonzero(person & full[ent_codes] & written_full
-                         & pd.Series(article_ids).isin(todo_articles).to_numpy())
-    starts = out["start"].to_numpy()
-    named: dict[str, list[tuple[int, int]]] = defaultdict(list)  # article -> [(start, person)]
-    for a, st, e in zip(article_ids[sel].tolist(), starts[sel].tolist(), ent_codes[sel].tolist()):
-        named[a].append((st, e))
+    sel = sel[out["text"].iloc[sel].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool, na_value=False)]
+    named: dict[str, Counter[int]] = defaultdict(Counter)  # article -> full mentions per person
+    for a, e in zip(articles.iloc[sel].tolist(), ent_codes[sel].tolist()):
+        named[a][e] += 1
     fixed = ent_codes.copy()
-    for i in todo.tolist():
+    for i, a in zip(todo.tolist(), articles.iloc[todo].tolist()):
         word = entities[ent_codes[i]]
-        if sharing[word] < 2:
-            continue
-        here = [(st, e) for st, e in named.get(article_ids[i], ()) if word in words[e]]
-        people = {e for _, e in here}
-        if len(people) == 1:
-            fixed[i] = people.pop()
-        elif people:
-            counts = Counter(e for _, e in here).most_common()
-            if counts[0][1] >= 2 * sum(c for _, c in counts[1:]):
-                fixed[i] = counts[0][0]
+        counts = Counter({e: c for e, c in named.get(a, Counter()).items() if word in words[e]})
+        best = _dominant(list(counts), counts)
+        if best is not None:
+            fixed[i] = best
     return fixed
 
 

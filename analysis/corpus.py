@@ -73,6 +73,11 @@ def corpus_key(store: Store, files: AnalystFiles) -> str:
     return hashlib.sha1(repr((store.signature(), files.signature(), versions)).encode()).hexdigest()[:16]
 
 
+def cache_path(store: Store, files: AnalystFiles) -> Path:
+    """Where the corpus tables of this store state and these analyst files are kept."""
+    return store.root / "derived" / f"corpus-{corpus_key(store, files)}.duckdb"
+
+
 def open_corpus(store: Store | None = None, files: AnalystFiles | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the snapshot and every corpus-level table.
 
@@ -84,7 +89,7 @@ def open_corpus(store: Store | None = None, files: AnalystFiles | None = None) -
     """
     store = store or Store()
     files = files or analyst_files()
-    cache = store.root / "derived" / f"corpus-{corpus_key(store, files)}.duckdb"
+    cache = cache_path(store, files)
     if cache.is_file():
         try:
             return _attach(cache)

@@ -156,7 +156,9 @@ def name_keys(name: str) -> tuple[str, str] | None:
     return words[0], words[-1]
 
 
-def _sentence_starts(doc: Doc) -> list[int]:
+def sentence_starts(doc: Doc) -> list[int]:
+    """Character offsets where the doc's sentences start: `EntityMention.sentence` and
+    `Quote.sentence` both index into this, and the views join on them being equal."""
     return [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
 
 
@@ -173,7 +175,7 @@ class _Raw:
 
 def extract_entities(doc: Doc, article: Article) -> list[EntityMention]:
     """Every entity mention of the article body, with the article's canonical name and a fixed label."""
-    starts = _sentence_starts(doc)
+    starts = sentence_starts(doc)
     text = article.text
     raws: list[_Raw] = []
     for ent in doc.ents:

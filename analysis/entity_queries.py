@@ -76,7 +76,7 @@ def _scope(con, where: str | None, where_params: Sequence, labels: Sequence[str]
         s.conds.append(f"({where})")
         s.params.extend(where_params)
     elif where:
-        s.conds.append(f"ea.article_no IN (SELECT a.article_no FROM articles a WHERE {where})")
+        s.conds.append(_in_articles("ea.article_no", where))
         s.params.extend(where_params)
     if labels:
         s.conds.append("list_contains(?, i.entity_label)")
@@ -85,11 +85,24 @@ def _scope(con, where: str | None, where_params: Sequence, labels: Sequence[str]
         s.conds.append("list_contains(?, i.entity)")
         s.params.append(list(entities))
     if q:
-        sql, params = matching_articles(q, con)
-        name, name_params = name_matches(q, "i.entity")
-        s.conds.append(f"({name} OR ea.article_no IN ({sql}))")
-        s.params += [*name_params, *params]
+        sql, params = _search(con, q, "ea.article_no", "i.entity")
+        s.conds.append(sql)
+        s.params += params
     return s
+
+
+def _in_articles(column: str, where: str) -> str:
+    """`column` (an article number) is one of the articles `where` keeps."""
+    return f"{column} IN (SELECT a.article_no FROM articles a WHERE {where})"
+
+
+def _search(con, q: str, article: str, *names: str) -> tuple[str, list]:
+    """The text search at the entity level: rows of an article that matches `q`, or rows whose
+    entity names (every one of `names`) match it themselves."""
+    sql, params = matching_articles(q, con)
+    name_conds = [name_matches(q, n) for n in names]
+    return (f"({article} IN ({sql}) OR ({' AND '.join(c for c, _ in name_conds)}))",
+            [*params, *(v for _, ps in name_conds for v in ps)])
 
 
 def _run(con, sql: str, params: list) -> pd.DataFrame:
@@ -245,7 +258,7 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
     params: list = []
     conds = []
     if where:
-        conds.append(f"p.article_no IN (SELECT a.article_no FROM articles a WHERE {where})")
+        conds.append(_in_articles("p.article_no", where))
         params.extend(where_params)
     if scope == "sentence":
         pairs = "entity_pairs p"
@@ -268,11 +281,9 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
         params += [list(labels), list(labels)]
     q = (q or "").strip()
     if q:
-        sql, qp = matching_articles(q, con)
-        name1, np1 = name_matches(q, "i1.entity")
-        name2, np2 = name_matches(q, "i2.entity")
-        conds.append(f"(p.article_no IN ({sql}) OR ({name1} AND {name2}))")
-        params += [*qp, *np1, *np2]
+        sql, qp = _search(con, q, "p.article_no", "i1.entity", "i2.entity")
+        conds.append(sql)
+        params += qp
     if entity is not None:
         conds.append("(i1.entity = ? OR i2.entity = ?)")
         params += [entity, entity]

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from analysis.store import table_columns
+
 # Labels spaCy gives to dates and numbers: kept in the tables (an analyst can pick them as the
 # entity type) but not in the pairs, which feed a network of who and what the news is about.
 NUMERIC_LABELS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY")
@@ -48,29 +50,25 @@ SEP = "\x1f"
 VERSION = 5
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()
-    return {r[0] for r in rows}
-
-
 def has_indexes(con: duckdb.DuckDBPyConnection) -> bool:
-    return "article_no" in _columns(con, "articles") and all(_columns(con, t) for t in INDEX_TABLES)
+    return "article_no" in table_columns(con, "articles") and all(table_columns(con, t) for t in INDEX_TABLES)
 
 
 def build(con: duckdb.DuckDBPyConnection) -> None:
     """Create (or replace) the summary tables from `articles`, `entities` and `quotes`.
 
     `entities` must carry the corpus-level `entity`, `entity_label` and `group` columns and
-    `quotes` the `speaker_key` (see `analysis.corpus`). Takes about 15 s at 100,000 articles.
+    `quotes` (the store's table) the `speaker_key` (see `analysis.corpus`; `queries.complete_schema`
+    adds it to a bare snapshot). Takes about 15 s at 100,000 articles.
     """
     numeric = ", ".join(f"'{x}'" for x in NUMERIC_LABELS)
-    cols = _columns(con, "articles") - {"article_no", "day"}
+    cols = table_columns(con, "articles") - {"article_no", "day"}
     con.execute(f"""
         CREATE OR REPLACE TABLE articles AS
         SELECT (row_number() OVER (ORDER BY TRY_CAST(date AS DATE) NULLS LAST, article_id))::INTEGER AS article_no,
                {', '.join(f'"{c}"' for c in sorted(cols))}, TRY_CAST(date AS DATE) AS day
         FROM articles ORDER BY article_no""")
-    group = 'e."group"' if "group" in _columns(con, "entities") else "e.entity"
+    group = 'e."group"' if "group" in table_columns(con, "entities") else "e.entity"
     con.execute(f"""
         CREATE OR REPLACE TABLE entity_index AS
         WITH per_entity AS (
@@ -103,15 +101,13 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
                            AND m1.entity_no < m2.entity_no
         GROUP BY ALL ORDER BY source_no, target_no, article_no""")
     _number_quotes(con)
-    quote_cols = _columns(con, "quotes")
-    speaker = "q.speaker_key" if "speaker_key" in quote_cols else "q.speaker"
-    con.execute(f"""
+    con.execute("""
         CREATE OR REPLACE TABLE search_units AS
         SELECT (row_number() OVER (ORDER BY article_no, quote_no NULLS FIRST))::INTEGER AS unit_no, *
         FROM (SELECT a.article_no, NULL::INTEGER AS quote_no, lower(a.title) AS doc
               FROM articles a WHERE a.title IS NOT NULL
               UNION ALL
-              SELECT q.article_no, q.quote_no, lower(concat_ws(chr(31), q.text, {speaker})) AS doc
+              SELECT q.article_no, q.quote_no, lower(concat_ws(chr(31), q.text, q.speaker_key)) AS doc
               FROM quotes q)
         ORDER BY unit_no""")
     con.execute("""
@@ -129,39 +125,32 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         FROM _words t JOIN search_words w USING (word) JOIN search_units u USING (unit_no)
         ORDER BY w.word_no, t.unit_no""")
     con.execute("DROP TABLE _words")
-    con.execute(f"""
+    con.execute("""
         CREATE OR REPLACE TABLE speaker_articles AS
-        SELECT DISTINCT {speaker.replace('q.', '')} AS speaker_key, article_no FROM quotes
-        WHERE {speaker.replace('q.', '')} IS NOT NULL ORDER BY speaker_key, article_no""")
-    ocols = _columns(con, "opinions")
+        SELECT DISTINCT speaker_key, article_no FROM quotes
+        WHERE speaker_key IS NOT NULL ORDER BY speaker_key, article_no""")
+    ocols = table_columns(con, "opinions")
     if {"article_id", "start"} <= ocols:
         # The quote's keys copied in, so the opinion views filter and count without a join.
         keep = ", ".join(f'o."{c}"' for c in sorted(ocols - {"quote_no", "article_no", "speaker_key"}))
         con.execute(f"""
             CREATE OR REPLACE TABLE opinions AS
-            SELECT {keep}, q.quote_no, q.article_no, {speaker} AS speaker_key
+            SELECT {keep}, q.quote_no, q.article_no, q.speaker_key
             FROM opinions o JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start
             ORDER BY q.quote_no""")
-    if {"start", "end", "sentence"} <= quote_cols:
-        con.execute("""
-            CREATE OR REPLACE TABLE quote_entities AS
-            SELECT DISTINCT q.quote_no, i.entity_no
-            FROM quotes q JOIN entities e ON e.article_id = q.article_id
-                 AND ((e.start >= q.start AND e."end" <= q."end") OR (q.sentence IS NOT NULL AND e.sentence = q.sentence))
-            JOIN entity_index i ON i.entity = e.entity
-            ORDER BY q.quote_no, i.entity_no""")
-    else:
-        con.execute("CREATE OR REPLACE TABLE quote_entities (quote_no INTEGER, entity_no INTEGER)")
+    con.execute("""
+        CREATE OR REPLACE TABLE quote_entities AS
+        SELECT DISTINCT q.quote_no, i.entity_no
+        FROM quotes q JOIN entities e ON e.article_id = q.article_id
+             AND ((e.start >= q.start AND e."end" <= q."end") OR (q.sentence IS NOT NULL AND e.sentence = q.sentence))
+        JOIN entity_index i ON i.entity = e.entity
+        ORDER BY q.quote_no, i.entity_no""")
 
 
 def _number_quotes(con: duckdb.DuckDBPyConnection) -> None:
     """Give every quote a `quote_no` (the key the search index and opinions point at) and its
     article's `article_no` (an integer join instead of a string one), in article order."""
-    cols = _columns(con, "quotes") - {"quote_no", "article_no"}
-    if not cols:
-        con.execute("CREATE OR REPLACE TABLE quotes (quote_no INTEGER, article_no INTEGER, article_id VARCHAR, "
-                    "start BIGINT, text VARCHAR, speaker VARCHAR, speaker_key VARCHAR)")
-        return
+    cols = table_columns(con, "quotes") - {"quote_no", "article_no"}
     con.execute(f"""
         CREATE OR REPLACE TABLE quotes AS
         SELECT (row_number() OVER (ORDER BY a.article_no, q.start))::INTEGER AS quote_no, a.article_no,
@@ -195,14 +184,14 @@ def parse_search(q: str) -> Search:
     return Search(tuple(dict.fromkeys(words)), tuple(phrases))
 
 
-def matching_units(q: str) -> tuple[str, list]:
+def matching_units(q: str | Search) -> tuple[str, list]:
     """SQL selecting `unit_no, article_no, quote_no` of the titles (quote_no NULL) and quotes
     (with their speaker) that match the search `q` (see `Search`), and its parameters.
 
     Words are looked up in the index (a few milliseconds at 100,000 articles). Only a quoted
     phrase reads the text of the units, to check the words are adjacent: about 0.1 s there.
     Empty search: nothing."""
-    search = parse_search(q)
+    search = q if isinstance(q, Search) else parse_search(q)
     if search.empty:
         return ("SELECT NULL::INTEGER AS unit_no, NULL::INTEGER AS article_no, NULL::INTEGER AS quote_no "
                 "WHERE FALSE"), []
@@ -228,16 +217,10 @@ def matching_articles(q: str, con: duckdb.DuckDBPyConnection | None = None) -> t
 
 def quote_matches(q: str, quote: str = "q", con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
     """A condition on a quote (`quote`.quote_no, `quote`.article_no): the quote or its speaker
-    matches `q`, or the title of its article does (then every quote of that article matches).
-
-    Two lookups of the index are cheaper than one join when only words are searched; a quoted
-    phrase reads unit texts, so it is matched once and expanded to the quotes of titles."""
+    matches `q`, or the title of its article does (then every quote of that article matches)."""
     sql, params = search_units(q, con)
-    if not parse_search(q).phrases or con is not None:
-        return (f"({quote}.quote_no IN (SELECT quote_no FROM ({sql})) "
-                f"OR {quote}.article_no IN (SELECT article_no FROM ({sql}) WHERE quote_no IS NULL))"), [*params, *params]
-    return (f"{quote}.quote_no IN (SELECT coalesce(u.quote_no, x.quote_no) FROM ({sql}) u "
-            f"LEFT JOIN quotes x ON u.quote_no IS NULL AND x.article_no = u.article_no)"), params
+    return (f"({quote}.quote_no IN (SELECT quote_no FROM ({sql})) "
+            f"OR {quote}.article_no IN (SELECT article_no FROM ({sql}) WHERE quote_no IS NULL))"), [*params, *params]
 
 
 # A page asks the same search in four to eight queries. With a connection, the matching units
@@ -249,13 +232,13 @@ _REGISTRY = "search_cache_registry"
 
 def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
     """`matching_units(q)`, or with `con` a SELECT over the kept result (computed on first use)."""
-    if con is None or parse_search(q).empty:
-        return matching_units(q)
     search = parse_search(q)
+    if con is None or search.empty:
+        return matching_units(search)
     key = hashlib.sha1(repr((search.words, search.phrases)).encode()).hexdigest()[:16]
     table = f"search_result_{key}"
     if not _table_exists(con, table):
-        sql, params = matching_units(q)
+        sql, params = matching_units(search)
         try:
             con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{table} AS {sql}", params)
             con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{_REGISTRY} (name VARCHAR, created TIMESTAMP)")
@@ -263,7 +246,7 @@ def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[
             _evict(con)
         except duckdb.Error:
             if not _table_exists(con, table):  # another session made it meanwhile, or a real error
-                return matching_units(q)
+                return matching_units(search)
     return f"SELECT unit_no, article_no, quote_no FROM memory.main.{table}", []
 
 

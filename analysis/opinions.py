@@ -31,7 +31,6 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import math
 import re
 import warnings
 from collections import Counter

@@ -31,6 +31,7 @@ import pandas as pd
 
 from analysis import entity_queries as EQ
 from analysis import indexes
+from analysis.store import table_columns
 
 log = logging.getLogger(__name__)
 
@@ -88,10 +89,10 @@ def where(f: Filters, level: str, quotes: str = "q", con: duckdb.DuckDBPyConnect
     params: list = []
     # Article fields.
     if f.date_from is not None:
-        conds.append("TRY_CAST(a.date AS DATE) >= ?")
+        conds.append("a.day >= ?")
         params.append(f.date_from)
     if f.date_to is not None:
-        conds.append("TRY_CAST(a.date AS DATE) <= ?")
+        conds.append("a.day <= ?")
         params.append(f.date_to)
     if f.outlets:
         conds.append(_in("a.outlet", f.outlets, params))
@@ -149,7 +150,6 @@ def entity_scope(f: Filters) -> EntityScope:
 
 
 QUOTES_BARE = "quotes q JOIN articles a ON a.article_no = q.article_no"
-QUOTES_FROM = f"{QUOTES_BARE} LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key"
 # Quotes per speaker and article under a quote-level WHERE: the first step of counting quotes and
 # distinct articles per speaker (cheaper than count(DISTINCT) over every quote).
 _PER_SPEAKER_ARTICLE = ("SELECT q.speaker_key, q.article_no, count(*) AS n FROM " + QUOTES_BARE
@@ -192,28 +192,23 @@ def open_connection(store) -> Corpus:
     return Corpus(con, notices)
 
 
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()
-    return {r[0] for r in rows}
-
-
 def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(_columns(con, table))
+    return bool(table_columns(con, table))
 
 
 def complete_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Add the derived columns the queries use when the corpus step did not provide them."""
-    ent = _columns(con, "entities")
+    ent = table_columns(con, "entities")
     if "entity" not in ent:
         con.execute("ALTER TABLE entities ADD COLUMN entity VARCHAR")
         con.execute("UPDATE entities SET entity = canonical")
     if "entity_label" not in ent:
         con.execute("ALTER TABLE entities ADD COLUMN entity_label VARCHAR")
         con.execute("UPDATE entities SET entity_label = label")
-    if "speaker_key" not in _columns(con, "quotes"):
+    if "speaker_key" not in table_columns(con, "quotes"):
         con.execute("ALTER TABLE quotes ADD COLUMN speaker_key VARCHAR")
         con.execute("UPDATE quotes SET speaker_key = speaker")
-    sc = _columns(con, "speakers_corpus")
+    sc = table_columns(con, "speakers_corpus")
     if not sc:
         con.execute("""
             CREATE TABLE speakers_corpus AS
@@ -232,7 +227,7 @@ def complete_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def has_opinions(con: duckdb.DuckDBPyConnection) -> bool:
-    return {"quote_no", "group_label", "stance"} <= _columns(con, "opinions")
+    return {"quote_no", "group_label", "stance"} <= table_columns(con, "opinions")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,8 +248,8 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
     articles = con.execute(
         "SELECT article_id, coalesce(title, source) AS title, date FROM articles ORDER BY date DESC NULLS LAST, title").df()
     lo, hi, undated = con.execute(
-        "SELECT min(TRY_CAST(date AS DATE)), max(TRY_CAST(date AS DATE)), "
-        "count(*) FILTER (WHERE TRY_CAST(date AS DATE) IS NULL) FROM articles").fetchone()
+        "SELECT min(day), max(day), "
+        "count(*) FILTER (WHERE day IS NULL) FROM articles").fetchone()
     return {"speakers": speakers, "outlets": outlets, "roles": roles, "entity_types": types,
             "articles": dict(zip(articles["article_id"], articles["title"])),
             "date_min": lo, "date_max": hi, "undated": int(undated or 0)}
@@ -275,7 +270,7 @@ def overview_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int
         f"SELECT count(*), count(*) FILTER (WHERE a.date IS NULL), coalesce(sum(a.word_count), 0) "
         f"FROM articles a WHERE {wa.sql}", wa.params).fetchone()
     quotes, speakers = con.execute(
-        f"SELECT count(*), count(DISTINCT q.speaker_key) FROM {QUOTES_FROM} WHERE {wq.sql}", wq.params).fetchone()
+        f"SELECT count(*), count(DISTINCT q.speaker_key) FROM {QUOTES_BARE} WHERE {wq.sql}", wq.params).fetchone()
     entities, mentions = EQ.entity_totals(con, **entity_scope(f).kwargs())
     return {"articles": articles, "undated": undated, "words": int(words), "quotes": quotes,
             "speakers": speakers, "entities": entities, "mentions": mentions}
@@ -290,8 +285,8 @@ def date_exclusions(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int
     lo = f.date_from or dt.date.min
     hi = f.date_to or dt.date.max
     undated, outside = con.execute(
-        f"SELECT count(*) FILTER (WHERE TRY_CAST(a.date AS DATE) IS NULL), "
-        f"count(*) FILTER (WHERE TRY_CAST(a.date AS DATE) NOT BETWEEN ? AND ?) FROM articles a WHERE {w.sql}",
+        f"SELECT count(*) FILTER (WHERE a.day IS NULL), "
+        f"count(*) FILTER (WHERE a.day NOT BETWEEN ? AND ?) FROM articles a WHERE {w.sql}",
         [lo, hi, *w.params]).fetchone()
     return {"undated": undated, "out_of_range": outside}
 
@@ -318,7 +313,7 @@ def articles_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
 
 def _granularity(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
     w = where(f, "articles", con=con)
-    lo, hi = con.execute(f"SELECT min(TRY_CAST(a.date AS DATE)), max(TRY_CAST(a.date AS DATE)) "
+    lo, hi = con.execute(f"SELECT min(a.day), max(a.day) "
                          f"FROM articles a WHERE {w.sql}", w.params).fetchone()
     if lo is None or (hi - lo).days <= 120:
         return "day"
@@ -404,7 +399,7 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
 
 def quotes_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
     w = where(f, "quotes", con=con)
-    return int(con.execute(f"SELECT count(*) FROM {QUOTES_FROM} WHERE {w.sql}", w.params).fetchone()[0])
+    return int(con.execute(f"SELECT count(*) FROM {QUOTES_BARE} WHERE {w.sql}", w.params).fetchone()[0])
 
 
 def paragraph_around(text: str, start: int, end: int, max_chars: int = 1500) -> tuple[str, int, int]:
@@ -621,7 +616,7 @@ def article_meta(con: duckdb.DuckDBPyConnection, article_id: str) -> dict | None
 
 
 def article_quotes(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:
-    return _df(con, f"""
+    return _df(con, """
         SELECT q.text AS quote, coalesce(q.speaker_key, q.speaker, 'unknown') AS speaker, s.role, q.cue, q.kind,
                q.speaker_mention AS mention, q.start, q."end"
         FROM quotes q LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key

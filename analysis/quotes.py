@@ -27,6 +27,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
+from analysis.entities import sentence_starts
 from analysis.records import Article, Quote, Speaker
 from analysis.speakers import PRONOUN_GENDER, TITLE_WORDS, NameIndex, clean_name, strip_titles
 
@@ -341,7 +342,7 @@ class Context:
                 longer = self.runs_by_last.get(t.lower_)
                 if len(run.split()) < 2 and longer:
                     self.names.add(longer[0][1], longer[0][0])  # "Marsh" after "Ian Marsh’s"
-                key = self.names.add(run, t.idx)
+                self.names.add(run, t.idx)
                 key = self.names.resolve_key(run, t.idx)
             if key in self.names.names and (ent is None or ent.label_ in ORG_ENTS):
                 extra.append((t.idx, key, True))
@@ -576,6 +577,8 @@ ORG_NOUNS = {"company", "firm", "agency", "bank", "department", "ministry", "gov
              "exchange", "fund", "institution", "body", "panel", "caucus", "senate", "house", "parliament",
              "legislature", "cabinet", "tribunal", "unit", "division", "branch", "bureau", "directorate",
              "secretariat", "federation", "alliance", "network", "channel", "publisher", "outlet", "paper"}
+# Heads of a description that name no person (an organisation, a document, a poll).
+NOT_SPEAKER_NOUNS = frozenset(ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE)
 
 
 def _mention(ctx: Context, head: Token) -> Mention:
@@ -1399,7 +1402,7 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
     resolver = Resolver(ctx, [(c.start, c.end) for c in cands])
     quotes: list[Quote] = []
     speakers: dict[str, Speaker] = {}
-    sent_starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("DEP") else [0]
+    sent_starts = sentence_starts(doc)
     for c in cands:
         name, label, desc = resolver.resolve(c)
         m = c.mention
@@ -1441,7 +1444,7 @@ def _role_noun(t: Token) -> bool:
     """A noun for a person in a role ("the North Korean foreign minister"), modified so that it
     points at one person; a bare "the move" or "the sector" is not."""
     lemma = t.lemma_.lower()
-    if lemma in ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE:
+    if lemma in NOT_SPEAKER_NOUNS:
         return False
     modified = any(c.dep_ in ("amod", "compound", "nmod") for c in t.children)
     return modified and (lemma in ROLE_NOUNS or lemma.endswith(ROLE_SUFFIXES))
@@ -1470,7 +1473,7 @@ def _descriptions_from_previous_sentence(ctx: Context, cands: list[Candidate],
         for t in prev:
             if t.dep_ == "nsubj" and t.pos_ == "NOUN" and t.tag_ == "NN" and not t.ent_type_ and _role_noun(t) \
                     and any(d.dep_ == "det" and d.lower_ == "the" for d in t.children) \
-                    and t.lemma_.lower() not in ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE \
+                    and t.lemma_.lower() not in NOT_SPEAKER_NOUNS \
                     and not any(ctx.ent_of.get(x.i) is not None and ctx.ent_of[x.i].label_ in NAME_ENTS
                                 for x in t.subtree):
                 sp.description = clean_name(_np_text(ctx, t))

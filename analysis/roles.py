@@ -101,6 +101,8 @@ TITLE_PREFIX = re.compile(
     r"^(?:(?:u\.s\.|us|former|acting|deputy|vice|chief|top|senior)\s+)*"
     r"(?P<title>president|prime minister|secretary|minister|sen\.|senator|rep\.|gov\.|governor|"
     r"ambassador|envoy|mayor|chancellor|premier|prof\.|professor|dr\.)\b", re.I)
+PERSON_HEADS = EXPERT_HEADS | JOURNALIST_HEADS | OFFICIAL_HEADS | CANDIDATE_HEADS  # heads that name a person
+CAMPAIGN = re.compile(r"\bcampaign\b", re.I)
 
 # Countries and parties, in the order they are tried: the longer name must win over the shorter
 # one it contains ("North Korea" before "Korea").
@@ -199,8 +201,7 @@ def classify_description(description: str) -> RoleGuess | None:
     head, prefix = _head(text)
     head_s = _singular(head) if head else None
     former = bool(FORMER.search(prefix))
-    known = EXPERT_HEADS | JOURNALIST_HEADS | OFFICIAL_HEADS | CANDIDATE_HEADS
-    if head_s in DOCUMENT_HEADS or (head_s not in known and any(
+    if head_s in DOCUMENT_HEADS or (head_s not in PERSON_HEADS and any(
             _singular(w.lower()) in DOCUMENT_HEADS for w in _WORD.findall(prefix))):
         return None  # a poll or a report is cited, not a person with a role
     if head_s == "fellow" and not (FELLOW_TITLES.search(text) or EXPERT_PLACES.search(text)):
@@ -217,7 +218,7 @@ def classify_description(description: str) -> RoleGuess | None:
                 return RoleGuess("unknown", find_side(text), text)
             return RoleGuess("expert", None, text)
         # Campaign staff speak for a party to the story but hold no office.
-        if re.search(r"\bcampaign\b", text, re.I) and head_s not in HIGH_OFFICES:
+        if CAMPAIGN.search(text) and head_s not in HIGH_OFFICES:
             return RoleGuess("unknown", find_side(text), text)
         # "director of X University's Y program" is an academic post, not an office.
         if head_s in {"chief", "chair", "director", "deputy"} and EXPERT_PLACES.search(text):
@@ -228,7 +229,7 @@ def classify_description(description: str) -> RoleGuess | None:
     if ORG_OFFICIAL.search(text):
         if FORMER.search(text):
             return RoleGuess("expert", None, text)
-        if re.search(r"\bcampaign\b", text, re.I):
+        if CAMPAIGN.search(text):
             return RoleGuess("unknown", find_side(text), text)
         return RoleGuess("official", find_side(text), text)
     if re.search(r"\b(?:newspaper|magazine|news|times|post|journal|reuters|associated press|"

@@ -160,14 +160,7 @@ class Store:
 
     def connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
         """See `_connect`; retried when an ingest removed a part between listing and reading it."""
-        for attempt in range(4):
-            try:
-                return self._connect(with_text=with_text)
-            except (duckdb.IOException, duckdb.InvalidInputException, FileNotFoundError):
-                if attempt == 3:
-                    raise
-                time.sleep(0.05 * (attempt + 1))
-        raise AssertionError("unreachable")
+        return _retrying(lambda: self._connect(with_text=with_text))
 
     def _connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
         """An in-memory DuckDB snapshot of the store: one table per record type.
@@ -205,16 +198,16 @@ class Store:
         return con
 
     def article_text(self, article_id: str) -> str | None:
+        return _retrying(lambda: self._article_text(article_id))  # a part removed meanwhile: list again
+
+    def _article_text(self, article_id: str) -> str | None:
         parts = self.part_dirs()
         if not parts:
             return None
-        try:
-            files = [str(p / "articles.parquet") for p in parts]
-            rows = self._read(
-                f"SELECT text, {_deleted(files)} FROM read_parquet(?, filename=true, union_by_name=true) "
-                "WHERE article_id = ? ORDER BY filename DESC LIMIT 1", [files, article_id])
-        except (duckdb.IOException, duckdb.InvalidInputException):
-            return self.article_text(article_id)  # a part was removed meanwhile: list again
+        files = [str(p / "articles.parquet") for p in parts]
+        rows = self._read(
+            f"SELECT text, {_deleted(files)} FROM read_parquet(?, filename=true, union_by_name=true) "
+            "WHERE article_id = ? ORDER BY filename DESC LIMIT 1", [files, article_id])
         return rows[0][0] if rows and not rows[0][1] else None
 
     # -- writing ------------------------------------------------------------------------------
@@ -283,7 +276,7 @@ class Store:
         con = duckdb.connect()
         rows = con.execute(
             "WITH a AS (SELECT article_id, model, extractor_version, "
-            f"regexp_extract(filename, '([^/\\\\]+)[/\\\\]articles\\.parquet$', 1) AS part "
+            "regexp_extract(filename, '([^/\\\\]+)[/\\\\]articles\\.parquet$', 1) AS part "
             "FROM read_parquet(?, filename=true, union_by_name=true)), "
             "newest AS (SELECT article_id, max(part) AS part FROM a GROUP BY article_id) "
             "SELECT a.part, bool_and(a.part <> n.part) FROM a JOIN newest n USING (article_id) GROUP BY a.part",
@@ -301,6 +294,24 @@ class Store:
         return removed
 
 
+def _retrying(read, attempts: int = 4):
+    """`read()`, again (a few times) if an ingest removed a part between listing and reading it."""
+    for attempt in range(attempts):
+        try:
+            return read()
+        except (duckdb.IOException, duckdb.InvalidInputException, FileNotFoundError):
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    """The column names of `table` (a table or a view); empty if there is none."""
+    rows = con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()
+    return {r[0] for r in rows}
+
+
 _DUCK = {pa.string(): "VARCHAR", pa.int64(): "BIGINT", pa.float64(): "DOUBLE", pa.bool_(): "BOOLEAN"}
 
 
@@ -308,8 +319,7 @@ def _add_missing_columns(con: duckdb.DuckDBPyConnection, with_text: bool) -> Non
     """Parts written before a record gained a field lack its column; until the next ingest
     reprocesses them, readers still see today's schema (the column empty), not a query error."""
     for name, schema in SCHEMAS.items():
-        have = {r[0] for r in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [name]).fetchall()}
+        have = table_columns(con, name)
         for fld in schema:
             if fld.name not in have and not (name == "articles" and fld.name == "text" and not with_text):
                 con.execute(f'ALTER TABLE {name} ADD COLUMN "{fld.name}" {_DUCK.get(fld.type, "VARCHAR")}')

@@ -245,7 +245,6 @@ def main() -> int:
     if "full-1" in summary and "full-2" in summary:
         ratios["workers2_speedup"] = summary["full-1"]["median_seconds"] / summary["full-2"]["median_seconds"]
         ratios["workers2_speedup_per_rep"] = [a["seconds"] / b["seconds"] for a, b in zip(runs["full-1"], runs["full-2"])]
-    if "full-1" in summary and "full-2" in summary:
         # What 2 workers could reach on 2 otherwise idle cores: the CPU work split over both.
         ratios["workers2_cpu_bound"] = 2 * summary["full-1"]["median_cpu_seconds"] / summary["full-2"]["median_cpu_seconds"]
     if "bare" in summary and "full-2" in summary:

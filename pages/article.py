@@ -10,6 +10,7 @@ from ui.reader import LEGEND, READER_CSS
 
 MAX_ROWS = 1000
 
+
 def _choose():
     ev = st.session_state.get("ar_pick")
     df = st.session_state.get("_ar_df")
@@ -19,9 +20,7 @@ def _choose():
 
 
 def render(ctx: shell.AppContext) -> None:
-    st.title("Article reader")
-    shell.show_notices(ctx)
-    if shell.empty_state(ctx):
+    if not shell.page_start(ctx, "Article reader", "articles"):
         return
     aid = ctx.filters.article
     meta = ctx.raw("article_meta", aid) if aid else None

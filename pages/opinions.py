@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import queries as Q
 from ui import charts, shell
 
 MAX_ROWS = 1000

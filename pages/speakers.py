@@ -7,7 +7,6 @@ from dataclasses import replace
 
 import streamlit as st
 
-from analysis import queries as Q
 from ui import charts, shell
 
 MAX_QUOTES = 500

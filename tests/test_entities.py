@@ -10,7 +10,6 @@ import re
 import io
 import json
 import time
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import duckdb
@@ -20,6 +19,7 @@ import pytest
 
 from analysis import entity_queries as q
 from analysis import indexes
+from analysis.store import SCHEMAS
 from analysis.aliases import alias_files, load_aliases, name_key, resolve_corpus_entities
 from analysis.entities import extract_entities, normalise
 from analysis.loaders import load_paths
@@ -379,6 +379,8 @@ def con(seeds, corpus):
     c.register("_entities", corpus)
     c.execute("CREATE TABLE articles AS SELECT * FROM _articles")
     c.execute("CREATE TABLE entities AS SELECT * FROM _entities")
+    c.register("_quotes", SCHEMAS["quotes"].empty_table())  # no quotes here, but the store's table
+    c.execute("CREATE TABLE quotes AS SELECT *, speaker AS speaker_key FROM _quotes")
     indexes.build(c)  # the summary tables the counts read, as the corpus step builds them
     return c
 

@@ -17,6 +17,8 @@ from analysis.store import Store
 
 from .conftest import SEEDS
 
+NUMERIC = str(tuple(indexes.NUMERIC_LABELS))  # SQL list of the date and number labels
+
 
 @pytest.fixture(scope="module")
 def con(tmp_path_factory, nlp):
@@ -85,7 +87,7 @@ def _reference_counts(con, f: Q.Filters) -> dict[str, tuple[int, int]]:
         conds.append("e.entity_label = ?")
         params.append(f.entity_type)
     else:
-        conds.append("e.entity_label NOT IN ('DATE', 'TIME', 'CARDINAL', 'ORDINAL', 'QUANTITY', 'PERCENT', 'MONEY')")
+        conds.append(f"e.entity_label NOT IN {NUMERIC}")
     if f.q:  # one word, or one quoted phrase: what ILIKE can check
         text = f.q.strip('"')
         matched = sorted(_ilike_articles(con, text))
@@ -179,12 +181,12 @@ def test_quote_search_finds_what_ilike_finds(con, q):
 
 @pytest.mark.parametrize("speaker", ["Vipin Narang", "Mintaro Oba", "Ri Yong Ho"])
 def test_speaker_topics_count_the_quotes_naming_each_entity(con, speaker):
-    reference = con.execute("""
+    reference = con.execute(f"""
         SELECT e.entity, count(DISTINCT (q.article_id, q.start))
         FROM quotes q JOIN entities e ON e.article_id = q.article_id
              AND ((e.start >= q.start AND e."end" <= q."end") OR (q.sentence IS NOT NULL AND e.sentence = q.sentence))
         WHERE q.speaker_key = ? AND e.entity IS NOT NULL AND e.entity <> q.speaker_key
-          AND e.entity_label NOT IN ('DATE', 'TIME', 'CARDINAL', 'ORDINAL', 'QUANTITY', 'PERCENT', 'MONEY')
+          AND e.entity_label NOT IN {NUMERIC}
         GROUP BY 1""", [speaker]).fetchall()
     topics = Q.speaker_topics(con, Q.Filters(), speaker, limit=1000)
     assert dict(reference) == dict(zip(topics.entity, topics.quotes))

@@ -4,9 +4,7 @@ or attributed to "he" there is one an analyst never sees.
 """
 from __future__ import annotations
 
-import io
 import json
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
