@@ -61,6 +61,7 @@ def analyst_files() -> AnalystFiles:
     )
 
 
+VERSION = 1  # the steps of this module: a change to them must not keep serving an old cache
 CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions", *indexes.INDEX_TABLES)
 
 
@@ -69,7 +70,7 @@ def corpus_key(store: Store, files: AnalystFiles) -> str:
     the analyst's files and the versions of the corpus-level modules."""
     from analysis import aliases, opinions, roles, speakers
 
-    versions = tuple(getattr(m, "VERSION", "?") for m in (aliases, speakers, roles, opinions, indexes))
+    versions = (VERSION, *(m.VERSION for m in (aliases, speakers, roles, opinions, indexes)))
     return hashlib.sha1(repr((store.signature(), files.signature(), versions)).encode()).hexdigest()[:16]
 
 

@@ -215,11 +215,11 @@ def complete_schema(con: duckdb.DuckDBPyConnection) -> None:
             SELECT q.speaker_key, mode(q.speaker_label) AS label,
                    max(q.speaker_description) AS description,
                    CAST(NULL AS VARCHAR) AS role, CAST(NULL AS VARCHAR) AS side,
-                   CAST(NULL AS VARCHAR) AS role_evidence,
+                   CAST(NULL AS VARCHAR) AS role_evidence, CAST(NULL AS VARCHAR) AS entity,
                    count(*) AS quote_count, count(DISTINCT q.article_id) AS article_count
             FROM quotes q WHERE q.speaker_key IS NOT NULL GROUP BY q.speaker_key""")
     else:
-        for col in ("label", "description", "role", "side", "role_evidence"):
+        for col in ("label", "description", "role", "side", "role_evidence", "entity"):
             if col not in sc:
                 con.execute(f"ALTER TABLE speakers_corpus ADD COLUMN {col} VARCHAR")
     if not indexes.has_indexes(con):
@@ -445,14 +445,17 @@ def speaker_timeline(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str) -
 
 def speaker_topics(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit: int = 15) -> pd.DataFrame:
     """What a speaker is quoted about: entities (not dates or numbers) named inside their quotes or
-    in the quote's sentence, by the number of quotes naming them."""
+    in the quote's sentence, by the number of quotes naming them; never the speaker themself,
+    under their speaker name or the entity they are linked to ("Hillary Rodham Clinton" is the
+    entity "Hillary Clinton")."""
     w = where(replace(f, speakers=(speaker,)), "quotes", con=con)
     return _df(con, f"""
         WITH mine AS (SELECT q.quote_no, q.speaker_key FROM {QUOTES_BARE} WHERE {w.sql})
         SELECT i.entity, any_value(i.entity_label) AS type, count(*) AS quotes
         FROM mine m JOIN quote_entities qe ON qe.quote_no = m.quote_no
              JOIN entity_index i ON i.entity_no = qe.entity_no
-        WHERE NOT i.numeric AND i.entity <> m.speaker_key
+             LEFT JOIN speakers_corpus s ON s.speaker_key = m.speaker_key
+        WHERE NOT i.numeric AND i.entity <> m.speaker_key AND i.entity IS DISTINCT FROM s.entity
         GROUP BY i.entity ORDER BY quotes DESC, i.entity LIMIT {int(limit)}""", w.params)
 
 

@@ -240,3 +240,18 @@ def test_sessions_asking_the_same_new_search_at_once_agree(con):
     with ThreadPoolExecutor(4) as pool:
         counts = list(pool.map(lambda _: Q.quotes_count(con.cursor(), f), range(8)))
     assert len(set(counts)) == 1 and counts[0] > 0
+
+
+def test_speaker_topics_leave_out_the_entity_the_speaker_is(tmp_path_factory):
+    # A bare snapshot (no corpus step) is writable: link Vipin Narang to an entity he talks about,
+    # as the corpus step links "Hillary Rodham Clinton" to the entity "Hillary Clinton".
+    store = Store(tmp_path_factory.mktemp("topics") / "store")
+    ingest([SEEDS], store)
+    con = store.connect()
+    Q.complete_schema(con)
+    before = Q.speaker_topics(con, Q.Filters(), "Vipin Narang", limit=1000)
+    assert len(before) >= 2
+    linked = before.entity.iloc[0]
+    con.execute("UPDATE speakers_corpus SET entity = ? WHERE speaker_key = 'Vipin Narang'", [linked])
+    after = Q.speaker_topics(con, Q.Filters(), "Vipin Narang", limit=1000)
+    assert list(after.entity) == [e for e in before.entity if e != linked]
