@@ -225,8 +225,10 @@ def quote_matches(q: str, quote: str = "q", con: duckdb.DuckDBPyConnection | Non
 
 # A page asks the same search in four to eight queries. With a connection, the matching units
 # are kept once per search in a small table of the connection's own (in-memory) catalog, which
-# every cursor of the connection sees; the newest CACHED_SEARCHES are kept.
+# every cursor of the connection sees. The CACHED_SEARCHES most recently used are kept, and none
+# used in the last KEEP_SECONDS: another session may be between building its SQL and running it.
 CACHED_SEARCHES = 32
+KEEP_SECONDS = 60
 _REGISTRY = "search_cache_registry"
 
 
@@ -237,11 +239,16 @@ def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[
         return matching_units(search)
     key = hashlib.sha1(repr((search.words, search.phrases)).encode()).hexdigest()[:16]
     table = f"search_result_{key}"
-    if not _table_exists(con, table):
+    if _table_exists(con, table):
+        try:
+            con.execute(f"UPDATE memory.main.{_REGISTRY} SET used = now() WHERE name = ?", [table])
+        except duckdb.Error:
+            pass  # another session touched it at the same moment: used just now anyway
+    else:
         sql, params = matching_units(search)
         try:
             con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{table} AS {sql}", params)
-            con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{_REGISTRY} (name VARCHAR, created TIMESTAMP)")
+            con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{_REGISTRY} (name VARCHAR, used TIMESTAMP)")
             con.execute(f"INSERT INTO memory.main.{_REGISTRY} VALUES (?, now())", [table])
             _evict(con)
         except duckdb.Error:
@@ -263,7 +270,9 @@ def _table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 
 def _evict(con: duckdb.DuckDBPyConnection) -> None:
-    old = con.execute(f"SELECT name FROM memory.main.{_REGISTRY} ORDER BY created DESC OFFSET {CACHED_SEARCHES}").fetchall()
+    old = con.execute(f"""
+        SELECT name FROM (SELECT name, used FROM memory.main.{_REGISTRY} ORDER BY used DESC OFFSET {int(CACHED_SEARCHES)})
+        WHERE used < now() - to_seconds(?)""", [KEEP_SECONDS]).fetchall()
     for (name,) in old:
         con.execute(f"DROP TABLE IF EXISTS memory.main.{name}")
         con.execute(f"DELETE FROM memory.main.{_REGISTRY} WHERE name = ?", [name])

@@ -224,6 +224,7 @@ def test_a_search_is_matched_once_per_connection_and_kept_within_bounds(con, mon
     assert Q.entities_table(con.cursor(), f).equals(Q.entities_table(con, f))
     assert con.execute(kept).fetchone()[0] == 1
     monkeypatch.setattr(indexes, "CACHED_SEARCHES", 3)
+    monkeypatch.setattr(indexes, "KEEP_SECONDS", -1)  # (a search in use is never dropped under a session)
     for word in ["talks", "Pyongyang", "Stockholm", "Easley", "nuclear"]:
         Q.quotes_count(con, Q.Filters(q=word))
     assert con.execute(kept).fetchone()[0] == 3
