@@ -2,6 +2,8 @@
 its metadata and its quotes. The article is the global article filter (`?article=…`)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from analysis import queries as Q
@@ -34,7 +36,7 @@ def render(ctx: shell.AppContext) -> None:
                    + (f" (the {len(arts):,} most recent are listed; narrow them with the filters)" if total > len(arts) else "")
                    + ", or use the Article filter in the sidebar.")
         st.session_state["_ar_df"] = arts
-        st.dataframe(arts, hide_index=True, width="stretch", on_select=_choose, selection_mode="single-row",
+        st.dataframe(arts.fillna({"author": "—", "outlet": "—"}), hide_index=True, width="stretch", on_select=_choose, selection_mode="single-row",
                      key="ar_pick", column_order=["title", "author", "date", "outlet", "word_count", "quotes"],
                      column_config={"title": st.column_config.TextColumn("Title", width="large"),
                                     "author": "Author", "date": "Date", "outlet": "Outlet",
@@ -61,7 +63,7 @@ def render(ctx: shell.AppContext) -> None:
         st.dataframe(quotes, hide_index=True, width="stretch", column_order=["speaker", "quote", "cue", "kind", "role"],
                      column_config={"speaker": "Speaker", "quote": st.column_config.TextColumn("Quote", width="large"),
                                     "cue": "Cue", "kind": "Kind", "role": "Role"})
-        st.caption("Source file: " + shell.md_escape(meta.get("source")))
+        st.caption("Source file: " + shell.md_escape(Path(str(meta.get("source"))).name))  # not the server's path
 
 
 shell.page(render)

@@ -39,7 +39,7 @@ def render(ctx: shell.AppContext) -> None:
                         key="en_net", on_select=shell.chart_picker("en_net", "q"), selection_mode="points")
     table = ctx.q("entities_table")
     st.subheader("All entities")
-    st.caption(f"{len(table)} entities (at most 500 shown).")
+    st.caption(f"{shell.counted(len(table), 'entity', 'entities')} (at most 500 shown).")
     st.dataframe(table, hide_index=True, width="stretch", column_config={
         "entity": st.column_config.TextColumn("Entity", width="medium"),
         "type": st.column_config.TextColumn("Type"),

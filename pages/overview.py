@@ -58,7 +58,8 @@ def render(ctx: shell.AppContext) -> None:
             st.plotly_chart(fig, key="ov_entities", on_select=shell.chart_picker("ov_entities", "q"), selection_mode="points")
         out = ctx.q("articles_by_outlet")
         if not out.empty and out["unknown"].all():
-            st.caption(f"No outlet is recorded for these {int(out['articles'].sum())} articles "
+            n = int(out["articles"].sum())
+            st.caption(f"No outlet is recorded for {'this article' if n == 1 else f'these {n:,} articles'} "
                        "(a metadata table or JSON/CSV `outlet` field sets it).")
         elif not out.empty:
             fig = charts.hbar(out, "outlet", "articles", "Articles by outlet (click to filter)", "Articles", "Outlet",

@@ -31,9 +31,9 @@ def render(ctx: shell.AppContext) -> None:
         st.divider()
     table = ctx.q("speakers_table", filters=ctx.filters.without("speakers"))
     st.subheader("All speakers")
-    st.caption(f"{len(table)} speakers for the other filters. Select a row to see that speaker's profile.")
+    st.caption(f"{shell.counted(len(table), 'speaker')} for the other filters. Select a row to see that speaker's profile.")
     st.session_state["_sp_table_df"] = table
-    st.dataframe(table, hide_index=True, width="stretch", on_select=_pick_from_table, selection_mode="single-row",
+    st.dataframe(table.fillna({"description": "—", "role": "—", "side": "—"}), hide_index=True, width="stretch", on_select=_pick_from_table, selection_mode="single-row",
                  key="sp_table", column_config={
                      "speaker": st.column_config.TextColumn("Speaker"),
                      "description": st.column_config.TextColumn("Description", width="large"),

@@ -25,6 +25,12 @@ def _layout(fig: go.Figure, title: str, x: str, y: str, height: int = HEIGHT, su
     return fig
 
 
+def _whole_counts(fig: go.Figure, axis: str, top) -> None:
+    """Counts are whole numbers: below ten plotly would tick 0.5, 1.5, … on their axis."""
+    if pd.notna(top) and top <= 10:
+        (fig.update_xaxes if axis == "x" else fig.update_yaxes)(dtick=1, tick0=0)
+
+
 def esc(values) -> list[str]:
     return [html.escape(str(v)) for v in values]
 
@@ -44,6 +50,7 @@ def hbar(df: pd.DataFrame, label: str, value: str, title: str, xlabel: str, ylab
     fig = go.Figure(go.Bar(x=d[value], y=esc(d[label]), orientation="h", marker_color=color,
                            customdata=list(d[label]), hovertext=lines, hoverinfo="text"))
     fig.update_yaxes(automargin=True)
+    _whole_counts(fig, "x", d[value].max() if len(d) else None)
     return _layout(fig, title, xlabel, ylabel, height=max(260, 60 + 26 * len(d)))
 
 
@@ -65,6 +72,7 @@ def timeline(df: pd.DataFrame, value: str, title: str, ylabel: str, grain: str, 
     sub = f"{undated} {what} from undated articles not shown" if undated else ""
     fig = _layout(fig, title, per, ylabel, subtitle=sub)
     fig.update_xaxes(type="category")
+    _whole_counts(fig, "y", df[value].max() if len(df) else None)
     return fig
 
 
@@ -82,6 +90,7 @@ def multi_timeline(df: pd.DataFrame, series: str, value: str, title: str, ylabel
     fig = _layout(fig, title, per, ylabel, subtitle=sub)
     fig.update_layout(barmode="stack", showlegend=True, legend=dict(orientation="h", y=-0.25))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=order)
+    _whole_counts(fig, "y", df.groupby("period")[value].sum().max() if len(df) else None)
     return fig
 
 

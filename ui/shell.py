@@ -398,6 +398,11 @@ def date_note(ctx: AppContext) -> None:
         st.sidebar.caption("The date filter leaves out " + " and ".join(parts) + ".")
 
 
+def counted(n: int, singular: str, plural: str | None = None) -> str:
+    """"1 entity", "3 entities", "1,204 quotes"."""
+    return f"{n:,} {singular if n == 1 else (plural or singular + 's')}"
+
+
 def md_escape(text) -> str:
     """Corpus or URL text placed in Markdown (titles, names, notices): shown as typed, never
     interpreted as Markdown, HTML, links, images or LaTeX."""
