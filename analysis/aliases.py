@@ -158,7 +158,7 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
     per_entity = _count_pairs(ent_codes, label_codes, len(entities), n_labels)
     majority = [labels[j] for j in per_entity.argmax(axis=1)]
     entity_label, group = [], []
-    for ent, lab in zip(entities, majority):
+    for ent, lab in zip(entities, majority, strict=True):
         alias = forced.get(ent)
         entity_label.append(alias.label if alias and alias.label else lab)
         group.append(alias.group if alias and alias.group else ent)
@@ -214,12 +214,12 @@ def _fix_by_gender(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str]
     sel = np.flatnonzero(article_ids.isin(set(todo_articles)).to_numpy(dtype=bool, na_value=False)
                          & known[ent_codes])
     present: dict[str, set[int]] = defaultdict(set)
-    for a, e in zip(article_ids.iloc[sel].tolist(), ent_codes[sel].tolist()):
+    for a, e in zip(article_ids.iloc[sel].tolist(), ent_codes[sel].tolist(), strict=True):
         present[a].add(e)
 
     texts = out["text"].iloc[todo].tolist()
     fixed = ent_codes.copy()
-    for i, article, text in zip(todo, todo_articles, texts):
+    for i, article, text in zip(todo, todo_articles, texts, strict=True):
         word = normalise(text, PERSON)
         if not word or " " in word:
             continue
@@ -267,10 +267,10 @@ def _fix_in_article(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str
     # People the article names in its own words (not short forms the ingest attached to someone).
     sel = sel[out["text"].iloc[sel].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool, na_value=False)]
     named: dict[str, Counter[int]] = defaultdict(Counter)  # article -> full mentions per person
-    for a, e in zip(articles.iloc[sel].tolist(), ent_codes[sel].tolist()):
+    for a, e in zip(articles.iloc[sel].tolist(), ent_codes[sel].tolist(), strict=True):
         named[a][e] += 1
     fixed = ent_codes.copy()
-    for i, a in zip(todo.tolist(), articles.iloc[todo].tolist()):
+    for i, a in zip(todo.tolist(), articles.iloc[todo].tolist(), strict=True):
         word = entities[ent_codes[i]]
         counts = Counter({e: c for e, c in named.get(a, Counter()).items() if word in words[e]})
         best = _dominant(list(counts), counts)
@@ -311,7 +311,7 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
         best = best_of_key.get(key)
         if best is None or (mention_counts[i], names[i]) > (mention_counts[best], names[best]):
             best_of_key[key] = i
-    for name, key in zip(names, keys):
+    for name, key in zip(names, keys, strict=True):
         if name not in mapping:
             mapping[name] = names[best_of_key[key]]
 
@@ -323,10 +323,10 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
     for j in range(len(labels)):
         sums[:, j] = np.bincount(target_of, weights=label_counts[:, j], minlength=len(targets))
     art_sums = np.bincount(target_of, weights=article_counts, minlength=len(targets))
-    arts: Counter[str] = Counter(dict(zip(targets, art_sums.astype(int).tolist())))
-    mentions_of: Counter[str] = Counter(dict(zip(targets, sums.sum(axis=1).tolist())))
+    arts: Counter[str] = Counter(dict(zip(targets, art_sums.astype(int).tolist(), strict=True)))
+    mentions_of: Counter[str] = Counter(dict(zip(targets, sums.sum(axis=1).tolist(), strict=True)))
 
-    majority = dict(zip(targets, (labels[j] for j in sums.argmax(axis=1))))
+    majority = dict(zip(targets, (labels[j] for j in sums.argmax(axis=1)), strict=True))
     for name, alias in forced.items():
         if alias.label:
             majority[name] = alias.label
@@ -339,7 +339,7 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
         parts = _person_parts(name)
         if parts is not None:
             by_first_last[parts[0]].append(name)
-    for key, group in by_first_last.items():
+    for group in by_first_last.values():
         if len(group) < 2:
             continue
         middles = {name: _person_parts(name)[1] for name in group}
@@ -469,7 +469,7 @@ def link_names(names: list[str] | pd.Series, resolved: pd.DataFrame,
                .groupby(["form", "entity"]).size().rename("n").reset_index()
                .sort_values("n", ascending=False))
     index: dict[str, str] = {}
-    for form, entity in zip(by_form["form"], by_form["entity"]):
+    for form, entity in zip(by_form["form"], by_form["entity"], strict=True):
         index.setdefault(name_key(form), entity)
     out: dict[str, str] = {}
     for name in dict.fromkeys(n for n in names if isinstance(n, str) and n):

@@ -195,7 +195,7 @@ def _assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
                               "WHERE title IS NOT NULL AND entity_label = 'PERSON' GROUP BY entity").fetchall())
     per_speaker["descriptions"] = [
         d if d or pd.isna(e) else list(titles.get(e, []))
-        for d, e in zip(per_speaker["descriptions"], per_speaker["entity"])]
+        for d, e in zip(per_speaker["descriptions"], per_speaker["entity"], strict=True)]
     roles = assign_roles(per_speaker, files.speakers)
     roles["description"] = roles["descriptions"].apply(lambda v: max(v, key=len) if len(v) else None)
     _replace(con, "speakers_corpus", roles)

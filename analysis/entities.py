@@ -334,7 +334,7 @@ def _split_hyphenated(r: _Raw, persons: set[str], labels_by_name: dict[str, Coun
         return []
     out: list[_Raw] = []
     offset = r.start
-    for p, (name, label) in zip(parts, resolved):
+    for p, (name, label) in zip(parts, resolved, strict=True):
         out.append(_Raw(offset, offset + len(p), p, label or PERSON, name, r.sentence))
         offset += len(p) + 1
     return out

@@ -156,7 +156,7 @@ def parse_text_article(text: str, source: str, encoding: str = "utf-8") -> Artic
             data = yaml.safe_load(m.group("yaml"))
             if isinstance(data, dict):
                 meta.update(_pick_fields({str(k).lower(): v for k, v in data.items()}))
-        except Exception:  # malformed front matter: keep it as text rather than lose the article
+        except Exception:  # noqa: BLE001 - malformed front matter: keep it as text rather than lose the article
             pass
         else:
             pos = m.end()
@@ -211,7 +211,7 @@ def parse_html_article(html: str, source: str, problems: list[Problem]) -> Artic
     try:
         doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                           include_tables=False)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - trafilatura/lxml raise many types; the file is reported
         problems.append(Problem(source, f"HTML could not be parsed: {exc}"))
         return None
     if doc is not None and not isinstance(doc, dict):
@@ -311,7 +311,7 @@ def _read_table(text: str, delimiter: str) -> Iterator[tuple[int, dict | None, s
         if len(row) != len(header):
             yield line, None, f"row has {len(row)} fields, the header has {len(header)}"
             continue
-        yield line, dict(zip(header, row)), None
+        yield line, dict(zip(header, row, strict=True)), None
 
 
 def _records_from_table(text: str, source: str, problems: list[Problem], delimiter: str) -> Iterator[tuple[int, dict]]:
@@ -430,7 +430,7 @@ def iter_files(paths: Iterable[str | Path], problems: list[Problem]) -> Iterator
         if path.is_dir():
             found = []
 
-            def onerror(exc: OSError) -> None:
+            def onerror(exc: OSError, path: Path = path) -> None:
                 problems.append(Problem(exc.filename or str(path), f"cannot be read: {exc.strerror or exc}"))
 
             for root, dirs, files in os.walk(path, onerror=onerror):

@@ -31,6 +31,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import itertools
 import re
 import warnings
 from collections import Counter
@@ -82,7 +83,9 @@ GENERIC_WORDS = frozenset("""
     time times year years people person thing lot way new big little long right part place point
     points fact case number week weeks month months today tomorrow yesterday last next first second
     third ago sure need needs needed use used using keep kept give gave given giving find found show
-    shows showed shown call called calling start started end ended feel felt mean means meant ask talk talked talking said saying done doing help leave left move live hold bring brought stand set change question
+    shows showed shown call called calling start started end ended feel felt mean means meant ask talk talked talking said saying
+    done doing help leave left move live hold bring brought
+    stand set change question
     questions run running ran work working worked job great good bad best better lot else whole
     real different important clear whether every including include includes including getting
     become becoming continue continued continues trying able likely possible half least today's
@@ -148,7 +151,7 @@ class Tokens:
         words = self.words(text)
         self.lengths.append(len(words))
         feats = [s for s, w in words if w not in GENERIC_WORDS]
-        feats += [f"{a[0]} {b[0]}" for a, b in zip(words, words[1:])
+        feats += [f"{a[0]} {b[0]}" for a, b in itertools.pairwise(words)
                   if not (a[1] in GENERIC_WORDS and b[1] in GENERIC_WORDS)]
         if self.lexicon is not None:
             low = text.lower().translate(_QUOTE_CHARS)
@@ -783,7 +786,7 @@ def cluster(texts: Sequence[str], params: GroupingParams | None = None,
     # statements go to "unsorted" rather than under a label that misdescribes them. A position
     # group keeps its members (the position is what they share) and shows only shared phrases.
     kept, labels, kept_phrases, key_cols = [], [], [], []
-    for (members, concept), ph in zip(groups, phrases):
+    for (members, concept), ph in zip(groups, phrases, strict=True):
         if concept is None and (not ph or ph[0][1] < p.min_label_share):
             assign[members] = -1
             continue

@@ -4,7 +4,8 @@ The pages only lay out what these functions return, so that each number on scree
 definition here that a test can check without a browser. Every query takes a DuckDB connection
 and a `Filters`; the one WHERE builder (`where`) turns the analyst's filters into SQL for the
 level a view works at (articles or quotes; the entity views pass it on through `entity_scope`
-to `analysis.entity_queries`), so that the same filter means the same thing on every page. No Streamlit here: the app caches these results keyed on the filters.
+to `analysis.entity_queries`), so that the same filter means the same thing on every page.
+No Streamlit here: the app caches these results keyed on the filters.
 
 What a filter means at each level:
 
@@ -80,7 +81,8 @@ def where(f: Filters, level: str, quotes: str = "q", con: duckdb.DuckDBPyConnect
 
     Quote level expects `quotes q JOIN articles a` (or, with `quotes="o"`, the opinions, which
     carry the quote's `quote_no` and `speaker_key`); article level expects `articles a`. With
-    `con`, a text search is matched once per connection and reused (`indexes.search_units`). The entity views take the article-level clause without the text search
+    `con`, a text search is matched once per connection and reused (`indexes.search_units`).
+    The entity views take the article-level clause without the text search
     and the entity type, which `entity_scope` hands to `analysis.entity_queries` apart.
     """
     if level not in {"articles", "quotes"}:
@@ -183,7 +185,7 @@ def open_connection(store) -> Corpus:
         from analysis.corpus import open_corpus
 
         con = open_corpus(store)
-    except Exception as exc:  # noqa: BLE001 - any failure degrades to the plain snapshot
+    except Exception as exc:
         log.exception("corpus-level analysis failed; using the plain store snapshot")
         notices.append(f"Corpus-level analysis (speaker names across articles, roles, opinion groups) "
                        f"is unavailable: {type(exc).__name__}: {exc}")
@@ -251,7 +253,7 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
         "SELECT min(day), max(day), "
         "count(*) FILTER (WHERE day IS NULL) FROM articles").fetchone()
     return {"speakers": speakers, "outlets": outlets, "roles": roles, "entity_types": types,
-            "articles": dict(zip(articles["article_id"], articles["title"])),
+            "articles": dict(zip(articles["article_id"], articles["title"], strict=True)),
             "date_min": lo, "date_max": hi, "undated": int(undated or 0)}
 
 
@@ -297,7 +299,8 @@ def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None 
     w = where(f, "articles", con=con)
     lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
-        WITH shown AS (SELECT * FROM articles a WHERE {w.sql} ORDER BY a.day DESC NULLS LAST, coalesce(a.title, a.source), a.article_no {lim})
+        WITH shown AS (SELECT * FROM articles a WHERE {w.sql}
+                       ORDER BY a.day DESC NULLS LAST, coalesce(a.title, a.source), a.article_no {lim})
         SELECT a.article_id, coalesce(a.title, a.source) AS title, a.author,
                coalesce(a.date, '{UNDATED}') AS date, a.outlet, a.word_count,
                coalesce(n.quotes, 0) AS quotes, a.url, a.source

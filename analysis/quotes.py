@@ -55,7 +55,7 @@ DATELINE = re.compile(r"[A-Z][A-Z.,'’ ]{2,40}(?:\([^)]{1,30}\))?\s*(?:—|–|
 # Labels before a colon that announce a section, never a speaker in a transcript.
 SECTION_LABELS = {"watch", "read", "more", "related", "update", "updated", "note", "correction", "editor", "photo",
                   "photos", "video", "listen", "also", "see", "below", "above", "breaking", "analysis", "opinion",
-                  "source", "sources", "credit", "file", "q", "a", "question", "answer", "live", "latest"}  # tokens scanned either side of a quotation for its cue
+                  "source", "sources", "credit", "file", "q", "a", "question", "answer", "live", "latest"}
 
 
 @lru_cache(maxsize=1)
@@ -164,7 +164,7 @@ class Context:
             pos += len(line) + 1
         self.para_starts = starts
         self.para_ends = ends
-        self._boiler = [bool(BOILERPLATE.match(self.text[a:min(b, a + 40)])) for a, b in zip(starts, ends)]
+        self._boiler = [bool(BOILERPLATE.match(self.text[a:min(b, a + 40)])) for a, b in zip(starts, ends, strict=True)]
 
     def boilerplate(self, char: int) -> bool:
         """Whether the paragraph is a link to another story ("READ MORE: Trudeau says …"), whose
@@ -187,7 +187,7 @@ class Context:
             text = re.sub(r"(?<![sS])’(?![^\W_])|’(?=[.,;:!?)\]—–-]|\s*$)", "”", text, flags=re.M)
         marks: list[Marked] = []
         prev_unclosed = False
-        for p, (ps, pe) in enumerate(zip(self.para_starts, self.para_ends)):
+        for p, (ps, pe) in enumerate(zip(self.para_starts, self.para_ends, strict=True)):
             open_at: int | None = None
             first_in_para = True
             was_unclosed = prev_unclosed
@@ -347,7 +347,7 @@ class Context:
             if key in self.names.names and (ent is None or ent.label_ in ORG_ENTS):
                 extra.append((t.idx, key, True))
         if extra:
-            rows = sorted(list(zip(self.person_pos, self.person_key, self.person_subj)) + extra, key=lambda r: r[0])
+            rows = sorted(list(zip(self.person_pos, self.person_key, self.person_subj, strict=True)) + extra, key=lambda r: r[0])
             self.person_pos = [r[0] for r in rows]
             self.person_key = [r[1] for r in rows]
             self.person_subj = [r[2] for r in rows]
@@ -556,7 +556,7 @@ def _subject_of(cue: Token) -> Token | None:
 
 DOCUMENT_NOUNS = {"statement", "email", "e-mail", "release", "letter", "report", "post", "tweet", "memo",
                   "book", "article", "column", "essay", "op-ed", "blog", "speech", "testimony", "affidavit",
-                  "study", "release", "note", "message", "filing", "document", "decision", "ruling", "survey"}
+                  "study", "note", "message", "filing", "document", "decision", "ruling", "survey"}
 
 
 # Definite subjects of speech verbs that are neither people nor institutions.
@@ -576,7 +576,7 @@ ORG_NOUNS = {"company", "firm", "agency", "bank", "department", "ministry", "gov
              "chain", "brand", "maker", "manufacturer", "developer", "provider", "utility", "insurer", "lender",
              "exchange", "fund", "institution", "body", "panel", "caucus", "senate", "house", "parliament",
              "legislature", "cabinet", "tribunal", "unit", "division", "branch", "bureau", "directorate",
-             "secretariat", "federation", "alliance", "network", "channel", "publisher", "outlet", "paper"}
+             "secretariat", "federation", "alliance", "channel", "publisher", "outlet", "paper"}
 # Heads of a description that name no person (an organisation, a document, a poll).
 NOT_SPEAKER_NOUNS = frozenset(ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE)
 
@@ -1158,7 +1158,7 @@ def _transcript_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[C
     text = ctx.text
     doc = ctx.doc
     found = []
-    for p, (ps, pe) in enumerate(zip(ctx.para_starts, ctx.para_ends)):
+    for p, (ps, pe) in enumerate(zip(ctx.para_starts, ctx.para_ends, strict=True)):
         if not ctx._boiler[p]:
             m = TRANSCRIPT.match(text, ps, pe)
             if m is not None and len(m.group(1)) >= 3 and \
@@ -1241,7 +1241,7 @@ class Resolver:
         """"The company said" / "the coach said": the organisation or person the story is about just now."""
         ctx = self.ctx
         if head.lemma_.lower() in ORG_NOUNS:
-            for hpos, name, label, key, hpara in reversed(self.history[-6:]):
+            for _hpos, name, label, _key, hpara in reversed(self.history[-6:]):
                 if hpara < para - 2:
                     break
                 if label == "ORG":
@@ -1263,7 +1263,7 @@ class Resolver:
         """People who can be referred back to: recent speakers and recent subjects, latest first."""
         ctx = self.ctx
         options: list[tuple[int, tuple[str, ...]]] = []
-        for hpos, name, label, key, hpara in reversed(self.history[-6:]):
+        for hpos, _name, label, key, hpara in reversed(self.history[-6:]):
             if label == "PERSON" and key is not None and hpara >= para - window:
                 options.append((hpos, key))
         k = bisect.bisect_left(ctx.person_pos, pos) - 1
@@ -1335,7 +1335,7 @@ class Resolver:
         if low in ("they", "them", "we", "their", "it", "its"):
             plural = low not in ("it", "its")
             best: tuple[int, str, str] | None = None
-            for hpos, name, label, key, hpara in reversed(self.history[-6:]):
+            for hpos, name, label, _key, hpara in reversed(self.history[-6:]):
                 if hpara < para - 3:
                     break
                 if (plural and label in ("GROUP", "ORG")) or (not plural and label in ("ORG", "UNNAMED")):

@@ -9,7 +9,8 @@ the phrase that decided it is kept so the analyst can check the guess at a glanc
 
 The rules look at the head of each description first ("a nuclear affairs *expert* at ...",
 "the chief North Korean *negotiator*", "a *spokesperson* for ... foreign ministry"), because the
-head says what the person is while the rest says where they work: "a Korea expert at a university in Seoul" is an expert, not a South Korean official. Keyword lists below are general
+head says what the person is while the rest says where they work: "a Korea expert at a
+university in Seoul" is an expert, not a South Korean official. Keyword lists below are general
 (offices, academic titles, news agencies); no person is named in the code.
 """
 from __future__ import annotations

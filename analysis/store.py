@@ -23,8 +23,8 @@ import dataclasses
 import datetime as dt
 import fcntl
 import os
-import time
 import shutil
+import time
 import typing
 import uuid
 from collections.abc import Iterable, Iterator
@@ -156,7 +156,7 @@ class Store:
             f"AND NOT {_deleted(files)} ORDER BY source", [files])
         while batch := cur.fetchmany(256):
             for row in batch:
-                yield Article(**dict(zip(names, row)))
+                yield Article(**dict(zip(names, row, strict=True)))
 
     def connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
         """See `_connect`; retried when an ingest removed a part between listing and reading it."""

@@ -82,7 +82,8 @@ def child(mode: str, corpus: Path, limit: int | None, batch_size: int) -> dict:
             from analysis.engines.ray_engine import RayEngine, job_runtime_env
 
             t = time.perf_counter()
-            ray.init(address="local", num_cpus=workers, include_dashboard=False, runtime_env=job_runtime_env(), log_to_driver=False)
+            ray.init(address="local", num_cpus=workers, include_dashboard=False, runtime_env=job_runtime_env(),
+                     log_to_driver=False)
             out["ray_init_seconds"] = time.perf_counter() - t
             engine = RayEngine(workers=workers)
         timers = {"process_doc": 0.0, "write_part": 0.0, "load": 0.0}
@@ -240,11 +241,13 @@ def main() -> int:
     ratios = {}
     if "bare" in summary and "full-1" in summary:
         ratios["full1_over_bare"] = summary["full-1"]["median_seconds"] / summary["bare"]["median_seconds"]
-        ratios["full1_over_bare_per_rep"] = [f["seconds"] / b["seconds"] for f, b in zip(runs["full-1"], runs["bare"])]
+        ratios["full1_over_bare_per_rep"] = [f["seconds"] / b["seconds"]
+                                             for f, b in zip(runs["full-1"], runs["bare"], strict=True)]
         ratios["full1_over_bare_cpu"] = summary["full-1"]["median_cpu_seconds"] / summary["bare"]["median_cpu_seconds"]
     if "full-1" in summary and "full-2" in summary:
         ratios["workers2_speedup"] = summary["full-1"]["median_seconds"] / summary["full-2"]["median_seconds"]
-        ratios["workers2_speedup_per_rep"] = [a["seconds"] / b["seconds"] for a, b in zip(runs["full-1"], runs["full-2"])]
+        ratios["workers2_speedup_per_rep"] = [a["seconds"] / b["seconds"]
+                                              for a, b in zip(runs["full-1"], runs["full-2"], strict=True)]
         # What 2 workers could reach on 2 otherwise idle cores: the CPU work split over both.
         ratios["workers2_cpu_bound"] = 2 * summary["full-1"]["median_cpu_seconds"] / summary["full-2"]["median_cpu_seconds"]
     if "bare" in summary and "full-2" in summary:
@@ -268,8 +271,10 @@ def main() -> int:
     bare_s = summary.get("bare", {}).get("median_seconds")
     for mode, s in summary.items():
         rel = f"{s['median_seconds'] / bare_s:.2f}" if bare_s else "–"
-        ex = lambda k: (f"{s[k]:.1f}" if mode == "full-1" or k != "median_process_doc_seconds"  # noqa: E731
-                        else "in workers") if k in s else "–"
+        def ex(k: str, s: dict = s, mode: str = mode) -> str:
+            if k not in s:
+                return "–"
+            return f"{s[k]:.1f}" if mode == "full-1" or k != "median_process_doc_seconds" else "in workers"
         cpu_rel = f"{s['median_cpu_seconds'] / bare_cpu:.2f}" if bare_cpu else "–"
         print(f"| {mode} | {s['median_seconds']:.1f} ({', '.join(map(str, s['all_seconds']))}) | "
               f"{s['articles_per_s']:.1f} | {s['tokens_per_s'] or 0:,.0f} | {rel} | {s['median_cpu_seconds']:.1f} | "

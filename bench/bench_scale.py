@@ -376,7 +376,7 @@ def main() -> int:
     source = source_store(args.source or args.stores / "polnear", args.corpus)
     result: dict = {"started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv),
                     "load_start": load0, "stores": {}}
-    from bench.bench_ingest import machine  # noqa: E402
+    from bench.bench_ingest import machine
 
     result["machine"] = machine()
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -442,7 +442,8 @@ def report(result: dict, path: Path) -> None:
     row("open corpus (corpus cache attached)", lambda i: f"{i['measure']['open_seconds']:.2f} s")
     row("**app start** (open + sidebar options + overview)", lambda i: f"**{i['measure']['app_start_seconds']:.2f} s**")
     row("cold open (opinion grouping not cached)", lambda i: f"{i['cold_start_seconds']:.1f} s")
-    row("**resident memory** after all pages (peak)", lambda i: f"**{i['measure']['rss_end_mb']:,.0f} MB** ({i['measure']['maxrss_mb']:,.0f})")
+    row("**resident memory** after all pages (peak)",
+        lambda i: f"**{i['measure']['rss_end_mb']:,.0f} MB** ({i['measure']['maxrss_mb']:,.0f})")
     print()
     for s in sizes:
         meas = result["stores"][s]["measure"]
@@ -472,7 +473,8 @@ def report(result: dict, path: Path) -> None:
         o = result["opinions"]
         if "seconds" in o:
             print(f"### Opinion grouping\n\n`group_opinions` on {o['statements']:,} statements: **{o['seconds']:.0f} s** "
-                  f"({o['groups']} groups, {o['unsorted_share']:.0%} unsorted, peak {o['maxrss_mb']:,.0f} MB; load after {o['load_after']})\n")
+                  f"({o['groups']} groups, {o['unsorted_share']:.0%} unsorted, peak {o['maxrss_mb']:,.0f} MB; "
+                  f"load after {o['load_after']})\n")
         else:
             print(f"### Opinion grouping failed\n\n{o.get('error', '')[-800:]}\n")
     print(f"raw figures: {path.relative_to(ROOT)}")

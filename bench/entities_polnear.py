@@ -21,11 +21,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis.aliases import resolve_corpus_entities  # noqa: E402
-from analysis.entities import extract_entities  # noqa: E402
-from analysis.loaders import load_paths  # noqa: E402
-from analysis.nlp import load_model, parse  # noqa: E402
-from analysis.records import EntityMention  # noqa: E402
+from analysis.aliases import resolve_corpus_entities
+from analysis.entities import extract_entities
+from analysis.loaders import load_paths
+from analysis.nlp import load_model, parse
+from analysis.records import EntityMention
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpora" / "polnear"
 
@@ -59,7 +59,7 @@ def main() -> int:
             db.to_disk(args.cache)
     t1 = time.time()
     mentions: list[EntityMention] = []
-    for a, d in zip(articles, docs):
+    for a, d in zip(articles, docs, strict=True):
         mentions.extend(extract_entities(d, a))
     t2 = time.time()
     df = pd.DataFrame([m.__dict__ for m in mentions])

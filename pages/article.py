@@ -36,7 +36,8 @@ def render(ctx: shell.AppContext) -> None:
                    + (f" (the {len(arts):,} most recent are listed; narrow them with the filters)" if total > len(arts) else "")
                    + ", or use the Article filter in the sidebar.")
         st.session_state["_ar_df"] = arts
-        st.dataframe(arts.fillna({"author": "—", "outlet": "—"}), hide_index=True, width="stretch", on_select=_choose, selection_mode="single-row",
+        st.dataframe(arts.fillna({"author": "—", "outlet": "—"}), hide_index=True, width="stretch",
+                     on_select=_choose, selection_mode="single-row",
                      key="ar_pick", column_order=["title", "author", "date", "outlet", "word_count", "quotes"],
                      column_config={"title": st.column_config.TextColumn("Title", width="large"),
                                     "author": "Author", "date": "Date", "outlet": "Outlet",

@@ -51,7 +51,8 @@ def render(ctx: shell.AppContext) -> None:
 
     speaker = next((s for s in matrix["speaker"] if html.escape(str(s)) == speaker), None) if speaker else None
     group = next((g for g in matrix["group"] if html.escape(str(g)) == group), None) if group else None
-    st.subheader("Statements" + (f": {shell.md_escape(speaker)} on “{shell.md_escape(group)}”" if speaker and group else ""), anchor=False)
+    picked = f": {shell.md_escape(speaker)} on “{shell.md_escape(group)}”" if speaker and group else ""
+    st.subheader("Statements" + picked, anchor=False)
     total = ctx.q("opinion_statement_count", speaker, group)
     statements = ctx.q("opinion_statements", speaker, group, MAX_ROWS)
     if total > len(statements):

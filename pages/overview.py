@@ -47,7 +47,8 @@ def render(ctx: shell.AppContext) -> None:
         else:
             fig = charts.hbar(sp, "speaker", "quotes", "Most quoted speakers (click to filter)", "Quotes", "Speaker",
                               hover={"role": "Role", "articles": "Articles", "description": "Description"})
-            st.plotly_chart(fig, key="ov_speakers", on_select=shell.chart_picker("ov_speakers", "speaker", many=True), selection_mode="points")
+            st.plotly_chart(fig, key="ov_speakers", on_select=shell.chart_picker("ov_speakers", "speaker", many=True),
+                            selection_mode="points")
     with right:
         en = ctx.q("top_entities", 12)
         if en.empty:
@@ -64,7 +65,8 @@ def render(ctx: shell.AppContext) -> None:
         elif not out.empty:
             fig = charts.hbar(out, "outlet", "articles", "Articles by outlet (click to filter)", "Articles", "Outlet",
                               color="#54A24B")
-            st.plotly_chart(fig, key="ov_outlets", on_select=shell.chart_picker("ov_outlets", "outlet", many=True, ignore=("unknown outlet",)), selection_mode="points")
+            pick = shell.chart_picker("ov_outlets", "outlet", many=True, ignore=("unknown outlet",))
+            st.plotly_chart(fig, key="ov_outlets", on_select=pick, selection_mode="points")
 
     st.subheader("Articles")
     total = c["articles"]
@@ -75,7 +77,8 @@ def render(ctx: shell.AppContext) -> None:
     # A static table, not st.dataframe: titles are links to the reader (carrying the filters),
     # and the text is in the page itself (searchable, readable by a screen reader or a test).
     table = pd.DataFrame({
-        "Title": [shell.md_link(t, shell.link("article", article=a)) for t, a in zip(shown["title"], shown["article_id"])],
+        "Title": [shell.md_link(t, shell.link("article", article=a))
+                  for t, a in zip(shown["title"], shown["article_id"], strict=True)],
         "Author": [shell.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["author"]],
         "Date": [shell.md_escape(v) for v in shown["date"]],
         "Outlet": [shell.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["outlet"]],

@@ -27,13 +27,15 @@ def render(ctx: shell.AppContext) -> None:
     if known:
         profile(ctx, known[0])
         if len(known) > 1:
-            st.caption("Also filtered: " + ", ".join(shell.md_escape(k) for k in known[1:]) + ". The profile shows the first speaker.")
+            st.caption("Also filtered: " + ", ".join(shell.md_escape(k) for k in known[1:])
+                       + ". The profile shows the first speaker.")
         st.divider()
     table = ctx.q("speakers_table", filters=ctx.filters.without("speakers"))
     st.subheader("All speakers")
     st.caption(f"{shell.counted(len(table), 'speaker')} for the other filters. Select a row to see that speaker's profile.")
     st.session_state["_sp_table_df"] = table
-    st.dataframe(table.fillna({"description": "—", "role": "—", "side": "—"}), hide_index=True, width="stretch", on_select=_pick_from_table, selection_mode="single-row",
+    st.dataframe(table.fillna({"description": "—", "role": "—", "side": "—"}), hide_index=True, width="stretch",
+                 on_select=_pick_from_table, selection_mode="single-row",
                  key="sp_table", column_config={
                      "speaker": st.column_config.TextColumn("Speaker"),
                      "description": st.column_config.TextColumn("Description", width="large"),
@@ -89,7 +91,8 @@ def profile(ctx: shell.AppContext, name: str) -> None:
         total = ctx.q("quotes_count", filters=mine)
         quotes = ctx.q("quotes_table", MAX_QUOTES, filters=mine)
         st.markdown(f"**{total:,} quote{'s' if total != 1 else ''}**"
-                    + (f" (the {len(quotes):,} most recent listed; the Quotes page downloads all)" if total > len(quotes) else ""))
+                    + (f" (the {len(quotes):,} most recent listed; the Quotes page downloads all)"
+                       if total > len(quotes) else ""))
         st.dataframe(quotes, hide_index=True, width="stretch", height=300,
                      column_order=["quote", "kind", "article", "date"],
                      column_config={"quote": st.column_config.TextColumn("Quote", width="large"),

@@ -18,7 +18,8 @@ date 2019-10-09
 
 The summit <script>window.__xss = 'body'</script> ended early, officials said on Monday.
 
-“We will <img src=x onerror="window.__xss='quote'"> not return to the table,” said Dr. Jane <b>Doe</b>, an analyst at the Institute for <i>Peace</i> Studies.
+“We will <img src=x onerror="window.__xss='quote'"> not return to the table,” said Dr. Jane <b>Doe</b>, \
+an analyst at the Institute for <i>Peace</i> Studies.
 
 Jane Doe added that the talks were <script>alert(1)</script> over for now.
 """
@@ -58,6 +59,6 @@ def expected_counts(store_dir: Path) -> dict:
         ccon = open_corpus(Store(store_dir))
         speakers = ccon.execute("SELECT count(DISTINCT speaker_key) FROM quotes").fetchone()[0]
         narang = ccon.execute("SELECT count(*) FROM quotes WHERE speaker_key = 'Vipin Narang'").fetchone()[0]
-    except Exception:  # the corpus step unavailable: the dashboard falls back to the raw names
+    except Exception:  # noqa: BLE001 - the corpus step unavailable: the dashboard falls back to the raw names
         speakers = con.execute("SELECT count(DISTINCT speaker) FROM quotes").fetchone()[0]
     return {"articles": articles, "quotes": quotes, "speakers": speakers, "narang": narang}

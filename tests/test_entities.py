@@ -5,10 +5,9 @@ does, as any real corpus would; everything else is the seeds as they are.
 """
 from __future__ import annotations
 
-import re
-
 import io
 import json
+import re
 import time
 from pathlib import Path
 
@@ -19,11 +18,11 @@ import pytest
 
 from analysis import entity_queries as q
 from analysis import indexes
-from analysis.store import SCHEMAS
 from analysis.aliases import alias_files, load_aliases, name_key, resolve_corpus_entities
 from analysis.entities import extract_entities, normalise
 from analysis.loaders import load_paths
 from analysis.records import Article, EntityMention
+from analysis.store import SCHEMAS
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

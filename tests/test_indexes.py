@@ -189,7 +189,7 @@ def test_speaker_topics_count_the_quotes_naming_each_entity(con, speaker):
           AND e.entity_label NOT IN {NUMERIC}
         GROUP BY 1""", [speaker]).fetchall()
     topics = Q.speaker_topics(con, Q.Filters(), speaker, limit=1000)
-    assert dict(reference) == dict(zip(topics.entity, topics.quotes))
+    assert dict(reference) == dict(zip(topics.entity, topics.quotes, strict=True))
     assert len(topics) > 0
 
 
@@ -199,7 +199,7 @@ def test_opinion_counts_cover_every_statement_once(con):
     reference = dict(con.execute("""
         SELECT o.group_label, count(DISTINCT q.speaker_key) FROM opinions o
         JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start GROUP BY 1""").fetchall())
-    assert reference == dict(zip(groups["group"], groups.speakers))
+    assert reference == dict(zip(groups["group"], groups.speakers, strict=True))
     narang = Q.Filters(speakers=("Vipin Narang",))
     assert Q.opinion_statement_count(con, narang) == Q.quotes_count(con, narang)
     assert set(Q.opinion_statements(con, narang).speaker) == {"Vipin Narang"}

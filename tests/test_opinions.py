@@ -8,8 +8,15 @@ import time
 import pandas as pd
 import pytest
 
-from analysis.opinions import (UNSORTED_ID, apply_codebook, group_opinions, load_codebook, stance_of,
-                               summarize_groups, speaker_stances)
+from analysis.opinions import (
+    UNSORTED_ID,
+    apply_codebook,
+    group_opinions,
+    load_codebook,
+    speaker_stances,
+    stance_of,
+    summarize_groups,
+)
 from tests.conftest import SEEDS
 
 

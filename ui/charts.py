@@ -66,7 +66,7 @@ def timeline(df: pd.DataFrame, value: str, title: str, ylabel: str, grain: str, 
     per = {"day": "Day", "month": "Month", "year": "Year"}[grain]
     periods = pd.to_datetime(df["period"])
     labels = _period_labels(periods, grain)
-    hover = [f"<b>{lab}</b><br>{v} {what}" for lab, v in zip(labels, df[value])]
+    hover = [f"<b>{lab}</b><br>{v} {what}" for lab, v in zip(labels, df[value], strict=True)]
     fig = go.Figure(go.Bar(x=labels, y=df[value], marker_color="#4C78A8", hovertext=hover, hoverinfo="text",
                            customdata=[p.strftime("%Y-%m-%d") for p in periods]))
     sub = f"{undated} {what} from undated articles not shown" if undated else ""
@@ -85,7 +85,7 @@ def multi_timeline(df: pd.DataFrame, series: str, value: str, title: str, ylabel
         labels = _period_labels(pd.to_datetime(part["period"]), grain)
         fig.add_trace(go.Bar(x=labels, y=part[value], name=html.escape(str(name)), customdata=[name] * len(part),
                              hovertext=[f"<b>{html.escape(str(name))}</b><br>{lab}: {v} mentions"
-                                        for lab, v in zip(labels, part[value])], hoverinfo="text"))
+                                        for lab, v in zip(labels, part[value], strict=True)], hoverinfo="text"))
     sub = f"{undated} mentions in undated articles not shown" if undated else ""
     fig = _layout(fig, title, per, ylabel, subtitle=sub)
     fig.update_layout(barmode="stack", showlegend=True, legend=dict(orientation="h", y=-0.25))
@@ -113,7 +113,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, pos: dict, title: str) -> 
         marker=dict(size=[10 + 30 * m / mmax for m in nodes["mentions"]], color="#F58518", line=dict(width=1, color="#333")),
         hovertext=[f"<b>{html.escape(str(n))}</b> ({html.escape(str(t))})<br>{m} mentions<br>"
                    f"co-occurs with {degree.get(n, 0)} of the entities shown"
-                   for n, t, m in zip(nodes["entity"], nodes["type"], nodes["mentions"])],
+                   for n, t, m in zip(nodes["entity"], nodes["type"], nodes["mentions"], strict=True)],
         hoverinfo="text"))
     fig = _layout(fig, title, "", "", height=560)
     fig.update_xaxes(visible=False)

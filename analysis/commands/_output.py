@@ -27,7 +27,7 @@ def iter_parsed(args) -> Iterator[tuple[Article, "object"]]:
         print(f"{'rejected' if problem.rejected else 'notice'}: {problem}", file=sys.stderr)
     articles = result.articles
     docs = parse((a.text for a in articles), workers=getattr(args, "workers", 1))
-    yield from zip(articles, docs)
+    yield from zip(articles, docs, strict=True)
 
 
 def write_records(records: Iterable[dict], fmt: str, out: IO[str] | None = None) -> int:
