@@ -54,20 +54,26 @@ def has_indexes(con: duckdb.DuckDBPyConnection) -> bool:
     return "article_no" in table_columns(con, "articles") and all(table_columns(con, t) for t in INDEX_TABLES)
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or replace) the summary tables from `articles`, `entities` and `quotes`.
-
-    `entities` must carry the corpus-level `entity`, `entity_label` and `group` columns and
-    `quotes` (the store's table) the `speaker_key` (see `analysis.corpus`; `queries.complete_schema`
-    adds it to a bare snapshot). Takes about 15 s at 100,000 articles.
-    """
-    numeric = ", ".join(f"'{x}'" for x in NUMERIC_LABELS)
+def number_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Give articles their `article_no` (dates ascending) and `day`, and quotes their `quote_no`
+    and `article_no`: the integer keys every later table and view joins on."""
     cols = table_columns(con, "articles") - {"article_no", "day"}
     con.execute(f"""
         CREATE OR REPLACE TABLE articles AS
         SELECT (row_number() OVER (ORDER BY TRY_CAST(date AS DATE) NULLS LAST, article_id))::INTEGER AS article_no,
                {', '.join(f'"{c}"' for c in sorted(cols))}, TRY_CAST(date AS DATE) AS day
         FROM articles ORDER BY article_no""")
+    _number_quotes(con)
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) the summary tables from `articles`, `entities` and `quotes`.
+
+    Runs after `number_rows`. `entities` must carry the corpus-level `entity`, `entity_label`
+    and `group` columns and `quotes` the `speaker_key` (see `analysis.derive`;
+    `corpus.complete_schema` adds them to a bare snapshot). About 15 s at 100,000 articles.
+    """
+    numeric = ", ".join(f"'{x}'" for x in NUMERIC_LABELS)
     group = 'e."group"' if "group" in table_columns(con, "entities") else "e.entity"
     con.execute(f"""
         CREATE OR REPLACE TABLE entity_index AS
@@ -100,7 +106,6 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         FROM m m1 JOIN m m2 ON m1.article_no = m2.article_no AND m1.sentence = m2.sentence
                            AND m1.entity_no < m2.entity_no
         GROUP BY ALL ORDER BY source_no, target_no, article_no""")
-    _number_quotes(con)
     con.execute("""
         CREATE OR REPLACE TABLE search_units AS
         SELECT (row_number() OVER (ORDER BY article_no, quote_no NULLS FIRST))::INTEGER AS unit_no, *

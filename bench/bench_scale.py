@@ -6,7 +6,7 @@ sources and dates shifted by four weeks per copy, and written as Parquet parts o
 the layout an ingest with the default `--commit-every 64` leaves. Then, in a fresh process per
 store (so that memory is that of one dashboard process):
 
-- app start: `queries.open_connection` (the corpus cache of `analysis.corpus`: entity names,
+- app start: `corpus.open_connection` (the corpus cache of `analysis.corpus`: entity names,
   speaker merge, roles, opinion groups and the summary tables, attached from disk), the
   sidebar's `filter_options`, and the overview page's queries with no filter;
 - every page's queries (the functions of `analysis/queries.py` the pages call) with no filter
@@ -179,7 +179,7 @@ def corpus_cached(store) -> bool:
     """Whether the corpus tables of this store state (and of the current code) are derived."""
     from analysis import corpus
 
-    return corpus.cache_path(store, corpus.analyst_files()).is_file()
+    return corpus.cache_path(store).is_file()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,7 +207,7 @@ def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[
 
 
 def scenarios(options: dict):
-    from analysis.queries import Filters
+    from analysis.filters import Filters
 
     speaker = options["speakers"][0] if options.get("speakers") else None
     lo, hi = options.get("date_min"), options.get("date_max")
@@ -229,6 +229,7 @@ def scenarios(options: dict):
 def measure(store_dir: Path, repeat: int) -> dict:
     import psutil
 
+    from analysis import corpus as corpus_mod
     from analysis import indexes
     from analysis import queries as Q
     from analysis.store import Store
@@ -242,7 +243,7 @@ def measure(store_dir: Path, repeat: int) -> dict:
     store.connect().close()
     out["snapshot_seconds"] = time.perf_counter() - t
     t = time.perf_counter()
-    corpus = Q.open_connection(store)
+    corpus = corpus_mod.open_connection(store)
     out["open_seconds"] = time.perf_counter() - t
     out["notices"] = corpus.notices
     con = corpus.con
@@ -252,7 +253,7 @@ def measure(store_dir: Path, repeat: int) -> dict:
     out["rss_after_open_mb"] = proc.memory_info().rss / 2**20
     counts = {tb: con.execute(f"SELECT count(*) FROM {tb}").fetchone()[0]
               for tb in ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions")
-              if Q.has_table(con, tb)}
+              if corpus_mod.has_table(con, tb)}
     out["counts"] = counts
     first_article = con.execute("SELECT min(article_id) FROM articles").fetchone()[0]
     plan = page_plan(options, first_article)
