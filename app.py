@@ -38,6 +38,7 @@ options = context.filter_options(str(store.root), key)
 nav = st.navigation(list(PAGES.values()), position="sidebar")
 filters, notices = sidebar.sidebar_filters(options)
 ctx = context.AppContext(store=store, key=key, filters=filters, options=options, pages=PAGES, notices=notices)
+ctx.notices += sidebar.entity_notices(ctx)
 sidebar.date_note(ctx)
 runner.show_data_notices(context.corpus_notices(str(store.root), key))
 

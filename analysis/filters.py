@@ -10,9 +10,13 @@ What a filter means at each level:
 * date: articles dated within the range; undated articles are left out by any date filter
   (`analysis.queries.date_exclusions` says how many);
 * outlet, article: the articles' own fields;
+* entity: articles that mention every entity picked, and at the quote level the quotes that name
+  it (in the quote or its sentence); the entity views then count what those articles mention;
 * entity type: entity mentions of that type (entity views only: every article has entities);
 * text search `q`: every word in one quote, its speaker or the article title (through the word
-  index of `analysis.indexes`); at the entity level also the entity's name.
+  index of `analysis.indexes`); at the entity level also the entity's name;
+* quote search `said`: every word in the text of one quote (never the speaker or the title); at
+  the article level, the articles with such a quote.
 
 Every value is bound as a parameter: no filter value is ever pasted into the SQL text.
 """
@@ -43,6 +47,8 @@ class Filters:
     entity_type: str | None = None
     role: str | None = None
     q: str = ""
+    entities: tuple[str, ...] = ()
+    said: str = ""
 
     @property
     def has_date(self) -> bool:
@@ -71,10 +77,14 @@ class Filters:
             parts.append("from " + _join(self.outlets))
         if self.article:
             parts.append(f"in the article “{article_title or self.article}”")
+        if self.entities:
+            parts.append("articles naming " + " and ".join(self.entities))
         if self.entity_type:
             parts.append(f"entities of type {self.entity_type}")
         if self.q.strip():
             parts.append(f"matching “{self.q.strip()}”")
+        if self.said.strip():
+            parts.append(f"quotes saying “{self.said.strip()}”")
         return "; ".join(parts)
 
 
@@ -135,17 +145,34 @@ def _speaker_conditions(f: Filters, level: str, quotes: str, conds: list[str], p
         conds.append("a.article_no IN (SELECT q2.article_no FROM speaker_articles q2 WHERE " + " AND ".join(own) + ")")
 
 
+def _entity_conditions(f: Filters, level: str, quotes: str, conds: list[str], params: list) -> None:
+    """Each entity picked narrows the view: articles naming all of them (from the per-article
+    summary, never the raw mentions), and at the quote level the quotes that name each one."""
+    for entity in f.entities:
+        conds.append("a.article_no IN (SELECT ea.article_no FROM entity_articles ea "
+                     "JOIN entity_index ei ON ei.entity_no = ea.entity_no WHERE ei.entity = ?)")
+        params.append(entity)
+        if level == "quotes":
+            conds.append(f"{quotes}.quote_no IN (SELECT qe.quote_no FROM quote_entities qe "
+                         "JOIN entity_index ei ON ei.entity_no = qe.entity_no WHERE ei.entity = ?)")
+            params.append(entity)
+
+
 def _search_condition(f: Filters, level: str, quotes: str, con: duckdb.DuckDBPyConnection | None,
                       conds: list[str], params: list) -> None:
-    if not f.q.strip():
-        return
-    if level == "quotes":  # the quote, its speaker or its article's title
-        sql, qp = indexes.quote_matches(f.q, quote=quotes, con=con)
-        conds.append(sql)
-    else:  # the article's title, quotes or speakers
-        sql, qp = indexes.matching_articles(f.q, con)
-        conds.append(f"a.article_no IN ({sql})")
-    params.extend(qp)
+    if f.q.strip():
+        if level == "quotes":  # the quote, its speaker or its article's title
+            sql, qp = indexes.quote_matches(f.q, quote=quotes, con=con)
+            conds.append(sql)
+        else:  # the article's title, quotes or speakers
+            sql, qp = indexes.matching_articles(f.q, con)
+            conds.append(f"a.article_no IN ({sql})")
+        params.extend(qp)
+    if f.said.strip():
+        sql, qp = indexes.quote_text_matches(f.said, con)
+        column = f"{quotes}.quote_no" if level == "quotes" else "a.article_no"
+        conds.append(f"{column} IN (SELECT {'quote_no' if level == 'quotes' else 'article_no'} FROM ({sql}))")
+        params.extend(qp)
 
 
 def where(f: Filters, level: str, quotes: str = "q", con: duckdb.DuckDBPyConnection | None = None) -> Where:
@@ -163,6 +190,7 @@ def where(f: Filters, level: str, quotes: str = "q", con: duckdb.DuckDBPyConnect
     params: list = []
     _article_conditions(f, conds, params)
     _speaker_conditions(f, level, quotes, conds, params)
+    _entity_conditions(f, level, quotes, conds, params)
     _search_condition(f, level, quotes, con, conds, params)
     return Where(" AND ".join(conds) if conds else "TRUE", params)
 
@@ -183,7 +211,7 @@ class EntityScope:
 def entity_scope(f: Filters) -> EntityScope:
     """The filters for the entity views: article filters, the entity type (by default the named
     types: dates and numbers are not who or what the news is about) and the text search, which
-    also matches entity names."""
+    also matches entity names. The quote search (`said`) keeps the articles with such a quote."""
     w = where(f.without("q", "entity_type"), "articles")
     labels = (f.entity_type,) if f.entity_type else NAME_LABELS
     return EntityScope(None if w.sql == "TRUE" else w.sql, w.params, labels, f.q.strip())

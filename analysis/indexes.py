@@ -228,6 +228,23 @@ def quote_matches(q: str, quote: str = "q", con: duckdb.DuckDBPyConnection | Non
             f"OR {quote}.article_no IN (SELECT article_no FROM ({sql}) WHERE quote_no IS NULL))"), [*params, *params]
 
 
+def quote_text_matches(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
+    """SQL selecting `quote_no, article_no` of the quotes whose own text holds every word of `q`
+    (and its quoted phrases in order): the quote-only search. The word index narrows the
+    candidates (a quote unit also holds the speaker's name), then the candidates' text is checked."""
+    search = parse_search(q)
+    if search.empty:
+        return "SELECT NULL::INTEGER AS quote_no, NULL::INTEGER AS article_no WHERE FALSE", []
+    sql, params = search_units(q, con)
+    checks = ["contains(lower(q.text), ?)"] * len(search.words)
+    params = [*params, *search.words]
+    for phrase in search.phrases:
+        checks.append("regexp_matches(lower(q.text), ?)")
+        params.append(r"\s+".join(re.escape(w) for w in phrase))
+    return (f"SELECT q.quote_no, q.article_no FROM quotes q WHERE q.quote_no IN "
+            f"(SELECT quote_no FROM ({sql}) WHERE quote_no IS NOT NULL) AND {' AND '.join(checks)}"), params
+
+
 # A page asks the same search in four to eight queries. With a connection, the matching units
 # are kept once per search in a small table of the connection's own (in-memory) catalog, which
 # every cursor of the connection sees. The CACHED_SEARCHES most recently used are kept, and none

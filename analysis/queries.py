@@ -21,6 +21,13 @@ from analysis import entity_queries as EQ
 from analysis.filters import Filters, entity_scope, where
 
 UNDATED = "undated"
+MAX_ENTITY_CHOICES = 1000  # the entity filter lists the most mentioned; a link may name any other
+
+
+def title_sql(alias: str = "a") -> str:
+    """An article's title, or for an untitled one the base name of its file: never the
+    server's path (`/srv/feeds/…/x.txt`), which means nothing to a reader and says too much."""
+    return f"coalesce({alias}.title, regexp_extract({alias}.source, '([^/\\\\]+)$', 1))"
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> tuple[Any, ...]:
@@ -57,14 +64,25 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
     types = [r[0] for r in con.execute(
         "SELECT entity_label FROM entity_index WHERE entity_label IS NOT NULL GROUP BY entity_label "
         "ORDER BY sum(mentions) DESC, entity_label").fetchall()]
+    entities = [r[0] for r in con.execute(
+        f"SELECT entity FROM entity_index WHERE NOT numeric ORDER BY articles DESC, entity LIMIT {MAX_ENTITY_CHOICES}"
+    ).fetchall()]
     articles = con.execute(
-        "SELECT article_id, coalesce(title, source) AS title, date FROM articles ORDER BY date DESC NULLS LAST, title").df()
+        f"SELECT article_id, {title_sql('articles')} AS title, date FROM articles ORDER BY date DESC NULLS LAST, title").df()
     lo, hi, undated = _one(con,
         "SELECT min(day), max(day), "
         "count(*) FILTER (WHERE day IS NULL) FROM articles")
-    return {"speakers": speakers, "outlets": outlets, "roles": roles, "entity_types": types,
+    return {"speakers": speakers, "outlets": outlets, "roles": roles, "entity_types": types, "entities": entities,
             "articles": dict(zip(articles["article_id"], articles["title"], strict=True)),
             "date_min": lo, "date_max": hi, "undated": int(undated or 0)}
+
+
+def unknown_entities(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> list[str]:
+    """The names (from a link's entity filter) that are no entity of this corpus."""
+    names = list(names)
+    known = {r[0] for r in con.execute("SELECT entity FROM entity_index WHERE entity IN (SELECT unnest(?))",
+                                       [names]).fetchall()}
+    return [n for n in names if n not in known]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -104,13 +122,13 @@ def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None 
     lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
         WITH shown AS (SELECT * FROM articles a WHERE {w.sql}
-                       ORDER BY a.day DESC NULLS LAST, coalesce(a.title, a.source), a.article_no {lim})
-        SELECT a.article_id, coalesce(a.title, a.source) AS title, a.author,
+                       ORDER BY a.day DESC NULLS LAST, {title_sql()}, a.article_no {lim})
+        SELECT a.article_id, {title_sql()} AS title, a.author,
                coalesce(a.date, '{UNDATED}') AS date, a.outlet, a.word_count,
                coalesce(n.quotes, 0) AS quotes, a.url, a.source
         FROM shown a LEFT JOIN (SELECT article_id, count(*) AS quotes FROM quotes
                                 WHERE article_id IN (SELECT article_id FROM shown) GROUP BY 1) n USING (article_id)
-        ORDER BY a.day DESC NULLS LAST, coalesce(a.title, a.source), a.article_no""", w.params)
+        ORDER BY a.day DESC NULLS LAST, {title_sql()}, a.article_no""", w.params)
 
 
 def articles_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
@@ -186,7 +204,7 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
         WITH chosen AS (SELECT q.quote_no, a.day FROM {QUOTES_BARE} WHERE {w.sql}
                         ORDER BY a.day DESC NULLS LAST, q.quote_no {lim})
         SELECT q.text AS quote, coalesce(q.speaker_key, 'unknown') AS speaker, s.role, coalesce(q.cue, '') AS cue, q.kind,
-               coalesce(a.title, a.source) AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date,
+               {title_sql()} AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date,
                q.speaker_description AS description, q.article_id, q.start, q."end"
         FROM chosen c JOIN quotes q ON q.quote_no = c.quote_no JOIN articles a ON a.article_no = q.article_no
              LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key
@@ -366,7 +384,7 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str 
         WITH chosen AS (SELECT o.quote_no, a.day FROM {OPINIONS_FROM} WHERE {cond}
                         ORDER BY a.day DESC NULLS LAST, o.quote_no {lim})
         SELECT o.group_label AS "group", coalesce(o.speaker_key, 'unknown') AS speaker, s.role, o.stance,
-               o.stance_evidence AS evidence, q.text AS quote, coalesce(a.title, a.source) AS article,
+               o.stance_evidence AS evidence, q.text AS quote, {title_sql()} AS article,
                coalesce(a.date, '{UNDATED}') AS date, q.article_id
         FROM chosen c JOIN opinions o ON o.quote_no = c.quote_no JOIN quotes q ON q.quote_no = c.quote_no
              JOIN articles a ON a.article_no = q.article_no LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key

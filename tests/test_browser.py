@@ -192,7 +192,7 @@ def test_changing_a_filter_changes_the_url_and_the_url_reproduces_the_view(serve
     page.goto(server.url + "/quotes")
     settle(page)
     total, _ = caption_count(page)
-    box = page.locator("[data-testid='stSidebar'] input[aria-label*='Search']")
+    box = page.locator("[data-testid='stSidebar'] input[aria-label='Search quotes, speakers, titles']")
     box.fill("Easley")
     box.press("Enter")
     settle(page)

@@ -15,7 +15,6 @@ import pytest
 
 from analysis import indexes
 from analysis.filters import Filters, entity_scope, period_range, unknown_values, where
-from analysis.store import SCHEMAS
 
 ARTICLES = [  # article_id, date, outlet, title
     ("a1", "2019-10-05", "Reuters", "Talks in Stockholm"),
@@ -31,6 +30,10 @@ QUOTES = [  # article_id, start, text, speaker_key
     ("a4", 10, "sometimes you have to walk", "Donald Trump"),
     ("a4", 60, "an unattributed remark about time", None),
 ]
+ENTITIES = [  # article_id, start, sentence, entity: a1's second quote is in sentence 1
+    ("a1", 60, 1, "North Korea"), ("a1", 0, 0, "Stockholm"), ("a2", 200, 5, "North Korea"),
+    ("a4", 12, 0, "Hanoi"),
+]
 ROLES = {"Morgan Ortagus": "official", "Vipin Narang": "expert", "Kim Myong Gil": "official",
          "Donald Trump": "politician"}
 
@@ -43,9 +46,12 @@ VALUES = {
     "article": "a1",
     "role": "official",
     "q": "time",
+    "entities": ("North Korea",),
+    "said": "talks",
 }
 INJECTED = {"speakers": ("x'); DROP TABLE quotes; --",), "outlets": ("'; SELECT 1; --",),
-            "article": "a1' OR '1'='1", "role": "official' OR 1=1 --", "q": "time' OR '1'='1"}
+            "article": "a1' OR '1'='1", "role": "official' OR 1=1 --", "q": "time' OR '1'='1",
+            "entities": ("North Korea' OR '1'='1",), "said": "talks' OR '1'='1"}
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +59,16 @@ def con():
     c = duckdb.connect()
     arts = pd.DataFrame(ARTICLES, columns=["article_id", "date", "outlet", "title"])
     arts["source"] = arts["article_id"] + ".txt"
-    quotes = pd.DataFrame([dict(article_id=a, start=s, end=s + len(t), text=t, speaker=k, speaker_key=k, sentence=0)
-                           for a, s, t, k in QUOTES])
+    quotes = pd.DataFrame([dict(article_id=a, start=s, end=s + len(t), text=t, speaker=k, speaker_key=k,
+                                sentence=s // 40) for a, s, t, k in QUOTES])
+    mentions = pd.DataFrame([dict(article_id=a, start=s, end=s + len(e), text=e, label="GPE", canonical=e, entity=e,
+                                  entity_label="GPE", sentence=n) for a, s, n, e in ENTITIES])
     c.register("_a", arts)
     c.register("_q", quotes)
     c.execute("CREATE TABLE articles AS SELECT * FROM _a")
     c.execute("CREATE TABLE quotes AS SELECT * FROM _q")
-    c.register("_e", SCHEMAS["entities"].empty_table())
-    c.execute("CREATE TABLE entities AS SELECT *, canonical AS entity, label AS entity_label FROM _e")
+    c.register("_e", mentions)
+    c.execute("CREATE TABLE entities AS SELECT * FROM _e")
     c.register("_r", pd.DataFrame(list(ROLES.items()), columns=["speaker_key", "role"]))
     c.execute("CREATE TABLE speakers_corpus AS SELECT * FROM _r")
     indexes.number_rows(c)
@@ -83,6 +91,10 @@ def _speaker_passes(f: Filters, speaker: str | None) -> bool:
     return (not f.speakers or speaker in f.speakers) and (not f.role or ROLES.get(speaker or "") == f.role)
 
 
+def _names(article_id: str, sentence: int | None = None) -> set[str]:
+    return {e for a, _, n, e in ENTITIES if a == article_id and (sentence is None or n == sentence)}
+
+
 def expected_quotes(f: Filters) -> set[tuple[str, int]]:
     """What each filter means, read directly off the lists above: a quote passes when its article
     does, its speaker does, and every searched word is in the quote and its speaker, or in the
@@ -94,6 +106,10 @@ def expected_quotes(f: Filters) -> set[tuple[str, int]]:
         if not (_article_passes(f, a, date, outlet) and _speaker_passes(f, k)):
             continue
         if f.q and not (_words_in(f.q, f"{text} {k or ''}") or _words_in(f.q, title)):
+            continue
+        if f.said and not _words_in(f.said, text):
+            continue
+        if not set(f.entities) <= _names(a, start // 40):
             continue
         out.add((a, start))
     return out
@@ -111,6 +127,10 @@ def expected_articles(f: Filters) -> set[str]:
             continue
         if f.q and not (_words_in(f.q, title) or any(_words_in(f.q, f"{t} {k or ''}") for t, k in quotes)):
             continue
+        if f.said and not any(_words_in(f.said, t) for t, _ in quotes):
+            continue
+        if not set(f.entities) <= _names(a):
+            continue
         keep.add(a)
     return keep
 
@@ -126,7 +146,7 @@ ALL = list(combinations())
 
 
 def test_every_combination_is_tried():
-    assert len(ALL) == 2 ** len(VALUES) == 128
+    assert len(ALL) == 2 ** len(VALUES) == 512
 
 
 @pytest.mark.parametrize("f", ALL, ids=lambda f: f.describe() or "none")
@@ -193,6 +213,18 @@ def test_describe_reads_as_words():
     assert Filters(date_from=dt.date(2019, 10, 8), date_to=dt.date(2019, 10, 8)).describe() == "dated 2019-10-08"
     assert Filters(article="a1").describe("Talks in Stockholm") == "in the article “Talks in Stockholm”"
     assert Filters().describe() == "" and not Filters().active and Filters(q="x").active
+    assert Filters(entities=("North Korea", "China"), said="buying time").describe() == \
+        "articles naming North Korea and China; quotes saying “buying time”"
+
+
+def test_the_quote_search_never_matches_the_speaker_or_the_title(con):
+    for word, level in (("narang", "quotes"), ("hanoi", "quotes"), ("narang", "articles")):
+        w = where(Filters(said=word), level)
+        table = "quotes q JOIN articles a ON a.article_no = q.article_no" if level == "quotes" else "articles a"
+        assert con.execute(f"SELECT count(*) FROM {table} WHERE {w.sql}", w.params).fetchone()[0] == 0
+    w = where(Filters(q="narang"), "quotes")
+    assert con.execute(f"SELECT count(*) FROM quotes q JOIN articles a ON a.article_no = q.article_no WHERE {w.sql}",
+                       w.params).fetchone()[0] == 2
 
 
 def test_period_range_and_unknown_values():
