@@ -24,6 +24,7 @@ PAGES = {
     "quotes": st.Page("pages/quotes.py", title="Quotes", icon=":material/format_quote:", url_path="quotes"),
     "speakers": st.Page("pages/speakers.py", title="Speakers", icon=":material/record_voice_over:", url_path="speakers"),
     "entities": st.Page("pages/entities.py", title="Entities", icon=":material/hub:", url_path="entities"),
+    "outlets": st.Page("pages/outlets.py", title="Outlets", icon=":material/newspaper:", url_path="outlets"),
     "opinions": st.Page("pages/opinions.py", title="Expert opinions", icon=":material/balance:", url_path="opinions"),
     "article": st.Page("pages/article.py", title="Article reader", icon=":material/article:", url_path="article"),
     "add": st.Page("pages/add.py", title="Add articles", icon=":material/upload_file:", url_path="add"),
@@ -40,6 +41,7 @@ filters, notices = sidebar.sidebar_filters(options)
 ctx = context.AppContext(store=store, key=key, filters=filters, options=options, pages=PAGES, notices=notices)
 ctx.notices += sidebar.entity_notices(ctx)
 sidebar.date_note(ctx)
+sidebar.facets(ctx)
 runner.show_data_notices(context.corpus_notices(str(store.root), key))
 
 if (dest := st.session_state.pop("_goto", None)) in PAGES:

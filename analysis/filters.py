@@ -64,27 +64,28 @@ class Filters:
         return replace(self, **{n: getattr(defaults, n) for n in names})
 
     def describe(self, article_title: str | None = None) -> str:
-        """The filters in words, for a page caption: "by Vipin Narang; 1–31 Oct 2019; matching
-        “buying time”". Empty when nothing is set. Values are as typed: escape before Markdown."""
+        """The filters in words, for a page caption: "speaker Vipin Narang; dated 2019-10-01 to
+        2019-10-31; search “buying time”". Empty when nothing is set. Values are as typed: escape
+        them before Markdown."""
         parts: list[str] = []
         if self.speakers:
-            parts.append("by " + _join(self.speakers))
+            parts.append(("speakers " if len(self.speakers) > 1 else "speaker ") + _join(self.speakers))
         if self.role:
-            parts.append(f"speakers with the role {self.role}")
+            parts.append(f"role {self.role}")
         if self.has_date:
             parts.append(_describe_dates(self.date_from, self.date_to))
         if self.outlets:
-            parts.append("from " + _join(self.outlets))
+            parts.append(("outlets " if len(self.outlets) > 1 else "outlet ") + _join(self.outlets))
         if self.article:
-            parts.append(f"in the article “{article_title or self.article}”")
+            parts.append(f"article “{article_title or self.article}”")
         if self.entities:
-            parts.append("articles naming " + " and ".join(self.entities))
+            parts.append("naming " + " and ".join(self.entities))
         if self.entity_type:
-            parts.append(f"entities of type {self.entity_type}")
+            parts.append(f"entity type {self.entity_type}")
         if self.q.strip():
-            parts.append(f"matching “{self.q.strip()}”")
+            parts.append(f"search “{self.q.strip()}”")
         if self.said.strip():
-            parts.append(f"quotes saying “{self.said.strip()}”")
+            parts.append(f"said “{self.said.strip()}”")
         return "; ".join(parts)
 
 

@@ -19,8 +19,10 @@ import pandas as pd
 
 from analysis import entity_queries as EQ
 from analysis.filters import Filters, entity_scope, where
+from analysis.store import table_columns
 
 UNDATED = "undated"
+UNATTRIBUTED = "unattributed"  # a quote whose speaker the extractor could not tell: said so, never blank
 MAX_ENTITY_CHOICES = 1000  # the entity filter lists the most mentioned; a link may name any other
 
 
@@ -28,6 +30,12 @@ def title_sql(alias: str = "a") -> str:
     """An article's title, or for an untitled one the base name of its file: never the
     server's path (`/srv/feeds/…/x.txt`), which means nothing to a reader and says too much."""
     return f"coalesce({alias}.title, regexp_extract({alias}.source, '([^/\\\\]+)$', 1))"
+
+
+def url_sql(alias: str = "a") -> str:
+    """An article's address only when it is a web address: a `javascript:` or `file:` "url" from a
+    hostile metadata file never becomes a link on a page."""
+    return f"CASE WHEN regexp_matches({alias}.url, '^https?://[^\\s]+$') THEN {alias}.url END"
 
 
 def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> tuple[Any, ...]:
@@ -115,6 +123,33 @@ def date_exclusions(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int
     return {"undated": undated, "out_of_range": outside}
 
 
+def speaker_facet(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 12) -> pd.DataFrame:
+    """How many quotes each speaker has under the other filters (the speaker filter left out),
+    as Datasette shows counts beside a facet's values."""
+    w = where(f.without("speakers"), "quotes", con=con)
+    return _df(con, f"""
+        SELECT q.speaker_key AS speaker, count(*) AS quotes FROM {QUOTES_BARE}
+        WHERE {w.sql} AND q.speaker_key IS NOT NULL
+        GROUP BY 1 ORDER BY quotes DESC, speaker LIMIT {int(limit)}""", w.params)
+
+
+def outlet_facet(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 12) -> pd.DataFrame:
+    """Articles per outlet under the other filters (the outlet filter left out)."""
+    w = where(f.without("outlets"), "articles", con=con)
+    return _df(con, f"""
+        SELECT a.outlet, count(*) AS articles FROM articles a
+        WHERE {w.sql} AND a.outlet IS NOT NULL GROUP BY 1 ORDER BY articles DESC, a.outlet LIMIT {int(limit)}""",
+               w.params)
+
+
+def role_facet(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Quotes per speaker role under the other filters (the role filter left out)."""
+    w = where(f.without("role"), "quotes", con=con)
+    return _df(con, f"""
+        SELECT s.role, count(*) AS quotes FROM {QUOTES_BARE} JOIN speakers_corpus s ON s.speaker_key = q.speaker_key
+        WHERE {w.sql} AND s.role IS NOT NULL GROUP BY 1 ORDER BY quotes DESC, s.role""", w.params)
+
+
 def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None = None) -> pd.DataFrame:
     """The article list: title, author, date (or "undated"), outlet, word count, quotes; newest
     first, at most `limit` rows (the overview's article count says how many there are)."""
@@ -125,7 +160,7 @@ def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None 
                        ORDER BY a.day DESC NULLS LAST, {title_sql()}, a.article_no {lim})
         SELECT a.article_id, {title_sql()} AS title, a.author,
                coalesce(a.date, '{UNDATED}') AS date, a.outlet, a.word_count,
-               coalesce(n.quotes, 0) AS quotes, a.url, a.source
+               coalesce(n.quotes, 0) AS quotes, {url_sql()} AS url, regexp_extract(a.source, '([^/\\\\]+)$', 1) AS file
         FROM shown a LEFT JOIN (SELECT article_id, count(*) AS quotes FROM quotes
                                 WHERE article_id IN (SELECT article_id FROM shown) GROUP BY 1) n USING (article_id)
         ORDER BY a.day DESC NULLS LAST, {title_sql()}, a.article_no""", w.params)
@@ -136,20 +171,30 @@ def articles_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
     return int(_one(con, f"SELECT count(*) FROM articles a WHERE {w.sql}", w.params)[0])
 
 
-def _granularity(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
+GRAINS = ("day", "week", "month", "year")
+
+
+def _granularity(con: duckdb.DuckDBPyConnection, f: Filters, grain: str | None = None) -> str:
+    """The bucket a timeline counts by: the one asked for, else the finest that keeps the bars
+    few enough to read (a day up to six weeks, a week up to a year, a month up to five years)."""
+    if grain in GRAINS:
+        return grain
     w = where(f, "articles", con=con)
-    lo, hi = _one(con, f"SELECT min(a.day), max(a.day) "
-                         f"FROM articles a WHERE {w.sql}", w.params)
-    if lo is None or (hi - lo).days <= 120:
+    lo, hi = _one(con, f"SELECT min(a.day), max(a.day) FROM articles a WHERE {w.sql}", w.params)
+    if lo is None or (hi - lo).days <= 45:
         return "day"
-    if (hi - lo).days <= 3 * 365:
+    if (hi - lo).days <= 366:
+        return "week"
+    if (hi - lo).days <= 5 * 366:
         return "month"
     return "year"
 
 
-def quotes_over_time(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.DataFrame, int, str]:
-    """Quotes per day/month/year (by article date), the undated quotes, and the bucket size."""
-    grain = _granularity(con, f)
+def quotes_over_time(con: duckdb.DuckDBPyConnection, f: Filters,
+                     grain: str | None = None) -> tuple[pd.DataFrame, int, str]:
+    """Quotes per day, week, month or year (by article date; `grain` None picks one), the
+    undated quotes, and the bucket used."""
+    grain = _granularity(con, f, grain)
     w = where(f, "quotes", con=con)
     # Distinct speakers per period in two steps (period × speaker, then per period): DuckDB's
     # count(DISTINCT) is several times slower over a million quotes.
@@ -203,9 +248,10 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
     return _df(con, f"""
         WITH chosen AS (SELECT q.quote_no, a.day FROM {QUOTES_BARE} WHERE {w.sql}
                         ORDER BY a.day DESC NULLS LAST, q.quote_no {lim})
-        SELECT q.text AS quote, coalesce(q.speaker_key, 'unknown') AS speaker, s.role, coalesce(q.cue, '') AS cue, q.kind,
-               {title_sql()} AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date,
-               q.speaker_description AS description, q.article_id, q.start, q."end"
+        SELECT q.text AS quote, coalesce(q.speaker_key, '{UNATTRIBUTED}') AS speaker, s.role, q.cue, q.kind,
+               {title_sql()} AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date, {url_sql()} AS url,
+               q.speaker_description AS description, q.article_id, q.start, q."end",
+               q.article_id || ':' || q.start AS quote_id
         FROM chosen c JOIN quotes q ON q.quote_no = c.quote_no JOIN articles a ON a.article_no = q.article_no
              LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key
         ORDER BY c.day DESC NULLS LAST, c.quote_no""", w.params)
@@ -214,6 +260,21 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
 def quotes_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
     w = where(f, "quotes", con=con)
     return int(_one(con, f"SELECT count(*) FROM {QUOTES_BARE} WHERE {w.sql}", w.params)[0])
+
+
+def quote_position(con: duckdb.DuckDBPyConnection, f: Filters, quote_id: str, limit: int) -> int | None:
+    """Where the quote `article_id:start` stands in `quotes_table(f, limit)`, or None when the
+    filters leave it out or it is beyond the rows listed: a shared link reopens that row."""
+    article_id, _, start = quote_id.rpartition(":")
+    if not article_id or not start.isdigit():
+        return None
+    w = where(f, "quotes", con=con)
+    row = con.execute(f"""
+        WITH ranked AS (SELECT q.article_id, q.start,
+                               row_number() OVER (ORDER BY a.day DESC NULLS LAST, q.quote_no) - 1 AS pos
+                        FROM {QUOTES_BARE} WHERE {w.sql})
+        SELECT pos FROM ranked WHERE article_id = ? AND start = ?""", [*w.params, article_id, int(start)]).fetchone()
+    return int(row[0]) if row is not None and row[0] < limit else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -234,8 +295,9 @@ def speaker_profile(con: duckdb.DuckDBPyConnection, speaker: str) -> dict | None
     return out
 
 
-def speaker_timeline(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str) -> tuple[pd.DataFrame, int, str]:
-    return quotes_over_time(con, replace(f, speakers=(speaker,)))
+def speaker_timeline(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str,
+                     grain: str | None = None) -> tuple[pd.DataFrame, int, str]:
+    return quotes_over_time(con, replace(f, speakers=(speaker,)), grain)
 
 
 def speaker_topics(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit: int = 15) -> pd.DataFrame:
@@ -288,10 +350,11 @@ def entity_type_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFra
     return df.rename(columns={"entity_label": "type"})[["type", "mentions", "entities"]]
 
 
-def entity_timeline(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 6) -> tuple[pd.DataFrame, int, str]:
+def entity_timeline(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 6,
+                    grain: str | None = None) -> tuple[pd.DataFrame, int, str]:
     """Mentions over time of the `top` most mentioned entities (dated articles only), and the
     mentions of those entities in undated articles, which the chart cannot place."""
-    grain = _granularity(con, f)
+    grain = _granularity(con, f, grain)
     scope = entity_scope(f)
     names = list(EQ.entity_counts(con, **scope.kwargs(), limit=top)["entity"])
     if not names:
@@ -302,15 +365,18 @@ def entity_timeline(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 6) ->
     return df[["period", "entity", "mentions"]], undated, grain
 
 
-def entity_cooccurrence(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 25) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Nodes (the `top` entities) and edges (how many sentences name both) for the network."""
+def entity_pairs(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The `top` entities (most mentioned first) and, for every two of them, how many sentences
+    name both: the cells of a matrix that reads the strongest pairs at a glance."""
     scope = entity_scope(f)
     nodes = EQ.entity_counts(con, **scope.kwargs(), limit=top).rename(columns={"entity_label": "type"})
     nodes = nodes[["entity", "type", "mentions"]]
     if nodes.empty:
         return nodes, pd.DataFrame(columns=["source", "target", "sentences"])
-    edges = EQ.cooccurrence(con, **scope.kwargs(), among=list(nodes["entity"]), limit=None)
-    return nodes, edges.rename(columns={"count": "sentences"})[["source", "target", "sentences"]]
+    pairs = EQ.cooccurrence(con, **scope.kwargs(), among=list(nodes["entity"]), limit=None)
+    pairs = pairs.rename(columns={"count": "sentences"})[["source", "target", "sentences"]]
+    return nodes, pairs.sort_values(["sentences", "source", "target"], ascending=[False, True, True],
+                                    ignore_index=True)
 
 
 def entities_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> pd.DataFrame:
@@ -318,6 +384,53 @@ def entities_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500)
     df = EQ.entity_counts(con, **entity_scope(f).kwargs(), limit=limit)
     df["forms"] = df["forms"].apply(lambda v: list(v) if v is not None and len(v) else [])
     return df.rename(columns={"entity_label": "type"})[["entity", "type", "mentions", "articles", "forms"]]
+
+
+# ---------------------------------------------------------------------------------------------
+# Outlets side by side
+
+def outlet_roles(con: duckdb.DuckDBPyConnection, f: Filters, outlets: int = 8) -> pd.DataFrame:
+    """For the outlets with most quotes (or those of the outlet filter): quotes by source role,
+    and each role's share of the outlet's quotes."""
+    w = where(f, "quotes", con=con)
+    return _df(con, f"""
+        WITH per AS (SELECT a.outlet, coalesce(s.role, 'unknown') AS role, count(*) AS quotes
+                     FROM {QUOTES_BARE} LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key
+                     WHERE {w.sql} AND a.outlet IS NOT NULL GROUP BY 1, 2),
+             top AS (SELECT outlet FROM per GROUP BY outlet ORDER BY sum(quotes) DESC, outlet LIMIT {int(outlets)})
+        SELECT outlet, role, quotes::BIGINT AS quotes,
+               quotes / sum(quotes) OVER (PARTITION BY outlet) AS share
+        FROM per WHERE outlet IN (SELECT outlet FROM top) ORDER BY outlet, quotes DESC, role""", w.params)
+
+
+def outlet_speakers(con: duckdb.DuckDBPyConnection, f: Filters, outlets: int = 8, per_outlet: int = 10) -> pd.DataFrame:
+    """Each outlet's most quoted speakers (its top `per_outlet`), with their role."""
+    w = where(f, "quotes", con=con)
+    return _df(con, f"""
+        WITH per AS (SELECT a.outlet, q.speaker_key AS speaker, count(*) AS quotes
+                     FROM {QUOTES_BARE} WHERE {w.sql} AND a.outlet IS NOT NULL AND q.speaker_key IS NOT NULL
+                     GROUP BY 1, 2),
+             top AS (SELECT outlet FROM per GROUP BY outlet ORDER BY sum(quotes) DESC, outlet LIMIT {int(outlets)}),
+             ranked AS (SELECT *, row_number() OVER (PARTITION BY outlet ORDER BY quotes DESC, speaker) AS rank
+                        FROM per WHERE outlet IN (SELECT outlet FROM top))
+        SELECT r.outlet, r.rank, r.speaker, s.role, r.quotes
+        FROM ranked r LEFT JOIN speakers_corpus s ON s.speaker_key = r.speaker
+        WHERE r.rank <= {int(per_outlet)} ORDER BY r.outlet, r.rank""", w.params)
+
+
+def outlet_stances(con: duckdb.DuckDBPyConnection, f: Filters, outlets: int = 8) -> pd.DataFrame:
+    """Each outlet's statements by stance (from the opinion step), and each stance's share."""
+    if "stance" not in table_columns(con, "opinions"):
+        return pd.DataFrame(columns=["outlet", "stance", "statements", "share"])
+    w = where(f, "quotes", quotes="o", con=con)
+    return _df(con, f"""
+        WITH per AS (SELECT a.outlet, coalesce(o.stance, 'neutral') AS stance, count(*) AS statements
+                     FROM opinions o JOIN articles a ON a.article_no = o.article_no
+                     WHERE {w.sql} AND a.outlet IS NOT NULL GROUP BY 1, 2),
+             top AS (SELECT outlet FROM per GROUP BY outlet ORDER BY sum(statements) DESC, outlet LIMIT {int(outlets)})
+        SELECT outlet, stance, statements::BIGINT AS statements,
+               statements / sum(statements) OVER (PARTITION BY outlet) AS share
+        FROM per WHERE outlet IN (SELECT outlet FROM top) ORDER BY outlet, statements DESC, stance""", w.params)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,13 +514,17 @@ def opinion_statement_count(con: duckdb.DuckDBPyConnection, f: Filters, speaker:
 # Article reader
 
 def article_meta(con: duckdb.DuckDBPyConnection, article_id: str) -> dict | None:
-    df = _df(con, "SELECT * FROM articles WHERE article_id = ?", [article_id])
+    """An article's fields for the reader; `file` is its file's base name (never the server's path)."""
+    df = _df(con, f"""SELECT * EXCLUDE (source, title, url), {title_sql('articles')} AS title,
+                             {url_sql('articles')} AS url,
+                             regexp_extract(source, '([^/\\\\]+)$', 1) AS file
+                      FROM articles WHERE article_id = ?""", [article_id])
     return None if df.empty else df.iloc[0].to_dict()
 
 
 def article_quotes(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.DataFrame:
-    return _df(con, """
-        SELECT q.text AS quote, coalesce(q.speaker_key, q.speaker, 'unknown') AS speaker, s.role, q.cue, q.kind,
+    return _df(con, f"""
+        SELECT q.text AS quote, coalesce(q.speaker_key, q.speaker, '{UNATTRIBUTED}') AS speaker, s.role, q.cue, q.kind,
                q.speaker_mention AS mention, q.start, q."end"
         FROM quotes q LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key
         WHERE q.article_id = ? ORDER BY q.start""", [article_id])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.filters import Filters
 from analysis.loaders import DEFAULT_MAX_BYTES, load_paths, parse_text_article
 from analysis.pipeline import process_articles
 from analysis.records import Article, Problem
@@ -21,26 +22,70 @@ from analysis.store import ProcessedArticle
 UNDATED = "undated"
 
 
+UNATTRIBUTED = "unattributed"
+ARTICLE_COLUMNS = ["article_id", "title", "author", "date", "outlet", "word_count", "quotes", "entities", "url",
+                   "file"]
+QUOTE_COLUMNS = ["article_id", "quote", "speaker", "description", "cue", "kind", "start", "end", "article", "outlet",
+                 "date", "url", "quote_id"]
+ENTITY_COLUMNS = ["article_id", "start", "end", "text", "entity", "type"]
+
+
 def uploads_frames(processed: Sequence[ProcessedArticle]) -> dict[str, pd.DataFrame]:
-    """The articles, quotes and entities of a session's uploads as the pages' tables."""
+    """The articles, quotes and entities of a session's uploads, in the columns of the corpus's
+    own tables (per-article results only: corpus-level names, roles and groups are the shared
+    corpus's)."""
     arts, quotes, ents = [], [], []
     for p in processed:
         a = p.article
-        arts.append({"article_id": a.article_id, "title": a.title or a.source, "author": a.author,
-                     "date": a.date or UNDATED, "outlet": a.outlet, "word_count": a.word_count,
-                     "quotes": len(p.quotes), "entities": len(p.entities), "source": a.source})
+        title = a.title or Path(a.source).name
+        arts.append({"article_id": a.article_id, "title": title, "author": a.author, "date": a.date or UNDATED,
+                     "outlet": a.outlet, "word_count": a.word_count, "quotes": len(p.quotes),
+                     "entities": len(p.entities), "url": a.url, "file": Path(a.source).name})
         for q in p.quotes:
-            quotes.append({"article_id": a.article_id, "quote": q.text, "speaker": q.speaker or "unknown",
-                           "cue": q.cue, "kind": q.kind, "start": q.start, "end": q.end,
-                           "article": a.title or a.source})
+            quotes.append({"article_id": a.article_id, "quote": q.text, "speaker": q.speaker or UNATTRIBUTED,
+                           "description": q.speaker_description, "cue": q.cue, "kind": q.kind, "start": q.start,
+                           "end": q.end, "article": title, "outlet": a.outlet, "date": a.date or UNDATED,
+                           "url": a.url, "quote_id": f"{a.article_id}:{q.start}"})
         for e in p.entities:
             ents.append({"article_id": a.article_id, "start": e.start, "end": e.end, "text": e.text,
                          "entity": e.canonical, "type": e.label})
-    return {"articles": pd.DataFrame(arts, columns=["article_id", "title", "author", "date", "outlet", "word_count",
-                                                    "quotes", "entities", "source"]),
-            "quotes": pd.DataFrame(quotes, columns=["article_id", "quote", "speaker", "cue", "kind", "start", "end",
-                                                    "article"]),
-            "entities": pd.DataFrame(ents, columns=["article_id", "start", "end", "text", "entity", "type"])}
+    return {"articles": pd.DataFrame(arts, columns=ARTICLE_COLUMNS),
+            "quotes": pd.DataFrame(quotes, columns=QUOTE_COLUMNS),
+            "entities": pd.DataFrame(ents, columns=ENTITY_COLUMNS)}
+
+
+def matching_quotes(processed: Sequence[ProcessedArticle], f: Filters) -> pd.DataFrame:
+    """The session's uploaded quotes that the analyst's filters leave, with the filters' meaning
+    (`analysis.filters`) read on the upload's own fields. A role or entity filter needs the
+    corpus's derivation, which uploads do not get: it leaves none of them."""
+    quotes = uploads_frames(processed)["quotes"]
+    if f.role or f.entities or quotes.empty:
+        return quotes.iloc[0:0]
+    keep = pd.Series(True, index=quotes.index)
+    if f.speakers:
+        keep &= quotes["speaker"].isin(f.speakers)
+    if f.outlets:
+        keep &= quotes["outlet"].isin(f.outlets)
+    if f.article:
+        keep &= quotes["article_id"] == f.article
+    if f.has_date:
+        days = pd.to_datetime(quotes["date"], errors="coerce").dt.date
+        keep &= days.notna() & days.map(lambda d: _in_range(d, f))
+    for words, fields in ((f.q, ("quote", "speaker", "article")), (f.said, ("quote",))):
+        if words.strip():
+            keep &= quotes.apply(lambda r, w=words, c=fields: _has_words(w, [str(r[x]) for x in c]), axis=1)
+    return quotes[keep].reset_index(drop=True)
+
+
+def _in_range(day, f: Filters) -> bool:
+    return not pd.isna(day) and (f.date_from is None or day >= f.date_from) and (f.date_to is None or day <= f.date_to)
+
+
+def _has_words(q: str, fields: list[str]) -> bool:
+    """Every word in one field (the quote with its speaker counts as one unit, as in the index)."""
+    words = [w.strip('"').lower() for w in q.split() if w.strip('"')]
+    unit = " ".join(fields[:2]).lower()
+    return all(w in unit for w in words) or any(all(w in x.lower() for w in words) for x in fields[2:])
 
 
 ProgressFn = Callable[[int, int], None]

@@ -2,15 +2,13 @@
 `analysis.queries`. Clicking a bar sets the matching global filter."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from analysis import queries as Q
 from analysis.filters import period_range
-from ui import charts, context, runner, sidebar, text
+from ui import charts, context, controls, runner, sidebar, tables, text
 
 MAX_ROWS = 200
-EXPORT_COLUMNS = ["article_id", "title", "author", "date", "outlet", "word_count", "quotes", "url"]
 
 
 def _pick_period(grain: str):
@@ -22,23 +20,27 @@ def _pick_period(grain: str):
 
 def render(ctx: context.AppContext) -> None:
     if not runner.page_start(ctx, "Who said what", "articles",
-                             intro="Who is quoted in the news, saying what, about whom: pick a speaker, an outlet or "
-                                   "a period in the sidebar or by clicking a bar; every page follows the same filters."):
+                             intro="Who is quoted in the news, saying what, about whom: pick a speaker, an outlet, an "
+                                   "entity or a period in the sidebar or by clicking a bar; every page follows the "
+                                   "same filters."):
         return
     c = ctx.q(Q.overview_counts)
     cols = st.columns(4)
-    cols[0].metric("Articles", f"{c['articles']:,}", help=f"{c['undated']} undated, {c['words']:,} words")
+    cols[0].metric("Articles", f"{c['articles']:,}", help=f"{c['undated']:,} undated, {c['words']:,} words")
     cols[1].metric("Quotes", f"{c['quotes']:,}")
     cols[2].metric("Speakers", f"{c['speakers']:,}", help="Distinct named speakers of the quotes shown")
     cols[3].metric("Entities", f"{c['entities']:,}", help=f"Distinct named entities ({c['mentions']:,} mentions)")
 
     left, right = st.columns(2)
     with left:
-        df, undated, grain = ctx.q(Q.quotes_over_time)
+        grain = controls.grain_picker()
+        df, undated, grain = ctx.q(Q.quotes_over_time, grain)
         if df.empty:
-            st.info(f"No dated quotes to plot{f' ({undated} quotes come from undated articles)' if undated else ''}.")
+            st.info("No dated quotes to plot"
+                    + (f" ({text.counted(undated, 'quote')} from undated articles)." if undated else "."))
         else:
-            fig = charts.timeline(df, "quotes", "Quotes over time", "Quotes", grain, undated)
+            fig = charts.timeline(df, "quotes", "Quotes over time (click a bar for its dates)", "Quotes", grain,
+                                  undated)
             st.plotly_chart(fig, key="ov_time", on_select=lambda: _pick_period(grain), selection_mode="points")
         sp = ctx.q(Q.top_speakers, 12)
         if sp.empty:
@@ -53,9 +55,10 @@ def render(ctx: context.AppContext) -> None:
         if en.empty:
             st.info("No named entities for these filters.")
         else:
-            fig = charts.hbar(en, "entity", "mentions", "Most mentioned entities (click to search)", "Mentions",
-                              "Entity", hover={"type": "Type", "articles": "Articles"}, color="#F58518")
-            st.plotly_chart(fig, key="ov_entities", on_select=sidebar.chart_picker("ov_entities", "q"), selection_mode="points")
+            fig = charts.hbar(en, "entity", "mentions", "Most mentioned entities (click for the articles naming it)",
+                              "Mentions", "Entity", hover={"type": "Type", "articles": "Articles"}, color="#F58518")
+            st.plotly_chart(fig, key="ov_entities", on_select=sidebar.chart_picker("ov_entities", "entity", many=True),
+                            selection_mode="points")
         out = ctx.q(Q.articles_by_outlet)
         if not out.empty and out["unknown"].all():
             n = int(out["articles"].sum())
@@ -70,23 +73,12 @@ def render(ctx: context.AppContext) -> None:
     st.subheader("Articles")
     total = c["articles"]
     shown = ctx.q(Q.articles_list, MAX_ROWS)
-    st.caption(f"{total:,} article{'s' if total != 1 else ''}"
-               + (f", the {MAX_ROWS} most recent shown (narrow them with the filters, or download all)"
-                  if total > len(shown) else "") + ". Click a title to read the article.")
-    # A static table, not st.dataframe: titles are links to the reader (carrying the filters),
-    # and the text is in the page itself (searchable, readable by a screen reader or a test).
-    table = pd.DataFrame({
-        "Title": [text.md_link(t, text.link("article", article=a))
-                  for t, a in zip(shown["title"], shown["article_id"], strict=True)],
-        "Author": [text.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["author"]],
-        "Date": [text.md_escape(v) for v in shown["date"]],
-        "Outlet": [text.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["outlet"]],
-        "Words": [f"{int(v):,}" for v in shown["word_count"].fillna(0)],
-        "Quotes": [str(int(v)) for v in shown["quotes"]],
-    })
-    st.table(table, hide_index=True, border="horizontal")
-    st.download_button("Download the article list (CSV)", ctx.csv(Q.articles_list, columns=EXPORT_COLUMNS),
-                       file_name="articles.csv", mime="text/csv", icon=":material/download:")
+    st.caption(text.counted(total, "article")
+               + (f", the {len(shown):,} most recent listed (narrow them with the filters; the downloads hold all)"
+                  if total > len(shown) else "") + ". Sort by a column's header; “read” opens the article.")
+    tables.articles(shown, key="ov_articles")
+    controls.downloads(ctx, Q.articles_list, table="articles", columns=tables.ARTICLE_EXPORT, total=total,
+                       shown=len(shown))
 
 
 runner.page(render)

@@ -27,9 +27,17 @@ Jane Doe added that the talks were <script>alert(1)</script> over for now.
 _built: dict[str, Path] = {}
 
 
-def seeded_store(tmp_root: Path, *, injection: bool = False) -> Path:
-    """A store folder holding the seeds (and the hostile article): built once, then copied."""
-    key = "injection" if injection else "seeds"
+# The seeds with the metadata an outlet-aware view needs, a hostile title and a hostile "url".
+OUTLET_METADATA = """filename,outlet,url,title
+000_b08667397bbd2785.txt,Reuters,https://www.reuters.com/world/they-are-not-wrong,
+001_90a5f173795d5729.txt,Daily NK,javascript:alert(1),"=HYPERLINK(""http://evil.example"",""click"")"
+003_60916ff5a57a2136.txt,Reuters,https://www.reuters.com/world/running-out-of-time,
+"""
+
+
+def seeded_store(tmp_root: Path, *, injection: bool = False, outlets: bool = False) -> Path:
+    """A store folder holding the seeds (and the hostile article, or outlets): built once per kind."""
+    key = "injection" if injection else ("outlets" if outlets else "seeds")
     if key not in _built:
         from analysis.pipeline import ingest
         from analysis.store import Store
@@ -38,6 +46,8 @@ def seeded_store(tmp_root: Path, *, injection: bool = False) -> Path:
         shutil.copytree(SEEDS, src)
         if injection:
             (src / "zz_injection.txt").write_text(INJECTION_TEXT, encoding="utf-8")
+        if outlets:
+            (src / "metadata.csv").write_text(OUTLET_METADATA, encoding="utf-8")
         store_dir = tmp_root / f"store-{key}"
         report = ingest([src], Store(store_dir))
         assert not report.rejected, report.rejected

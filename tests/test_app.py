@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from tests.dashboard_corpus import ROOT, SEEDS, expected_counts, seeded_store
 
 APP = str(ROOT / "app.py")
-PAGES = ["pages/overview.py", "pages/quotes.py", "pages/speakers.py", "pages/entities.py",
+PAGES = ["pages/overview.py", "pages/quotes.py", "pages/speakers.py", "pages/entities.py", "pages/outlets.py",
          "pages/opinions.py", "pages/article.py", "pages/add.py"]
 TIMEOUT = 120
 
@@ -42,6 +42,11 @@ def _texts(at: AppTest) -> str:
     for kind in ("title", "header", "subheader", "caption", "markdown", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
+
+
+def _frame(at: AppTest, column: str):
+    """The first table on the page with this column (a table without selection has no key)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
 def _open(page: str, query: dict | None = None) -> AppTest:
@@ -80,13 +85,14 @@ def test_overview_numbers_match_the_store(on_seeds):
 
 def test_overview_lists_the_articles_with_undated_ones(on_seeds):
     at = _open("pages/overview.py")
-    df = at.table[0].value
+    df = _frame(at, "read")
     assert len(df) == 3
-    assert list(df.columns) == ["Title", "Author", "Date", "Outlet", "Words", "Quotes"]
-    assert "undated" in set(df["Date"]), "articles without a date show as undated"
-    assert "SK Ashby" in set(df["Author"])
-    assert all(int(w.replace(",", "")) > 0 for w in df["Words"])
-    assert any("They’re Not Wrong" in t and "article=" in t for t in df["Title"]), "titles link to the reader"
+    assert "undated" in set(df["date"]), "articles without a date show as undated"
+    assert "SK Ashby" in set(df["author"])
+    assert "None" not in set(df["outlet"].astype(str)) and set(df["outlet"]) == {"—"}, "no raw None on screen"
+    assert (df["word_count"] > 0).all()
+    assert any("They’re Not Wrong" in t for t in df["title"])
+    assert all(link.startswith("./article?") and "article=" in link for link in df["read"]), "a reader link per row"
 
 
 def test_speaker_in_url_filters_quotes(on_seeds):
@@ -156,5 +162,5 @@ def test_first_start_seeds_an_empty_store(tmp_path, monkeypatch):
     monkeypatch.chdir(ROOT)
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert len(at.table[0].value) == 3
+    assert len(_frame(at, "read")) == 3
     assert {m.label: m.value for m in at.metric}["Articles"] == "3"

@@ -143,8 +143,8 @@ def settle(pg, timeout: float = 60) -> None:
 
 
 def caption_count(pg) -> tuple[int, str]:
-    text = pg.locator("[data-testid='stCaptionContainer']", has_text=re.compile(r"\d+ quotes? by")).first.inner_text()
-    return int(re.match(r"(\d+)", text).group(1)), text
+    text = pg.locator("[data-testid='stCaptionContainer']", has_text=re.compile(r"^[\d,]+ quotes?\b")).first.inner_text()
+    return int(re.match(r"([\d,]+)", text).group(1).replace(",", "")), text
 
 
 def params(url: str) -> dict:
@@ -163,7 +163,7 @@ def test_deep_link_first_visit_on_a_fresh_server(server, store_dir, page):
     assert page.locator("h1").first.inner_text() == "Quotes"
     n, text = caption_count(page)
     assert n == want > 0, text
-    assert "Speakers in this table: Vipin Narang." in page.locator("[data-testid='stMain']").inner_text()
+    assert "Filtered: speaker Vipin Narang." in page.locator("[data-testid='stMain']").inner_text()
     assert params(page.url) == {"speaker": ["Vipin Narang"]}
     # The sidebar filter shows the speaker: app.py ran, not pages/quotes.py on its own.
     assert "Vipin Narang" in page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.inner_text()
@@ -211,8 +211,8 @@ def test_changing_a_filter_changes_the_url_and_the_url_reproduces_the_view(serve
         settle(p2)
         n2, text2 = caption_count(p2)
         assert (n2, text2) == (n, text)
-        speakers = re.search(r"Speakers in this table: (.*)", shown).group(1)
-        assert speakers in p2.locator("[data-testid='stMain']").inner_text()
+        assert "Filtered: search “Easley”." in shown
+        assert p2.locator("[data-testid='stMain']").inner_text() == shown
     finally:
         other.close()
 
@@ -229,7 +229,8 @@ def test_quote_download_holds_every_row_of_the_view(server, store_dir, page):
         rows = list(csv.DictReader(fh))
     assert len(rows) == want > 0
     assert {r["speaker"] for r in rows} == {"Vipin Narang"}
-    assert {"quote", "speaker", "role", "cue", "kind", "article", "outlet", "date"} == set(rows[0])
+    assert ["quote", "speaker", "description", "role", "cue", "kind", "date", "outlet", "article", "url", "article_id",
+            "start", "end"] == list(rows[0])
 
 
 def test_unknown_speaker_shows_a_notice(server, page):
@@ -301,5 +302,126 @@ def test_clicking_a_speaker_bar_filters_the_view_and_the_link(server, browser, p
     other.goto(href.replace("/?", "/quotes?", 1))
     settle(other)
     count, text = caption_count(other)
-    assert count >= 1 and speaker in text
+    assert count >= 1 and f"Filtered: speaker {speaker}." in other.locator("[data-testid='stMain']").inner_text()
     other.context.close()
+
+
+# --- the dashboard issue: what only a browser shows ------------------------------------------
+
+def href(pg) -> str:
+    """What the visitor's address bar shows (Streamlit updates it with history.replaceState)."""
+    return pg.evaluate("location.href")
+
+
+def wait_for_param(pg, key: str, present: bool = True, timeout: float = 10) -> dict:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if (key in params(href(pg))) == present:
+            break
+        time.sleep(0.2)
+    return params(href(pg))
+
+
+@pytest.fixture(scope="module")
+def outlets_store(tmp_path_factory):
+    return seeded_store(tmp_path_factory.mktemp("browser-outlets"), outlets=True)
+
+
+@pytest.fixture
+def outlets_server(outlets_store, tmp_path):
+    s = Server(outlets_store, None, tmp_path / "streamlit.log")
+    yield s
+    s.stop()
+
+
+def test_a_one_day_link_stays_one_day(server, page):
+    """`/quotes?date=D&date=D` is a one-day range even when that day is the corpus's whole span:
+    it stays in the address bar and leaves the undated articles' quotes out."""
+    page.goto(server.url + "/quotes?date=2019-10-08&date=2019-10-08")
+    settle(page)
+    assert params(href(page)).get("date") in (["2019-10-08", "2019-10-08"], ["2019-10-08"])
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "Filtered: dated 2019-10-08." in main
+    assert "undated article" in page.locator("[data-testid='stSidebar']").inner_text()
+
+
+def test_clear_all_filters_clears_the_dates_from_the_address_bar(server, page):
+    page.goto(server.url + "/quotes?date=2019-10-08&date=2019-10-08&speaker=Vipin%20Narang")
+    settle(page)
+    page.get_by_role("button", name="Clear all filters").click()
+    settle(page)
+    left = wait_for_param(page, "date", present=False)
+    assert "date" not in left and "speaker" not in left
+    assert page.get_by_role("button", name="Clear all filters").count() == 0
+    assert "Filtered:" not in page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_clicking_an_entity_bar_keeps_the_articles_naming_it(server, browser, page):
+    page.goto(server.url + "/")
+    settle(page)
+    before = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    chart = page.locator("[data-testid='stPlotlyChart']", has_text="Most mentioned entities").first
+    box = chart.locator(".point path").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    settle(page)
+    (entity,) = wait_for_param(page, "entity")["entity"]
+    assert "q" not in params(href(page)), "an entity click is an entity filter, not a text search"
+    assert f"Filtered: naming {entity}." in page.locator("[data-testid='stMain']").inner_text()
+    after = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    assert int(after) <= int(before)
+    other = browser.new_context(viewport={"width": 1440, "height": 1800}).new_page()
+    other.goto(href(page))
+    settle(other)
+    assert other.locator("[data-testid='stMetricValue']").first.inner_text() == after
+    other.context.close()
+
+
+def _click_first_row(pg, table_index: int = 0) -> None:
+    grid = pg.locator("[data-testid='stMain'] [data-testid='stDataFrame']").nth(table_index)
+    box = grid.bounding_box()
+    pg.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the row's selection box, below the header
+
+
+def test_a_selected_quote_goes_into_the_link(server, browser, page):
+    page.goto(server.url + "/quotes?speaker=Vipin%20Narang")
+    settle(page)
+    _click_first_row(page)
+    settle(page)
+    (quote_id,) = wait_for_param(page, "quote")["quote"]
+    picked = page.locator("[data-testid='stMain'] h3").first.inner_text()
+    assert "Vipin Narang in" in picked
+    other = browser.new_context(viewport={"width": 1440, "height": 1800}).new_page()
+    other.goto(href(page))
+    settle(other)
+    assert other.locator("[data-testid='stMain'] h3").first.inner_text() == picked
+    assert "<mark" not in other.locator("[data-testid='stMain']").inner_text()
+    assert other.locator(".reader mark.quote").count() == 1
+    other.context.close()
+    assert ":" in quote_id
+
+
+def test_downloads_hold_every_filtered_row_as_csv_and_json_and_neutralise_formulas(outlets_server, page):
+    page.goto(outlets_server.url + "/quotes")
+    settle(page)
+    total, _ = caption_count(page)
+    with page.expect_download(timeout=30_000) as csv_download:
+        page.get_by_role("button", name=re.compile(r"Download .*quotes \(CSV\)")).click()
+    assert csv_download.value.suggested_filename == "quotes.csv"
+    with open(csv_download.value.path(), encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    with page.expect_download(timeout=30_000) as json_download:
+        page.get_by_role("button", name="JSON").click()
+    import json
+
+    with open(json_download.value.path(), encoding="utf-8") as fh:
+        records = json.load(fh)
+    assert len(rows) == len(records) == total > 0
+    assert list(records[0]) == list(rows[0])
+    hostile = [r["article"] for r in rows if "HYPERLINK" in r["article"]]
+    assert hostile and all(t.startswith("'=") for t in hostile), "a formula is written as text"
+    assert all(r["url"] == "" or r["url"].startswith("https://") for r in rows)
+    page.goto(outlets_server.url + "/quotes?outlet=Reuters&date=2019-10-08&date=2019-10-08")
+    settle(page)
+    with page.expect_download(timeout=30_000) as named:
+        page.get_by_role("button", name=re.compile(r"Download .*quotes \(CSV\)")).click()
+    assert named.value.suggested_filename == "quotes_2019-10-08_outlet-Reuters.csv"

@@ -208,13 +208,13 @@ def test_entity_scope_keeps_the_search_and_type_apart():
 def test_describe_reads_as_words():
     f = Filters(speakers=("Vipin Narang", "Mintaro Oba"), date_from=dt.date(2019, 10, 1),
                 date_to=dt.date(2019, 10, 31), outlets=("Reuters",), role="expert", q='"buying time"')
-    assert f.describe() == ("by Vipin Narang or Mintaro Oba; speakers with the role expert; dated 2019-10-01 to "
-                            "2019-10-31; from Reuters; matching “\"buying time\"”")
+    assert f.describe() == ("speakers Vipin Narang or Mintaro Oba; role expert; dated 2019-10-01 to 2019-10-31; "
+                            "outlet Reuters; search “\"buying time\"”")
     assert Filters(date_from=dt.date(2019, 10, 8), date_to=dt.date(2019, 10, 8)).describe() == "dated 2019-10-08"
-    assert Filters(article="a1").describe("Talks in Stockholm") == "in the article “Talks in Stockholm”"
+    assert Filters(article="a1").describe("Talks in Stockholm") == "article “Talks in Stockholm”"
     assert Filters().describe() == "" and not Filters().active and Filters(q="x").active
     assert Filters(entities=("North Korea", "China"), said="buying time").describe() == \
-        "articles naming North Korea and China; quotes saying “buying time”"
+        "naming North Korea and China; said “buying time”"
 
 
 def test_the_quote_search_never_matches_the_speaker_or_the_title(con):

@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from analysis import export
 from analysis.corpus import Corpus, corpus_key, open_connection
 from analysis.filters import Filters
 from analysis.store import Store
@@ -122,15 +123,19 @@ class AppContext:
     def article_text(self, article_id: str) -> str | None:
         return _article_text(str(self.store.root), self.key, article_id)
 
-    def csv(self, fn: Callable, *args, columns: list[str] | None = None) -> Callable[[], bytes]:
-        """The whole result of a query (with the global filters) as CSV bytes, made only when the
-        download is clicked: a page lists the first rows of a long result, the download holds all
-        of them, and building a million-row CSV on every rerun would slow every filter change.
-        """
+    def frame(self, fn: Callable, *args) -> Callable[[], Any]:
+        """The whole result of a query (with the global filters), made only when called: a page
+        lists the first rows of a long result while a download holds all of them, and building
+        a million-row file on every rerun would slow every filter change."""
         root, key, f, name = str(self.store.root), self.key, self.filters, _qualname(fn)
+        return lambda: _query(root, key, name, f, args)
 
-        def make() -> bytes:
-            df = _query(root, key, name, f, args)
-            return (df[columns] if columns else df).to_csv(index=False).encode("utf-8")
+    def csv(self, fn: Callable, *args, columns: list[str] | None = None) -> Callable[[], bytes]:
+        """The whole result of a query as CSV bytes (formula-safe), made when the download is clicked."""
+        make = self.frame(fn, *args)
 
-        return make
+        def to_csv() -> bytes:
+            df = make()
+            return export.to_csv(df[columns] if columns else df)
+
+        return to_csv

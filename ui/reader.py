@@ -48,55 +48,73 @@ def quote_in_paragraph_html(text: str, start: int, end: int, speaker: str | None
 
 
 def highlight_html(text: str, entities: pd.DataFrame | Iterable[dict], quotes: pd.DataFrame | Iterable[dict],
-                   body_start: int = 0) -> str:
+                   body_start: int = 0, body_only: bool = False) -> str:
     """The article as HTML with quotes and entities marked; every text piece goes through html.escape.
 
     Quotes become `<mark class="quote" title="speaker">`, entities `<span class="ent">` with the
     type and canonical name on hover. Spans that overlap a quote boundary are dropped rather
     than nested wrongly; entities inside a quote are nested in it. Paragraphs keep their breaks.
+    With `body_only`, the header the loader recognised (title, byline, date lines, front matter)
+    is left out: the page shows those fields itself.
     """
-    ents = _records(entities)
-    qs = sorted(_records(quotes), key=lambda r: int(r["start"]))
-    # Quotes: keep non-overlapping ones.
-    kept_q: list[dict] = []
-    for q in qs:
-        if int(q["start"]) < 0 or int(q["end"]) > len(text) or int(q["end"]) <= int(q["start"]):
-            continue
-        if kept_q and int(q["start"]) < int(kept_q[-1]["end"]):
-            continue
-        kept_q.append(q)
-    # Entities: drop those crossing a quote boundary or overlapping each other.
-    def crosses(e: dict) -> bool:
-        s, t = int(e["start"]), int(e["end"])
-        return any((s < int(q["start"]) < t) or (s < int(q["end"]) < t) for q in kept_q)
-    kept_e: list[dict] = []
-    for e in sorted(ents, key=lambda r: int(r["start"])):
-        s, t = int(e["start"]), int(e["end"])
-        if s < body_start or t > len(text) or t <= s or crosses(e):
-            continue
-        if kept_e and s < int(kept_e[-1]["end"]):
-            continue
-        kept_e.append(e)
-    events: list[tuple[int, int, str]] = []  # (offset, order, html): closes before opens at one offset
-    for q in kept_q:
-        who = q.get("speaker") or "unknown speaker"
-        title = html.escape(f"{who} ({q.get('kind') or 'quote'}; cue: {q.get('cue') or '-'})", quote=True)
-        events.append((int(q["start"]), 2, f'<mark class="quote" title="{title}">'))
-        events.append((int(q["end"]), 0, "</mark>"))
-    for e in kept_e:
-        title = html.escape(f"{e.get('type') or ''}: {e.get('entity') or e.get('text') or ''}", quote=True)
-        cls = "ent ent-" + "".join(ch for ch in str(e.get("type") or "x").lower() if ch.isalnum())
-        events.append((int(e["start"]), 3, f'<span class="{cls}" title="{title}">'))
-        events.append((int(e["end"]), 1, "</span>"))
-    events.sort(key=lambda ev: (ev[0], ev[1]))
+    start = body_start if body_only else 0
+    while body_only and start < len(text) and text[start].isspace():
+        start += 1  # blank lines between the header and the body
+    kept_q = _quotes_kept(text, _records(quotes), start)
+    kept_e = _entities_kept(text, _records(entities), kept_q, body_start)
+    events = sorted(_quote_tags(kept_q) + _entity_tags(kept_e), key=lambda ev: (ev[0], ev[1]))
     out: list[str] = []
-    pos = 0
+    pos = start
     for off, _, tag in events:
         out.append(_escape_text(text[pos:off]))
         out.append(tag)
         pos = off
     out.append(_escape_text(text[pos:]))
     return "".join(out)
+
+
+def _quotes_kept(text: str, quotes: list[dict], start: int) -> list[dict]:
+    """Quotes inside the text shown, without overlaps (the first of two overlapping ones)."""
+    kept: list[dict] = []
+    for q in sorted(quotes, key=lambda r: int(r["start"])):
+        s, e = int(q["start"]), int(q["end"])
+        if s < start or e > len(text) or e <= s or (kept and s < int(kept[-1]["end"])):
+            continue
+        kept.append(q)
+    return kept
+
+
+def _entities_kept(text: str, entities: list[dict], quotes: list[dict], body_start: int) -> list[dict]:
+    """Entities of the body that neither cross a quote boundary nor overlap each other."""
+    def crosses(s: int, t: int) -> bool:
+        return any((s < int(q["start"]) < t) or (s < int(q["end"]) < t) for q in quotes)
+
+    kept: list[dict] = []
+    for e in sorted(entities, key=lambda r: int(r["start"])):
+        s, t = int(e["start"]), int(e["end"])
+        if s < body_start or t > len(text) or t <= s or crosses(s, t) or (kept and s < int(kept[-1]["end"])):
+            continue
+        kept.append(e)
+    return kept
+
+
+def _quote_tags(quotes: list[dict]) -> list[tuple[int, int, str]]:
+    """(offset, order, html): at one offset, closing tags come before opening ones."""
+    tags = []
+    for q in quotes:
+        who = q.get("speaker") or "unknown speaker"
+        title = html.escape(f"{who} ({q.get('kind') or 'quote'}; cue: {q.get('cue') or '-'})", quote=True)
+        tags += [(int(q["start"]), 2, f'<mark class="quote" title="{title}">'), (int(q["end"]), 0, "</mark>")]
+    return tags
+
+
+def _entity_tags(entities: list[dict]) -> list[tuple[int, int, str]]:
+    tags = []
+    for e in entities:
+        title = html.escape(f"{e.get('type') or ''}: {e.get('entity') or e.get('text') or ''}", quote=True)
+        cls = "ent ent-" + "".join(ch for ch in str(e.get("type") or "x").lower() if ch.isalnum())
+        tags += [(int(e["start"]), 3, f'<span class="{cls}" title="{title}">'), (int(e["end"]), 1, "</span>")]
+    return tags
 
 
 def _escape_text(s: str) -> str:

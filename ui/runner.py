@@ -63,7 +63,7 @@ def page_start(ctx: AppContext, title: str, what: str, intro: str = "") -> bool:
         st.caption(intro)
     if ctx.filters.active:
         described = ctx.filters.describe(ctx.options.get("articles", {}).get(ctx.filters.article))
-        st.caption(":material/filter_alt: Showing " + md_escape(described) + ".")
+        st.caption(":material/filter_alt: Filtered: " + md_escape(described) + ".")
     show_notices(ctx)
     return not empty_state(ctx, what)
 

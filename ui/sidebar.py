@@ -15,6 +15,7 @@ import streamlit as st
 
 from analysis import queries
 from analysis.filters import Filters, unknown_values
+from ui import uploads_view
 from ui.context import AppContext
 from ui.text import counted, md_escape, short
 
@@ -60,7 +61,7 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
         "Articles naming", options.get("entities", []), key="entity", bind="query-params", accept_new_options=True,
         placeholder="Any entity", help="Only the articles that name every entity picked (and, on quote views, the "
                                        "quotes that name them). Lists the most mentioned; type another name to add it.")
-    article = _article_filter(sb, options["articles"])
+    article = _article_filter(sb, {**uploads_view.titles(), **options["articles"]})
     entity_type = sb.selectbox("Entity type", options["entity_types"], index=None, key="entity_type",
                                bind="query-params", placeholder="Named entities of every type",
                                help="Entity views only (every article mentions entities).")
@@ -191,9 +192,8 @@ def clear_filters() -> None:
     """Every filter back to none, in the widgets and in the address bar (dates included)."""
     for k in URL_KEYS:
         st.session_state[k] = [] if k in LIST_KEYS else (() if k == "date" else (None if k not in ("q", "said") else ""))
-    for k in URL_KEYS:
-        if k in st.query_params:
-            del st.query_params[k]
+    if "article" in st.query_params:  # the one filter synced by hand; the bound ones follow their widget
+        del st.query_params["article"]
 
 
 def set_filter(key: str, value) -> None:
@@ -240,3 +240,40 @@ def date_note(ctx: AppContext) -> None:
         parts.append(f"{ex['out_of_range']:,} outside the range")
     if parts:
         st.sidebar.caption("The date filter leaves out " + " and ".join(parts) + ".")
+
+
+FACETS = (  # (title, query, the value's column, the count's column, the filter it sets)
+    ("Speakers", queries.speaker_facet, "speaker", "quotes", "speaker"),
+    ("Outlets", queries.outlet_facet, "outlet", "articles", "outlet"),
+    ("Roles", queries.role_facet, "role", "quotes", "role"),
+)
+
+
+def facets(ctx: AppContext) -> None:
+    """How many quotes (or articles) each speaker, outlet and role has under the *other* filters,
+    as Datasette shows counts beside a facet's values; selecting a row adds it to the filter."""
+    if ctx.empty:
+        return
+    with st.sidebar.expander("Counts under these filters", icon=":material/bar_chart:"):
+        for title, fn, column, count, key in FACETS:
+            df = ctx.q(fn)
+            if df.empty:
+                continue
+            st.caption(f"{title} ({count}, other filters applied)")
+            st.dataframe(df, hide_index=True, width="stretch", key=f"facet_{key}", on_select=_facet_pick(key, df, column),
+                         selection_mode="single-row", column_config={column: title[:-1], count: st.column_config.
+                                                                     NumberColumn(count.capitalize(), format="%d")},
+                         height=min(260, 40 + 35 * len(df)))
+
+
+def _facet_pick(key: str, df, column: str) -> Callable[[], None]:
+    def pick() -> None:
+        ev = st.session_state.get(f"facet_{key}")
+        rows = ev["selection"]["rows"] if ev else []
+        if rows:
+            value = df.iloc[rows[0]][column]
+            if key in LIST_KEYS:
+                add_to_filter(key, value)
+            else:
+                set_filter(key, value)
+    return pick
