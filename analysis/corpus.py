@@ -18,12 +18,13 @@ from pathlib import Path
 
 import duckdb
 
+from analysis import corrections, indexes
 from analysis import derive as derive_mod
-from analysis import indexes
 from analysis.analyst_files import AnalystFiles
+from analysis.corrections import CorrectionLog
 from analysis.store import Store, table_columns
 
-log = logging.getLogger(__name__)
+log_ = logging.getLogger(__name__)
 
 VERSION = 2  # this module's own steps (cache layout, schema completion)
 CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions", *indexes.INDEX_TABLES)
@@ -122,11 +123,17 @@ def open_connection(store: Store, files: AnalystFiles | None = None) -> Corpus:
     try:
         con = open_corpus(store, files)
     except Exception as exc:
-        log.exception("corpus-level analysis failed; using the plain store snapshot")
+        log_.exception("corpus-level analysis failed; using the plain store snapshot")
         notices.append(f"Corpus-level analysis (speaker names across articles, roles, opinion groups) "
                        f"is unavailable: {type(exc).__name__}: {exc}")
         con = store.connect()
     complete_schema(con)
+    log = CorrectionLog(store.root)
+    try:
+        corrections.apply(con, log.active())
+    except (duckdb.Error, ValueError) as exc:  # a log that no longer fits the corpus must not hide it
+        log_.exception("analyst corrections not applied")
+        notices.append(f"The analyst's corrections could not be applied: {type(exc).__name__}: {exc}")
     return Corpus(con, notices)
 
 

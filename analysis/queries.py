@@ -295,6 +295,19 @@ def speaker_profile(con: duckdb.DuckDBPyConnection, speaker: str) -> dict | None
     return out
 
 
+def speaker_forms(con: duckdb.DuckDBPyConnection, speaker: str) -> list[str]:
+    """The names the articles use for a speaker (what a split can take out), most quoted first."""
+    return [r[0] for r in con.execute(
+        "SELECT speaker FROM quotes WHERE speaker_key = ? AND speaker IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC, 1",
+        [speaker]).fetchall()]
+
+
+def entity_forms(con: duckdb.DuckDBPyConnection, entity: str) -> list[str]:
+    """An entity's spellings in the articles (what a split can take out), most frequent first."""
+    row = con.execute("SELECT forms FROM entity_index WHERE entity = ?", [entity]).fetchone()
+    return list(row[0]) if row and row[0] is not None else []
+
+
 def speaker_timeline(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str,
                      grain: str | None = None) -> tuple[pd.DataFrame, int, str]:
     return quotes_over_time(con, replace(f, speakers=(speaker,)), grain)

@@ -197,7 +197,7 @@ def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[
                             ("speaker_topics", (speaker,), "f-speakers"), ("co_speakers", (speaker,), "f-speakers"),
                             ("quotes_count", (speaker,), "f+speaker"), ("quotes_table", (speaker, 500), "f+speaker")],
         "entities": [("entity_type_counts", (), "f-entity_type"), ("entity_timeline", (6,), "f"),
-                     ("entity_cooccurrence", (25,), "f"), ("entities_table", (), "f")],
+                     ("entity_pairs", (12,), "f"), ("entities_table", (), "f")],
         "opinions": [("opinion_groups", (), "f"), ("opinion_matrix", (30, 25), "f"),
                      ("opinion_statement_count", (None, None), "f"), ("opinion_statements", (None, None, 1000), "f")],
         "article": [("article_meta", (first_article,), "raw"), ("articles_count", (), "f-article"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import queries as Q
-from ui import charts, context, controls, runner, sidebar, text
+from ui import charts, context, controls, corrections_view, runner, sidebar, text
 
 MATRIX_SIZE = 12
 MAX_ENTITIES = 500
@@ -82,6 +82,8 @@ def render(ctx: context.AppContext) -> None:
     st.dataframe(table, hide_index=True, width="stretch", key="en_table", on_select=_pick_row,
                  selection_mode="single-row", column_config=ENTITY_COLUMNS, column_order=list(ENTITY_COLUMNS),
                  height=min(560, 40 + 35 * max(len(table), 1)))
+    corrections_view.entity_panel(ctx, list(table["entity"]))
+    corrections_view.log_panel(ctx, ("_entity",))
     st.download_button("Download the entity table (CSV)", ctx.csv(Q.entities_table, MAX_ENTITIES),
                        file_name="entities.csv", mime="text/csv", icon=":material/download:")
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from analysis import queries as Q
-from ui import charts, context, controls, runner, sidebar, tables, text
+from ui import charts, context, controls, corrections_view, runner, sidebar, tables, text
 
 MAX_QUOTES = 500
 MAX_SPEAKERS = 1000
@@ -52,6 +52,7 @@ def render(ctx: context.AppContext) -> None:
                  on_select=_pick_from_table, selection_mode="single-row", key="sp_table",
                  column_config=SPEAKER_COLUMNS, column_order=list(SPEAKER_COLUMNS),
                  height=min(560, 40 + 35 * max(len(listed), 1)))
+    corrections_view.log_panel(ctx, ("_speaker", "set_role", "set_side"))
     st.download_button("Download the speaker table (CSV)", ctx.csv(Q.speakers_table, columns=list(SPEAKER_COLUMNS)),
                        file_name="speakers.csv", mime="text/csv", icon=":material/download:")
 
@@ -73,6 +74,7 @@ def profile(ctx: context.AppContext, name: str) -> None:
     cols[3].metric("Side", p.get("side") or "—")
     if isinstance(p.get("role_evidence"), str) and p["role_evidence"]:
         st.caption("Role evidence: " + text.md_escape(p["role_evidence"]))
+    corrections_view.speaker_panel(ctx, name)
     f = ctx.filters.without("speakers")
     left, right = st.columns(2)
     with left:

@@ -334,3 +334,59 @@ def test_counts_read_right(on_seeds):
     page = texts(at)
     assert "(2 quotes in undated articles)" in page or "quotes" in page
     assert "1 quotes" not in page and "1 articles" not in page
+
+
+# --- correcting the machine --------------------------------------------------------------------
+
+@pytest.fixture
+def on_copy(seeds_dir, tmp_path, monkeypatch):
+    """A store of its own: corrections are written into the store folder."""
+    import shutil
+
+    root = tmp_path / "store"
+    shutil.copytree(seeds_dir, root)
+    monkeypatch.setenv("ANALYSIS_STORE", str(root))
+    monkeypatch.setenv("ANALYSIS_SEEDS", "")
+    monkeypatch.chdir(ROOT)
+    return root
+
+
+def test_corrections_are_off_unless_the_operator_switches_them_on(on_copy, monkeypatch):
+    monkeypatch.delenv("ANALYSIS_CORRECTIONS", raising=False)
+    at = open_page("pages/speakers.py", {"speaker": "The Trump regime"})
+    assert "switched off" in texts(at) and not [b for b in at.button if b.label == "Merge"]
+    assert not (on_copy / "corrections.parquet").exists()
+
+
+def test_merging_a_speaker_from_the_page_and_undoing_it(on_copy, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CORRECTIONS", "on")
+    at = open_page("pages/speakers.py", {"speaker": "The Trump regime"})
+    at.text_input(key="correction_who").input("ana").run()
+    at.selectbox(key="sp_fix_into").select("Trump").run()
+    next(b for b in at.button if b.label == "Merge").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.multiselect(key="speaker").value == ["Trump"], "the view follows the merged speaker"
+    table = frame(at, "side")
+    assert "The Trump regime" not in set(table["speaker"])
+    assert int(table.set_index("speaker").loc["Trump", "quotes"]) == 2
+    page = texts(at)
+    assert "merge speaker The Trump regime into Trump" in page and "by ana on" in page
+    next(b for b in at.button if b.label == "Undo").click().run()
+    assert not at.exception
+    assert "The Trump regime" in set(frame(at, "side")["speaker"])
+    from analysis.corrections import CorrectionLog
+
+    (logged,) = CorrectionLog(on_copy).all()
+    assert logged.who == "ana" and not logged.active
+
+
+def test_renaming_an_entity_from_the_page(on_copy, monkeypatch):
+    monkeypatch.setenv("ANALYSIS_CORRECTIONS", "on")
+    at = open_page("pages/entities.py")
+    at.selectbox(key="en_fix_entity").select("United States").run()
+    at.radio(key="en_fix_action").set_value("Rename").run()
+    at.text_input(key="en_fix_name").input("U.S.").run()
+    next(b for b in at.button if b.label == "Rename").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    names = set(frame(at, "forms")["entity"])
+    assert "U.S." in names and "United States" not in names

@@ -131,8 +131,8 @@ def test_overview_and_type_counts_agree_with_the_table(con, f):
         assert types.loc[label, "entities"] == len(group)
 
 
-def test_network_edges_count_sentences_naming_both(con):
-    nodes, edges = Q.entity_cooccurrence(con, Filters(), top=25)
+def test_pair_matrix_counts_sentences_naming_both(con):
+    nodes, edges = Q.entity_pairs(con, Filters(), top=25)
     assert len(nodes) == 25 and not edges.empty
     names = list(nodes.entity)
     reference = con.execute("""
@@ -141,6 +141,7 @@ def test_network_edges_count_sentences_naming_both(con):
           ON m1.article_id = m2.article_id AND m1.sentence = m2.sentence AND m1.entity < m2.entity
         GROUP BY 1, 2""", [names]).fetchall()
     assert {(s, t): n for s, t, n in reference} == {(r.source, r.target): r.sentences for r in edges.itertuples()}
+    assert list(edges.sentences) == sorted(edges.sentences, reverse=True), "the strongest pairs first"
 
 
 def test_timeline_splits_mentions_by_date(con):

@@ -18,6 +18,7 @@ import streamlit as st
 
 from analysis import export
 from analysis.corpus import Corpus, corpus_key, open_connection
+from analysis.corrections import CorrectionLog
 from analysis.filters import Filters
 from analysis.store import Store
 
@@ -30,8 +31,10 @@ def store_root() -> Path:
 
 
 def current_key(store: Store) -> str:
-    """Names the corpus state (store parts, analyst files, versions): every cache keys on it."""
-    return corpus_key(store)
+    """Names the corpus state (store parts, analyst files, versions, the analyst's corrections):
+    every cache keys on it, so a correction shows on the next page load."""
+    fixes = CorrectionLog(store.root).signature()
+    return corpus_key(store) + (f"-c{fixes[0]}-{fixes[1]}" if fixes else "")
 
 
 @st.cache_resource(max_entries=2, show_spinner="Opening the corpus…")
