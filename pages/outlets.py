@@ -29,7 +29,8 @@ def render(ctx: context.AppContext) -> None:
                + ", ".join(text.md_escape(o) for o in outlets) + ".")
     st.plotly_chart(charts.stacked_shares(roles, "outlet", "role", "share", "quotes",
                                           "Whom each outlet quotes: share of its quotes by the speaker's role",
-                                          "Share of the outlet's quotes"), key="ou_roles")
+                                          "Share of the outlet's quotes", colors={"unknown": "#cccccc"}),
+                    key="ou_roles")
     stances = ctx.q(Q.outlet_stances, MAX_OUTLETS)
     if not stances.empty:
         st.plotly_chart(charts.stacked_shares(stances, "outlet", "stance", "share", "statements",
