@@ -18,9 +18,11 @@ import time
 from urllib.parse import parse_qs, quote, urlparse
 
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run"]
+GRID = "[data-testid='stDataFrame'] table[role='grid']"
 FIRST_VISIT_SECONDS = 300  # an empty store is seeded on the first visit: the language model loads
 
 # Run inside the container as the dashboard's own user; prints the speaker's quote texts as JSON.
@@ -58,7 +60,7 @@ def settle(page: Page, timeout: float = 60) -> None:
 
 def table_rows(page: Page) -> list[dict[str, str]]:
     """The quote table's rows, read from the grid's accessible table (the cells are drawn on a canvas)."""
-    grid = page.locator("[data-testid='stDataFrame'] table[role='grid']").first
+    grid = page.locator(GRID).first
     headers = grid.locator("th[role='columnheader']").all_inner_texts()
     rows = []
     for row in grid.locator("tbody tr[role='row']").all():
@@ -74,7 +76,11 @@ def normalise(text: str) -> str:
 def check(page: Page, base_url: str, container: str, speaker: str) -> list[str]:
     """What is wrong with the deep link's page (nothing: an empty list)."""
     page.goto(f"{base_url}/quotes?speaker={quote(speaker)}")
-    page.get_by_text(f"Speakers in this table: {speaker}.").wait_for(timeout=FIRST_VISIT_SECONDS * 1000)
+    try:  # the grid's accessible rows are in the page, hidden: the canvas shows them
+        page.locator(f"{GRID} tbody tr[role='row']").first.wait_for(state="attached",
+                                                                    timeout=FIRST_VISIT_SECONDS * 1000)
+    except PlaywrightTimeout:
+        return [f"no quote table within {FIRST_VISIT_SECONDS} s"]
     settle(page)
     problems = []
     if page.locator("[data-testid='stException']").count():
@@ -85,9 +91,9 @@ def check(page: Page, base_url: str, container: str, speaker: str) -> list[str]:
         problems.append(f"the link lost its filter: {page.url}")
     if speaker not in page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.inner_text():
         problems.append("the sidebar's speaker filter does not show the speaker")
-    caption = page.locator("[data-testid='stCaptionContainer']", has_text=re.compile(r"\d+ quotes? by")).first
-    count = re.match(r"\d+", caption.inner_text())
-    shown = int(count.group()) if count else -1
+    caption = page.locator("[data-testid='stCaptionContainer']", has_text=re.compile(r"^[\d,]+ quotes?\b")).first
+    count = re.match(r"[\d,]+", caption.inner_text())
+    shown = int(count.group().replace(",", "")) if count else -1
     expected = sorted(normalise(t) for t in store_quotes(container, speaker))
     rows = table_rows(page)
     listed = sorted(normalise(r.get("Quote", "")) for r in rows)
