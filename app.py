@@ -30,13 +30,14 @@ PAGES = {
     "add": st.Page("pages/add.py", title="Add articles", icon=":material/upload_file:", url_path="add"),
 }
 
+# Navigation first: while the seeds load on a first start, the sidebar already shows the pages'
+# names, not the file names Streamlit would list from pages/.
+nav = st.navigation(list(PAGES.values()), position="sidebar")
 store = Store(context.store_root())
 runner.seed_with_progress(store)
 
 key = context.current_key(store)
 options = context.filter_options(str(store.root), key)
-
-nav = st.navigation(list(PAGES.values()), position="sidebar")
 filters, notices = sidebar.sidebar_filters(options)
 ctx = context.AppContext(store=store, key=key, filters=filters, options=options, pages=PAGES, notices=notices)
 ctx.notices += sidebar.entity_notices(ctx)

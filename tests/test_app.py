@@ -163,4 +163,5 @@ def test_first_start_seeds_an_empty_store(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=TIMEOUT).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(_frame(at, "read")) == 3
+    assert "First start" not in _texts(at), "the seeding message is gone once the seeds are in"
     assert {m.label: m.value for m in at.metric}["Articles"] == "3"

@@ -273,10 +273,13 @@ def test_first_start_ingests_the_seeds_with_progress(tmp_path, page):
         page.goto(s.url + "/")
         page.wait_for_selector("[data-testid='stProgress'], h1", timeout=60_000)
         saw_progress = page.locator("[data-testid='stProgress']").count() > 0
+        nav = page.locator("[data-testid='stSidebarNav']").inner_text()
+        assert "Overview" in nav and "app" not in nav.split(), "page names, never file names, while seeding"
         settle(page, timeout=120)
         assert saw_progress, "the first start shows a progress bar while it ingests the seeds"
         main = page.locator("[data-testid='stMain']").inner_text()
         assert "3 articles" in main
+        assert "First start" not in main, "the seeding message is gone once the seeds are in"
         shot(page, "first-start")
     finally:
         s.stop()

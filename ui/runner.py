@@ -93,12 +93,14 @@ def empty_state(ctx: AppContext, what: str = "articles") -> bool:
 
 
 def seed_with_progress(store: Store) -> None:
-    """On an empty store, ingest the bundled seeds (`analysis.seeding`) with a progress bar."""
+    """On an empty store, ingest the bundled seeds (`analysis.seeding`) with a progress bar, in
+    one placeholder that is cleared when they are in: nothing of it stays above the page."""
     if not seeding.needs_seeding(store):
         return
-    box = st.container()
-    box.subheader("First start: loading the bundled seed articles")
-    bar = box.progress(0.0, text="Loading the language model…")
+    slot = st.empty()
+    with slot.container():
+        st.subheader("First start: loading the bundled seed articles", anchor=False)
+        bar = st.progress(0.0, text="Loading the language model…")
 
     def progress(done: int, total: int, waiting: bool) -> None:
         if waiting:
@@ -109,9 +111,8 @@ def seed_with_progress(store: Store) -> None:
 
     result = seeding.seed_if_empty(store, progress=progress)
     if result.error:
-        box.error(result.error)
+        slot.error(result.error)
         st.stop()
-    bar.empty()
-    box.empty()
+    slot.empty()
     if result.rejected:
         st.warning("Some seed files were rejected: " + "; ".join(md_escape(p) for p in result.rejected))
