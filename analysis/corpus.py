@@ -100,8 +100,8 @@ def open_corpus(store: Store | None = None, files: AnalystFiles | None = None) -
     _resolve_entities(con, files)
     _resolve_speakers(con)
     _assign_roles(con, files)
+    indexes.build(con)  # the quotes' keys (quote_no, article_no) that the opinions carry
     _group_opinions(con, files)
-    indexes.build(con)
     if store.is_empty():
         return con
     try:  # a reader may not be allowed to write the store folder; the cache is only a speed-up
@@ -213,12 +213,6 @@ def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Ser
 
 
 def _group_opinions(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    from analysis import opinions
+    from analysis.opinions import derive_opinions
 
-    statements = con.execute("""
-        SELECT q.article_id, q.start, q.text, q.speaker_key, q.kind, a.date
-        FROM quotes q JOIN articles a USING (article_id)
-    """).df()
-    roles = con.execute("SELECT * FROM speakers_corpus").df()
-    grouped = opinions.group_opinions(statements, files.codebook, roles)
-    _replace(con, "opinions", grouped)
+    derive_opinions(con, files.codebook)

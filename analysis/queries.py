@@ -549,11 +549,11 @@ def opinion_groups(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     return _df(con, f"""
         WITH per AS (
             SELECT o.group_label, o.speaker_key, count(*) AS n,
-                   count(*) FILTER (WHERE o.stance = 'hopeful') AS hopeful,
-                   count(*) FILTER (WHERE o.stance = 'skeptical') AS skeptical
+                   count(*) FILTER (WHERE o.stance = 'positive') AS positive,
+                   count(*) FILTER (WHERE o.stance = 'negative') AS negative
             FROM {OPINIONS_FROM} WHERE {w.sql} GROUP BY 1, 2)
         SELECT group_label AS "group", sum(n)::BIGINT AS statements, count(speaker_key) AS speakers,
-               sum(hopeful)::BIGINT AS hopeful, sum(skeptical)::BIGINT AS skeptical
+               sum(positive)::BIGINT AS positive, sum(negative)::BIGINT AS negative
         FROM per GROUP BY group_label ORDER BY statements DESC, "group" """, w.params)
 
 
@@ -567,7 +567,7 @@ def opinion_matrix(con: duckdb.DuckDBPyConnection, f: Filters, max_speakers: int
         WITH cells AS (
             SELECT coalesce(o.speaker_key, 'unknown') AS speaker, o.group_label AS "group",
                    count(*) AS statements, mode(o.stance) AS stance,
-                   avg(CASE o.stance WHEN 'hopeful' THEN 1 WHEN 'skeptical' THEN -1 ELSE 0 END) AS stance_score
+                   avg(CASE o.stance WHEN 'positive' THEN 1 WHEN 'negative' THEN -1 ELSE 0 END) AS stance_score
             FROM {OPINIONS_FROM} WHERE {w.sql} GROUP BY 1, 2),
         top AS (SELECT speaker FROM cells GROUP BY speaker ORDER BY sum(statements) DESC, speaker
                 LIMIT {int(max_speakers)}),

@@ -35,8 +35,8 @@ def render(ctx: shell.AppContext) -> None:
         "group": st.column_config.TextColumn("Group", width="large"),
         "statements": st.column_config.NumberColumn("Statements", format="%d"),
         "speakers": st.column_config.NumberColumn("Speakers", format="%d"),
-        "hopeful": st.column_config.NumberColumn("Hopeful", format="%d"),
-        "skeptical": st.column_config.NumberColumn("Skeptical", format="%d")})
+        "positive": st.column_config.NumberColumn("Positive", format="%d"),
+        "negative": st.column_config.NumberColumn("Negative", format="%d")})
     matrix = ctx.q("opinion_matrix", MATRIX_SPEAKERS, MATRIX_GROUPS)
     if not matrix.empty:
         if len(groups) > MATRIX_GROUPS or matrix["speaker"].nunique() >= MATRIX_SPEAKERS:

@@ -122,7 +122,7 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, pos: dict, title: str) -> 
 
 
 def heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """Speakers × groups: colour is the stance (−1 skeptical … +1 hopeful), text the statement count."""
+    """Speakers × groups: colour is the stance (−1 negative … +1 positive), text the statement count."""
     speakers = list(dict.fromkeys(matrix["speaker"]))
     groups = list(dict.fromkeys(matrix["group"]))
     z = [[None] * len(groups) for _ in speakers]
@@ -137,7 +137,7 @@ def heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
     fig = go.Figure(go.Heatmap(z=z, x=esc(groups), y=esc(speakers), text=text, texttemplate="%{text}",
                                hovertext=hover, hoverinfo="text", zmin=-1, zmax=1,
                                colorscale=[[0, "#d62728"], [0.5, "#eeeeee"], [1, "#2ca02c"]],
-                               colorbar=dict(title="stance", tickvals=[-1, 0, 1], ticktext=["skeptical", "neutral", "hopeful"])))
+                               colorbar=dict(title="stance", tickvals=[-1, 0, 1], ticktext=["negative", "neutral", "positive"])))
     # Room for every speaker row and the slanted group labels below them: a crowded axis drops labels.
     fig = _layout(fig, title, "Opinion group", "Speaker", height=max(420, 240 + 30 * len(speakers)))
     fig.update_yaxes(tickmode="array", tickvals=esc(speakers), ticktext=esc(speakers))

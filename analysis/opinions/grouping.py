@@ -1,0 +1,169 @@
+"""Statements → claims: statements that assert the same thing about the same subject.
+
+The vectors of `features` only meet within a subject, so the grouping runs once over the whole
+corpus, in chunks, with sparse products:
+
+1. Seeding, one pass in chunks: a statement joins the nearest claim seeded by an earlier chunk
+   when close enough (`Params.seed`); the rest of the chunk is linked among itself at the same
+   threshold and each connected set starts a claim.
+2. Refining, like k-means: every statement moves to its nearest claim centre; a claim centre
+   closer than `Params.join` takes it, else it stands alone. Two rounds settle it, and they undo
+   the chains that linking can make.
+
+A statement that nothing is close to stays alone under its subject: there is no global bin.
+`assign` puts new statements into existing claims the same way, without moving any old one.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
+
+from analysis.opinions.features import normalize_rows
+
+
+@dataclass(frozen=True)
+class Params:
+    seed: float = 0.2  # cosine at which two statements start a claim together
+    join: float = 0.1  # cosine to a claim's centre at which a statement belongs to it
+    rounds: int = 2
+    chunk: int = 20_000
+
+
+def group(X: sp.csr_matrix, params: Params | None = None) -> np.ndarray:
+    """Claim number of each statement (0..k-1, numbered by first member)."""
+    p = params or Params()
+    n = X.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    labels = _seed(X, p)
+    for _ in range(p.rounds):
+        labels = _refine(X, labels, p.join)
+    return _renumber(labels)
+
+
+def centres(X: sp.csr_matrix, labels: np.ndarray, k: int | None = None) -> sp.csr_matrix:
+    """Normalised mean vector of each claim (for a statement's closeness to its claim)."""
+    k = int(labels.max()) + 1 if k is None else k
+    return normalize_rows(sums(X, labels, k))
+
+
+def means(X: sp.csr_matrix, labels: np.ndarray, k: int | None = None) -> sp.csr_matrix:
+    """Mean member vector of each claim: its product with a statement is the statement's average
+    cosine to the members."""
+    k = int(labels.max()) + 1 if k is None else k
+    size = np.bincount(labels, minlength=k).astype(np.float32)
+    return sp.csr_matrix(sp.diags(1.0 / np.maximum(size, 1)) @ sums(X, labels, k))
+
+
+def nearest(X: sp.csr_matrix, C: sp.csr_matrix, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+    """(index, cosine) of each row's nearest centre; -1 and 0 where it shares nothing with any."""
+    best = np.full(X.shape[0], -1, dtype=np.int64)
+    sim = np.zeros(X.shape[0], dtype=np.float32)
+    CT = C.T.tocsc()
+    for a in range(0, X.shape[0], chunk):
+        S = sp.csr_matrix(X[a:a + chunk] @ CT)
+        has = np.diff(S.indptr) > 0
+        if not has.any():
+            continue
+        arg = np.asarray(S.argmax(axis=1)).ravel()
+        mx = S.max(axis=1).toarray().ravel()
+        rows = np.flatnonzero(has)
+        best[a + rows] = arg[rows]
+        sim[a + rows] = mx[rows]
+    return best, sim
+
+
+def assign(X_new: sp.csr_matrix, means: sp.csr_matrix, params: Params | None = None) -> np.ndarray:
+    """Claims of new statements: the existing claim whose members they are closest to on average
+    (`means`: mean member vector per claim), if close enough; else new claims (numbered from
+    `means.shape[0]`), seeded among the new statements themselves."""
+    p = params or Params()
+    best, sim = nearest(X_new, means, p.chunk)
+    out = np.where(sim >= p.join, best, -1)
+    rest = np.flatnonzero(out < 0)
+    if len(rest):
+        own = _renumber(_seed(X_new[rest], p))
+        out[rest] = means.shape[0] + own
+    return out
+
+
+def _seed(X: sp.csr_matrix, p: Params) -> np.ndarray:
+    n = X.shape[0]
+    labels = np.full(n, -1, dtype=np.int64)
+    leaders: list[sp.csr_matrix] = []  # the first member of each claim, block by block
+    offset = 0
+    for a in range(0, n, p.chunk):
+        rows = np.arange(a, min(n, a + p.chunk))
+        Xc = X[rows]
+        best_sim = np.zeros(len(rows), dtype=np.float32)
+        best_lab = np.full(len(rows), -1, dtype=np.int64)
+        base = 0
+        for L in leaders:
+            b, s = nearest(Xc, L, p.chunk)
+            better = s > best_sim
+            best_sim[better], best_lab[better] = s[better], base + b[better]
+            base += L.shape[0]
+        joined = best_sim >= p.seed
+        labels[rows[joined]] = best_lab[joined]
+        free = rows[~joined]
+        if len(free):
+            comp = _linked(X[free], p.seed)
+            labels[free] = offset + comp
+            first = np.unique(comp, return_index=True)[1]
+            leaders.append(X[free[first]])
+            offset += len(first)
+    return labels
+
+
+def _linked(X: sp.csr_matrix, threshold: float) -> np.ndarray:
+    """Connected sets of rows linked by cosine ≥ threshold, numbered by first row."""
+    S = sp.csr_matrix(X @ X.T)
+    S.data[S.data < threshold] = 0
+    S.eliminate_zeros()
+    _, comp = connected_components(S, directed=False)
+    return _renumber(comp)
+
+
+def sums(X: sp.csr_matrix, labels: np.ndarray, k: int) -> sp.csr_matrix:
+    """Sum of the member vectors of each claim."""
+    onehot = sp.csr_matrix((np.ones(len(labels), dtype=np.float32), (labels, np.arange(len(labels)))),
+                           shape=(k, len(labels)))
+    return sp.csr_matrix(onehot @ X)
+
+
+def _refine(X: sp.csr_matrix, labels: np.ndarray, join: float) -> np.ndarray:
+    """One round: each statement to the claim whose members it is closest to on average (its
+    own claim counted without itself), or alone when that average is under `join`.
+
+    The average over members, not the cosine to a normalised centre: a big claim's centre is
+    close to any statement of its subject, and would swallow them all.
+    """
+    k = int(labels.max()) + 1
+    size = np.bincount(labels, minlength=k).astype(np.float32)
+    T = sums(X, labels, k)
+    own = (np.asarray(X.multiply(T[labels]).sum(axis=1)).ravel() - 1.0) / np.maximum(size[labels] - 1, 1)
+    own[size[labels] < 2] = 0.0
+    M = sp.csr_matrix(sp.diags(1.0 / np.maximum(size, 1)) @ T)
+    M = sp.csr_matrix(sp.diags((size >= 2).astype(np.float32)) @ M)
+    best, sim = nearest(X, M)
+    # The nearest by mean may be the statement's own claim, where it counted itself: use `own`.
+    mine = best == labels
+    sim[mine] = own[mine]
+    take_own = own >= sim
+    best[take_own], sim[take_own] = labels[take_own], own[take_own]
+    out = np.where(sim >= join, best, -1)
+    alone = np.flatnonzero(out < 0)
+    out[alone] = k + np.arange(len(alone))
+    return _renumber(out)
+
+
+def _renumber(labels: np.ndarray) -> np.ndarray:
+    """Labels 0..k-1 in order of first appearance."""
+    uniq, first, inv = np.unique(labels, return_index=True, return_inverse=True)
+    order = np.argsort(first)
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[order] = np.arange(len(uniq))
+    return rank[inv]
