@@ -46,7 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT.parent / "shared" / "corpora" / "polnear"
 RESULTS = ROOT / "bench" / "results"
-TABLES = ("articles", "entities", "quotes", "speakers")
+TABLES = ("articles", "entities", "quotes", "speakers", "claims")
 SHIFT_DAYS = 28
 PART_SIZE = 64
 

@@ -33,7 +33,8 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     _ensure_claims(con)
     subjects.build(con)
     X, _ = _matrix(con)
-    claim_no = grouping.group(X, params)
+    sizes = con.execute("SELECT count(*) OVER (PARTITION BY subject_key) AS n FROM _op_st ORDER BY row_no").fetchnumpy()["n"]
+    claim_no = grouping.group(X, params, np.asarray(sizes))
     _write(con, X, claim_no, codebook)
 
 
@@ -110,7 +111,6 @@ def _matrix(con: duckdb.DuckDBPyConnection):
     n_terms = int(terms.max()) + 1 if len(terms) else 1
     p = features.Pairs(np.asarray(pairs["row_no"], dtype=np.int64), terms, np.asarray(pairs["w"], dtype=np.float32))
     weights = features.idf(p, n, n_terms)
-    p, weights = features.with_latent(p, n, n_terms, weights)
     return features.subject_matrix(p, np.asarray(group_key, dtype=np.int64), weights)
 
 

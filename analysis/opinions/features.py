@@ -17,10 +17,6 @@ import scipy.sparse as sp
 TERM_WEIGHT = 1.0  # a lemma of the assertion itself
 WORD_WEIGHT = 0.4  # a lemma elsewhere in the quote
 NEGATED = "(not)"  # a feature of negated claims: "did not fail" and "failed" make different claims
-LATENT_DIMS = 64  # latent-semantic dimensions (over the whole corpus)
-LATENT_KEEP = 10  # the strongest dimensions kept per statement
-LATENT_WEIGHT = 6.0
-SVD_SAMPLE = 60_000  # statements the projection is fitted on
 
 
 @dataclass
@@ -69,40 +65,3 @@ def normalize_rows(X: sp.csr_matrix) -> sp.csr_matrix:
     norms[norms == 0] = 1.0
     return sp.csr_matrix(sp.diags(1.0 / norms) @ X, dtype=np.float32)
 
-
-def with_latent(pairs: Pairs, n_rows: int, n_terms: int, weights: np.ndarray,
-                seed: int = 0) -> tuple[Pairs, np.ndarray]:
-    """The pairs plus each statement's strongest latent-semantic dimensions, as extra "lemmas".
-
-    Two statements about one subject often make one point in different words ("stall" and
-    "buy time"). Lemmas that keep company across the corpus load on the same dimensions of a
-    truncated SVD, so the dimensions a statement loads on most let it meet statements that
-    share no word with it. Kept sparse (a few dimensions per statement, signed), they pair with
-    the subject like lemmas do, and the grouping stays one sparse product.
-    """
-    from sklearn.decomposition import TruncatedSVD
-
-    dims = min(LATENT_DIMS, n_terms - 1, n_rows - 1)
-    if dims < 2:
-        return pairs, weights
-    G = sp.csr_matrix(((pairs.weights * weights[pairs.terms]).astype(np.float32), (pairs.rows, pairs.terms)),
-                      shape=(n_rows, n_terms))
-    G = normalize_rows(G)
-    rng = np.random.default_rng(seed)
-    sample = rng.choice(n_rows, size=min(n_rows, SVD_SAMPLE), replace=False)
-    svd = TruncatedSVD(n_components=dims, random_state=seed).fit(G[sample])
-    keep = min(LATENT_KEEP, dims)
-    rows, cols, vals = [], [], []
-    for a in range(0, n_rows, 100_000):
-        Z = np.asarray(G[a:a + 100_000] @ svd.components_.T, dtype=np.float32)
-        Z /= np.maximum(np.linalg.norm(Z, axis=1, keepdims=True), 1e-9)
-        top = np.argpartition(-np.abs(Z), keep - 1, axis=1)[:, :keep]
-        z = np.take_along_axis(Z, top, axis=1)
-        rows.append(np.repeat(np.arange(a, a + len(Z)), keep))
-        cols.append((n_terms + 2 * top + (z < 0)).ravel())
-        vals.append(np.abs(z).ravel() * LATENT_WEIGHT)
-    extra = Pairs(np.concatenate(rows), np.concatenate(cols).astype(np.int64), np.concatenate(vals).astype(np.float32))
-    ok = extra.weights > 0
-    merged = Pairs(np.concatenate([pairs.rows, extra.rows[ok]]), np.concatenate([pairs.terms, extra.terms[ok]]),
-                   np.concatenate([pairs.weights, extra.weights[ok]]))
-    return merged, np.concatenate([weights, np.ones(2 * dims, dtype=np.float32)])

@@ -6,9 +6,13 @@ corpus, in chunks, with sparse products:
 1. Seeding, one pass in chunks: a statement joins the nearest claim seeded by an earlier chunk
    when close enough (`Params.seed`); the rest of the chunk is linked among itself at the same
    threshold and each connected set starts a claim.
-2. Refining, like k-means: every statement moves to its nearest claim centre; a claim centre
-   closer than `Params.join` takes it, else it stands alone. Two rounds settle it, and they undo
-   the chains that linking can make.
+2. Refining: every statement moves to the claim whose members it is closest to on average
+   (`Params.join`), else it stands alone. Two rounds settle it, and they undo the chains that
+   linking can make.
+3. Attaching: a statement left alone joins the claim whose core it is closest to on average,
+   when it shares enough with it (`Params.attach`); the cores do not move meanwhile.
+4. In a subject of a handful of statements (mostly one story), lone statements that share a
+   weighty lemma make one claim.
 
 A statement that nothing is close to stays alone under its subject: there is no global bin.
 `assign` puts new statements into existing claims the same way, without moving any old one.
@@ -27,13 +31,16 @@ from analysis.opinions.features import normalize_rows
 @dataclass(frozen=True)
 class Params:
     seed: float = 0.2  # cosine at which two statements start a claim together
-    join: float = 0.1  # cosine to a claim's centre at which a statement belongs to it
+    join: float = 0.1  # average cosine to a claim's members at which a statement stays in it
+    attach: float = 0.02  # average cosine to a claim's core at which a lone statement joins it
+    small_subject: int = 6  # in a subject this small, lone statements that share anything are one claim
     rounds: int = 2
     chunk: int = 20_000
 
 
-def group(X: sp.csr_matrix, params: Params | None = None) -> np.ndarray:
-    """Claim number of each statement (0..k-1, numbered by first member)."""
+def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarray | None = None) -> np.ndarray:
+    """Claim number of each statement (0..k-1, numbered by first member). `subject_size`: the
+    number of statements of each statement's subject (for `Params.small_subject`)."""
     p = params or Params()
     n = X.shape[0]
     if n == 0:
@@ -41,6 +48,9 @@ def group(X: sp.csr_matrix, params: Params | None = None) -> np.ndarray:
     labels = _seed(X, p)
     for _ in range(p.rounds):
         labels = _refine(X, labels, p.join)
+    labels = _attach(X, labels, p.attach)
+    if subject_size is not None:
+        labels = _small_subjects(X, labels, subject_size <= p.small_subject)
     return _renumber(labels)
 
 
@@ -158,6 +168,40 @@ def _refine(X: sp.csr_matrix, labels: np.ndarray, join: float) -> np.ndarray:
     alone = np.flatnonzero(out < 0)
     out[alone] = k + np.arange(len(alone))
     return _renumber(out)
+
+
+def _attach(X: sp.csr_matrix, labels: np.ndarray, attach: float) -> np.ndarray:
+    """Statements left alone join the claim whose members (its core, as formed above) they are
+    closest to on average, when they share anything worth `attach` with them. The cores do not
+    move while statements attach, so attaching cannot chain one claim into the next."""
+    k = int(labels.max()) + 1
+    size = np.bincount(labels, minlength=k)
+    alone = np.flatnonzero(size[labels] == 1)
+    if not len(alone) or not (size >= 2).any():
+        return labels
+    core = np.flatnonzero(size[labels] >= 2)
+    M = means(X[core], labels[core], k)
+    best, sim = nearest(X[alone], M)
+    ok = sim >= attach
+    out = labels.copy()
+    out[alone[ok]] = best[ok]
+    return out
+
+
+def _small_subjects(X: sp.csr_matrix, labels: np.ndarray, small: np.ndarray) -> np.ndarray:
+    """A subject of a handful of statements is mostly one story: its lone statements that share
+    a lemma of weight make one claim (statements of other subjects share no column)."""
+    size = np.bincount(labels)
+    alone = np.flatnonzero((size[labels] == 1) & small)
+    if len(alone) < 2:
+        return labels
+    S = sp.csr_matrix(X[alone] @ X[alone].T)
+    S.data[S.data <= 0] = 0
+    S.eliminate_zeros()
+    _, comp = connected_components(S, directed=False)
+    out = labels.copy()
+    out[alone] = int(labels.max()) + 1 + comp
+    return out
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:

@@ -6,7 +6,8 @@ The claim record names a subject as its article does; here it becomes a corpus-w
 * an entity → the corpus entity that its within-article name resolved to (aliases, surnames);
   a nationality names its country when the corpus has that place ("North Korean" → "North
   Korea"), by the usual English endings, not by a list of countries;
-* a noun phrase → its lemmas ("the talks" → `talk`).
+* a noun phrase → its lemmas ("the talks" → `talk`), unless it is the subject in many
+  unrelated stories ("people", "things"): then it says nothing about what is claimed.
 
 A statement whose subject no other statement shares (or that has none) is filed under the entity
 it or the text just before it names that most other statements are about, if any: "the plan
@@ -42,9 +43,12 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
         LEFT JOIN claims c ON c.article_id = q.article_id AND c.start = q.start
         LEFT JOIN _op_names n ON n.article_id = q.article_id AND n.canonical = c.subject_key
         LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, c.subject_key)""")
+    # A common noun that is the subject in many unrelated stories ("people", "things", "the
+    # day") groups nothing: it counts as unshared. One story's noun ("the museum") counts.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _op_counts AS
-        SELECT base, count(*) AS n FROM _op_base WHERE base IS NOT NULL GROUP BY base""")
+        SELECT base, count(*) AS n FROM _op_base WHERE base IS NOT NULL GROUP BY base
+        HAVING NOT (bool_and(kind = 'noun') AND count(DISTINCT article_id) > greatest(2, count(*) / 2))""")
     # Statements whose own subject is unshared: the most shared entity they (or the text before
     # them) name.
     con.execute("""
