@@ -29,9 +29,9 @@ class Pairs:
 
 
 def idf(pairs: Pairs, n_rows: int, n_terms: int) -> np.ndarray:
-    """Smoothed inverse document frequency of each lemma over the statements."""
-    present = np.unique(pairs.rows.astype(np.int64) * n_terms + pairs.terms)
-    df = np.bincount(present % n_terms, minlength=n_terms)
+    """Smoothed inverse document frequency of each lemma over the statements (the pairs hold
+    each statement's lemma once)."""
+    df = np.bincount(pairs.terms, minlength=n_terms)
     return (np.log((1.0 + n_rows) / (1.0 + df)) + 1.0).astype(np.float32)
 
 
