@@ -7,7 +7,7 @@ the view) and then runs the page that the URL names.
 The pages are modules in `pages/` registered explicitly with `st.navigation` and fixed URL paths
 (links that analysts share must keep working). Streamlit's automatic folder-based page mode is
 not relied on: on a freshly started server it would run `pages/<name>.py` without this file for
-the first deep link, losing the filters; see `ui.shell.page` for how each page module guards
+the first deep link, losing the filters; see `ui.runner.page` for how each page module guards
 against that, and `tests/test_browser.py` for the check on a fresh server.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis.store import Store
-from ui import shell
+from ui import context, runner, sidebar
 
 st.set_page_config(page_title="Who said what", page_icon=":material/format_quote:", layout="wide")
 
@@ -29,21 +29,21 @@ PAGES = {
     "add": st.Page("pages/add.py", title="Add articles", icon=":material/upload_file:", url_path="add"),
 }
 
-store = Store(shell.store_root())
-shell.ensure_seeded(store)
+store = Store(context.store_root())
+runner.seed_with_progress(store)
 
-key = shell.corpus_key(store)
-options = shell.filter_options(str(store.root), key)
-corpus_notices = shell._open_corpus(str(store.root), key).notices
+key = context.current_key(store)
+options = context.filter_options(str(store.root), key)
 
 nav = st.navigation(list(PAGES.values()), position="sidebar")
-filters, notices = shell.sidebar_filters(options)
-ctx = shell.AppContext(store=store, key=key, filters=filters, options=options, pages=PAGES, notices=notices)
-shell.date_note(ctx)
-shell.show_data_notices(corpus_notices)
+filters, notices = sidebar.sidebar_filters(options)
+ctx = context.AppContext(store=store, key=key, filters=filters, options=options, pages=PAGES, notices=notices)
+ctx.notices += sidebar.entity_notices(ctx)
+sidebar.date_note(ctx)
+runner.show_data_notices(context.corpus_notices(str(store.root), key))
 
 if (dest := st.session_state.pop("_goto", None)) in PAGES:
     st.switch_page(PAGES[dest])
 
-with shell.running(ctx):
+with runner.running(ctx):
     nav.run()

@@ -12,11 +12,9 @@ CSV with a header `alias,canonical[,label][,group]`; lines whose first cell star
 comments. Matching ignores case, full stops, typographic quotes and a leading "the", so `U.S.`,
 `US` and `the U.S.` are one alias. The shipped defaults (`analysis/data/aliases.csv`: countries,
 their abbreviations and demonyms, a few agencies and parties) are always read first; the
-analyst's files are read after them and win on any alias they repeat. The analyst's files are:
-
-* every path in `$ANALYSIS_ALIASES` (several separated by `os.pathsep`), if the variable is set;
-* otherwise `aliases.csv` in the store directory, if there is one;
-* otherwise `aliases.csv` in the working directory, if there is one.
+analyst's files are read after them and win on any alias they repeat. The analyst's files are
+found by `analysis.analyst_files`: `aliases.csv` in the store folder, or every path in
+`$ANALYSIS_ALIASES` (several separated by `:`).
 
 `label` forces the entity's type; `group` names what a view may group the entity under (the
 demonym `North Korean` under `North Korea`); entities without a group are their own group. A row
@@ -47,7 +45,6 @@ Automatic merging (names that no alias row mentions)
 from __future__ import annotations
 
 import csv
-import os
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -60,8 +57,6 @@ from analysis.entities import NAME_SUFFIXES, NORP, PERSON, normalise
 
 VERSION = "2"  # part of the corpus cache key: a change here re-derives the corpus tables
 
-ALIASES_ENV = "ANALYSIS_ALIASES"
-ALIASES_FILENAME = "aliases.csv"
 DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "aliases.csv"
 DOMINANCE = 2.0  # a short name joins the top candidate only if it has this many times the others' articles together
 
@@ -79,18 +74,6 @@ class Alias:
     canonical: str
     label: str | None = None
     group: str | None = None
-
-
-def alias_files(store_dir: str | Path | None = None) -> list[Path]:
-    """The analyst's alias files, in the order of precedence documented in the module docstring."""
-    env = os.environ.get(ALIASES_ENV)
-    if env:
-        return [Path(p) for p in env.split(os.pathsep) if p]
-    for folder in ([Path(store_dir)] if store_dir is not None else []) + [Path.cwd()]:
-        candidate = folder / ALIASES_FILENAME
-        if candidate.is_file():
-            return [candidate]
-    return []
 
 
 def load_aliases(files: list[Path], *, include_defaults: bool = True) -> dict[str, Alias]:
@@ -166,9 +149,6 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
     out["entity_label"] = _take(entity_label, ent_codes)
     out["group"] = _take(group, ent_codes)
     return out
-
-
-GENDERED_TITLES = {"Mr": "m", "Mrs": "f", "Ms": "f"}
 
 
 def _fix_by_gender(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str],

@@ -1,107 +1,65 @@
-"""The corpus as the dashboard and the reports see it: the store snapshot plus what is decided
-across articles.
+"""The corpus as the dashboard and the reports open it: the store snapshot plus the corpus-level
+tables of `analysis.derive`, kept in a cache file per corpus state.
 
-Per-article extraction is done once, at ingest. What depends on the whole corpus or on the
-analyst's own files is derived here, when a snapshot is opened, so that editing those files never
-needs a re-parse:
-
-- `entities.entity`, `entities.entity_label`, `entities.group`: corpus-wide canonical names after
-  the alias table (`aliases.csv`), one label per entity by majority;
-- `quotes.speaker_key`: the same person under one name across articles (Trump / President Trump
-  / Donald Trump);
-- `speakers_corpus`: one row per speaker with role, side and the evidence (`speakers.csv` wins);
-- `opinions`: statement groups and stance (`codebook` file on top of the automatic grouping);
-- the summary tables and word index of `analysis.indexes`, which the dashboard counts from.
-
-The analyst's files are found by environment variable or in the working folder (see
-`analyst_files`). The derived tables are cached in the store folder as one DuckDB file (see `open_corpus`).
+Deriving the corpus tables costs seconds to minutes on a large store (opinion grouping, entity
+resolution over millions of mentions), so the result is kept in the store folder as a DuckDB
+file named by `corpus_key`: the committed parts, the analyst's files and the derivation
+versions. Later opens, in any process, attach it read-only and see it through views: nothing is
+recomputed and nothing is copied into memory. A new ingest or an edited analyst file changes
+the key.
 """
 from __future__ import annotations
 
 import hashlib
-import itertools
+import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
+from analysis import derive as derive_mod
 from analysis import indexes
-from analysis.store import Store
+from analysis.analyst_files import AnalystFiles
+from analysis.store import Store, table_columns
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class AnalystFiles:
-    aliases: Path | None
-    speakers: Path | None
-    codebook: Path | None
-
-    def signature(self) -> tuple:
-        """Changes when any of the files is edited: part of the dashboard's cache key."""
-        return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) if p and p.is_file() else None
-                     for p in (self.aliases, self.speakers, self.codebook))
-
-
-def _find(env: str, *names: str) -> Path | None:
-    if os.environ.get(env):
-        return Path(os.environ[env])
-    for name in names:
-        if Path(name).is_file():
-            return Path(name)
-    return None
-
-
-def analyst_files() -> AnalystFiles:
-    """`$ANALYSIS_ALIASES`, `$ANALYSIS_SPEAKERS`, `$ANALYSIS_CODEBOOK`, else files in the working folder."""
-    return AnalystFiles(
-        aliases=_find("ANALYSIS_ALIASES", "aliases.csv"),
-        speakers=_find("ANALYSIS_SPEAKERS", "speakers.csv"),
-        codebook=_find("ANALYSIS_CODEBOOK", "codebook.yaml", "codebook.yml", "codebook.csv"),
-    )
-
-
-VERSION = 1  # the steps of this module: a change to them must not keep serving an old cache
+VERSION = 2  # this module's own steps (cache layout, schema completion)
 CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions", *indexes.INDEX_TABLES)
 
 
-def corpus_key(store: Store, files: AnalystFiles) -> str:
-    """Names one state of everything the corpus tables are derived from: the committed parts,
-    the analyst's files and the versions of the corpus-level modules."""
-    from analysis import aliases, opinions, roles, speakers
-
-    versions = (VERSION, *(m.VERSION for m in (aliases, speakers, roles, opinions, indexes)))
-    return hashlib.sha1(repr((store.signature(), files.signature(), versions)).encode()).hexdigest()[:16]
+def corpus_key(store: Store, files: AnalystFiles | None = None) -> str:
+    """Names one state of everything the corpus tables are derived from."""
+    files = files if files is not None else AnalystFiles.find(store.root)
+    state = (store.signature(), files.signature(), VERSION, derive_mod.versions())
+    return hashlib.sha1(repr(state).encode()).hexdigest()[:16]
 
 
-def cache_path(store: Store, files: AnalystFiles) -> Path:
+def cache_path(store: Store, files: AnalystFiles | None = None) -> Path:
     """Where the corpus tables of this store state and these analyst files are kept."""
     return store.root / "derived" / f"corpus-{corpus_key(store, files)}.duckdb"
 
 
-def open_corpus(store: Store | None = None, files: AnalystFiles | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the snapshot and every corpus-level table.
+def derived_connection(store: Store, files: AnalystFiles) -> duckdb.DuckDBPyConnection:
+    """An in-memory snapshot of the store with every corpus-level table derived, uncached."""
+    con = store.connect()
+    derive_mod.derive(con, files)
+    return con
 
-    Deriving the corpus tables costs seconds to minutes on a large store (opinion grouping,
-    entity resolution over millions of mentions), so the result is kept in the store folder as
-    a DuckDB file named by `corpus_key`. Later opens, in any process, attach it read-only and
-    see it through views: nothing is recomputed and nothing is copied into memory, so the
-    dashboard starts fast and stays small. Any new ingest or edited analyst file changes the key.
-    """
+
+def open_corpus(store: Store | None = None, files: AnalystFiles | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the snapshot and every corpus-level table, from the cache file
+    of this corpus state when there is one, else derived now and saved for the next open."""
     store = store or Store()
-    files = files or analyst_files()
+    files = files if files is not None else AnalystFiles.find(store.root)
     cache = cache_path(store, files)
     if cache.is_file():
         try:
             return _attach(cache)
         except duckdb.Error:
             cache.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
-    con = store.connect()
-    _resolve_entities(con, files)
-    _resolve_speakers(con)
-    _assign_roles(con, files)
-    indexes.build(con)  # the quotes' keys (quote_no, article_no) that the opinions carry
-    _group_opinions(con, files)
+    con = derived_connection(store, files)
     if store.is_empty():
         return con
     try:  # a reader may not be allowed to write the store folder; the cache is only a speed-up
@@ -141,78 +99,76 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _replace(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
-    con.register("_df", df)
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _df")
-    con.unregister("_df")
+# ---------------------------------------------------------------------------------------------
+# The dashboard's connection: never a crash, at worst the plain snapshot with a notice
+
+@dataclass
+class Corpus:
+    """A connection plus what was missing while opening it (shown as a notice, never a crash)."""
+
+    con: duckdb.DuckDBPyConnection
+    notices: list[str] = field(default_factory=list)
 
 
-def _resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    from analysis.aliases import resolve_corpus_entities
+def open_connection(store: Store, files: AnalystFiles | None = None) -> Corpus:
+    """`open_corpus`, or the bare store snapshot completed with plain defaults when the
+    corpus-level step fails.
 
-    mentions = con.execute("SELECT * FROM entities").df()
-    resolved = resolve_corpus_entities(mentions, [files.aliases] if files.aliases else [])
-    _replace(con, "entities", resolved)
-
-
-def _resolve_speakers(con: duckdb.DuckDBPyConnection) -> None:
-    from analysis.speakers import corpus_speaker_names
-
-    # One name per quote, not per distinct name: how often each variant is used is what decides
-    # between "Obama" as Barack or Michelle.
-    counted = con.execute("SELECT speaker, count(*) FROM quotes WHERE speaker IS NOT NULL GROUP BY speaker").fetchall()
-    mapping = corpus_speaker_names(itertools.chain.from_iterable(itertools.repeat(n, c) for n, c in counted))
-    keys = pd.DataFrame({"speaker": list(mapping), "speaker_key": list(mapping.values())},
-                        columns=["speaker", "speaker_key"]).astype("string")
-    con.register("_keys", keys)
-    con.execute("CREATE OR REPLACE TABLE quotes AS SELECT q.*, k.speaker_key FROM quotes q "
-                "LEFT JOIN _keys k ON q.speaker = k.speaker")
-    con.unregister("_keys")
+    Why a fallback: the derivation depends on several extractor modules and the analyst's files,
+    and one broken piece must not take the whole dashboard down; articles and quotes still show.
+    """
+    files = files if files is not None else AnalystFiles.find(store.root)
+    notices = [f"The analyst file {p} does not exist; it is ignored." for p in files.missing()]
+    try:
+        con = open_corpus(store, files)
+    except Exception as exc:
+        log.exception("corpus-level analysis failed; using the plain store snapshot")
+        notices.append(f"Corpus-level analysis (speaker names across articles, roles, opinion groups) "
+                       f"is unavailable: {type(exc).__name__}: {exc}")
+        con = store.connect()
+    complete_schema(con)
+    return Corpus(con, notices)
 
 
-def _assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    from analysis.roles import assign_roles
-
-    per_speaker = con.execute("""
-        SELECT q.speaker_key,
-               mode(q.speaker_label) AS label,
-               list(DISTINCT q.speaker_description) FILTER (WHERE q.speaker_description IS NOT NULL) AS descriptions,
-               list(DISTINCT q.speaker_mention) FILTER (WHERE q.speaker_mention IS NOT NULL) AS mentions,
-               count(*) AS quote_count,
-               count(DISTINCT q.article_id) AS article_count,
-               min(a.date) AS first_date,
-               max(a.date) AS last_date
-        FROM quotes q JOIN articles a USING (article_id)
-        WHERE q.speaker_key IS NOT NULL
-        GROUP BY q.speaker_key
-    """).df()
-    per_speaker["descriptions"] = per_speaker["descriptions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
-    per_speaker["mentions"] = per_speaker["mentions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
-    per_speaker["entity"] = _speaker_entities(con, per_speaker["speaker_key"])
-    # A speaker quoted without a description is often titled elsewhere in the coverage
-    # ("President Trump"): those titles are the only role evidence there is for them.
-    titles = dict(con.execute("SELECT entity, list(DISTINCT title ORDER BY title) FROM entities "
-                              "WHERE title IS NOT NULL AND entity_label = 'PERSON' GROUP BY entity").fetchall())
-    per_speaker["descriptions"] = [
-        d if d or pd.isna(e) else list(titles.get(e, []))
-        for d, e in zip(per_speaker["descriptions"], per_speaker["entity"], strict=True)]
-    roles = assign_roles(per_speaker, files.speakers)
-    roles["description"] = roles["descriptions"].apply(lambda v: max(v, key=len) if len(v) else None)
-    _replace(con, "speakers_corpus", roles)
+def complete_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the derived columns the queries use when the corpus step did not provide them."""
+    ent = table_columns(con, "entities")
+    if "entity" not in ent:
+        con.execute("ALTER TABLE entities ADD COLUMN entity VARCHAR")
+        con.execute("UPDATE entities SET entity = canonical")
+    if "entity_label" not in ent:
+        con.execute("ALTER TABLE entities ADD COLUMN entity_label VARCHAR")
+        con.execute("UPDATE entities SET entity_label = label")
+    if "speaker_key" not in table_columns(con, "quotes"):
+        con.execute("ALTER TABLE quotes ADD COLUMN speaker_key VARCHAR")
+        con.execute("UPDATE quotes SET speaker_key = speaker")
+    _complete_speakers(con)
+    if not indexes.has_indexes(con):
+        if "article_no" not in table_columns(con, "articles"):
+            indexes.number_rows(con)
+        indexes.build(con)
 
 
-def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:
-    """Speakers are entities: the PERSON/ORG entity each speaker is, so a speaker's page can show
-    what they are quoted about and who appears with them."""
-    from analysis.aliases import link_names
+def _complete_speakers(con: duckdb.DuckDBPyConnection) -> None:
+    have = table_columns(con, "speakers_corpus")
+    if have:
+        for col in ("label", "description", "role", "side", "role_evidence", "entity"):
+            if col not in have:
+                con.execute(f"ALTER TABLE speakers_corpus ADD COLUMN {col} VARCHAR")
+        return
+    con.execute("""
+        CREATE TABLE speakers_corpus AS
+        SELECT q.speaker_key, mode(q.speaker_label) AS label,
+               max(q.speaker_description) AS description,
+               CAST(NULL AS VARCHAR) AS role, CAST(NULL AS VARCHAR) AS side,
+               CAST(NULL AS VARCHAR) AS role_evidence, CAST(NULL AS VARCHAR) AS entity,
+               count(*) AS quote_count, count(DISTINCT q.article_id) AS article_count
+        FROM quotes q WHERE q.speaker_key IS NOT NULL GROUP BY q.speaker_key""")
 
-    people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
-                         "WHERE entity_label IN ('PERSON', 'ORG')").df()
-    links = link_names(keys, people) if len(keys) else {}
-    return keys.map(links).astype("string")
+
+def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(table_columns(con, table))
 
 
-def _group_opinions(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    from analysis.opinions import derive_opinions
-
-    derive_opinions(con, files.codebook)
+def has_opinions(con: duckdb.DuckDBPyConnection) -> bool:
+    return {"quote_no", "group_label", "stance"} <= table_columns(con, "opinions")

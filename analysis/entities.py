@@ -37,7 +37,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
@@ -337,12 +336,4 @@ def _split_hyphenated(r: _Raw, persons: set[str], labels_by_name: dict[str, Coun
     for p, (name, label) in zip(parts, resolved, strict=True):
         out.append(_Raw(offset, offset + len(p), p, label or PERSON, name, r.sentence))
         offset += len(p) + 1
-    return out
-
-
-def extract_all(pairs: Iterable[tuple[Article, Doc]]) -> list[EntityMention]:
-    """Convenience for callers that hold (article, doc) pairs, such as the CLI and tests."""
-    out: list[EntityMention] = []
-    for article, doc in pairs:
-        out.extend(extract_entities(doc, article))
     return out

@@ -54,20 +54,26 @@ def has_indexes(con: duckdb.DuckDBPyConnection) -> bool:
     return "article_no" in table_columns(con, "articles") and all(table_columns(con, t) for t in INDEX_TABLES)
 
 
-def build(con: duckdb.DuckDBPyConnection) -> None:
-    """Create (or replace) the summary tables from `articles`, `entities` and `quotes`.
-
-    `entities` must carry the corpus-level `entity`, `entity_label` and `group` columns and
-    `quotes` (the store's table) the `speaker_key` (see `analysis.corpus`; `queries.complete_schema`
-    adds it to a bare snapshot). Takes about 15 s at 100,000 articles.
-    """
-    numeric = ", ".join(f"'{x}'" for x in NUMERIC_LABELS)
+def number_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """Give articles their `article_no` (dates ascending) and `day`, and quotes their `quote_no`
+    and `article_no`: the integer keys every later table and view joins on."""
     cols = table_columns(con, "articles") - {"article_no", "day"}
     con.execute(f"""
         CREATE OR REPLACE TABLE articles AS
         SELECT (row_number() OVER (ORDER BY TRY_CAST(date AS DATE) NULLS LAST, article_id))::INTEGER AS article_no,
                {', '.join(f'"{c}"' for c in sorted(cols))}, TRY_CAST(date AS DATE) AS day
         FROM articles ORDER BY article_no""")
+    _number_quotes(con)
+
+
+def build(con: duckdb.DuckDBPyConnection) -> None:
+    """Create (or replace) the summary tables from `articles`, `entities` and `quotes`.
+
+    Runs after `number_rows`. `entities` must carry the corpus-level `entity`, `entity_label`
+    and `group` columns and `quotes` the `speaker_key` (see `analysis.derive`;
+    `corpus.complete_schema` adds them to a bare snapshot). About 15 s at 100,000 articles.
+    """
+    numeric = ", ".join(f"'{x}'" for x in NUMERIC_LABELS)
     group = 'e."group"' if "group" in table_columns(con, "entities") else "e.entity"
     con.execute(f"""
         CREATE OR REPLACE TABLE entity_index AS
@@ -100,7 +106,6 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
         FROM m m1 JOIN m m2 ON m1.article_no = m2.article_no AND m1.sentence = m2.sentence
                            AND m1.entity_no < m2.entity_no
         GROUP BY ALL ORDER BY source_no, target_no, article_no""")
-    _number_quotes(con)
     con.execute("""
         CREATE OR REPLACE TABLE search_units AS
         SELECT (row_number() OVER (ORDER BY article_no, quote_no NULLS FIRST))::INTEGER AS unit_no, *
@@ -221,6 +226,23 @@ def quote_matches(q: str, quote: str = "q", con: duckdb.DuckDBPyConnection | Non
     sql, params = search_units(q, con)
     return (f"({quote}.quote_no IN (SELECT quote_no FROM ({sql})) "
             f"OR {quote}.article_no IN (SELECT article_no FROM ({sql}) WHERE quote_no IS NULL))"), [*params, *params]
+
+
+def quote_text_matches(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
+    """SQL selecting `quote_no, article_no` of the quotes whose own text holds every word of `q`
+    (and its quoted phrases in order): the quote-only search. The word index narrows the
+    candidates (a quote unit also holds the speaker's name), then the candidates' text is checked."""
+    search = parse_search(q)
+    if search.empty:
+        return "SELECT NULL::INTEGER AS quote_no, NULL::INTEGER AS article_no WHERE FALSE", []
+    sql, params = search_units(q, con)
+    checks = ["contains(lower(q.text), ?)"] * len(search.words)
+    params = [*params, *search.words]
+    for phrase in search.phrases:
+        checks.append("regexp_matches(lower(q.text), ?)")
+        params.append(r"\s+".join(re.escape(w) for w in phrase))
+    return (f"SELECT q.quote_no, q.article_no FROM quotes q WHERE q.quote_no IN "
+            f"(SELECT quote_no FROM ({sql}) WHERE quote_no IS NOT NULL) AND {' AND '.join(checks)}"), params
 
 
 # A page asks the same search in four to eight queries. With a connection, the matching units

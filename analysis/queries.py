@@ -2,153 +2,40 @@
 
 The pages only lay out what these functions return, so that each number on screen has one
 definition here that a test can check without a browser. Every query takes a DuckDB connection
-and a `Filters`; the one WHERE builder (`where`) turns the analyst's filters into SQL for the
-level a view works at (articles or quotes; the entity views pass it on through `entity_scope`
-to `analysis.entity_queries`), so that the same filter means the same thing on every page.
-No Streamlit here: the app caches these results keyed on the filters.
-
-What a filter means at each level:
-
-* speaker / role: quotes by those speakers (or by speakers with that role); at the article and
-  entity levels, the articles in which such a quote appears;
-* date: articles dated within the range; undated articles are left out by any date filter and
-  `date_exclusions` says how many;
-* outlet, article: the articles' own fields;
-* entity type: entity mentions of that type (entity views only: every article has entities);
-* text search `q`: case-insensitive substring of the quote, the speaker or the article title
-  (at the article level, of any of its quotes, speakers or its title, found through the word
-  index of `analysis.indexes`); at the entity level also of the entity's name.
+and, when the analyst's filters apply, a `Filters`; `analysis.filters.where` turns those into the
+WHERE clause of the level a view works at (articles or quotes; the entity views pass them on
+through `entity_scope` to `analysis.entity_queries`), so the same filter means the same thing on
+every page. SQL only: no Streamlit, no HTML, no ingest.
 """
 from __future__ import annotations
 
 import datetime as dt
-import html
-import logging
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable
+from dataclasses import replace
+from typing import Any
 
 import duckdb
 import pandas as pd
 
 from analysis import entity_queries as EQ
-from analysis import indexes
-from analysis.store import table_columns
-
-log = logging.getLogger(__name__)
+from analysis.filters import Filters, entity_scope, where
 
 UNDATED = "undated"
+MAX_ENTITY_CHOICES = 1000  # the entity filter lists the most mentioned; a link may name any other
 
 
-# ---------------------------------------------------------------------------------------------
-# Filters
-
-@dataclass(frozen=True)
-class Filters:
-    """The analyst's global filters. Frozen and made of tuples so it can be a cache key."""
-
-    speakers: tuple[str, ...] = ()
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    outlets: tuple[str, ...] = ()
-    article: str | None = None
-    entity_type: str | None = None
-    role: str | None = None
-    q: str = ""
-
-    @property
-    def has_date(self) -> bool:
-        return self.date_from is not None or self.date_to is not None
-
-    def without(self, *names: str) -> "Filters":
-        """The same filters with some cleared: e.g. a speaker's profile ignores the speaker filter."""
-        defaults = Filters()
-        return replace(self, **{n: getattr(defaults, n) for n in names})
+def title_sql(alias: str = "a") -> str:
+    """An article's title, or for an untitled one the base name of its file: never the
+    server's path (`/srv/feeds/…/x.txt`), which means nothing to a reader and says too much."""
+    return f"coalesce({alias}.title, regexp_extract({alias}.source, '([^/\\\\]+)$', 1))"
 
 
-@dataclass
-class Where:
-    sql: str = "TRUE"
-    params: list = field(default_factory=list)
-
-
-def _in(column: str, values: Sequence[str], params: list) -> str:
-    params.extend(values)
-    return f"{column} IN ({', '.join('?' for _ in values)})"
-
-
-def where(f: Filters, level: str, quotes: str = "q", con: duckdb.DuckDBPyConnection | None = None) -> Where:
-    """The WHERE clause for `f` at `level`: "articles" (alias a) or "quotes" (q, a).
-
-    Quote level expects `quotes q JOIN articles a` (or, with `quotes="o"`, the opinions, which
-    carry the quote's `quote_no` and `speaker_key`); article level expects `articles a`. With
-    `con`, a text search is matched once per connection and reused (`indexes.search_units`).
-    The entity views take the article-level clause without the text search
-    and the entity type, which `entity_scope` hands to `analysis.entity_queries` apart.
-    """
-    if level not in {"articles", "quotes"}:
-        raise ValueError(f"unknown filter level {level!r}")
-    conds: list[str] = []
-    params: list = []
-    # Article fields.
-    if f.date_from is not None:
-        conds.append("a.day >= ?")
-        params.append(f.date_from)
-    if f.date_to is not None:
-        conds.append("a.day <= ?")
-        params.append(f.date_to)
-    if f.outlets:
-        conds.append(_in("a.outlet", f.outlets, params))
-    if f.article:
-        conds.append("a.article_id = ?")
-        params.append(f.article)
-    # Speakers and roles: the quote itself, or an article quoting them.
-    speaker_conds: list[str] = []
-    speaker_params: list = []
-    qa = quotes if level == "quotes" else "q2"
-    if f.speakers:
-        speaker_conds.append(_in(f"{qa}.speaker_key", f.speakers, speaker_params))
-    if f.role:
-        speaker_conds.append(f"{qa}.speaker_key IN (SELECT speaker_key FROM speakers_corpus WHERE role = ?)")
-        speaker_params.append(f.role)
-    if speaker_conds:
-        if level == "quotes":
-            conds.extend(speaker_conds)
-        else:  # articles quoting them, from the speaker × article table (no scan of every quote)
-            conds.append("a.article_no IN (SELECT q2.article_no FROM speaker_articles q2 WHERE "
-                         + " AND ".join(speaker_conds) + ")")
-        params.extend(speaker_params)
-    if f.q.strip():
-        if level == "quotes":  # the quote, its speaker or its article's title: through the word index
-            sql, qp = indexes.quote_matches(f.q, quote=quotes, con=con)
-            conds.append(sql)
-            params += qp
-        else:  # the article's title, quotes or speakers: through the word index
-            sql, qp = indexes.matching_articles(f.q, con)
-            conds.append(f"a.article_no IN ({sql})")
-            params += qp
-    return Where(" AND ".join(conds) if conds else "TRUE", params)
-
-
-@dataclass
-class EntityScope:
-    """The keyword arguments of `analysis.entity_queries` that stand for the analyst's filters."""
-
-    where: str | None
-    where_params: list
-    labels: tuple[str, ...] | None
-    q: str
-
-    def kwargs(self) -> dict:
-        return {"where": self.where, "where_params": self.where_params, "labels": self.labels, "q": self.q}
-
-
-def entity_scope(f: Filters) -> EntityScope:
-    """The filters for the entity views: article filters, the entity type (by default the named
-    types: dates and numbers are not who or what the news is about) and the text search, which
-    also matches entity names."""
-    w = where(f.without("q", "entity_type"), "articles")
-    labels = (f.entity_type,) if f.entity_type else EQ.NAME_LABELS
-    return EntityScope(None if w.sql == "TRUE" else w.sql, w.params, labels, f.q.strip())
+def _one(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> tuple[Any, ...]:
+    """The single row of an aggregate query (which always has one)."""
+    row = con.execute(sql, list(params)).fetchone()
+    if row is None:
+        raise RuntimeError(f"an aggregate query returned no row: {sql[:80]}")
+    return row
 
 
 QUOTES_BARE = "quotes q JOIN articles a ON a.article_no = q.article_no"
@@ -160,76 +47,6 @@ _PER_SPEAKER_ARTICLE = ("SELECT q.speaker_key, q.article_no, count(*) AS n FROM 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> pd.DataFrame:
     return con.execute(sql, list(params)).df()
-
-
-# ---------------------------------------------------------------------------------------------
-# Opening the corpus
-
-@dataclass
-class Corpus:
-    """A connection plus what was missing while opening it (shown as a notice, never a crash)."""
-
-    con: duckdb.DuckDBPyConnection
-    notices: list[str] = field(default_factory=list)
-
-
-def open_connection(store) -> Corpus:
-    """The corpus-level snapshot (`analysis.corpus.open_corpus`), or the bare store snapshot
-    completed with plain defaults when the corpus step is unavailable or fails.
-
-    Why a fallback: the corpus step depends on several extractor modules and analyst files, and
-    one broken piece must not take the whole dashboard down; articles and quotes still show.
-    """
-    notices: list[str] = []
-    try:
-        from analysis.corpus import open_corpus
-
-        con = open_corpus(store)
-    except Exception as exc:
-        log.exception("corpus-level analysis failed; using the plain store snapshot")
-        notices.append(f"Corpus-level analysis (speaker names across articles, roles, opinion groups) "
-                       f"is unavailable: {type(exc).__name__}: {exc}")
-        con = store.connect()
-    complete_schema(con)
-    return Corpus(con, notices)
-
-
-def has_table(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    return bool(table_columns(con, table))
-
-
-def complete_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Add the derived columns the queries use when the corpus step did not provide them."""
-    ent = table_columns(con, "entities")
-    if "entity" not in ent:
-        con.execute("ALTER TABLE entities ADD COLUMN entity VARCHAR")
-        con.execute("UPDATE entities SET entity = canonical")
-    if "entity_label" not in ent:
-        con.execute("ALTER TABLE entities ADD COLUMN entity_label VARCHAR")
-        con.execute("UPDATE entities SET entity_label = label")
-    if "speaker_key" not in table_columns(con, "quotes"):
-        con.execute("ALTER TABLE quotes ADD COLUMN speaker_key VARCHAR")
-        con.execute("UPDATE quotes SET speaker_key = speaker")
-    sc = table_columns(con, "speakers_corpus")
-    if not sc:
-        con.execute("""
-            CREATE TABLE speakers_corpus AS
-            SELECT q.speaker_key, mode(q.speaker_label) AS label,
-                   max(q.speaker_description) AS description,
-                   CAST(NULL AS VARCHAR) AS role, CAST(NULL AS VARCHAR) AS side,
-                   CAST(NULL AS VARCHAR) AS role_evidence, CAST(NULL AS VARCHAR) AS entity,
-                   count(*) AS quote_count, count(DISTINCT q.article_id) AS article_count
-            FROM quotes q WHERE q.speaker_key IS NOT NULL GROUP BY q.speaker_key""")
-    else:
-        for col in ("label", "description", "role", "side", "role_evidence", "entity"):
-            if col not in sc:
-                con.execute(f"ALTER TABLE speakers_corpus ADD COLUMN {col} VARCHAR")
-    if not indexes.has_indexes(con):
-        indexes.build(con)
-
-
-def has_opinions(con: duckdb.DuckDBPyConnection) -> bool:
-    return {"quote_no", "group_label", "stance"} <= table_columns(con, "opinions")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,20 +64,25 @@ def filter_options(con: duckdb.DuckDBPyConnection) -> dict:
     types = [r[0] for r in con.execute(
         "SELECT entity_label FROM entity_index WHERE entity_label IS NOT NULL GROUP BY entity_label "
         "ORDER BY sum(mentions) DESC, entity_label").fetchall()]
+    entities = [r[0] for r in con.execute(
+        f"SELECT entity FROM entity_index WHERE NOT numeric ORDER BY articles DESC, entity LIMIT {MAX_ENTITY_CHOICES}"
+    ).fetchall()]
     articles = con.execute(
-        "SELECT article_id, coalesce(title, source) AS title, date FROM articles ORDER BY date DESC NULLS LAST, title").df()
-    lo, hi, undated = con.execute(
+        f"SELECT article_id, {title_sql('articles')} AS title, date FROM articles ORDER BY date DESC NULLS LAST, title").df()
+    lo, hi, undated = _one(con,
         "SELECT min(day), max(day), "
-        "count(*) FILTER (WHERE day IS NULL) FROM articles").fetchone()
-    return {"speakers": speakers, "outlets": outlets, "roles": roles, "entity_types": types,
+        "count(*) FILTER (WHERE day IS NULL) FROM articles")
+    return {"speakers": speakers, "outlets": outlets, "roles": roles, "entity_types": types, "entities": entities,
             "articles": dict(zip(articles["article_id"], articles["title"], strict=True)),
             "date_min": lo, "date_max": hi, "undated": int(undated or 0)}
 
 
-def unknown_values(requested: Iterable[str], known: Iterable[str]) -> list[str]:
-    """Values asked for (in a shared link, say) that the corpus lacks: shown as a notice."""
-    known_set = set(known)
-    return [v for v in requested if v not in known_set]
+def unknown_entities(con: duckdb.DuckDBPyConnection, names: Iterable[str]) -> list[str]:
+    """The names (from a link's entity filter) that are no entity of this corpus."""
+    names = list(names)
+    known = {r[0] for r in con.execute("SELECT entity FROM entity_index WHERE entity IN (SELECT unnest(?))",
+                                       [names]).fetchall()}
+    return [n for n in names if n not in known]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,11 +90,11 @@ def unknown_values(requested: Iterable[str], known: Iterable[str]) -> list[str]:
 
 def overview_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int]:
     wa, wq = where(f, "articles", con=con), where(f, "quotes", con=con)
-    articles, undated, words = con.execute(
+    articles, undated, words = _one(con,
         f"SELECT count(*), count(*) FILTER (WHERE a.date IS NULL), coalesce(sum(a.word_count), 0) "
-        f"FROM articles a WHERE {wa.sql}", wa.params).fetchone()
-    quotes, speakers = con.execute(
-        f"SELECT count(*), count(DISTINCT q.speaker_key) FROM {QUOTES_BARE} WHERE {wq.sql}", wq.params).fetchone()
+        f"FROM articles a WHERE {wa.sql}", wa.params)
+    quotes, speakers = _one(con,
+        f"SELECT count(*), count(DISTINCT q.speaker_key) FROM {QUOTES_BARE} WHERE {wq.sql}", wq.params)
     entities, mentions = EQ.entity_totals(con, **entity_scope(f).kwargs())
     return {"articles": articles, "undated": undated, "words": int(words), "quotes": quotes,
             "speakers": speakers, "entities": entities, "mentions": mentions}
@@ -286,10 +108,10 @@ def date_exclusions(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int
     w = where(base, "articles", con=con)
     lo = f.date_from or dt.date.min
     hi = f.date_to or dt.date.max
-    undated, outside = con.execute(
+    undated, outside = _one(con,
         f"SELECT count(*) FILTER (WHERE a.day IS NULL), "
         f"count(*) FILTER (WHERE a.day NOT BETWEEN ? AND ?) FROM articles a WHERE {w.sql}",
-        [lo, hi, *w.params]).fetchone()
+        [lo, hi, *w.params])
     return {"undated": undated, "out_of_range": outside}
 
 
@@ -300,24 +122,24 @@ def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None 
     lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
         WITH shown AS (SELECT * FROM articles a WHERE {w.sql}
-                       ORDER BY a.day DESC NULLS LAST, coalesce(a.title, a.source), a.article_no {lim})
-        SELECT a.article_id, coalesce(a.title, a.source) AS title, a.author,
+                       ORDER BY a.day DESC NULLS LAST, {title_sql()}, a.article_no {lim})
+        SELECT a.article_id, {title_sql()} AS title, a.author,
                coalesce(a.date, '{UNDATED}') AS date, a.outlet, a.word_count,
                coalesce(n.quotes, 0) AS quotes, a.url, a.source
         FROM shown a LEFT JOIN (SELECT article_id, count(*) AS quotes FROM quotes
                                 WHERE article_id IN (SELECT article_id FROM shown) GROUP BY 1) n USING (article_id)
-        ORDER BY a.day DESC NULLS LAST, coalesce(a.title, a.source), a.article_no""", w.params)
+        ORDER BY a.day DESC NULLS LAST, {title_sql()}, a.article_no""", w.params)
 
 
 def articles_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
     w = where(f, "articles", con=con)
-    return int(con.execute(f"SELECT count(*) FROM articles a WHERE {w.sql}", w.params).fetchone()[0])
+    return int(_one(con, f"SELECT count(*) FROM articles a WHERE {w.sql}", w.params)[0])
 
 
 def _granularity(con: duckdb.DuckDBPyConnection, f: Filters) -> str:
     w = where(f, "articles", con=con)
-    lo, hi = con.execute(f"SELECT min(a.day), max(a.day) "
-                         f"FROM articles a WHERE {w.sql}", w.params).fetchone()
+    lo, hi = _one(con, f"SELECT min(a.day), max(a.day) "
+                         f"FROM articles a WHERE {w.sql}", w.params)
     if lo is None or (hi - lo).days <= 120:
         return "day"
     if (hi - lo).days <= 3 * 365:
@@ -336,20 +158,9 @@ def quotes_over_time(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[pd.Dat
                      FROM {QUOTES_BARE} WHERE {w.sql} AND a.day IS NOT NULL GROUP BY 1, 2)
         SELECT period, sum(n)::BIGINT AS quotes, count(speaker_key) AS speakers
         FROM per GROUP BY period ORDER BY period""", w.params)
-    undated = con.execute(f"SELECT count(*) FROM {QUOTES_BARE} WHERE {w.sql} AND a.day IS NULL",
-                          w.params).fetchone()[0]
+    undated = _one(con, f"SELECT count(*) FROM {QUOTES_BARE} WHERE {w.sql} AND a.day IS NULL",
+                          w.params)[0]
     return df, undated, grain
-
-
-def period_range(period: dt.date | str, grain: str) -> tuple[dt.date, dt.date]:
-    """The dates a clicked timeline bucket covers: what a click on a bar sets the date filter to."""
-    start = pd.Timestamp(period).date()
-    if grain == "day":
-        return start, start
-    if grain == "month":
-        nxt = (start.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        return start, nxt - dt.timedelta(days=1)
-    return start.replace(month=1, day=1), start.replace(month=12, day=31)
 
 
 def top_speakers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
@@ -393,7 +204,7 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
         WITH chosen AS (SELECT q.quote_no, a.day FROM {QUOTES_BARE} WHERE {w.sql}
                         ORDER BY a.day DESC NULLS LAST, q.quote_no {lim})
         SELECT q.text AS quote, coalesce(q.speaker_key, 'unknown') AS speaker, s.role, coalesce(q.cue, '') AS cue, q.kind,
-               coalesce(a.title, a.source) AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date,
+               {title_sql()} AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date,
                q.speaker_description AS description, q.article_id, q.start, q."end"
         FROM chosen c JOIN quotes q ON q.quote_no = c.quote_no JOIN articles a ON a.article_no = q.article_no
              LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key
@@ -402,26 +213,7 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
 
 def quotes_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:
     w = where(f, "quotes", con=con)
-    return int(con.execute(f"SELECT count(*) FROM {QUOTES_BARE} WHERE {w.sql}", w.params).fetchone()[0])
-
-
-def paragraph_around(text: str, start: int, end: int, max_chars: int = 1500) -> tuple[str, int, int]:
-    """The paragraph (blank-line or line delimited) holding [start, end), and the span within it."""
-    p0 = max(text.rfind("\n", 0, start) + 1, 0)
-    p1 = text.find("\n", end)
-    p1 = len(text) if p1 == -1 else p1
-    if p1 - p0 > max_chars:  # one-paragraph articles: a window around the quote instead
-        p0 = max(p0, start - max_chars // 3)
-        p1 = min(p1, end + max_chars // 3)
-    return text[p0:p1], start - p0, end - p0
-
-
-def quote_in_paragraph_html(text: str, start: int, end: int, speaker: str | None) -> str:
-    """The paragraph with the quote marked; every piece of article text is escaped."""
-    para, s, e = paragraph_around(text, start, end)
-    title = html.escape(f"quoted: {speaker or 'unknown speaker'}", quote=True)
-    return (html.escape(para[:s]) + f'<mark class="quote" title="{title}">' + html.escape(para[s:e])
-            + "</mark>" + html.escape(para[e:]))
+    return int(_one(con, f"SELECT count(*) FROM {QUOTES_BARE} WHERE {w.sql}", w.params)[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -436,9 +228,9 @@ def speaker_profile(con: duckdb.DuckDBPyConnection, speaker: str) -> dict | None
         "SELECT speaker_description, count(*) AS n FROM quotes WHERE speaker_key = ? AND speaker_description IS NOT NULL "
         "GROUP BY 1 ORDER BY n DESC", [speaker]).fetchall()
     out["descriptions"] = [d[0] for d in descs]
-    out["quote_count"] = con.execute("SELECT count(*) FROM quotes WHERE speaker_key = ?", [speaker]).fetchone()[0]
-    out["article_count"] = con.execute("SELECT count(DISTINCT article_id) FROM quotes WHERE speaker_key = ?",
-                                       [speaker]).fetchone()[0]
+    out["quote_count"] = _one(con, "SELECT count(*) FROM quotes WHERE speaker_key = ?", [speaker])[0]
+    out["article_count"] = _one(con, "SELECT count(DISTINCT article_id) FROM quotes WHERE speaker_key = ?",
+                                       [speaker])[0]
     return out
 
 
@@ -521,14 +313,6 @@ def entity_cooccurrence(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 2
     return nodes, edges.rename(columns={"count": "sentences"})[["source", "target", "sentences"]]
 
 
-def circle_layout(names: Sequence[str]) -> dict[str, tuple[float, float]]:
-    """Positions on a circle, most mentioned first: stable, and readable up to a few dozen nodes."""
-    import math
-
-    n = max(len(names), 1)
-    return {name: (math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)) for i, name in enumerate(names)}
-
-
 def entities_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> pd.DataFrame:
     """The entity table: mentions and articles in the filtered view, and how the corpus writes it."""
     df = EQ.entity_counts(con, **entity_scope(f).kwargs(), limit=limit)
@@ -600,7 +384,7 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str 
         WITH chosen AS (SELECT o.quote_no, a.day FROM {OPINIONS_FROM} WHERE {cond}
                         ORDER BY a.day DESC NULLS LAST, o.quote_no {lim})
         SELECT o.group_label AS "group", coalesce(o.speaker_key, 'unknown') AS speaker, s.role, o.stance,
-               o.stance_evidence AS evidence, q.text AS quote, coalesce(a.title, a.source) AS article,
+               o.stance_evidence AS evidence, q.text AS quote, {title_sql()} AS article,
                coalesce(a.date, '{UNDATED}') AS date, q.article_id
         FROM chosen c JOIN opinions o ON o.quote_no = c.quote_no JOIN quotes q ON q.quote_no = c.quote_no
              JOIN articles a ON a.article_no = q.article_no LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key
@@ -610,7 +394,7 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str 
 def opinion_statement_count(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str | None = None,
                             group: str | None = None) -> int:
     cond, params = _statement_filter(con, f, speaker, group)
-    return int(con.execute(f"SELECT count(*) FROM {OPINIONS_FROM} WHERE {cond}", params).fetchone()[0])
+    return int(_one(con, f"SELECT count(*) FROM {OPINIONS_FROM} WHERE {cond}", params)[0])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -636,157 +420,3 @@ def article_entities(con: duckdb.DuckDBPyConnection, article_id: str) -> pd.Data
         FROM entities e WHERE e.article_id = ? ORDER BY e.start""", [article_id])
 
 
-def highlight_html(text: str, entities: pd.DataFrame | Iterable[dict], quotes: pd.DataFrame | Iterable[dict],
-                   body_start: int = 0) -> str:
-    """The article as HTML with quotes and entities marked; every text piece goes through html.escape.
-
-    Quotes become `<mark class="quote" title="speaker">`, entities `<span class="ent">` with the
-    type and canonical name on hover. Spans that overlap a quote boundary are dropped rather
-    than nested wrongly; entities inside a quote are nested in it. Paragraphs keep their breaks.
-    """
-    ents = _records(entities)
-    qs = sorted(_records(quotes), key=lambda r: int(r["start"]))
-    # Quotes: keep non-overlapping ones.
-    kept_q: list[dict] = []
-    for q in qs:
-        if int(q["start"]) < 0 or int(q["end"]) > len(text) or int(q["end"]) <= int(q["start"]):
-            continue
-        if kept_q and int(q["start"]) < int(kept_q[-1]["end"]):
-            continue
-        kept_q.append(q)
-    # Entities: drop those crossing a quote boundary or overlapping each other.
-    def crosses(e: dict) -> bool:
-        s, t = int(e["start"]), int(e["end"])
-        return any((s < int(q["start"]) < t) or (s < int(q["end"]) < t) for q in kept_q)
-    kept_e: list[dict] = []
-    for e in sorted(ents, key=lambda r: int(r["start"])):
-        s, t = int(e["start"]), int(e["end"])
-        if s < body_start or t > len(text) or t <= s or crosses(e):
-            continue
-        if kept_e and s < int(kept_e[-1]["end"]):
-            continue
-        kept_e.append(e)
-    events: list[tuple[int, int, str]] = []  # (offset, order, html): closes before opens at one offset
-    for q in kept_q:
-        who = q.get("speaker") or "unknown speaker"
-        title = html.escape(f"{who} ({q.get('kind') or 'quote'}; cue: {q.get('cue') or '-'})", quote=True)
-        events.append((int(q["start"]), 2, f'<mark class="quote" title="{title}">'))
-        events.append((int(q["end"]), 0, "</mark>"))
-    for e in kept_e:
-        title = html.escape(f"{e.get('type') or ''}: {e.get('entity') or e.get('text') or ''}", quote=True)
-        cls = "ent ent-" + "".join(ch for ch in str(e.get("type") or "x").lower() if ch.isalnum())
-        events.append((int(e["start"]), 3, f'<span class="{cls}" title="{title}">'))
-        events.append((int(e["end"]), 1, "</span>"))
-    events.sort(key=lambda ev: (ev[0], ev[1]))
-    out: list[str] = []
-    pos = 0
-    for off, _, tag in events:
-        out.append(_escape_text(text[pos:off]))
-        out.append(tag)
-        pos = off
-    out.append(_escape_text(text[pos:]))
-    return "".join(out)
-
-
-def _escape_text(s: str) -> str:
-    return html.escape(s).replace("\n", "<br>\n")
-
-
-def _records(rows) -> list[dict]:
-    if rows is None:
-        return []
-    if isinstance(rows, pd.DataFrame):
-        return rows.to_dict("records")
-    return list(rows)
-
-
-# ---------------------------------------------------------------------------------------------
-# Session uploads (the Add page): processed articles kept in the visitor's session only
-
-def uploads_frames(processed: Sequence) -> dict[str, pd.DataFrame]:
-    """Tables for a session's processed uploads (`analysis.store.ProcessedArticle` objects)."""
-    arts, quotes, ents = [], [], []
-    for p in processed:
-        a = p.article
-        arts.append({"article_id": a.article_id, "title": a.title or a.source, "author": a.author,
-                     "date": a.date or UNDATED, "outlet": a.outlet, "word_count": a.word_count,
-                     "quotes": len(p.quotes), "entities": len(p.entities), "source": a.source})
-        for q in p.quotes:
-            quotes.append({"article_id": a.article_id, "quote": q.text, "speaker": q.speaker or "unknown",
-                           "cue": q.cue, "kind": q.kind, "start": q.start, "end": q.end,
-                           "article": a.title or a.source})
-        for e in p.entities:
-            ents.append({"article_id": a.article_id, "start": e.start, "end": e.end, "text": e.text,
-                         "entity": e.canonical, "type": e.label})
-    return {"articles": pd.DataFrame(arts, columns=["article_id", "title", "author", "date", "outlet", "word_count",
-                                                    "quotes", "entities", "source"]),
-            "quotes": pd.DataFrame(quotes, columns=["article_id", "quote", "speaker", "cue", "kind", "start", "end",
-                                                    "article"]),
-            "entities": pd.DataFrame(ents, columns=["article_id", "start", "end", "text", "entity", "type"])}
-
-
-@dataclass
-class UploadResult:
-    processed: list = field(default_factory=list)  # ProcessedArticle
-    problems: list = field(default_factory=list)  # analysis.records.Problem
-    duplicates: list = field(default_factory=list)
-
-
-def process_uploads(files: Sequence[tuple[str, bytes]], pasted: str = "", progress=None, nlp=None,
-                    max_bytes: int | None = None) -> UploadResult:
-    """Process uploaded files and pasted text for one visitor's session, without touching the store.
-
-    The files go through the same loaders as the CLI (written to a private temporary folder
-    under their base names, so a crafted name cannot escape it) and therefore get the same
-    per-file problems; then `analysis.pipeline.process_articles` extracts from them.
-    """
-    import tempfile
-    from pathlib import Path
-
-    from analysis.loaders import DEFAULT_MAX_BYTES, load_paths, parse_text_article
-    from analysis.pipeline import process_articles
-
-    result = UploadResult()
-    articles = []
-    with tempfile.TemporaryDirectory(prefix="upload-") as tmp:
-        paths = []
-        for i, (name, data) in enumerate(files):
-            base = Path(name).name or f"upload-{i}"
-            folder = Path(tmp) / f"{i:03d}"  # one folder each: two uploads may share a name
-            folder.mkdir()
-            path = folder / base
-            path.write_bytes(data)
-            paths.append(path)
-        if paths:
-            loaded = load_paths(paths, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
-            result.problems.extend(loaded.problems)
-            result.duplicates.extend(loaded.duplicates)
-            prefix = str(Path(tmp)) + "/"
-            for a in loaded.articles:  # report the name the visitor knows, not the temp path
-                articles.append(replace(a, source=_strip_tmp(a.source, prefix)))
-            result.problems = [replace(p, source=_strip_tmp(p.source, prefix)) for p in result.problems]
-            result.duplicates = [(_strip_tmp(s, prefix), _strip_tmp(f, prefix)) for s, f in result.duplicates]
-    if pasted.strip():
-        articles.append(parse_text_article(pasted, "pasted text"))
-    seen = set()
-    unique = []
-    for a in articles:
-        if a.article_id in seen:
-            result.duplicates.append((a.source, "another article in this upload"))
-            continue
-        seen.add(a.article_id)
-        unique.append(a)
-    if progress:
-        progress(0, len(unique))
-    for i, p in enumerate(process_articles(unique, nlp=nlp), start=1):
-        result.processed.append(p)
-        if progress:
-            progress(i, len(unique))
-    return result
-
-
-def _strip_tmp(source: str, prefix: str) -> str:
-    if source.startswith(prefix):
-        rest = source[len(prefix):]
-        return rest.split("/", 1)[1] if "/" in rest else rest
-    return source

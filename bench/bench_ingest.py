@@ -148,10 +148,8 @@ def run_child(mode: str, args) -> dict:
 
     def sample() -> None:
         nonlocal peak
-        try:
-            import psutil
-        except ImportError:
-            return
+        import psutil
+
         p = psutil.Process(proc.pid)
         while not stop.is_set():
             peak = max(peak, tree_rss(p))
@@ -165,7 +163,9 @@ def run_child(mode: str, args) -> dict:
     if proc.returncode != 0:
         raise SystemExit(f"benchmark child {mode} failed with exit code {proc.returncode}")
     result = json.loads(stdout.strip().splitlines()[-1])
-    result["peak_tree_rss_mb"] = peak / 2**20 if peak else None
+    if not peak:
+        raise SystemExit(f"benchmark child {mode}: no memory sample was taken")
+    result["peak_tree_rss_mb"] = peak / 2**20
     return result
 
 
@@ -209,6 +209,10 @@ def main() -> int:
     if args.child:
         print(json.dumps(child(args.child, args.corpus, args.limit, args.batch_size)))
         return 0
+    try:  # a benchmark that cannot measure memory fails loudly rather than report a peak of 0
+        import psutil  # noqa: F401
+    except ImportError:
+        raise SystemExit("psutil is needed to measure memory: pip install -r requirements-dev.txt") from None
 
     modes = [m for m in args.modes.split(",") if m]
     started = dt.datetime.now(dt.timezone.utc)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analysis import queries as Q
-from ui import shell
-from ui.reader import READER_CSS
+from analysis import uploads
+from ui import context, reader, runner, text
 
 TYPES = ["txt", "md", "html", "htm", "json", "jsonl", "csv", "tsv"]
 
 
-def render(ctx: shell.AppContext) -> None:
+def render(ctx: context.AppContext) -> None:
     st.title("Add articles")
     st.caption("Try the analysis on your own articles. What you add here stays in your browser session: other "
                "visitors do not see it, and it is gone when you close the tab. To add articles to the shared "
@@ -37,8 +36,8 @@ def render(ctx: shell.AppContext) -> None:
                 bar.progress(done / total if total else 1.0,
                              text=f"Processed {done} of {total} article{'s' if total != 1 else ''}")
 
-            result = Q.process_uploads([(f.name, f.getvalue()) for f in files or []], pasted, progress,
-                                     nlp=shell.language_model())
+            result = uploads.process_uploads([(f.name, f.getvalue()) for f in files or []], pasted, progress,
+                                     nlp=context.language_model())
             bar.empty()
             st.session_state["uploads"] = st.session_state.get("uploads", []) + result.processed
             st.session_state["upload_problems"] = result.problems
@@ -56,7 +55,7 @@ def render(ctx: shell.AppContext) -> None:
     processed = st.session_state.get("uploads") or []
     if not processed:
         return
-    frames = Q.uploads_frames(processed)
+    frames = uploads.uploads_frames(processed)
     st.subheader(f"Your articles ({len(processed)})")
     st.button("Forget my articles", on_click=lambda: [st.session_state.pop(k, None) for k in
                                                       ("uploads", "upload_problems", "upload_duplicates")])
@@ -74,17 +73,17 @@ def render(ctx: shell.AppContext) -> None:
     idx = rows[0] if rows else 0
     p = processed[idx]
     aid = p.article.article_id
-    st.markdown(f"**Reading:** {shell.md_escape(p.article.title or p.article.source)}")
+    st.markdown(f"**Reading:** {text.md_escape(p.article.title or p.article.source)}")
     quotes = frames["quotes"][frames["quotes"]["article_id"] == aid]
     ents = frames["entities"][frames["entities"]["article_id"] == aid]
     left, right = st.columns([3, 2])
     with left:
-        st.html(READER_CSS + '<div class="reader">'
-                + Q.highlight_html(p.article.text, ents, quotes, body_start=p.article.body_start) + "</div>")
+        st.html(reader.READER_CSS + '<div class="reader">'
+                + reader.highlight_html(p.article.text, ents, quotes, body_start=p.article.body_start) + "</div>")
     with right:
         st.dataframe(quotes, hide_index=True, width="stretch", column_order=["speaker", "quote", "cue", "kind"],
                      column_config={"speaker": "Speaker", "quote": st.column_config.TextColumn("Quote", width="large"),
                                     "cue": "Cue", "kind": "Kind"})
 
 
-shell.page(render)
+runner.page(render)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, shell
+from analysis import corpus
+from analysis import queries as Q
+from ui import charts, context, runner, text
 
 MAX_ROWS = 1000
 MATRIX_SPEAKERS = 30
@@ -18,15 +20,15 @@ def _pick_cell():
         st.session_state["_op_cell"] = (pts[0].get("y"), pts[0].get("x"))
 
 
-def render(ctx: shell.AppContext) -> None:
-    if not shell.page_start(ctx, "Expert opinions", "opinions"):
+def render(ctx: context.AppContext) -> None:
+    if not runner.page_start(ctx, "Expert opinions", "opinions"):
         return
-    has = ctx.raw("has_opinions")
+    has = ctx.raw(corpus.has_opinions)
     if not has:
         st.info("Opinion groups are not available for this corpus yet (the grouping step has not run or "
                 "failed; see the notice above if any).", icon=":material/hourglass_empty:")
         return
-    groups = ctx.q("opinion_groups")
+    groups = ctx.q(Q.opinion_groups)
     if groups.empty:
         st.info("No grouped statements match these filters.")
         return
@@ -37,7 +39,7 @@ def render(ctx: shell.AppContext) -> None:
         "speakers": st.column_config.NumberColumn("Speakers", format="%d"),
         "positive": st.column_config.NumberColumn("Positive", format="%d"),
         "negative": st.column_config.NumberColumn("Negative", format="%d")})
-    matrix = ctx.q("opinion_matrix", MATRIX_SPEAKERS, MATRIX_GROUPS)
+    matrix = ctx.q(Q.opinion_matrix, MATRIX_SPEAKERS, MATRIX_GROUPS)
     if not matrix.empty:
         if len(groups) > MATRIX_GROUPS or matrix["speaker"].nunique() >= MATRIX_SPEAKERS:
             st.caption(f"The heatmap shows the {MATRIX_SPEAKERS} speakers with most statements and their "
@@ -51,10 +53,10 @@ def render(ctx: shell.AppContext) -> None:
 
     speaker = next((s for s in matrix["speaker"] if html.escape(str(s)) == speaker), None) if speaker else None
     group = next((g for g in matrix["group"] if html.escape(str(g)) == group), None) if group else None
-    picked = f": {shell.md_escape(speaker)} on “{shell.md_escape(group)}”" if speaker and group else ""
+    picked = f": {text.md_escape(speaker)} on “{text.md_escape(group)}”" if speaker and group else ""
     st.subheader("Statements" + picked, anchor=False)
-    total = ctx.q("opinion_statement_count", speaker, group)
-    statements = ctx.q("opinion_statements", speaker, group, MAX_ROWS)
+    total = ctx.q(Q.opinion_statement_count, speaker, group)
+    statements = ctx.q(Q.opinion_statements, speaker, group, MAX_ROWS)
     if total > len(statements):
         st.caption(f"{total:,} statements; the first {len(statements):,} are listed (click a cell of the heatmap "
                    "or narrow the filters; the download holds all).")
@@ -66,8 +68,8 @@ def render(ctx: shell.AppContext) -> None:
                      "evidence": st.column_config.TextColumn("Stance evidence"),
                      "article": "Article", "date": "Date"})
     st.download_button(f"Download {'these' if total == len(statements) else f'all {total:,}'} statements (CSV)",
-                       ctx.csv("opinion_statements", speaker, group, columns=STATEMENT_COLUMNS),
+                       ctx.csv(Q.opinion_statements, speaker, group, columns=STATEMENT_COLUMNS),
                        file_name="statements.csv", mime="text/csv", icon=":material/download:")
 
 
-shell.page(render)
+runner.page(render)

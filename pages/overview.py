@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from analysis import queries as Q
-from ui import charts, shell
+from analysis.filters import period_range
+from ui import charts, context, runner, sidebar, text
 
 MAX_ROWS = 200
 EXPORT_COLUMNS = ["article_id", "title", "author", "date", "outlet", "word_count", "quotes", "url"]
@@ -15,18 +16,16 @@ EXPORT_COLUMNS = ["article_id", "title", "author", "date", "outlet", "word_count
 def _pick_period(grain: str):
     pts = charts.clicked(st.session_state.get("ov_time"))
     if pts:
-        lo, hi = Q.period_range(pts[0]["customdata"], grain)
-        shell.set_filter("date", (lo, hi))
+        lo, hi = period_range(pts[0]["customdata"], grain)
+        sidebar.set_filter("date", (lo, hi))
 
 
-def render(ctx: shell.AppContext) -> None:
-    st.title("Who said what")
-    st.caption("Who is quoted in the news, saying what, about whom: pick a speaker, an outlet or a period "
-               "in the sidebar or by clicking a bar; every page follows the same filters.")
-    shell.show_notices(ctx)
-    if shell.empty_state(ctx):
+def render(ctx: context.AppContext) -> None:
+    if not runner.page_start(ctx, "Who said what", "articles",
+                             intro="Who is quoted in the news, saying what, about whom: pick a speaker, an outlet or "
+                                   "a period in the sidebar or by clicking a bar; every page follows the same filters."):
         return
-    c = ctx.q("overview_counts")
+    c = ctx.q(Q.overview_counts)
     cols = st.columns(4)
     cols[0].metric("Articles", f"{c['articles']:,}", help=f"{c['undated']} undated, {c['words']:,} words")
     cols[1].metric("Quotes", f"{c['quotes']:,}")
@@ -35,29 +34,29 @@ def render(ctx: shell.AppContext) -> None:
 
     left, right = st.columns(2)
     with left:
-        df, undated, grain = ctx.q("quotes_over_time")
+        df, undated, grain = ctx.q(Q.quotes_over_time)
         if df.empty:
             st.info(f"No dated quotes to plot{f' ({undated} quotes come from undated articles)' if undated else ''}.")
         else:
             fig = charts.timeline(df, "quotes", "Quotes over time", "Quotes", grain, undated)
             st.plotly_chart(fig, key="ov_time", on_select=lambda: _pick_period(grain), selection_mode="points")
-        sp = ctx.q("top_speakers", 12)
+        sp = ctx.q(Q.top_speakers, 12)
         if sp.empty:
             st.info("No attributed quotes for these filters.")
         else:
             fig = charts.hbar(sp, "speaker", "quotes", "Most quoted speakers (click to filter)", "Quotes", "Speaker",
                               hover={"role": "Role", "articles": "Articles", "description": "Description"})
-            st.plotly_chart(fig, key="ov_speakers", on_select=shell.chart_picker("ov_speakers", "speaker", many=True),
+            st.plotly_chart(fig, key="ov_speakers", on_select=sidebar.chart_picker("ov_speakers", "speaker", many=True),
                             selection_mode="points")
     with right:
-        en = ctx.q("top_entities", 12)
+        en = ctx.q(Q.top_entities, 12)
         if en.empty:
             st.info("No named entities for these filters.")
         else:
             fig = charts.hbar(en, "entity", "mentions", "Most mentioned entities (click to search)", "Mentions",
                               "Entity", hover={"type": "Type", "articles": "Articles"}, color="#F58518")
-            st.plotly_chart(fig, key="ov_entities", on_select=shell.chart_picker("ov_entities", "q"), selection_mode="points")
-        out = ctx.q("articles_by_outlet")
+            st.plotly_chart(fig, key="ov_entities", on_select=sidebar.chart_picker("ov_entities", "q"), selection_mode="points")
+        out = ctx.q(Q.articles_by_outlet)
         if not out.empty and out["unknown"].all():
             n = int(out["articles"].sum())
             st.caption(f"No outlet is recorded for {'this article' if n == 1 else f'these {n:,} articles'} "
@@ -65,29 +64,29 @@ def render(ctx: shell.AppContext) -> None:
         elif not out.empty:
             fig = charts.hbar(out, "outlet", "articles", "Articles by outlet (click to filter)", "Articles", "Outlet",
                               color="#54A24B")
-            pick = shell.chart_picker("ov_outlets", "outlet", many=True, ignore=("unknown outlet",))
+            pick = sidebar.chart_picker("ov_outlets", "outlet", many=True, ignore=("unknown outlet",))
             st.plotly_chart(fig, key="ov_outlets", on_select=pick, selection_mode="points")
 
     st.subheader("Articles")
     total = c["articles"]
-    shown = ctx.q("articles_list", MAX_ROWS)
+    shown = ctx.q(Q.articles_list, MAX_ROWS)
     st.caption(f"{total:,} article{'s' if total != 1 else ''}"
                + (f", the {MAX_ROWS} most recent shown (narrow them with the filters, or download all)"
                   if total > len(shown) else "") + ". Click a title to read the article.")
     # A static table, not st.dataframe: titles are links to the reader (carrying the filters),
     # and the text is in the page itself (searchable, readable by a screen reader or a test).
     table = pd.DataFrame({
-        "Title": [shell.md_link(t, shell.link("article", article=a))
+        "Title": [text.md_link(t, text.link("article", article=a))
                   for t, a in zip(shown["title"], shown["article_id"], strict=True)],
-        "Author": [shell.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["author"]],
-        "Date": [shell.md_escape(v) for v in shown["date"]],
-        "Outlet": [shell.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["outlet"]],
+        "Author": [text.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["author"]],
+        "Date": [text.md_escape(v) for v in shown["date"]],
+        "Outlet": [text.md_escape(v) if isinstance(v, str) and v else "—" for v in shown["outlet"]],
         "Words": [f"{int(v):,}" for v in shown["word_count"].fillna(0)],
         "Quotes": [str(int(v)) for v in shown["quotes"]],
     })
     st.table(table, hide_index=True, border="horizontal")
-    st.download_button("Download the article list (CSV)", ctx.csv("articles_list", columns=EXPORT_COLUMNS),
+    st.download_button("Download the article list (CSV)", ctx.csv(Q.articles_list, columns=EXPORT_COLUMNS),
                        file_name="articles.csv", mime="text/csv", icon=":material/download:")
 
 
-shell.page(render)
+runner.page(render)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analysis import queries as Q
-from ui import shell
-from ui.reader import READER_CSS
+from ui import context, reader, runner, sidebar, text
 
 MAX_ROWS = 1000
 COLUMNS = {
@@ -21,12 +20,12 @@ COLUMNS = {
 }
 
 
-def render(ctx: shell.AppContext) -> None:
-    if not shell.page_start(ctx, "Quotes", "quotes"):
+def render(ctx: context.AppContext) -> None:
+    if not runner.page_start(ctx, "Quotes", "quotes"):
         return
-    total = ctx.q("quotes_count")
-    df = ctx.q("quotes_table", MAX_ROWS)
-    who = ", ".join(shell.md_escape(s) for s in ctx.filters.speakers) if ctx.filters.speakers else "all speakers"
+    total = ctx.q(Q.quotes_count)
+    df = ctx.q(Q.quotes_table, MAX_ROWS)
+    who = ", ".join(text.md_escape(s) for s in ctx.filters.speakers) if ctx.filters.speakers else "all speakers"
     st.caption(f"{total:,} quote{'s' if total != 1 else ''} by {who}"
                + (f"; the {len(df):,} most recent are listed (narrow them with the filters; the download holds all)"
                   if total > len(df) else "")
@@ -35,24 +34,24 @@ def render(ctx: shell.AppContext) -> None:
         st.info("No quotes match these filters. Clear the text search or widen the dates in the sidebar.")
         return
     speakers = list(dict.fromkeys(df["speaker"]))
-    st.caption("Speakers in this table: " + ", ".join(shell.md_escape(s) for s in speakers[:12])
+    st.caption("Speakers in this table: " + ", ".join(text.md_escape(s) for s in speakers[:12])
                + (f" and {len(speakers) - 12} more" if len(speakers) > 12 else "") + ".")
     event = st.dataframe(df, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key="quotes_table", column_order=list(COLUMNS), column_config=COLUMNS,
                          height=min(420, 38 + 35 * len(df)))
     st.download_button(f"Download {'these' if total == len(df) else f'all {total:,}'} quotes (CSV)",
-                       ctx.csv("quotes_table", columns=list(COLUMNS)),
+                       ctx.csv(Q.quotes_table, columns=list(COLUMNS)),
                        file_name="quotes.csv", mime="text/csv", icon=":material/download:")
     rows = event.selection.rows if event else []
     if rows:
         row = df.iloc[rows[0]]
-        text = ctx.article_text(row["article_id"])
-        st.subheader(shell.md_escape(f"{row['speaker']} in “{row['article']}”"), anchor=False)
-        if text:
-            html = Q.quote_in_paragraph_html(text, int(row["start"]), int(row["end"]), row["speaker"])
-            st.html(f'<div class="reader">{html}</div>' + READER_CSS)
+        article_text = ctx.article_text(row["article_id"])
+        st.subheader(text.md_escape(f"{row['speaker']} in “{row['article']}”"), anchor=False)
+        if article_text:
+            html = reader.quote_in_paragraph_html(article_text, int(row["start"]), int(row["end"]), row["speaker"])
+            st.html(f'<div class="reader">{html}</div>' + reader.READER_CSS)
         st.button("Open the article", icon=":material/article:",
-                  on_click=lambda: (shell.set_filter("article", row["article_id"]), shell.goto("article")))
+                  on_click=lambda: (sidebar.set_filter("article", row["article_id"]), sidebar.goto("article")))
 
 
-shell.page(render)
+runner.page(render)

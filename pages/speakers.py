@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from ui import charts, shell
+from analysis import queries as Q
+from ui import charts, context, runner, sidebar, text
 
 MAX_QUOTES = 500
 
@@ -17,22 +18,22 @@ def _pick_from_table():
     rows = ev["selection"]["rows"] if ev else []
     df = st.session_state.get("_sp_table_df")
     if rows and df is not None:
-        shell.set_filter("speaker", [df.iloc[rows[0]]["speaker"]])
+        sidebar.set_filter("speaker", [df.iloc[rows[0]]["speaker"]])
 
 
-def render(ctx: shell.AppContext) -> None:
-    if not shell.page_start(ctx, "Speakers", "speakers"):
+def render(ctx: context.AppContext) -> None:
+    if not runner.page_start(ctx, "Speakers", "speakers"):
         return
     known = [s for s in ctx.filters.speakers if s in set(ctx.options["speakers"])]
     if known:
         profile(ctx, known[0])
         if len(known) > 1:
-            st.caption("Also filtered: " + ", ".join(shell.md_escape(k) for k in known[1:])
+            st.caption("Also filtered: " + ", ".join(text.md_escape(k) for k in known[1:])
                        + ". The profile shows the first speaker.")
         st.divider()
-    table = ctx.q("speakers_table", filters=ctx.filters.without("speakers"))
+    table = ctx.q(Q.speakers_table, filters=ctx.filters.without("speakers"))
     st.subheader("All speakers")
-    st.caption(f"{shell.counted(len(table), 'speaker')} for the other filters. Select a row to see that speaker's profile.")
+    st.caption(f"{text.counted(len(table), 'speaker')} for the other filters. Select a row to see that speaker's profile.")
     st.session_state["_sp_table_df"] = table
     st.dataframe(table.fillna({"description": "—", "role": "—", "side": "—"}), hide_index=True, width="stretch",
                  on_select=_pick_from_table, selection_mode="single-row",
@@ -45,51 +46,51 @@ def render(ctx: shell.AppContext) -> None:
                      "articles": st.column_config.NumberColumn("Articles", format="%d")})
 
 
-def profile(ctx: shell.AppContext, name: str) -> None:
-    p = ctx.raw("speaker_profile", name)
+def profile(ctx: context.AppContext, name: str) -> None:
+    p = ctx.raw(Q.speaker_profile, name)
     if p is None:
-        st.warning(f"No profile for “{shell.md_escape(name)}”.")
+        st.warning(f"No profile for “{text.md_escape(name)}”.")
         return
-    st.header(shell.md_escape(name), anchor=False)
+    st.header(text.md_escape(name), anchor=False)
     if p.get("descriptions"):
-        st.markdown("*" + shell.md_escape(p["descriptions"][0]) + "*")
+        st.markdown("*" + text.md_escape(p["descriptions"][0]) + "*")
         if len(p["descriptions"]) > 1:
-            st.caption("Also described as: " + "; ".join(shell.md_escape(d) for d in p["descriptions"][1:4]))
+            st.caption("Also described as: " + "; ".join(text.md_escape(d) for d in p["descriptions"][1:4]))
     cols = st.columns(4)
     cols[0].metric("Quotes", p["quote_count"])
     cols[1].metric("Articles", p["article_count"])
     cols[2].metric("Role", p.get("role") or "not assigned")
     cols[3].metric("Side", p.get("side") or "—")
     if p.get("role_evidence"):
-        st.caption("Role evidence: " + shell.md_escape(str(p["role_evidence"])))
+        st.caption("Role evidence: " + text.md_escape(str(p["role_evidence"])))
     f = ctx.filters.without("speakers")
     left, right = st.columns(2)
     with left:
-        df, undated, grain = ctx.q("speaker_timeline", name, filters=f)
+        df, undated, grain = ctx.q(Q.speaker_timeline, name, filters=f)
         if df.empty:
-            st.info(f"No dated quotes by {shell.md_escape(name)}" + (f" ({undated} in undated articles)." if undated else "."))
+            st.info(f"No dated quotes by {text.md_escape(name)}" + (f" ({undated} in undated articles)." if undated else "."))
         else:
             st.plotly_chart(charts.timeline(df, "quotes", f"Quotes by {name} over time", "Quotes", grain, undated),
                             key="sp_time")
-        topics = ctx.q("speaker_topics", name, filters=f)
+        topics = ctx.q(Q.speaker_topics, name, filters=f)
         if topics.empty:
             st.info("No named entities in this speaker's quotes.")
         else:
             st.plotly_chart(charts.hbar(topics, "entity", "quotes", f"What {name} is quoted about (click to search)",
                                         "Quotes naming it", "Entity", hover={"type": "Type"}, color="#F58518"),
-                            key="sp_topics", on_select=shell.chart_picker("sp_topics", "q"), selection_mode="points")
+                            key="sp_topics", on_select=sidebar.chart_picker("sp_topics", "q"), selection_mode="points")
     with right:
-        co = ctx.q("co_speakers", name, filters=f)
+        co = ctx.q(Q.co_speakers, name, filters=f)
         if co.empty:
             st.info("Nobody else is quoted in the same articles.")
         else:
             st.plotly_chart(charts.hbar(co, "speaker", "shared_articles", f"Quoted alongside {name} (click to switch)",
                                         "Shared articles", "Speaker", hover={"role": "Role", "their_quotes": "Their quotes"},
                                         color="#54A24B"),
-                            key="sp_co", on_select=shell.chart_picker("sp_co", "speaker", many=True), selection_mode="points")
+                            key="sp_co", on_select=sidebar.chart_picker("sp_co", "speaker", many=True), selection_mode="points")
         mine = replace(ctx.filters, speakers=(name,))
-        total = ctx.q("quotes_count", filters=mine)
-        quotes = ctx.q("quotes_table", MAX_QUOTES, filters=mine)
+        total = ctx.q(Q.quotes_count, filters=mine)
+        quotes = ctx.q(Q.quotes_table, MAX_QUOTES, filters=mine)
         st.markdown(f"**{total:,} quote{'s' if total != 1 else ''}**"
                     + (f" (the {len(quotes):,} most recent listed; the Quotes page downloads all)"
                        if total > len(quotes) else ""))
@@ -99,4 +100,4 @@ def profile(ctx: shell.AppContext, name: str) -> None:
                                     "kind": "Kind", "article": "Article", "date": "Date"})
 
 
-shell.page(render)
+runner.page(render)

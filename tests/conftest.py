@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.entity_cases import WRITTEN, frame
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SHARED = ROOT.parent / "shared"
@@ -36,3 +38,31 @@ def nlp():
     from analysis.nlp import load_model
 
     return load_model()
+
+
+# Entities of the seed articles: parsed and extracted once per test module that asks for them.
+
+@pytest.fixture(scope="module")
+def seeds(nlp):
+    from analysis.loaders import load_paths
+
+    articles = load_paths([SEEDS]).articles
+    assert len(articles) == 3
+    return [(a, nlp(a.text)) for a in articles]
+
+
+@pytest.fixture(scope="module")
+def seed_mentions(seeds):
+    from analysis.entities import extract_entities
+
+    return {a.source: extract_entities(doc, a) for a, doc in seeds}
+
+
+@pytest.fixture(scope="module")
+def corpus(nlp, seed_mentions):
+    """Seeds plus the written article, resolved with the shipped aliases only."""
+    from analysis.aliases import resolve_corpus_entities
+    from analysis.entities import extract_entities
+
+    rows = [m for ms in seed_mentions.values() for m in ms] + extract_entities(nlp(WRITTEN.text), WRITTEN)
+    return resolve_corpus_entities(frame(rows), [])

@@ -1,6 +1,6 @@
 """Every dashboard page in Streamlit's AppTest, on the seed corpus and on an empty store.
 
-The store is chosen with `$ANALYSIS_STORE` (read at every run by `ui.shell.store_root`), and
+The store is chosen with `$ANALYSIS_STORE` (read at every run by `ui.context.store_root`), and
 `$ANALYSIS_SEEDS=""` switches the first-start seeding off so that an empty store stays empty.
 """
 from __future__ import annotations

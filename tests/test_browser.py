@@ -1,7 +1,7 @@
 """The dashboard in Chromium, each test against a freshly started `streamlit run app.py`.
 
 What only a real browser shows: the first deep link on a fresh server (Streamlit's folder-page
-trap, see `ui.shell.page`), the address bar following the filters, filters kept across a page
+trap, see `ui.runner.page`), the address bar following the filters, filters kept across a page
 switch, a shared link reproducing a view in a new browser, and escaped article text that runs no
 script. Screenshots of every page go to `test-artifacts/`.
 
@@ -192,7 +192,7 @@ def test_changing_a_filter_changes_the_url_and_the_url_reproduces_the_view(serve
     page.goto(server.url + "/quotes")
     settle(page)
     total, _ = caption_count(page)
-    box = page.locator("[data-testid='stSidebar'] input[aria-label*='Search']")
+    box = page.locator("[data-testid='stSidebar'] input[aria-label='Search quotes, speakers, titles']")
     box.fill("Easley")
     box.press("Enter")
     settle(page)

@@ -1,7 +1,8 @@
 """The corpus-level tables: derived once, kept in the store, re-derived when their inputs change."""
 from __future__ import annotations
 
-from analysis.corpus import AnalystFiles, open_corpus
+from analysis.analyst_files import AnalystFiles
+from analysis.corpus import open_corpus
 from analysis.pipeline import ingest
 from analysis.store import Store
 
@@ -12,7 +13,7 @@ def test_roles_follow_an_edited_speakers_file_and_the_cache_is_reused(tmp_path, 
     store = Store(tmp_path / "store")
     ingest([SEEDS], store)
     overrides = tmp_path / "speakers.csv"
-    files = AnalystFiles(aliases=None, speakers=overrides, codebook=None)
+    files = AnalystFiles(speakers=overrides)
 
     con = open_corpus(store, files)
     role = "SELECT role, side FROM speakers_corpus WHERE speaker_key = 'Mintaro Oba'"
@@ -36,6 +37,6 @@ def test_roles_follow_an_edited_speakers_file_and_the_cache_is_reused(tmp_path, 
 
 
 def test_empty_store_opens_with_every_table(tmp_path):
-    con = open_corpus(Store(tmp_path / "none"), AnalystFiles(None, None, None))
+    con = open_corpus(Store(tmp_path / "none"), AnalystFiles())
     for table in ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions"):
         assert con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)

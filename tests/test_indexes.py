@@ -12,6 +12,8 @@ import pytest
 
 from analysis import indexes
 from analysis import queries as Q
+from analysis.corpus import complete_schema, open_connection
+from analysis.filters import Filters, where
 from analysis.pipeline import ingest
 from analysis.store import Store
 
@@ -24,7 +26,7 @@ NUMERIC = str(tuple(indexes.NUMERIC_LABELS))  # SQL list of the date and number 
 def con(tmp_path_factory, nlp):
     store = Store(tmp_path_factory.mktemp("indexes") / "store")
     ingest([SEEDS], store)
-    corpus = Q.open_connection(store)
+    corpus = open_connection(store)
     assert not corpus.notices
     return corpus.con
 
@@ -79,9 +81,9 @@ def test_search_words_and_phrases_are_parsed():
     assert s.words == ("kim", "white", "house") and s.phrases == (("white", "house"),)
 
 
-def _reference_counts(con, f: Q.Filters) -> dict[str, tuple[int, int]]:
+def _reference_counts(con, f: Filters) -> dict[str, tuple[int, int]]:
     """Mentions and articles per entity from every raw mention, for the filters `f`."""
-    w = Q.where(f.without("q", "entity_type"), "articles")
+    w = where(f.without("q", "entity_type"), "articles")
     conds, params = [w.sql], list(w.params)
     if f.entity_type:
         conds.append("e.entity_label = ?")
@@ -101,12 +103,12 @@ def _reference_counts(con, f: Q.Filters) -> dict[str, tuple[int, int]]:
 
 
 FILTERS = [
-    Q.Filters(),
-    Q.Filters(entity_type="PERSON"),
-    Q.Filters(speakers=("Vipin Narang",)),
-    Q.Filters(date_from=dt.date(2019, 10, 1), date_to=dt.date(2019, 10, 31)),
-    Q.Filters(q="Easley"),
-    Q.Filters(q='"north korea"', entity_type="GPE"),
+    Filters(),
+    Filters(entity_type="PERSON"),
+    Filters(speakers=("Vipin Narang",)),
+    Filters(date_from=dt.date(2019, 10, 1), date_to=dt.date(2019, 10, 31)),
+    Filters(q="Easley"),
+    Filters(q='"north korea"', entity_type="GPE"),
 ]
 
 
@@ -130,7 +132,7 @@ def test_overview_and_type_counts_agree_with_the_table(con, f):
 
 
 def test_network_edges_count_sentences_naming_both(con):
-    nodes, edges = Q.entity_cooccurrence(con, Q.Filters(), top=25)
+    nodes, edges = Q.entity_cooccurrence(con, Filters(), top=25)
     assert len(nodes) == 25 and not edges.empty
     names = list(nodes.entity)
     reference = con.execute("""
@@ -142,8 +144,8 @@ def test_network_edges_count_sentences_naming_both(con):
 
 
 def test_timeline_splits_mentions_by_date(con):
-    df, undated, grain = Q.entity_timeline(con, Q.Filters(), top=3)
-    table = Q.entities_table(con, Q.Filters(), limit=3).set_index("entity")
+    df, undated, grain = Q.entity_timeline(con, Filters(), top=3)
+    table = Q.entities_table(con, Filters(), limit=3).set_index("entity")
     assert set(df.entity) <= set(table.index)
     per_entity = df.groupby("entity").mentions.sum()
     # Dated plus undated mentions of the three most mentioned entities are all their mentions.
@@ -152,7 +154,7 @@ def test_timeline_splits_mentions_by_date(con):
 
 
 def test_quote_and_statement_lists_are_counted_and_cut_newest_first(con):
-    f = Q.Filters()
+    f = Filters()
     full = Q.quotes_table(con, f)
     assert Q.quotes_count(con, f) == len(full) > 5
     head = Q.quotes_table(con, f, limit=5)
@@ -160,7 +162,7 @@ def test_quote_and_statement_lists_are_counted_and_cut_newest_first(con):
     dates = list(full.date)
     dated = [d for d in dates if d != Q.UNDATED]
     assert dated == sorted(dated, reverse=True) and dates[len(dated):] == [Q.UNDATED] * (len(dates) - len(dated))
-    narang = Q.Filters(speakers=("Vipin Narang",))
+    narang = Filters(speakers=("Vipin Narang",))
     assert Q.quotes_count(con, narang) == len(Q.quotes_table(con, narang)) > 0
     statements = Q.opinion_statements(con, f)
     assert Q.opinion_statement_count(con, f) == len(statements) == len(full)
@@ -174,9 +176,9 @@ def test_quote_search_finds_what_ilike_finds(con, q):
         SELECT q.article_id, q.start FROM quotes q JOIN articles a USING (article_id)
         WHERE q.text ILIKE ? ESCAPE '\\' OR q.speaker_key ILIKE ? ESCAPE '\\' OR a.title ILIKE ? ESCAPE '\\'""",
                                 [pat, pat, pat]).fetchall())
-    found = {(r.article_id, r.start) for r in Q.quotes_table(con, Q.Filters(q=q)).itertuples()}
+    found = {(r.article_id, r.start) for r in Q.quotes_table(con, Filters(q=q)).itertuples()}
     assert found == reference if " " not in q else found >= reference
-    assert Q.quotes_count(con, Q.Filters(q=q)) == len(found)
+    assert Q.quotes_count(con, Filters(q=q)) == len(found)
 
 
 @pytest.mark.parametrize("speaker", ["Vipin Narang", "Mintaro Oba", "Ri Yong Ho"])
@@ -188,25 +190,25 @@ def test_speaker_topics_count_the_quotes_naming_each_entity(con, speaker):
         WHERE q.speaker_key = ? AND e.entity IS NOT NULL AND e.entity <> q.speaker_key
           AND e.entity_label NOT IN {NUMERIC}
         GROUP BY 1""", [speaker]).fetchall()
-    topics = Q.speaker_topics(con, Q.Filters(), speaker, limit=1000)
+    topics = Q.speaker_topics(con, Filters(), speaker, limit=1000)
     assert dict(reference) == dict(zip(topics.entity, topics.quotes, strict=True))
     assert len(topics) > 0
 
 
 def test_opinion_counts_cover_every_statement_once(con):
-    groups = Q.opinion_groups(con, Q.Filters())
-    assert groups.statements.sum() == Q.quotes_count(con, Q.Filters())
+    groups = Q.opinion_groups(con, Filters())
+    assert groups.statements.sum() == Q.quotes_count(con, Filters())
     reference = dict(con.execute("""
         SELECT o.group_label, count(DISTINCT q.speaker_key) FROM opinions o
         JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start GROUP BY 1""").fetchall())
     assert reference == dict(zip(groups["group"], groups.speakers, strict=True))
-    narang = Q.Filters(speakers=("Vipin Narang",))
+    narang = Filters(speakers=("Vipin Narang",))
     assert Q.opinion_statement_count(con, narang) == Q.quotes_count(con, narang)
     assert set(Q.opinion_statements(con, narang).speaker) == {"Vipin Narang"}
 
 
 def test_spellings_are_listed_once_whatever_the_apostrophe(con):
-    table = Q.entities_table(con, Q.Filters(), limit=10_000).set_index("entity")
+    table = Q.entities_table(con, Filters(), limit=10_000).set_index("entity")
     forms = table.loc["North Korea", "forms"]
     assert "North Korea" in forms and "North Korea's" in forms  # “North Korea’s” in the seeds
     assert all("\u2019" not in f for fs in table.forms for f in fs)
@@ -216,7 +218,7 @@ def test_spellings_are_listed_once_whatever_the_apostrophe(con):
 def test_a_search_is_matched_once_per_connection_and_kept_within_bounds(con, monkeypatch):
     indexes.clear_search_cache(con)
     kept = "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'search_result_%'"
-    f = Q.Filters(q='"Vipin Narang"')
+    f = Filters(q='"Vipin Narang"')
     first = Q.quotes_table(con.cursor(), f)
     assert con.execute(kept).fetchone()[0] == 1
     # Another cursor (another session of the dashboard) reads the kept result: same rows.
@@ -226,7 +228,7 @@ def test_a_search_is_matched_once_per_connection_and_kept_within_bounds(con, mon
     monkeypatch.setattr(indexes, "CACHED_SEARCHES", 3)
     monkeypatch.setattr(indexes, "KEEP_SECONDS", -1)  # (a search in use is never dropped under a session)
     for word in ["talks", "Pyongyang", "Stockholm", "Easley", "nuclear"]:
-        Q.quotes_count(con, Q.Filters(q=word))
+        Q.quotes_count(con, Filters(q=word))
     assert con.execute(kept).fetchone()[0] == 3
     indexes.clear_search_cache(con)
     assert con.execute(kept).fetchone()[0] == 0
@@ -237,7 +239,7 @@ def test_sessions_asking_the_same_new_search_at_once_agree(con):
     from concurrent.futures import ThreadPoolExecutor
 
     indexes.clear_search_cache(con)
-    f = Q.Filters(q="North Korea")
+    f = Filters(q="North Korea")
     with ThreadPoolExecutor(4) as pool:
         counts = list(pool.map(lambda _: Q.quotes_count(con.cursor(), f), range(8)))
     assert len(set(counts)) == 1 and counts[0] > 0
@@ -249,10 +251,10 @@ def test_speaker_topics_leave_out_the_entity_the_speaker_is(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("topics") / "store")
     ingest([SEEDS], store)
     con = store.connect()
-    Q.complete_schema(con)
-    before = Q.speaker_topics(con, Q.Filters(), "Vipin Narang", limit=1000)
+    complete_schema(con)
+    before = Q.speaker_topics(con, Filters(), "Vipin Narang", limit=1000)
     assert len(before) >= 2
     linked = before.entity.iloc[0]
     con.execute("UPDATE speakers_corpus SET entity = ? WHERE speaker_key = 'Vipin Narang'", [linked])
-    after = Q.speaker_topics(con, Q.Filters(), "Vipin Narang", limit=1000)
+    after = Q.speaker_topics(con, Filters(), "Vipin Narang", limit=1000)
     assert list(after.entity) == [e for e in before.entity if e != linked]

@@ -6,6 +6,8 @@ a small tag whitelist, and names are escaped here too so a name such as `<b>x</b
 from __future__ import annotations
 
 import html
+import math
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -154,3 +156,9 @@ def clicked(state) -> list[dict]:
         return []
     pts = sel.get("points") if isinstance(sel, dict) else getattr(sel, "points", None)
     return list(pts or [])
+
+
+def circle_layout(names: Sequence[str]) -> dict[str, tuple[float, float]]:
+    """Positions on a circle, most mentioned first: stable, and readable up to a few dozen nodes."""
+    n = max(len(names), 1)
+    return {name: (math.cos(2 * math.pi * i / n), math.sin(2 * math.pi * i / n)) for i, name in enumerate(names)}

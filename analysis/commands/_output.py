@@ -1,13 +1,20 @@
-"""Shared plumbing for the extraction subcommands: load, parse, print records."""
+"""Shared plumbing for the extraction subcommands: load, parse, derive, print records."""
 from __future__ import annotations
 
 import csv
 import json
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
 
-from analysis.records import Article
+import duckdb
+from spacy.tokens import Doc
+
+from analysis.analyst_files import AnalystFiles
+from analysis.records import Article, Problem
 
 
 def add_input_arguments(parser) -> None:
@@ -17,17 +24,61 @@ def add_input_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="spaCy processes (default 1)")
 
 
-def iter_parsed(args) -> Iterator[tuple[Article, "object"]]:
+def add_store_argument(parser) -> None:
+    parser.add_argument("--store", metavar="DIR",
+                        help="the store folder whose analyst files (aliases.csv, speakers.csv, codebook.yaml) apply "
+                             "(default: $ANALYSIS_STORE or data/); the store itself is not read or written")
+
+
+def report_problems(problems: Iterable[Problem]) -> None:
+    for problem in problems:
+        print(f"{'rejected' if problem.rejected else 'notice'}: {problem}", file=sys.stderr)
+
+
+def iter_parsed(args) -> Iterator[tuple[Article, Doc]]:
     """Load the inputs (problems go to stderr) and yield (article, spaCy doc) pairs."""
     from analysis.loaders import load_paths
     from analysis.nlp import parse
 
     result = load_paths(args.paths, metadata=getattr(args, "metadata", None))
-    for problem in result.problems:
-        print(f"{'rejected' if problem.rejected else 'notice'}: {problem}", file=sys.stderr)
+    report_problems(result.problems)
     articles = result.articles
     docs = parse((a.text for a in articles), workers=getattr(args, "workers", 1))
     yield from zip(articles, docs, strict=True)
+
+
+def analyst_files(args, *, aliases: Iterable[Path] | None = None, speakers: Path | None = None,
+                  codebook: Path | None = None) -> AnalystFiles:
+    """The store folder's analyst files (see `analysis.analyst_files`), each replaced by the
+    file named on the command line, if any."""
+    from analysis.store import Store
+
+    found = AnalystFiles.find(Store(getattr(args, "store", None)).root)
+    return AnalystFiles(aliases=tuple(aliases) if aliases else found.aliases,
+                        speakers=speakers or found.speakers, codebook=codebook or found.codebook)
+
+
+@contextmanager
+def derived_corpus(args, files: AnalystFiles) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The inputs ingested into a temporary store and derived exactly as the dashboard derives a
+    corpus (`analysis.derive`), so the commands and the dashboard give the same names, speakers,
+    roles and groups for the same articles."""
+    from analysis.corpus import derived_connection
+    from analysis.pipeline import ingest
+    from analysis.store import Store
+
+    with tempfile.TemporaryDirectory(prefix="analysis-") as tmp:
+        store = Store(tmp)
+        report = ingest(args.paths, store, metadata=getattr(args, "metadata", None),
+                        workers=getattr(args, "workers", 1))
+        report_problems(report.problems)
+        for source, first in report.duplicates:
+            print(f"notice: {source}: same text as {first}, read once", file=sys.stderr)
+        con = derived_connection(store, files)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def write_records(records: Iterable[dict], fmt: str, out: IO[str] | None = None) -> int:

@@ -1,16 +1,16 @@
 """`python -m analysis entities PATH…`: one record per entity mention, names resolved across the inputs.
 
-The corpus step (aliases, label majority, `Trump` -> `Donald Trump`) needs every article, so the
-records are written after all inputs are parsed; `canonical` and `label` are the corpus entity
-and its label, the same values the store shows.
+The inputs are ingested into a temporary store and derived as the dashboard derives a corpus
+(`analysis.derive`: aliases, label majority, `Trump` -> `Donald Trump`), so `canonical` and
+`label` are the corpus entity and its label, the same values the dashboard shows. Output starts
+once every input is parsed.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
-
-from analysis.commands._output import add_input_arguments, iter_parsed, write_records
+from analysis.commands._output import add_input_arguments, add_store_argument, analyst_files, derived_corpus, write_records
 
 NAME = "entities"
 HELP = "named-entity mentions with canonical names (file, start, end, text, canonical, label)"
@@ -18,29 +18,23 @@ HELP = "named-entity mentions with canonical names (file, start, end, text, cano
 
 def add_arguments(parser) -> None:
     add_input_arguments(parser)
+    add_store_argument(parser)
     parser.add_argument("--aliases", metavar="FILE", action="append", type=Path,
-                        help="alias CSV (alias,canonical[,label][,group]); repeatable. Default: "
-                             "$ANALYSIS_ALIASES, else ./aliases.csv if present; the shipped defaults always apply")
+                        help="alias CSV (alias,canonical[,label][,group]); repeatable. Default: $ANALYSIS_ALIASES, "
+                             "else aliases.csv in the store folder; the shipped defaults always apply")
+
+
+def records(args) -> Iterator[dict]:
+    with derived_corpus(args, analyst_files(args, aliases=args.aliases)) as con:
+        cur = con.execute("""
+            SELECT a.source AS file, e.start, e."end", e.text, e.entity AS canonical, e.entity_label AS label
+            FROM entities e JOIN articles a USING (article_id) ORDER BY a.source, e.start, e."end" """)
+        names = [d[0] for d in cur.description]
+        while rows := cur.fetchmany(1000):
+            for row in rows:
+                yield dict(zip(names, row, strict=True))
 
 
 def run(args) -> int:
-    from analysis.aliases import alias_files, resolve_corpus_entities
-    from analysis.entities import extract_entities
-    from analysis.records import EntityMention
-
-    sources: dict[str, str] = {}
-    rows: list[EntityMention] = []
-    for article, doc in iter_parsed(args):
-        sources[article.article_id] = article.source
-        rows.extend(extract_entities(doc, article))
-    columns = list(EntityMention.__dataclass_fields__)
-    mentions = pd.DataFrame([m.__dict__ for m in rows], columns=columns)
-    files = args.aliases if args.aliases else alias_files()
-    resolved = resolve_corpus_entities(mentions, files)
-    records = (
-        {"file": sources[r.article_id], "start": int(r.start), "end": int(r.end), "text": r.text,
-         "canonical": r.entity, "label": r.entity_label}
-        for r in resolved.itertuples(index=False)
-    )
-    write_records(records, args.format)
+    write_records(records(args), args.format)
     return 0

@@ -1,133 +1,76 @@
 """`python -m analysis opinions PATH…`: every statement with its speaker's role, subject and claim.
 
-Works straight from files, without a store: quotes are extracted, speaker names merged across
-the given articles, roles guessed (`--speakers` file wins), statements grouped (`--codebook` on
-top). Grouping needs every statement at once, so output starts once all files are parsed.
+Works straight from files: they are ingested into a temporary store and derived exactly as the
+dashboard derives a corpus (`analysis.derive`: speaker names merged across the articles, roles
+with the speakers file on top, statements grouped with the codebook on top), so the command and
+the dashboard agree on the same articles. Output starts once every input is parsed.
 """
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
-from analysis.commands._output import add_input_arguments, iter_parsed, write_records
+import pandas as pd
 
-if TYPE_CHECKING:
-    import pandas as pd
-    from spacy.tokens import Doc
+from analysis.commands._output import add_input_arguments, add_store_argument, analyst_files, derived_corpus, write_records
 
 NAME = "opinions"
 HELP = "group statements into subjects and claims, with speaker role, side and stance"
 
+STATEMENTS = """
+    SELECT o.speaker_key AS speaker, s.role, s.side, o.subject, o.claim_label AS claim,
+           o.group_label AS "group", o.group_id, q.text AS statement, a.source AS file, q.start, q.kind, a.date,
+           o.stance, coalesce(o.stance_evidence, '') AS stance_evidence, o.negated
+    FROM opinions o JOIN quotes q ON q.quote_no = o.quote_no JOIN articles a ON a.article_no = q.article_no
+         LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key
+    ORDER BY a.source, q.start"""
+
 
 def add_arguments(parser) -> None:
     add_input_arguments(parser)
+    add_store_argument(parser)
     parser.add_argument("--codebook", metavar="FILE", type=Path,
-                        help="themes to name or pin (YAML or CSV); default $ANALYSIS_CODEBOOK or ./codebook.yaml")
+                        help="themes to name or pin (YAML or CSV); default $ANALYSIS_CODEBOOK, else codebook.yaml "
+                             "in the store folder")
     parser.add_argument("--speakers", metavar="FILE", type=Path,
-                        help="role corrections (speaker, role, side, note); default $ANALYSIS_SPEAKERS or ./speakers.csv")
+                        help="role corrections (speaker, role, side, note); default $ANALYSIS_SPEAKERS, else "
+                             "speakers.csv in the store folder")
     parser.add_argument("--groups", action="store_true",
-                        help="print one record per group (label, size, speakers, stance counts) instead")
+                        help="print one record per claim (subject, label, size, speakers, stance counts) instead")
 
 
 def records(args) -> Iterator[dict]:
+    from analysis.opinions import summarize_claims
 
-    import pandas as pd
-
-    from analysis.corpus import analyst_files
-    from analysis.entities import extract_entities
-    from analysis.opinions import group_statements, summarize_claims
-    from analysis.opinions.claims import extract_claims
-    from analysis.quotes import extract_quotes
-    from analysis.roles import assign_roles, speaker_table
-    from analysis.speakers import corpus_speaker_names
-
-    files = analyst_files()
-    codebook = args.codebook or files.codebook
-    overrides = args.speakers or files.speakers
-    for path in (codebook, overrides):
-        if path is not None and not Path(path).is_file():
-            print(f"error: {path}: no such file", file=sys.stderr)
+    files = analyst_files(args, speakers=args.speakers, codebook=args.codebook)
+    with derived_corpus(args, files) as con:
+        if args.groups:
+            grouped = con.execute("SELECT * FROM opinions").df()
+            for rec in summarize_claims(grouped).to_dict("records"):
+                yield {k: _clean(v) for k, v in rec.items()}
             return
-
-    quotes, claims, mentions, sources, dates = [], [], [], {}, {}
-    for article, parsed in iter_parsed(args):
-        doc = cast("Doc", parsed)
-        qs, _ = extract_quotes(doc, article)
-        ents = extract_entities(doc, article)
-        quotes.extend(qs)
-        mentions.extend(ents)
-        claims.extend(extract_claims(doc, article, qs, ents))
-        sources[article.article_id] = article.source
-        dates[article.article_id] = article.date
-    key_of = corpus_speaker_names(sorted({q.speaker for q in quotes if q.speaker}))
-    roles = assign_roles(speaker_table(quotes, key_of), overrides)
-    statements = pd.DataFrame(
-        [{"article_id": q.article_id, "start": q.start, "text": q.text,
-          "speaker_key": key_of.get(q.speaker, q.speaker) if q.speaker else None, "kind": q.kind} for q in quotes],
-        columns=["article_id", "start", "text", "speaker_key", "kind"])
-    grouped = group_statements(
-        statements, _frame(claims), roles=roles, codebook=codebook,
-        articles=pd.DataFrame({"article_id": list(dates), "date": list(dates.values())}, columns=["article_id", "date"]),
-        entities=_resolved(mentions))
-    if args.groups:
-        for rec in summarize_claims(grouped).to_dict("records"):
-            yield {k: (v if not isinstance(v, float) or v == v else None) for k, v in rec.items()}
-        return
-    for row in grouped.itertuples(index=False):
-        yield {
-            "speaker": _clean(row.speaker_key),
-            "role": _clean(row.role),
-            "side": _clean(row.side),
-            "subject": row.subject,
-            "claim": row.claim_label,
-            "group": row.group_label,
-            "group_id": row.group_id,
-            "statement": row.text,
-            "file": sources.get(str(row.article_id)),
-            "start": int(str(row.start)),
-            "kind": row.kind,
-            "date": _clean(row.date),
-            "stance": row.stance,
-            "stance_evidence": row.stance_evidence or "",
-            "negated": bool(row.negated),
-        }
-
-
-def _frame(records: list) -> "pd.DataFrame":
-    import dataclasses
-
-    import pandas as pd
-
-    from analysis.records import Claim
-
-    return pd.DataFrame([dataclasses.asdict(r) for r in records], columns=[f.name for f in dataclasses.fields(Claim)])
-
-
-def _resolved(mentions: list) -> "pd.DataFrame | None":
-    """The mentions with corpus-wide entity names, so subjects across the files are named alike."""
-    import dataclasses
-
-    import pandas as pd
-
-    from analysis.aliases import resolve_corpus_entities
-
-    if not mentions:
-        return None
-    return resolve_corpus_entities(pd.DataFrame([dataclasses.asdict(m) for m in mentions]), [])
+        cur = con.execute(STATEMENTS)
+        names = [d[0] for d in cur.description]
+        while rows := cur.fetchmany(1000):
+            for row in rows:
+                yield {k: _clean(v) for k, v in zip(names, row, strict=True)}
 
 
 def _clean(value):
-    """pandas NA to None, so JSON gets null and CSV an empty cell."""
+    """pandas NA and NaN to None, so JSON gets null and CSV an empty cell."""
+    if isinstance(value, list | tuple):
+        return value
     try:
-        import pandas as pd
-
-        return None if value is None or pd.isna(value) else value
+        return None if pd.isna(value) else value
     except (TypeError, ValueError):
         return value
 
 
 def run(args) -> int:
+    files = analyst_files(args, speakers=args.speakers, codebook=args.codebook)
+    for path in (p for p in (files.speakers, files.codebook) if p is not None and not p.is_file()):
+        print(f"error: {path}: no such file", file=sys.stderr)
+        return 2
     write_records(records(args), args.format)
     return 0

@@ -29,6 +29,7 @@ import pickle
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pyarrow as pa
 import ray  # the optional extra: importing this module fails clearly without it
 
 import analysis
@@ -111,8 +112,8 @@ class RayEngine:
         logging.getLogger("ray.data").setLevel(logging.WARNING)
         workers = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         workers = min(workers, max(1, -(-len(items) // self.batch_size)))
-        ds = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), workers * 4)))
-        ds = ds.map_batches(
+        source = ray.data.from_items(items, override_num_blocks=max(1, min(len(items), workers * 4)))
+        ds = source.map_batches(
             ArticleProcessor,
             fn_constructor_kwargs={"model": model},
             batch_size=self.batch_size,
@@ -121,6 +122,7 @@ class RayEngine:
             num_cpus=1,
         )
         for batch in ds.iter_batches(batch_format="pyarrow", batch_size=None, prefetch_batches=1):
+            assert isinstance(batch, pa.Table)
             versions = set(batch.column("model").to_pylist())
             if versions - {expected}:
                 raise RuntimeError(f"a Ray worker has spaCy model {sorted(versions - {expected})}, the driver "
