@@ -57,7 +57,7 @@ def load(store_dir: Path, perturb: float):
     con.execute("CREATE TABLE quotes AS SELECT (row_number() OVER (ORDER BY q.article_id, q.start))::INTEGER AS quote_no, "
                 "a.article_no, q.article_id, q.start, q.text, q.kind, q.speaker AS speaker_key "
                 "FROM read_parquet(?) q JOIN articles a USING (article_id)", [files("quotes")])
-    drop = f"list_filter(%s, x -> random() >= {float(perturb)})" if perturb else "%s"
+    drop = f"list_filter(%s, lambda x: random() >= {float(perturb)})" if perturb else "%s"
     con.execute(f"CREATE TABLE claims AS SELECT * REPLACE ({drop % 'terms'} AS terms, {drop % 'words'} AS words) "
                 "FROM read_parquet(?)", [files("claims")])
     con.execute("CREATE TABLE entities AS SELECT DISTINCT canonical, label FROM read_parquet(?) "
@@ -83,15 +83,21 @@ def measure(store_dir: Path, perturb: float) -> dict:
 
     t = threading.Thread(target=sample, daemon=True)
     t.start()
+    import resource
+
+    cpu0 = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     derive_opinions(con, None)
     seconds = time.perf_counter() - started
+    cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
     done.set()
     t.join()
     row = con.execute("SELECT count(*), count(DISTINCT claim_id), avg((claim_size >= 2)::INTEGER), "
                       "count(DISTINCT subject_key) FROM opinions").fetchone()
     assert row is not None
-    return {"statements": row[0], "claims": row[1], "shared_share": row[2], "subjects": row[3], "seconds": seconds,
+    return {"statements": row[0], "claims": row[1], "shared_share": row[2], "subjects": row[3],
+            "seconds": seconds, "cpu_seconds": cpu,
             "rss_before_mb": before / 2**20, "peak_rss_mb": peak[0] / 2**20}
 
 
@@ -114,10 +120,12 @@ def main(argv: list[str] | None = None) -> int:
         runs.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     secs = [r["seconds"] for r in runs]
+    cpus = [r["cpu_seconds"] for r in runs]
     peak = [r["peak_rss_mb"] for r in runs]
     r = runs[0]
     print(f"`derive_opinions` on {r['statements']:,} statements ({args.articles:,} articles, perturb {args.perturb}): "
-          f"median {statistics.median(secs):.1f} s (runs {', '.join(f'{s:.1f}' for s in secs)}), "
+          f"median {statistics.median(secs):.1f} s wall (runs {', '.join(f'{s:.1f}' for s in secs)}), "
+          f"{statistics.median(cpus):.1f} s CPU (user + system, all threads), "
           f"peak RSS {statistics.median(peak):,.0f} MB (data loaded before: {r['rss_before_mb']:,.0f} MB); "
           f"{r['claims']:,} claims, {r['subjects']:,} subjects, {r['shared_share']:.1%} of statements in a shared claim; "
           f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

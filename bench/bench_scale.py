@@ -17,10 +17,10 @@ store (so that memory is that of one dashboard process):
 - resident memory after all of it (and the peak, `ru_maxrss`).
 
 Opinion grouping: `opinions.derive_opinions` on the statements of the smallest store, timed once
-(`bench_opinions.py` times the 1.27 million of the 100,000-article store). The 10,000-article store is opened cold once (deriving its corpus cache, grouping
-its ~130,000 quotes included); for the 100,000-article store the corpus cache is derived with
-the opinion grouping replaced by a copy of the PolNeAR grouping to the copies (grouping 1.3
-million quotes takes minutes; `bench_open_corpus.py` times the real derivation).
+(`bench_opinions.py` times the 1.27 million of the 100,000-article store). The 10,000-article
+store is opened cold once (deriving its corpus cache, grouping its ~130,000 quotes included);
+for the 100,000-article store the corpus cache is derived with the opinion grouping replaced by
+a copy of the PolNeAR grouping to the copies (`bench_open_corpus.py` times the real derivation).
 
     python bench/bench_scale.py [--sizes 10000,100000] [--repeat 5] [--stores /tmp/bench-scale]
 

@@ -180,7 +180,8 @@ def test_codebook_pins_names_and_adds_stance_without_regrouping(seeds, tmp_path)
 def _corpus(rows: list[tuple[str, str, str, list[str]]]) -> duckdb.DuckDBPyConnection:
     """quotes / articles / claims tables from (article, speaker, subject, terms) rows."""
     con = duckdb.connect()
-    quotes = pd.DataFrame([{"quote_no": i + 1, "article_no": 1, "article_id": a, "start": i * 100,
+    article_no = {a: n for n, a in enumerate(sorted({r[0] for r in rows}), start=1)}
+    quotes = pd.DataFrame([{"quote_no": i + 1, "article_no": article_no[a], "article_id": a, "start": i * 100,
                             "text": f"{subject} {' '.join(terms)}", "speaker_key": sp, "kind": "indirect"}
                            for i, (a, sp, subject, terms) in enumerate(rows)])
     claims = pd.DataFrame([{"article_id": a, "start": i * 100, "subject": subject, "subject_key": subject,
@@ -188,7 +189,7 @@ def _corpus(rows: list[tuple[str, str, str, list[str]]]) -> duckdb.DuckDBPyConne
                             "predicate": terms[0], "claim": f"{subject} {' '.join(terms)}", "terms": terms, "words": [],
                             "negated": False, "modality": None, "hedges": None, "stance_score": -1,
                             "stance_evidence": "−x"} for i, (a, sp, subject, terms) in enumerate(rows)])
-    arts = pd.DataFrame({"article_id": sorted({r[0] for r in rows}), "date": "2020-01-01", "article_no": 1})
+    arts = pd.DataFrame({"article_id": list(article_no), "date": "2020-01-01", "article_no": list(article_no.values())})
     for name, df in (("quotes", quotes), ("claims", claims), ("articles", arts)):
         con.register("_df", df)
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _df")
@@ -221,9 +222,9 @@ def test_new_statements_join_existing_claims_without_moving_old_ones():
     con = _corpus(ROWS)
     derive_opinions(con)
     before = con.execute("SELECT quote_no, claim_id FROM opinions ORDER BY quote_no").df()
-    con.execute("INSERT INTO quotes VALUES (9, 1, 'a9', 900, 'tax raise middle class', 'Ivy', 'indirect')")
+    con.execute("INSERT INTO quotes VALUES (9, 9, 'a9', 900, 'tax raise middle class', 'Ivy', 'indirect')")
     con.execute("INSERT INTO claims SELECT * REPLACE ('a9' AS article_id, 900 AS start) FROM claims WHERE start = 0")
-    con.execute("INSERT INTO articles VALUES ('a9', '2020-01-02', 1)")
+    con.execute("INSERT INTO articles VALUES ('a9', '2020-01-02', 9)")
     assert assign_new_statements(con) == 1
     after = con.execute("SELECT quote_no, claim_id FROM opinions ORDER BY quote_no").df()
     assert (after.head(len(before))["claim_id"] == before["claim_id"]).all()

@@ -46,7 +46,7 @@ def records(args) -> Iterator[dict]:
     files = analyst_files(args, speakers=args.speakers, codebook=args.codebook)
     with derived_corpus(args, files) as con:
         if args.groups:
-            grouped = con.execute("SELECT * FROM opinions").df()
+            grouped = con.execute("SELECT o.*, q.text FROM opinions o JOIN quotes q USING (quote_no)").df()
             for rec in summarize_claims(grouped).to_dict("records"):
                 yield {k: _clean(v) for k, v in rec.items()}
             return

@@ -32,8 +32,9 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     """Create or replace `opinions`: one row per statement (quote), grouped from scratch."""
     _ensure_claims(con)
     subjects.build(con)
-    X, _ = _matrix(con)
-    sizes = con.execute("SELECT count(*) OVER (PARTITION BY subject_key) AS n FROM _op_st ORDER BY row_no").fetchnumpy()["n"]
+    X = _matrix(con)
+    sizes = con.execute("SELECT count(*) OVER (PARTITION BY subject_key) AS n, row_no FROM _op_st ORDER BY row_no"
+                        ).fetchnumpy()["n"]
     claim_no = grouping.group(X, params, np.asarray(sizes))
     _write(con, X, claim_no, codebook)
 
@@ -54,7 +55,7 @@ def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None 
     new = _count(con, "SELECT count(*) FROM _op_st WHERE row_no NOT IN (SELECT row_no FROM _op_old)")
     if not new:
         return 0
-    X, _ = _matrix(con)
+    X = _matrix(con)
     old = con.execute("SELECT row_no, claim_id FROM _op_old ORDER BY row_no").df()
     ids, claim_of_old = np.unique(old["claim_id"].astype(str).to_numpy(), return_inverse=True)
     old_rows = old["row_no"].to_numpy()
@@ -85,33 +86,32 @@ def _ensure_claims(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _matrix(con: duckdb.DuckDBPyConnection):
-    """The features of `_op_st` as a subject-paired sparse matrix (see `features`)."""
+    """The features of `_op_st` as a subject-paired sparse matrix (see `features`).
+
+    Lemmas travel as 64-bit hashes, not strings: DuckDB unnests and filters them, numpy numbers
+    the (subject, lemma) pairs. The subject's own name is no feature: it is in most of its
+    statements and says what they are about, which the subject already says, not what they claim.
+    """
     n = _count(con, "SELECT count(*) FROM _op_st")
-    group_key = con.execute("""
-        SELECT (dense_rank() OVER (ORDER BY subject_key NULLS LAST))::BIGINT AS g
-        FROM _op_st ORDER BY row_no""").fetchnumpy()["g"]
-    con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _op_pairs AS
-        SELECT row_no, term, max(w) AS w FROM (
-            SELECT row_no, unnest(terms) AS term, {features.TERM_WEIGHT} AS w FROM _op_st
-            UNION ALL SELECT row_no, unnest(words), {features.WORD_WEIGHT} FROM _op_st
-            UNION ALL SELECT row_no, '{features.NEGATED}', {features.TERM_WEIGHT} FROM _op_st WHERE negated)
-        WHERE term IS NOT NULL GROUP BY ALL""")
-    # The subject's own name is in most of its statements: it says what they are about, which
-    # the subject already says, not what they claim.
     con.execute("""
-        DELETE FROM _op_pairs p USING _op_st s
-        WHERE s.row_no = p.row_no AND list_contains(string_split(lower(s.subject_key), ' '), p.term)""")
-    pairs = con.execute("""
-        SELECT p.row_no, t.term_no, p.w FROM _op_pairs p
-        JOIN (SELECT term, (row_number() OVER (ORDER BY term) - 1)::BIGINT AS term_no
-              FROM (SELECT DISTINCT term FROM _op_pairs)) t USING (term)""").fetchnumpy()
-    con.execute("DROP TABLE _op_pairs")
-    terms = np.asarray(pairs["term_no"], dtype=np.int64)
-    n_terms = int(terms.max()) + 1 if len(terms) else 1
-    p = features.Pairs(np.asarray(pairs["row_no"], dtype=np.int64), terms, np.asarray(pairs["w"], dtype=np.float32))
-    weights = features.idf(p, n, n_terms)
-    return features.subject_matrix(p, np.asarray(group_key, dtype=np.int64), weights)
+        CREATE OR REPLACE TEMP TABLE _op_groups AS
+        SELECT row_no, claim_row, (dense_rank() OVER (ORDER BY subject_key NULLS LAST))::INTEGER AS g,
+               string_split(lower(coalesce(subject_key, '')), ' ') AS name FROM _op_st""")
+    pairs = con.execute(f"""
+        WITH c AS (
+            SELECT g.row_no, g.name, list_distinct(c.terms) AS terms,
+                   list_filter(list_distinct(c.words), lambda x: NOT list_contains(c.terms, x)) AS words, c.negated
+            FROM claims c JOIN _op_groups g ON g.claim_row = c.rowid),
+        t AS (
+            SELECT row_no, name, unnest(terms) AS term, {features.TERM_WEIGHT}::FLOAT AS w FROM c
+            UNION ALL SELECT row_no, name, unnest(words), {features.WORD_WEIGHT}::FLOAT FROM c
+            UNION ALL SELECT row_no, name, '{features.NEGATED}', {features.TERM_WEIGHT}::FLOAT FROM c WHERE negated)
+        SELECT row_no::INTEGER AS row_no, hash(term) AS term, w FROM t
+        WHERE term IS NOT NULL AND NOT list_contains(name, term)""").fetchnumpy()
+    group = con.execute("SELECT g FROM _op_groups ORDER BY row_no").fetchnumpy()["g"]
+    con.execute("DROP TABLE _op_groups")
+    return features.subject_matrix(np.asarray(pairs["row_no"]), np.asarray(pairs["term"]),
+                                   np.asarray(pairs["w"]), np.asarray(group), n)
 
 
 def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Path | None,
@@ -121,10 +121,9 @@ def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Pa
     k = int(claim_no.max()) + 1 if len(claim_no) else 0
     fit = np.zeros(len(claim_no), dtype=np.float32)
     if k:
-        C = grouping.centres(X, claim_no, k)
-        fit = np.asarray(X.multiply(C[claim_no]).sum(axis=1), dtype=np.float32).ravel()
-    meta = con.execute(f"SELECT length(coalesce(s.claim, '')) AS n, {labels.VAGUE_SQL} AS vague "
-                       "FROM _op_st s ORDER BY row_no").fetchnumpy()
+        fit = grouping.rowwise_dot(X, grouping.centres(X, claim_no, k), claim_no)
+    meta = con.execute(f"SELECT length(coalesce(c.claim, '')) AS n, {labels.vague_sql('c')} AS vague FROM _op_st t "
+                       "LEFT JOIN claims c ON c.rowid = t.claim_row ORDER BY t.row_no").fetchnumpy()
     rep = labels.representatives(claim_no, fit, np.asarray(meta["n"]), np.asarray(meta["vague"], dtype=bool))
     kept = np.full(k, None, dtype=object)
     if keep_ids is not None:
@@ -134,32 +133,35 @@ def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Pa
                                            "claim_size": np.bincount(claim_no, minlength=k)}))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _op_claims AS
-        SELECT r.claim_no, coalesce(r.kept_id, {labels.CLAIM_ID_SQL}) AS claim_id,
-               coalesce(s.claim, left(q.text, 160)) AS claim_label, r.claim_size
-        FROM _op_reps r JOIN _op_st s ON s.row_no = r.rep_row JOIN quotes q ON q.quote_no = s.quote_no""")
+        SELECT r.claim_no, coalesce(r.kept_id, {labels.claim_id_sql('t')}) AS claim_id,
+               coalesce(cl.claim, left(q.text, 160)) AS claim_label, r.claim_size
+        FROM _op_reps r JOIN _op_st t ON t.row_no = r.rep_row JOIN quotes q ON q.quote_no = t.quote_no
+        LEFT JOIN claims cl ON cl.rowid = t.claim_row""")
     roles = table_columns(con, "speakers_corpus") >= {"speaker_key", "role", "side"}
     join_roles = "LEFT JOIN speakers_corpus r ON r.speaker_key = s.speaker_key" if roles else ""
     role_cols = "r.role, r.side" if roles else "NULL::VARCHAR AS role, NULL::VARCHAR AS side"
     con.execute(f"""
         CREATE OR REPLACE TABLE {TABLE} AS
-        SELECT s.quote_no, s.article_no, s.article_id, s.start, s.speaker_key, q.text, q.kind, a.date,
+        SELECT s.quote_no, q.article_no, s.article_id, s.start, s.speaker_key, q.kind, a.date,
                s.subject, s.subject_key, s.subject_kind, c.claim_id, c.claim_label, c.claim_size,
-               s.claim, s.negated, s.modality, s.hedges,
-               CASE WHEN s.stance_score > 0 THEN 'positive' WHEN s.stance_score < 0 THEN 'negative'
+               cl.claim, coalesce(cl.negated, false) AS negated, cl.modality, cl.hedges,
+               CASE WHEN cl.stance_score > 0 THEN 'positive' WHEN cl.stance_score < 0 THEN 'negative'
                     ELSE 'neutral' END AS stance,
-               s.stance_score, s.stance_evidence, g.fit AS claim_fit,
-               c.claim_id AS group_id, c.claim_label AS group_label, 'auto' AS group_source, {role_cols}
+               coalesce(cl.stance_score, 0) AS stance_score, coalesce(cl.stance_evidence, '') AS stance_evidence,
+               g.fit AS claim_fit, c.claim_id AS group_id, c.claim_label AS group_label, 'auto' AS group_source,
+               {role_cols}
         FROM _op_st s JOIN _op_grouped g USING (row_no) JOIN _op_claims c USING (claim_no)
         JOIN quotes q ON q.quote_no = s.quote_no
-        LEFT JOIN articles a ON a.article_id = s.article_id
-        {join_roles}
-        ORDER BY s.quote_no""")
+        LEFT JOIN claims cl ON cl.rowid = s.claim_row
+        LEFT JOIN articles a ON a.article_no = q.article_no
+        {join_roles}""")
     con.unregister("_op_grouped")
     con.unregister("_op_reps")
     for t in ("_op_st", "_op_claims"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
     if codebook is not None:
-        coded = apply_codebook(con.execute(f"SELECT * FROM {TABLE}").df(), codebook)
+        coded = apply_codebook(con.execute(f"SELECT o.*, q.text FROM {TABLE} o JOIN quotes q USING (quote_no)").df(),
+                               codebook)
         con.register("_op_coded", coded)
-        con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * FROM _op_coded ORDER BY quote_no")
+        con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * EXCLUDE (text) FROM _op_coded ORDER BY quote_no")
         con.unregister("_op_coded")

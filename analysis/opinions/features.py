@@ -9,8 +9,6 @@ subjects, and what makes a claim belong to one subject by construction.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import scipy.sparse as sp
 
@@ -19,49 +17,36 @@ WORD_WEIGHT = 0.4  # a lemma elsewhere in the quote
 NEGATED = "(not)"  # a feature of negated claims: "did not fail" and "failed" make different claims
 
 
-@dataclass
-class Pairs:
-    """The features as flat arrays: one entry per (statement, lemma) occurrence."""
-
-    rows: np.ndarray  # statement index
-    terms: np.ndarray  # lemma index
-    weights: np.ndarray  # TERM_WEIGHT or WORD_WEIGHT
-
-
-def idf(pairs: Pairs, n_rows: int, n_terms: int) -> np.ndarray:
-    """Smoothed inverse document frequency of each lemma over the statements (the pairs hold
-    each statement's lemma once)."""
-    df = np.bincount(pairs.terms, minlength=n_terms)
-    return (np.log((1.0 + n_rows) / (1.0 + df)) + 1.0).astype(np.float32)
-
-
-def subject_matrix(pairs: Pairs, subjects: np.ndarray, weights: np.ndarray,
-                   columns: dict[int, int] | None = None) -> tuple[sp.csr_matrix, dict[int, int]]:
+def subject_matrix(rows: np.ndarray, terms: np.ndarray, weights: np.ndarray, groups: np.ndarray,
+                   n_rows: int) -> sp.csr_matrix:
     """Rows: statements; columns: (subject, lemma) pairs; L2-normalised TF-IDF.
 
-    `columns` maps a pair key (subject × number of lemmas + lemma) to its column; given, the
-    matrix uses it (new statements against existing claims) and pairs it lacks are dropped;
-    otherwise it is made from these statements and returned.
+    `rows`, `terms` (a lemma's hash), `weights`: one entry per lemma of a statement, each lemma
+    once per statement; `groups`: each statement's subject number. A lemma's weight is scaled
+    by its rarity over all statements (IDF) and damped (log), so a long quote does not outweigh.
     """
-    n_rows = len(subjects)
-    n_terms = int(weights.shape[0])
-    key = subjects[pairs.rows].astype(np.int64) * n_terms + pairs.terms
-    if columns is None:
-        uniq, col = np.unique(key, return_inverse=True)
-        columns = dict(zip(uniq.tolist(), range(len(uniq)), strict=True))
-        keep = np.ones(len(key), dtype=bool)
-    else:
-        col = np.fromiter((columns.get(k, -1) for k in key.tolist()), dtype=np.int64, count=len(key))
-        keep = col >= 0
-    values = (pairs.weights * weights[pairs.terms]).astype(np.float32)
-    X = sp.csr_matrix((values[keep], (pairs.rows[keep], col[keep])), shape=(n_rows, len(columns)))
-    X.sum_duplicates()
-    X.data = np.log1p(X.data)  # a lemma repeated in a long quote counts less than linearly
-    return normalize_rows(X), columns
+    import pandas as pd
+
+    term_no, uniq = pd.factorize(terms)
+    df = np.bincount(term_no, minlength=len(uniq))
+    idf = (np.log((1.0 + n_rows) / (1.0 + df)) + 1.0).astype(np.float32)
+    key = groups[rows].astype(np.int64) * max(1, len(uniq)) + term_no
+    col, _ = pd.factorize(key)
+    del key
+    values = np.log1p(weights.astype(np.float32) * idf[term_no])
+    n_cols = int(col.max()) + 1 if len(col) else 0
+    X = sp.csr_matrix((values, (rows, col.astype(np.int32))), shape=(n_rows, n_cols))
+    return normalize_rows(X)
 
 
 def normalize_rows(X: sp.csr_matrix) -> sp.csr_matrix:
-    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    """Rows scaled to unit length, in place (no copy of the matrix)."""
+    X = sp.csr_matrix(X, dtype=np.float32)
+    counts = np.diff(X.indptr)
+    norms = np.ones(X.shape[0], dtype=np.float32)
+    full = np.flatnonzero(counts)
+    if len(full):
+        norms[full] = np.sqrt(np.add.reduceat(X.data * X.data, X.indptr[full]))
     norms[norms == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / norms) @ X, dtype=np.float32)
-
+    X.data /= np.repeat(norms, counts)
+    return X

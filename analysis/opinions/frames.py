@@ -39,7 +39,7 @@ def group_statements(quotes: pd.DataFrame, claims: pd.DataFrame, *, articles: pd
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM _{name}")
             con.unregister(f"_{name}")
     derive_opinions(con, codebook, params)
-    return con.execute(f"SELECT * FROM {TABLE} ORDER BY quote_no").df()
+    return con.execute(f"SELECT o.*, q.text FROM {TABLE} o JOIN quotes q USING (quote_no) ORDER BY quote_no").df()
 
 
 def summarize_claims(grouped: pd.DataFrame, examples: int = 2) -> pd.DataFrame:

@@ -35,7 +35,7 @@ class Params:
     attach: float = 0.02  # average cosine to a claim's core at which a lone statement joins it
     small_subject: int = 6  # in a subject this small, lone statements that share anything are one claim
     rounds: int = 2
-    chunk: int = 20_000
+    chunk: int = 5_000
 
 
 def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarray | None = None) -> np.ndarray:
@@ -68,7 +68,7 @@ def means(X: sp.csr_matrix, labels: np.ndarray, k: int | None = None) -> sp.csr_
     return sp.csr_matrix(sp.diags(1.0 / np.maximum(size, 1)) @ sums(X, labels, k))
 
 
-def nearest(X: sp.csr_matrix, C: sp.csr_matrix, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
+def nearest(X: sp.csr_matrix, C: sp.csr_matrix, chunk: int = 5_000) -> tuple[np.ndarray, np.ndarray]:
     """(index, cosine) of each row's nearest centre; -1 and 0 where it shares nothing with any."""
     best = np.full(X.shape[0], -1, dtype=np.int64)
     sim = np.zeros(X.shape[0], dtype=np.float32)
@@ -113,28 +113,18 @@ def assign(X_new: sp.csr_matrix, means: sp.csr_matrix, params: Params | None = N
 def _seed(X: sp.csr_matrix, p: Params) -> np.ndarray:
     n = X.shape[0]
     labels = np.full(n, -1, dtype=np.int64)
-    leaders: list[sp.csr_matrix] = []  # the first member of each claim, block by block
-    offset = 0
+    leaders = sp.csr_matrix((0, X.shape[1]), dtype=np.float32)  # the first member of each claim
     for a in range(0, n, p.chunk):
         rows = np.arange(a, min(n, a + p.chunk))
-        Xc = X[rows]
-        best_sim = np.zeros(len(rows), dtype=np.float32)
-        best_lab = np.full(len(rows), -1, dtype=np.int64)
-        base = 0
-        for L in leaders:
-            b, s = nearest(Xc, L, p.chunk)
-            better = s > best_sim
-            best_sim[better], best_lab[better] = s[better], base + b[better]
-            base += L.shape[0]
-        joined = best_sim >= p.seed
-        labels[rows[joined]] = best_lab[joined]
+        best, sim = nearest(X[rows], leaders, p.chunk) if leaders.shape[0] else (rows * 0 - 1, np.zeros(len(rows)))
+        joined = sim >= p.seed
+        labels[rows[joined]] = best[joined]
         free = rows[~joined]
         if len(free):
             comp = _linked(X[free], p.seed)
-            labels[free] = offset + comp
+            labels[free] = leaders.shape[0] + comp
             first = np.unique(comp, return_index=True)[1]
-            leaders.append(X[free[first]])
-            offset += len(first)
+            leaders = sp.vstack([leaders, X[free[first]]], format="csr")
     return labels
 
 
@@ -145,6 +135,15 @@ def _linked(X: sp.csr_matrix, threshold: float) -> np.ndarray:
     S.eliminate_zeros()
     _, comp = connected_components(S, directed=False)
     return _renumber(comp)
+
+
+def rowwise_dot(X: sp.csr_matrix, T: sp.csr_matrix, labels: np.ndarray, chunk: int = 5_000) -> np.ndarray:
+    """x_i · T[labels[i]] for every row, a chunk at a time: `T[labels]` at once would copy a
+    claim's vector once per member (gigabytes at a million statements)."""
+    out = np.zeros(X.shape[0], dtype=np.float32)
+    for a in range(0, X.shape[0], chunk):
+        out[a:a + chunk] = np.asarray(X[a:a + chunk].multiply(T[labels[a:a + chunk]]).sum(axis=1)).ravel()
+    return out
 
 
 def sums(X: sp.csr_matrix, labels: np.ndarray, k: int) -> sp.csr_matrix:
@@ -164,7 +163,7 @@ def _refine(X: sp.csr_matrix, labels: np.ndarray, join: float) -> np.ndarray:
     k = int(labels.max()) + 1
     size = np.bincount(labels, minlength=k).astype(np.float32)
     T = sums(X, labels, k)
-    own = (np.asarray(X.multiply(T[labels]).sum(axis=1)).ravel() - 1.0) / np.maximum(size[labels] - 1, 1)
+    own = (rowwise_dot(X, T, labels) - 1.0) / np.maximum(size[labels] - 1, 1)
     own[size[labels] < 2] = 0.0
     M = sp.csr_matrix(sp.diags(1.0 / np.maximum(size, 1)) @ T)
     M = sp.csr_matrix(sp.diags((size >= 2).astype(np.float32)) @ M)

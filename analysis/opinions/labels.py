@@ -28,7 +28,14 @@ def representatives(claims: np.ndarray, fit: np.ndarray, lengths: np.ndarray, va
     return rep
 
 
-# SQL over a statement row `s`: whether its claim phrase opens with a pronoun; a claim's stable
-# name (its subject and representative statement, hashed: for URLs).
-VAGUE_SQL = "regexp_matches(lower(coalesce(s.claim, '')), '^(" + "|".join(w.strip() for w in UNNAMED) + ")\\b')"
-CLAIM_ID_SQL = "'c' || left(md5(concat_ws(chr(31), s.subject_key, s.article_id, s.start::VARCHAR)), 10)"
+def vague_sql(claims: str) -> str:
+    """SQL: whether the claim phrase of the claims row `claims` opens with a pronoun."""
+    words = "|".join(w.strip() for w in UNNAMED)
+    return f"regexp_matches(lower(coalesce({claims}.claim, '')), '^({words})\\b')"
+
+
+def claim_id_sql(statement: str) -> str:
+    """SQL: a claim's stable name from its representative statement row `statement` (its subject,
+    article and offset, hashed): for URLs."""
+    return (f"'c' || left(md5(concat_ws(chr(31), {statement}.subject_key, {statement}.article_id, "
+            f"{statement}.start::VARCHAR)), 10)")

@@ -26,15 +26,16 @@ NO_SUBJECT = "(no subject named)"
 
 
 def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
-    """Create `_op_st`: one row per statement with `subject_key` and `subject` (display)."""
+    """Create `_op_st`: one row per statement (`row_no` 0..n-1 in quote order) with its quote's
+    keys, its claim's `rowid` in `claims` (`claim_row`), `subject_key`, `subject_kind` and
+    `subject` (as shown). Only these light columns are
+    carried: the claims' lists and phrases are joined where they are used."""
     _names(con)
     _demonyms(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _op_base AS
-        SELECT q.quote_no, q.article_no, q.article_id, q.start, q.speaker_key,
-               c.subject_kind AS kind, c.subject AS written, c.mentions, c.context, c.claim, c.terms, c.words,
-               coalesce(c.negated, false) AS negated, c.modality, c.hedges,
-               coalesce(c.stance_score, 0) AS stance_score, coalesce(c.stance_evidence, '') AS stance_evidence,
+        SELECT q.quote_no, q.article_id, q.start, q.speaker_key, c.rowid AS claim_row, c.subject_kind AS kind,
+               CASE WHEN c.subject_kind = 'noun' THEN c.subject END AS written,
                CASE c.subject_kind
                     WHEN 'speaker' THEN coalesce(q.speaker_key, c.subject_key)
                     WHEN 'entity' THEN coalesce(d.place, n.entity, c.subject_key)
@@ -49,23 +50,7 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
         CREATE OR REPLACE TEMP TABLE _op_counts AS
         SELECT base, count(*) AS n FROM _op_base WHERE base IS NOT NULL GROUP BY base
         HAVING NOT (bool_and(kind = 'noun') AND count(DISTINCT article_id) > greatest(2, count(*) / 2))""")
-    # Statements whose own subject is unshared: the most shared entity they (or the text before
-    # them) name.
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _op_backoff AS
-        WITH lone AS (
-            SELECT b.quote_no, b.article_id, b.mentions, b.context FROM _op_base b
-            LEFT JOIN _op_counts c ON c.base = b.base WHERE coalesce(c.n, 0) < 2),
-        named AS (
-            SELECT quote_no, article_id, unnest(mentions) AS name, 0 AS far FROM lone
-            UNION ALL SELECT quote_no, article_id, context, 1 FROM lone WHERE context IS NOT NULL),
-        cand AS (
-            SELECT m.quote_no, coalesce(d.place, n.entity, m.name) AS cand, m.far FROM named m
-            LEFT JOIN _op_names n ON n.article_id = m.article_id AND n.canonical = m.name
-            LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, m.name))
-        SELECT c.quote_no, c.cand FROM cand c JOIN _op_counts k ON k.base = c.cand
-        WHERE k.n >= 1
-        QUALIFY row_number() OVER (PARTITION BY c.quote_no ORDER BY c.far, k.n DESC, c.cand) = 1""")
+    _backoff(con)
     # Statements are numbered 0..n-1 in quote order: the quote number itself when the quotes are
     # numbered 1..n (as `analysis.indexes` numbers them), which spares a sort of every statement.
     dense = con.execute("SELECT min(quote_no) = 1 AND max(quote_no) = count(*) AND count(*) = count(DISTINCT quote_no) "
@@ -74,18 +59,40 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _op_st AS
         WITH s AS (
-            SELECT b.*, coalesce(o.cand, b.base) AS subject_key,
+            SELECT b.quote_no, b.article_id, b.start, b.speaker_key, b.claim_row, b.kind, b.written, b.base,
+                   coalesce(o.cand, b.base) AS subject_key,
                    CASE WHEN o.cand IS NOT NULL THEN 'entity' ELSE b.kind END AS subject_kind
             FROM _op_base b LEFT JOIN _op_backoff o USING (quote_no)),
         shown AS (
             SELECT subject_key, mode(written) AS noun FROM s
             WHERE kind = 'noun' AND base = subject_key GROUP BY subject_key)
-        SELECT {row_no} AS row_no, s.* EXCLUDE (base, kind, written),
+        SELECT {row_no} AS row_no, s.quote_no, s.article_id, s.start, s.speaker_key, s.claim_row, s.subject_key,
+               s.subject_kind,
                coalesce(CASE WHEN s.subject_kind = 'noun' THEN lower(sh.noun) END, s.subject_key,
                         '{NO_SUBJECT}') AS subject
         FROM s LEFT JOIN shown sh USING (subject_key)""")
     for t in ("_op_base", "_op_counts", "_op_backoff"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _backoff(con: duckdb.DuckDBPyConnection) -> None:
+    """`_op_backoff`: for each statement whose own subject is unshared, the most shared entity it
+    (or the text before it) names."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _op_backoff AS
+        WITH lone AS (
+            SELECT b.quote_no, b.article_id, c.mentions, c.context FROM _op_base b
+            JOIN claims c ON c.rowid = b.claim_row
+            LEFT JOIN _op_counts k ON k.base = b.base WHERE coalesce(k.n, 0) < 2),
+        named AS (
+            SELECT quote_no, article_id, unnest(mentions) AS name, 0 AS far FROM lone
+            UNION ALL SELECT quote_no, article_id, context, 1 FROM lone WHERE context IS NOT NULL),
+        cand AS (
+            SELECT m.quote_no, coalesce(d.place, n.entity, m.name) AS cand, m.far FROM named m
+            LEFT JOIN _op_names n ON n.article_id = m.article_id AND n.canonical = m.name
+            LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, m.name))
+        SELECT c.quote_no, c.cand FROM cand c JOIN _op_counts k ON k.base = c.cand
+        QUALIFY row_number() OVER (PARTITION BY c.quote_no ORDER BY c.far, k.n DESC, c.cand) = 1""")
 
 
 def _names(con: duckdb.DuckDBPyConnection) -> None:
