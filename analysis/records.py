@@ -128,5 +128,5 @@ class Claim:
     negated: bool = False  # "did not fail", or reported through a denial ("deny that ...")
     modality: str | None = None  # "will", "could", "must", ...
     hedges: str | None = None  # "probably; I think"
-    stance_score: int = 0  # cue words for (+) and against (-) the subject, after negation
+    stance_score: float = 0.0  # cue words for (+) and against (-) the subject, after negation
     stance_evidence: str = ""

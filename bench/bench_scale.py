@@ -49,6 +49,7 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "polnear"
 RESULTS = ROOT / "bench" / "results"
 TABLES = ("articles", "entities", "quotes", "speakers", "claims")
 SHIFT_DAYS = 28
+OPINION_SUBJECT = "Donald Trump"
 PART_SIZE = 64
 
 
@@ -200,8 +201,11 @@ def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[
                             ("quotes_count", (speaker,), "f+speaker"), ("quotes_table", (speaker, 500), "f+speaker")],
         "entities": [("entity_type_counts", (), "f-entity_type"), ("entity_timeline", (6,), "f"),
                      ("entity_cooccurrence", (25,), "f"), ("entities_table", (), "f")],
-        "opinions": [("opinion_groups", (), "f"), ("opinion_matrix", (30, 25), "f"),
-                     ("opinion_statement_count", (None, None), "f"), ("opinion_statements", (None, None, 1000), "f")],
+        # The opinion page opens on the subject with most statements ("Donald Trump" in these stores).
+        "opinions": [("opinion_summary", (), "f"), ("opinion_subjects", (), "f"),
+                     ("opinion_claims", (OPINION_SUBJECT,), "f"), ("opinion_camps", (OPINION_SUBJECT,), "f"),
+                     ("opinion_grid", (OPINION_SUBJECT,), "f"), ("opinion_statement_count", (OPINION_SUBJECT,), "f"),
+                     ("opinion_statements", (OPINION_SUBJECT, None, None, 1000), "f")],
         "article": [("article_meta", (first_article,), "raw"), ("articles_count", (), "f-article"),
                     ("articles_list", (1000,), "f-article"),
                     ("article_quotes", (first_article,), "raw"), ("article_entities", (first_article,), "raw")],
@@ -233,6 +237,7 @@ def measure(store_dir: Path, repeat: int) -> dict:
 
     from analysis import corpus as corpus_mod
     from analysis import indexes
+    from analysis import opinion_queries as OQ
     from analysis import queries as Q
     from analysis.store import Store
 
@@ -262,7 +267,7 @@ def measure(store_dir: Path, repeat: int) -> dict:
     scen = scenarios(options)
 
     def run(name: str, args: tuple, which: str, f, times: int = repeat) -> tuple[float, int | None, str | None]:
-        fn = getattr(Q, name, None)
+        fn = getattr(Q, name, None) or getattr(OQ, name, None)
         if fn is None:
             return float("nan"), None, "missing"
         if which == "raw":

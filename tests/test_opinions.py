@@ -96,6 +96,8 @@ def test_a_denial_reverses_the_claim(nlp):
     ("The new policy is not reliable.", -1, "−not reliable"),
     ("There has been no progress at all.", -1, "−not progress"),
     ("The delegation arrived on Tuesday.", 0, ""),
+    # What follows "but" is the point: "good" weighs less than "fail" after it.
+    ("The plan has a good goal, but it will fail.", -1, "−fail"),
 ])
 def test_stance_cues_and_negation(nlp, text, sign, phrase):
     reading = read_tokens(list(nlp(text)), load_cues())

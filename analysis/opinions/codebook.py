@@ -216,7 +216,7 @@ def apply_codebook(grouped: pd.DataFrame, codebook: Path | Codebook | None) -> p
 
 def _add_stance(out: pd.DataFrame, cues: TextCues) -> None:
     readings = [cues.read(t) for t in out["text"].fillna("")]
-    score = out["stance_score"].fillna(0).astype(int).to_numpy() + np.array([r.score for r in readings], dtype=int)
+    score = out["stance_score"].fillna(0).astype(float).to_numpy() + np.array([r.score for r in readings], dtype=float)
     extra = ["; ".join(r.evidence) for r in readings]
     out["stance_score"] = score
     out["stance"] = pd.Series([label(s) for s in score], index=out.index, dtype="string")

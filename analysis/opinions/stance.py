@@ -62,25 +62,29 @@ def load_cues(path: Path = CUE_FILE) -> Cues:
     return Cues({k: frozenset(v) for k, v in words.items()}, {k: frozenset(v) for k, v in pairs.items()})
 
 
+CONTRASTS = frozenset({"but", "yet", "however"})
+BEFORE_CONTRAST, AFTER_CONTRAST = 0.5, 1.5  # "X, but Y": Y is the point (as VADER weighs "but")
+
+
 @dataclass
 class Reading:
     """The stance signal of one statement: a signed score, the label, and the evidence phrases."""
 
-    score: int = 0
+    score: float = 0.0
     evidence: list[str] = field(default_factory=list)
 
     @property
     def stance(self) -> str:
         return label(self.score)
 
-    def add(self, sign: int, phrase: str, negated: bool) -> None:
+    def add(self, sign: int, phrase: str, negated: bool, weight: float = 1.0) -> None:
         if negated:
             sign = -sign
-        self.score += sign
+        self.score += sign * weight
         self.evidence.append(("+" if sign > 0 else MINUS) + ("not " if negated else "") + phrase)
 
 
-def label(score: int) -> str:
+def label(score: float) -> str:
     """Positive or negative toward the subject; neutral when no cue (or cues cancel)."""
     return "positive" if score > 0 else "negative" if score < 0 else "neutral"
 
@@ -107,10 +111,27 @@ def _polarity(kinds: Iterable[str]) -> int:
     return 1 if "positive" in kinds else -1 if "negative" in kinds else 0
 
 
+def _contrast_weights(tokens: Sequence) -> list[float]:
+    """Per token: less weight before a "but" in its sentence, more after it."""
+    weights = [1.0] * len(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.lower_ in CONTRASTS and tok.dep_ in ("cc", "advmod", "mark"):
+            for j in range(i - 1, -1, -1):
+                if tokens[j].sent.start != tok.sent.start:
+                    break
+                weights[j] = BEFORE_CONTRAST
+            for j in range(i + 1, len(tokens)):
+                if tokens[j].sent.start != tok.sent.start:
+                    break
+                weights[j] = AFTER_CONTRAST
+    return weights
+
+
 def read_tokens(tokens: Sequence, cues: Cues | None = None) -> Reading:
     """Stance of a statement from its parsed tokens. Words of a two-word cue count once."""
     cues = cues or load_cues()
     reading = Reading()
+    weights = _contrast_weights(tokens)
     skip = -1
     for i, tok in enumerate(tokens):
         if i <= skip or tok.is_punct:
@@ -119,12 +140,12 @@ def read_tokens(tokens: Sequence, cues: Cues | None = None) -> Reading:
         if i + 1 < len(tokens):
             pair = cues.pairs.get((lemma, tokens[i + 1].lemma_.lower()))
             if pair and _polarity(pair):
-                reading.add(_polarity(pair), f"{tok.text} {tokens[i + 1].text}", _negated(tok))
+                reading.add(_polarity(pair), f"{tok.text} {tokens[i + 1].text}", _negated(tok), weights[i])
                 skip = i + 1
                 continue
         sign = _polarity(cues.kinds(lemma))
         if sign and tok.pos_ in ("ADJ", "NOUN", "VERB", "ADV", "AUX", "INTJ"):
-            reading.add(sign, tok.text, _negated(tok))
+            reading.add(sign, tok.text, _negated(tok), weights[i])
     return reading
 
 
