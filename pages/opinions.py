@@ -22,8 +22,8 @@ GRID_CLAIMS = 12
 PICKS = ("subject", "claim", "voice")  # URL parameters of this page's own choices
 MARK = {"positive": "▲", "negative": "▼", "neutral": "●"}
 STATEMENT_COLUMNS = ["speaker", "role", "stance", "quote", "evidence", "claim", "article", "date"]
-CAMP_COLUMNS = {"speaker": "Speaker", "role": "Role", "statements": st.column_config.NumberColumn("Statements", format="%d"),
-                "evidence": st.column_config.TextColumn("Stance evidence", width="large")}
+CAMP_COLUMNS = {"speaker": st.column_config.TextColumn("Speaker", width="medium"), "role": "Role",
+                "statements": st.column_config.NumberColumn("Statements", format="%d")}
 
 
 def _pick(key: str) -> str | None:
@@ -126,7 +126,8 @@ def _subjects_table(subjects: pd.DataFrame, subject: str) -> None:
     st.markdown("**Subjects** (click one)")
     st.session_state["_op_subjects_df"] = subjects
     at = subjects.index[subjects["subject"] == subject].tolist()
-    st.dataframe(subjects, hide_index=True, width="stretch", height=520, key="op_subjects", on_select=_on_subject,
+    st.dataframe(subjects, hide_index=True, width="stretch", height=min(560, 38 + 35 * len(subjects)), key="op_subjects",
+                 on_select=_on_subject,
                  selection_mode="single-row", selection_default={"selection": {"rows": at[:1]}},
                  column_config={"subject": st.column_config.TextColumn("Subject", width="medium"),
                                 "statements": st.column_config.NumberColumn("Statements", format="%d"),

@@ -173,7 +173,7 @@ def test_opinions_page_shows_subjects_camps_and_a_linked_cell(on_seeds):
     assert "Against" in texts and "For" in texts
     frames = [d.value for d in at.dataframe]
     # The camps: Narang, Easley and Oba lean against North Korea, experts first.
-    against = next(f for f in frames if "speaker" in f.columns and "evidence" in f.columns)
+    against = next(f for f in frames if list(f.columns) == ["speaker", "role", "statements"])
     assert {"Vipin Narang", "Leif-Eric Easley", "Mintaro Oba"} <= set(against["speaker"])
     assert list(against["role"])[:3] == ["expert"] * 3
     # The grid: a row per speaker, a column per claim, stance marks in the cells.
@@ -193,3 +193,13 @@ def test_opinions_page_role_in_url_keeps_only_that_role(on_seeds):
     assert not at.exception, [e.value for e in at.exception]
     statements = [d.value for d in at.dataframe][-1]
     assert len(statements) and set(statements["role"]) == {"expert"}
+
+
+def test_opinions_page_opposing_camps_on_the_talks(on_seeds):
+    """The seeds' talks: Kim Myong Gil against (suspend them), the Trump regime's denial that they
+    broke down for; a denial is not the U.S. side saying the talks failed."""
+    at = _open("pages/opinions.py", {"subject": "talks"})
+    assert not at.exception, [e.value for e in at.exception]
+    against, favour = [d.value for d in at.dataframe if list(d.value.columns) == ["speaker", "role", "statements"]]
+    assert "Kim Myong Gil" in set(against["speaker"])
+    assert list(favour["speaker"]) == ["The Trump regime"]

@@ -49,7 +49,7 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _op_counts AS
         SELECT base, count(*) AS n FROM _op_base WHERE base IS NOT NULL GROUP BY base
-        HAVING NOT (bool_and(kind = 'noun') AND count(DISTINCT article_id) > greatest(2, count(*) / 2))""")
+        HAVING NOT (bool_and(kind = 'noun') AND count(DISTINCT article_id) > greatest(3, count(*) / 2))""")
     _backoff(con)
     # Statements are numbered 0..n-1 in quote order: the quote number itself when the quotes are
     # numbered 1..n (as `analysis.indexes` numbers them), which spares a sort of every statement.
