@@ -37,15 +37,17 @@ SHOWN_CHARS = 320
 
 def statements() -> "pd.DataFrame":  # noqa: F821 - pandas is imported inside
     """The PolNeAR dev statements with their claims, through the real ingest and corpus steps."""
-    from analysis.corpus import AnalystFiles, open_corpus
+    from analysis.analyst_files import AnalystFiles
+    from analysis.corpus import open_corpus
     from analysis.pipeline import ingest
     from analysis.store import Store
 
     with tempfile.TemporaryDirectory(prefix="intrusion-") as tmp:
         store = Store(Path(tmp) / "store")
         ingest([POLNEAR / "dev" / "text"], store, metadata=POLNEAR / "metadata.tsv")
-        con = open_corpus(store, AnalystFiles(None, None, None))
-        return con.execute("SELECT quote_no, text, subject, claim_id, claim_size FROM opinions ORDER BY quote_no").df()
+        con = open_corpus(store, AnalystFiles())
+        return con.execute("SELECT o.quote_no, q.text, o.subject, o.claim_id, o.claim_size FROM opinions o "
+                           "JOIN quotes q USING (quote_no) ORDER BY o.quote_no").df()
 
 
 def nmf_topics(texts: list[str], seed: int = 0) -> list[int]:
