@@ -10,7 +10,10 @@ An analyst asks where the experts agree or split. The answer is built in layers,
   one claim, by sparse algebra over the whole corpus;
 - `labels`: each claim named by its most typical statement's own claim phrase;
 - `codebook`: the analyst's themes and stance cues on top, the only domain knowledge;
-- `derive`: the `opinions` table (`derive_opinions`, `assign_new_statements`).
+- `derive`: the `opinions` table (`derive_opinions`, `assign_new_statements`);
+- `frames`: the same grouping on pandas frames (tests, notebooks) and per-claim summaries.
+
+The views over `opinions` are in `analysis.opinion_queries`.
 """
 from analysis.opinions.codebook import Codebook, Theme, apply_codebook, load_codebook
 from analysis.opinions.derive import assign_new_statements, derive_opinions
