@@ -109,12 +109,7 @@ def number_rows(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
 
 
 def group_opinions(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    statements = con.execute("""
-        SELECT q.article_id, q.start, q.text, q.speaker_key, q.kind, a.date
-        FROM quotes q JOIN articles a USING (article_id)
-    """).df()
-    table = con.execute("SELECT * FROM speakers_corpus").df()
-    replace_table(con, "opinions", opinions.group_opinions(statements, files.codebook, table))
+    opinions.derive_opinions(con, files.codebook)
 
 
 def build_indexes(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:

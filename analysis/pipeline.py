@@ -20,6 +20,7 @@ from analysis import entities as entities_mod
 from analysis import quotes as quotes_mod
 from analysis import speakers as speakers_mod
 from analysis.loaders import DEFAULT_MAX_BYTES, load_paths
+from analysis.opinions import claims as claims_mod
 from analysis.records import Article, Problem
 from analysis.store import ProcessedArticle, Store, fingerprint
 
@@ -28,14 +29,15 @@ PIPELINE_VERSION = "1"
 
 def extractor_version() -> str:
     """One string naming every extractor's version: stored with the data, compared on ingest."""
-    return f"p{PIPELINE_VERSION}.e{entities_mod.VERSION}.q{quotes_mod.VERSION}.s{speakers_mod.VERSION}"
+    return (f"p{PIPELINE_VERSION}.e{entities_mod.VERSION}.q{quotes_mod.VERSION}.s{speakers_mod.VERSION}"
+            f".c{claims_mod.VERSION}")
 
 
 def process_doc(doc, article: Article) -> ProcessedArticle:
     """Run every extractor on one parse. An extractor that fails on one article costs that
     article its extractions (reported), never the rest of the ingest."""
     processed = ProcessedArticle(article=article)
-    for name, run in (("entities", _entities), ("quotes", _quotes)):
+    for name, run in (("entities", _entities), ("quotes", _quotes), ("claims", _claims)):
         try:
             run(doc, article, processed)
         except Exception as exc:  # noqa: BLE001 - one article's failure is reported, not fatal
@@ -51,6 +53,11 @@ def _entities(doc, article: Article, out: ProcessedArticle) -> None:
 
 def _quotes(doc, article: Article, out: ProcessedArticle) -> None:
     out.quotes, out.speakers = quotes_mod.extract_quotes(doc, article)
+
+
+def _claims(doc, article: Article, out: ProcessedArticle) -> None:
+    """What each quote is about and claims, while the parse exists (after quotes and entities)."""
+    out.claims = claims_mod.extract_claims(doc, article, out.quotes, out.entities)
 
 
 def process_articles(articles: Iterable[Article], *, workers: int = 1, batch_size: int = 32,

@@ -101,3 +101,32 @@ class Speaker:
     description: str | None = None
     mentions: list[str] = field(default_factory=list)
     quote_count: int = 0
+
+
+@dataclass
+class Claim:
+    """What one quote is about and what it asserts about it, read from the parse at ingest.
+
+    Keyed like its quote (`article_id`, `start`), so the two join without a new identifier; kept
+    as its own record so the quote extractor and this one evolve apart. `subject_key` is the
+    within-article name the grouping starts from (an entity's canonical name, a noun phrase's
+    lemmas, or the speaker's name for "I"/"we"); the corpus step resolves it further.
+    """
+
+    article_id: str
+    start: int  # the quote's start offset
+    subject: str | None  # as the article names it: "North Korea", "the talks", "Vipin Narang"
+    subject_key: str | None  # what groups: "North Korea", "talk", "Vipin Narang"
+    subject_kind: str  # "entity" | "speaker" | "noun" | "none"
+    subject_label: str | None  # the entity label (PERSON, GPE, ...) for an entity subject
+    mentions: list[str] = field(default_factory=list)  # entities the statement names (not its speaker)
+    context: str | None = None  # the entity the text was about just before the quote
+    predicate: str | None = None  # lemma of the main verb with its particle: "buy", "break down"
+    claim: str = ""  # the assertion as the statement words it: "North Korea is also buying time"
+    terms: list[str] = field(default_factory=list)  # content lemmas of the assertion (not the subject)
+    words: list[str] = field(default_factory=list)  # the quote's other content lemmas (weaker features)
+    negated: bool = False  # "did not fail", or reported through a denial ("deny that ...")
+    modality: str | None = None  # "will", "could", "must", ...
+    hedges: str | None = None  # "probably; I think"
+    stance_score: float = 0.0  # cue words for (+) and against (-) the subject, after negation
+    stance_evidence: str = ""

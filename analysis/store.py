@@ -36,10 +36,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.records import Article, EntityMention, Problem, Quote, Speaker
+from analysis.records import Article, Claim, EntityMention, Problem, Quote, Speaker
 
 DEFAULT_STORE = Path(os.environ.get("ANALYSIS_STORE", "data"))
-TABLES: dict[str, type] = {"entities": EntityMention, "quotes": Quote, "speakers": Speaker}
+# Record type per table; `ProcessedArticle` has a list of each under the table's name.
+TABLES: dict[str, type] = {"entities": EntityMention, "quotes": Quote, "speakers": Speaker, "claims": Claim}
 
 
 @dataclass
@@ -50,6 +51,7 @@ class ProcessedArticle:
     entities: list[EntityMention] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     speakers: list[Speaker] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # reported by ingest, not stored
 
 
@@ -188,12 +190,18 @@ class Store:
             f"AND NOT {_deleted(files('articles'))}",
             [files("articles")])
         for name in TABLES:
+            have = [f for f in files(name) if os.path.isfile(f)]
+            if not have:  # parts written before this record type existed: an empty table
+                con.register("_empty", SCHEMAS[name].empty_table())
+                con.execute(f"CREATE TABLE {name} AS SELECT *, '' AS part FROM _empty")
+                con.unregister("_empty")
+                continue
             con.execute(
                 f"CREATE TABLE {name} AS SELECT t.* EXCLUDE (filename), {part_of.replace('filename', 't.filename')} AS part "
                 f"FROM read_parquet(?, filename=true, union_by_name=true) t "
                 f"SEMI JOIN articles a ON t.article_id = a.article_id "
                 f"AND {part_of.replace('filename', 't.filename')} = a.part",
-                [files(name)])
+                [have])
         _add_missing_columns(con, with_text)
         return con
 
@@ -248,9 +256,8 @@ class Store:
             rec.update(word_count=p.article.word_count, model=model, extractor_version=extractor_version,
                        fingerprint=fingerprint(p.article), processed_at=now, deleted=False)
             rows["articles"].append(rec)
-            rows["entities"].extend(dataclasses.asdict(e) for e in p.entities)
-            rows["quotes"].extend(dataclasses.asdict(q) for q in p.quotes)
-            rows["speakers"].extend(dataclasses.asdict(s) for s in p.speakers)
+            for table in TABLES:
+                rows[table].extend(dataclasses.asdict(r) for r in getattr(p, table))
         self.staging_dir.mkdir(parents=True, exist_ok=True)
         self.parts_dir.mkdir(parents=True, exist_ok=True)
         seq = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")

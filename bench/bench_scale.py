@@ -16,11 +16,11 @@ store (so that memory is that of one dashboard process):
   the search cache emptied first; the figure is the median of `--repeat` such page runs;
 - resident memory after all of it (and the peak, `ru_maxrss`).
 
-Opinion grouping: `opinions.group_opinions` on 100,000 statements (quotes of the 10k store),
-timed once. The 10,000-article store is opened cold once (deriving its corpus cache, grouping
-its ~130,000 quotes included); for the 100,000-article store the corpus cache is derived with
-the opinion grouping replaced by a copy of the PolNeAR grouping to the copies (grouping 1.3
-million quotes takes minutes; `bench_open_corpus.py` times the real derivation).
+Opinion grouping: `opinions.derive_opinions` on the statements of the smallest store, timed once
+(`bench_opinions.py` times the 1.27 million of the 100,000-article store). The 10,000-article
+store is opened cold once (deriving its corpus cache, grouping its ~130,000 quotes included);
+for the 100,000-article store the corpus cache is derived with the opinion grouping replaced by
+a copy of the PolNeAR grouping to the copies (`bench_open_corpus.py` times the real derivation).
 
     python bench/bench_scale.py [--sizes 10000,100000] [--repeat 5] [--stores /tmp/bench-scale]
 
@@ -44,10 +44,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 CORPUS = ROOT.parent / "shared" / "corpora" / "polnear"
 RESULTS = ROOT / "bench" / "results"
-TABLES = ("articles", "entities", "quotes", "speakers")
+TABLES = ("articles", "entities", "quotes", "speakers", "claims")
 SHIFT_DAYS = 28
+OPINION_SUBJECT = "Donald Trump"
 PART_SIZE = 64
 
 
@@ -157,21 +159,22 @@ def seed_opinion_cache(store, source) -> float | None:
         return None
     started = time.perf_counter()
     src = corpus.open_corpus(source).execute("SELECT * FROM opinions").df()
-    real = opinions.group_opinions
+    real = opinions.derive_opinions
 
-    def replicated(statements, codebook, roles, params=None):
-        st = statements.copy()
-        st["_orig"] = st["article_id"].str.slice(0, 16)
-        extra = [c for c in src.columns if c not in st.columns]
-        table = src[["article_id", "start", *extra]].drop_duplicates(["article_id", "start"])
-        out = st.merge(table.rename(columns={"article_id": "_orig"}), on=["_orig", "start"], how="left")
-        return out.drop(columns="_orig")
+    def replicated(con, codebook=None, params=None):
+        con.register("_src_opinions", src)
+        con.execute("""
+            CREATE OR REPLACE TABLE opinions AS
+            SELECT q.quote_no, q.article_no, q.article_id, q.start, q.speaker_key,
+                   s.* EXCLUDE (quote_no, article_no, article_id, start, speaker_key)
+            FROM quotes q JOIN _src_opinions s ON s.article_id = substr(q.article_id, 1, 16) AND s.start = q.start""")
+        con.unregister("_src_opinions")
 
-    opinions.group_opinions = replicated
+    opinions.derive_opinions = replicated
     try:
         corpus.open_corpus(store)
     finally:
-        opinions.group_opinions = real
+        opinions.derive_opinions = real
     return time.perf_counter() - started
 
 
@@ -198,8 +201,11 @@ def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[
                             ("quotes_count", (speaker,), "f+speaker"), ("quotes_table", (speaker, 500), "f+speaker")],
         "entities": [("entity_type_counts", (), "f-entity_type"), ("entity_timeline", (6,), "f"),
                      ("entity_pairs", (12,), "f"), ("entities_table", (), "f")],
-        "opinions": [("opinion_groups", (), "f"), ("opinion_matrix", (30, 25), "f"),
-                     ("opinion_statement_count", (None, None), "f"), ("opinion_statements", (None, None, 1000), "f")],
+        # The opinion page opens on the subject with most statements ("Donald Trump" in these stores).
+        "opinions": [("opinion_summary", (), "f"), ("opinion_subjects", (), "f"),
+                     ("opinion_claims", (OPINION_SUBJECT,), "f"), ("opinion_camps", (OPINION_SUBJECT,), "f"),
+                     ("opinion_grid", (OPINION_SUBJECT,), "f"), ("opinion_statement_count", (OPINION_SUBJECT,), "f"),
+                     ("opinion_statements", (OPINION_SUBJECT, None, None, 1000), "f")],
         "article": [("article_meta", (first_article,), "raw"), ("articles_count", (), "f-article"),
                     ("articles_list", (1000,), "f-article"),
                     ("article_quotes", (first_article,), "raw"), ("article_entities", (first_article,), "raw")],
@@ -231,6 +237,7 @@ def measure(store_dir: Path, repeat: int) -> dict:
 
     from analysis import corpus as corpus_mod
     from analysis import indexes
+    from analysis import opinion_queries as OQ
     from analysis import queries as Q
     from analysis.store import Store
 
@@ -260,7 +267,7 @@ def measure(store_dir: Path, repeat: int) -> dict:
     scen = scenarios(options)
 
     def run(name: str, args: tuple, which: str, f, times: int = repeat) -> tuple[float, int | None, str | None]:
-        fn = getattr(Q, name, None)
+        fn = getattr(Q, name, None) or getattr(OQ, name, None)
         if fn is None:
             return float("nan"), None, "missing"
         if which == "raw":
@@ -319,20 +326,13 @@ def measure(store_dir: Path, repeat: int) -> dict:
 
 
 def opinion_bench(store_dir: Path, n: int) -> dict:
-    from analysis import opinions
-    from analysis.store import Store
+    """`derive_opinions` over the statements of `store_dir` (see bench/bench_opinions.py, which
+    also times the 1.27 million statements of the 100,000-article store)."""
+    import bench_opinions
 
-    con = Store(store_dir).connect()
-    statements = con.execute(
-        "SELECT q.article_id, q.start, q.text, q.speaker AS speaker_key, q.kind, a.date "
-        "FROM quotes q JOIN articles a USING (article_id) ORDER BY q.article_id, q.start LIMIT ?", [n]).df()
-    t = time.perf_counter()
-    grouped = opinions.group_opinions(statements, None, None)
-    seconds = time.perf_counter() - t
-    return {"statements": len(statements), "seconds": seconds,
-            "groups": int(grouped["group_id"].nunique()),
-            "unsorted_share": float((grouped["group_id"] == opinions.UNSORTED_ID).mean()),
-            "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    out = bench_opinions.measure(store_dir, 0.0)
+    return {"statements": out["statements"], "seconds": out["seconds"], "groups": out["claims"],
+            "shared_share": out["shared_share"], "maxrss_mb": out["peak_rss_mb"]}
 
 
 def child_json(args: list[str], timeout: float | None = None) -> dict:
@@ -473,8 +473,8 @@ def report(result: dict, path: Path) -> None:
     if "opinions" in result:
         o = result["opinions"]
         if "seconds" in o:
-            print(f"### Opinion grouping\n\n`group_opinions` on {o['statements']:,} statements: **{o['seconds']:.0f} s** "
-                  f"({o['groups']} groups, {o['unsorted_share']:.0%} unsorted, peak {o['maxrss_mb']:,.0f} MB; "
+            print(f"### Opinion grouping\n\n`derive_opinions` on {o['statements']:,} statements: **{o['seconds']:.0f} s** "
+                  f"({o['groups']} claims, {o['shared_share']:.0%} in a shared claim, peak {o['maxrss_mb']:,.0f} MB; "
                   f"load after {o['load_after']})\n")
         else:
             print(f"### Opinion grouping failed\n\n{o.get('error', '')[-800:]}\n")

@@ -165,3 +165,48 @@ def test_first_start_seeds_an_empty_store(tmp_path, monkeypatch):
     assert len(_frame(at, "read")) == 3
     assert "First start" not in _texts(at), "the seeding message is gone once the seeds are in"
     assert {m.label: m.value for m in at.metric}["Articles"] == "3"
+
+
+def _frames(at: AppTest) -> dict[str, object]:
+    """The page's dataframes by their widget key (AppTest lists them as `dataframe` elements)."""
+    return {getattr(d, "key", None) or str(i): d.value for i, d in enumerate(at.dataframe)}
+
+
+def test_opinions_page_shows_subjects_camps_and_a_linked_cell(on_seeds):
+    at = _open("pages/opinions.py", {"subject": "North Korea"})
+    assert not at.exception, [e.value for e in at.exception]
+    texts = _texts(at)
+    assert "North Korea" in [s.value for s in at.subheader][0]
+    assert "Against" in texts and "For" in texts
+    frames = [d.value for d in at.main.dataframe]
+    # The camps: Narang, Easley and Oba lean against North Korea, experts first.
+    against = next(f for f in frames if list(f.columns) == ["speaker", "role", "statements"])
+    assert {"Vipin Narang", "Leif-Eric Easley", "Mintaro Oba"} <= set(against["speaker"])
+    assert list(against["role"])[:3] == ["expert"] * 3
+    # The grid: a row per speaker, a column per claim, stance marks in the cells.
+    grid = next(f for f in frames if "Speaker" in f.columns)
+    assert grid.iloc[0]["Role"] == "expert"
+    assert grid.drop(columns=["Speaker", "Role"]).apply(lambda c: c.str.match(r"^[▲▼●] \d+$") | (c == "")).all().all()
+    # A link with a speaker's cell lists only their statements on the subject.
+    at = _open("pages/opinions.py", {"subject": "North Korea", "voice": "Vipin Narang"})
+    assert not at.exception
+    statements = [d.value for d in at.main.dataframe][-1]
+    assert set(statements["speaker"]) == {"Vipin Narang"} and len(statements) == 2
+    assert "by Vipin Narang" in [s.value for s in at.subheader][-1]
+
+
+def test_opinions_page_role_in_url_keeps_only_that_role(on_seeds):
+    at = _open("pages/opinions.py", {"role": "expert"})
+    assert not at.exception, [e.value for e in at.exception]
+    statements = [d.value for d in at.main.dataframe][-1]
+    assert len(statements) and set(statements["role"]) == {"expert"}
+
+
+def test_opinions_page_opposing_camps_on_the_talks(on_seeds):
+    """The seeds' talks: Kim Myong Gil against (suspend them), the Trump regime's denial that they
+    broke down for; a denial is not the U.S. side saying the talks failed."""
+    at = _open("pages/opinions.py", {"subject": "talks"})
+    assert not at.exception, [e.value for e in at.exception]
+    against, favour = [d.value for d in at.dataframe if list(d.value.columns) == ["speaker", "role", "statements"]]
+    assert "Kim Myong Gil" in set(against["speaker"])
+    assert list(favour["speaker"]) == ["The Trump regime"]

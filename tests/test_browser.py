@@ -428,3 +428,32 @@ def test_downloads_hold_every_filtered_row_as_csv_and_json_and_neutralise_formul
     with page.expect_download(timeout=30_000) as named:
         page.get_by_role("button", name=re.compile(r"Download .*quotes \(CSV\)")).click()
     assert named.value.suggested_filename == "quotes_2019-10-08_outlet-Reuters.csv"
+
+
+def test_opinion_cell_click_puts_the_choice_in_the_link(server, browser, page):
+    """On the opinion page, a click on a cell of the speakers × claims grid lists that speaker's
+    statements of that claim and writes subject, speaker and claim into the address bar; the link
+    in a fresh context shows the same statements."""
+    page.goto(server.url + "/opinions?subject=North%20Korea")
+    settle(page)
+    shot(page, "opinions")
+    grid = page.locator("[data-testid='stDataFrame']").nth(3)  # subjects, camp, claims, then the grid
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)  # the second speaker's row
+    settle(page)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # from the speaker's name to the first claim's cell
+    settle(page)
+    href = page.evaluate("location.href")
+    got = params(href)
+    assert got["subject"] == ["North Korea"] and len(got["voice"]) == 1 and len(got["claim"]) == 1
+    heading = page.locator("h3", has_text="Statements about North Korea").first.inner_text()
+    assert f"by {got['voice'][0]}" in heading and "claiming" in heading
+    other = browser.new_context(viewport={"width": 1440, "height": 1800})
+    try:
+        p2 = other.new_page()
+        p2.goto(href)
+        settle(p2)
+        assert p2.locator("h3", has_text="Statements about North Korea").first.inner_text() == heading
+    finally:
+        other.close()

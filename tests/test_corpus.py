@@ -25,7 +25,7 @@ def test_roles_follow_an_edited_speakers_file_and_the_cache_is_reused(tmp_path, 
     # A second open derives nothing: the opinion grouping is not even called.
     from analysis import opinions
 
-    monkeypatch.setattr(opinions, "group_opinions", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    monkeypatch.setattr(opinions, "derive_opinions", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     again = open_corpus(store, files)
     assert again.execute(role).fetchone() == ("expert", None)
     monkeypatch.undo()

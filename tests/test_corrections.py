@@ -139,10 +139,10 @@ def test_renaming_and_splitting_an_entity(store):
 
 
 def test_a_correction_of_the_dashboard_shows_without_a_rebuild(store, monkeypatch):
-    """Applying corrections never re-derives: the opinion grouping is not even called."""
+    """Applying corrections never re-derives the corpus tables: the derivation is not even called."""
     opened(store)
-    from analysis import opinions
+    from analysis import derive
 
-    monkeypatch.setattr(opinions, "group_opinions", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
+    monkeypatch.setattr(derive, "derive", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     CorrectionLog(store.root).add("merge_speaker", "The Trump regime", "Trump")
     assert "The Trump regime" not in speakers(opened(store))

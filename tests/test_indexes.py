@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from analysis import indexes
+from analysis import opinion_queries as OQ
 from analysis import queries as Q
 from analysis.corpus import complete_schema, open_connection
 from analysis.filters import Filters, where
@@ -165,9 +166,9 @@ def test_quote_and_statement_lists_are_counted_and_cut_newest_first(con):
     assert dated == sorted(dated, reverse=True) and dates[len(dated):] == [Q.UNDATED] * (len(dates) - len(dated))
     narang = Filters(speakers=("Vipin Narang",))
     assert Q.quotes_count(con, narang) == len(Q.quotes_table(con, narang)) > 0
-    statements = Q.opinion_statements(con, f)
-    assert Q.opinion_statement_count(con, f) == len(statements) == len(full)
-    assert len(Q.opinion_statements(con, f, limit=7)) == 7
+    statements = OQ.opinion_statements(con, f)
+    assert OQ.opinion_statement_count(con, f) == len(statements) == len(full)
+    assert len(OQ.opinion_statements(con, f, limit=7)) == 7
 
 
 @pytest.mark.parametrize("q", ["Narang", "easley", "talks", "U.S.", "Pyongyang", '"buying time"', '"Vipin Narang"'])
@@ -197,15 +198,18 @@ def test_speaker_topics_count_the_quotes_naming_each_entity(con, speaker):
 
 
 def test_opinion_counts_cover_every_statement_once(con):
-    groups = Q.opinion_groups(con, Filters())
-    assert groups.statements.sum() == Q.quotes_count(con, Filters())
+    subjects = OQ.opinion_subjects(con, Filters())
+    assert subjects.statements.sum() == Q.quotes_count(con, Filters())
     reference = dict(con.execute("""
-        SELECT o.group_label, count(DISTINCT q.speaker_key) FROM opinions o
+        SELECT o.subject, count(DISTINCT q.speaker_key) FROM opinions o
         JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start GROUP BY 1""").fetchall())
-    assert reference == dict(zip(groups["group"], groups.speakers, strict=True))
+    assert reference == dict(zip(subjects["subject"], subjects.speakers, strict=True))
+    for subject in subjects.subject:
+        claims = OQ.opinion_claims(con, Filters(), subject)
+        assert claims.statements.sum() == subjects.set_index("subject").at[subject, "statements"]
     narang = Filters(speakers=("Vipin Narang",))
-    assert Q.opinion_statement_count(con, narang) == Q.quotes_count(con, narang)
-    assert set(Q.opinion_statements(con, narang).speaker) == {"Vipin Narang"}
+    assert OQ.opinion_statement_count(con, narang) == Q.quotes_count(con, narang)
+    assert set(OQ.opinion_statements(con, narang).speaker) == {"Vipin Narang"}
 
 
 def test_spellings_are_listed_once_whatever_the_apostrophe(con):

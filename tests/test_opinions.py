@@ -1,111 +1,152 @@
-"""Opinion groups and stance: the seeds' experts on stalling and pressure in one labelled group,
-stance phrases, the codebook applied on stored rows, and a size that must stay fast."""
+"""Expert opinions: a statement's subject and claim read at ingest, general stance with its
+evidence, the denial in the seeds, claims grouped by subject, the codebook on stored rows, and
+new statements filed into existing claims without a regroup."""
 from __future__ import annotations
 
-import random
+import dataclasses
 import time
 
+import duckdb
 import pandas as pd
 import pytest
 
-from analysis.opinions import (
-    UNSORTED_ID,
-    apply_codebook,
-    group_opinions,
-    load_codebook,
-    speaker_stances,
-    stance_of,
-    summarize_groups,
-)
+from analysis.opinions import apply_codebook, assign_new_statements, derive_opinions, group_statements, load_codebook
+from analysis.opinions.claims import extract_claims
+from analysis.opinions.stance import load_cues, read_tokens
+from analysis.opinions.subjects import demonym_place
 from tests.conftest import SEEDS
 
 
+def _claims_of(nlp, text: str):
+    """Quotes and claims of one made-up article, as the pipeline extracts them."""
+    from analysis.entities import extract_entities
+    from analysis.loaders import parse_text_article
+    from analysis.quotes import extract_quotes
+
+    article = parse_text_article(text, "test.txt")
+    doc = nlp(article.text)
+    quotes, _ = extract_quotes(doc, article)
+    return quotes, extract_claims(doc, article, quotes, extract_entities(doc, article))
+
+
 @pytest.fixture(scope="module")
-def seed_statements(nlp) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Statements and roles from the seed files, as the pipeline builds them."""
+def seeds(nlp) -> pd.DataFrame:
+    """The seed statements grouped as the `opinions` command groups them."""
+    from analysis.aliases import resolve_corpus_entities
+    from analysis.entities import extract_entities
     from analysis.loaders import load_paths
     from analysis.quotes import extract_quotes
     from analysis.roles import assign_roles, speaker_table
     from analysis.speakers import corpus_speaker_names
 
-    quotes, dates = [], {}
+    quotes, claims, mentions = [], [], []
     for article in load_paths([SEEDS]).articles:
-        qs, _ = extract_quotes(nlp(article.text), article)
-        quotes.extend(qs)
-        dates[article.article_id] = article.date
+        doc = nlp(article.text)
+        qs, _ = extract_quotes(doc, article)
+        ents = extract_entities(doc, article)
+        quotes += qs
+        mentions += ents
+        claims += extract_claims(doc, article, qs, ents)
     key_of = corpus_speaker_names(sorted({q.speaker for q in quotes if q.speaker}))
-    roles = assign_roles(speaker_table(quotes, key_of), None)
-    statements = pd.DataFrame([{"article_id": q.article_id, "start": q.start, "text": q.text,
-                                "speaker_key": key_of.get(q.speaker, q.speaker) if q.speaker else None,
-                                "kind": q.kind, "date": dates[q.article_id]} for q in quotes])
-    return statements, roles
+    statements = pd.DataFrame([{"article_id": q.article_id, "start": q.start, "text": q.text, "kind": q.kind,
+                                "speaker_key": key_of.get(q.speaker, q.speaker) if q.speaker else None} for q in quotes])
+    entities = resolve_corpus_entities(pd.DataFrame([dataclasses.asdict(m) for m in mentions]), [])
+    return group_statements(statements, pd.DataFrame([dataclasses.asdict(c) for c in claims]),
+                            roles=assign_roles(speaker_table(quotes, key_of), None), entities=entities)
 
 
-def _by_phrase(grouped: pd.DataFrame, phrase: str) -> pd.Series:
+def _row(grouped: pd.DataFrame, phrase: str) -> pd.Series:
     rows = grouped[grouped["text"].str.contains(phrase, regex=False)]
     assert len(rows) == 1, f"{phrase!r}: {len(rows)} statements"
     return rows.iloc[0]
 
 
-EXPERT_STALLING = [  # Narang, Narang, Easley, Easley: stalling, buying time, applying pressure
-    "buying time to continue",
-    "stall on actual negotiations",
-    "demand more concessions",
-    "to buy time and apply pressure",
-]
+# ---------------------------------------------------------------------------------------------
+# Claims at ingest, on sentences of our own
 
 
-def test_experts_on_stalling_share_one_labelled_group(seed_statements):
-    statements, roles = seed_statements
-    grouped = group_opinions(statements, None, roles)
-    rows = [_by_phrase(grouped, p) for p in EXPERT_STALLING]
-    assert {r["role"] for r in rows} == {"expert"}
-    assert len({r["group_id"] for r in rows}) == 1
-    label = rows[0]["group_label"].lower()
-    assert rows[0]["group_id"] != UNSORTED_ID
-    assert "stalling" in label and "buying time" in label and "pressure" in label
-    # The group is the experts': officials' statements are elsewhere.
-    members = grouped[grouped["group_id"] == rows[0]["group_id"]]
-    assert set(members["role"].dropna()) == {"expert"}
-    assert {"Vipin Narang", "Leif-Eric Easley"} <= set(members["speaker_key"])
-    # And every output row has the columns the corpus table needs.
-    for col in ("group_id", "group_label", "stance", "stance_evidence", "auto_group_id"):
-        assert grouped[col].notna().all(), col
-
-
-def test_stance_of_seed_statements(seed_statements):
-    statements, roles = seed_statements
-    grouped = group_opinions(statements, None, roles)
-    easley = _by_phrase(grouped, "to buy time and apply pressure")
-    assert easley["stance"] == "skeptical"
-    assert "buy time" in easley["stance_evidence"] and "apply pressure" in easley["stance_evidence"]
-    us = _by_phrase(grouped, "new initiatives")
-    assert us["stance"] == "hopeful" and "good" in us["stance_evidence"]
-    per_speaker = speaker_stances(grouped)
-    narang = per_speaker[per_speaker["speaker_key"] == "Vipin Narang"]
-    assert narang["skeptical"].sum() == 2 and narang["hopeful"].sum() == 0
-    summary = summarize_groups(grouped).set_index("group_id")
-    top = summary.loc[_by_phrase(grouped, "stall on actual negotiations")["group_id"]]
-    assert top["statements"] >= 4 and set(top["experts"]) >= {"Vipin Narang", "Leif-Eric Easley"}
-    assert top["skeptical"] == top["statements"]
-
-
-@pytest.mark.parametrize("text, stance, phrase", [
-    ("The talks were productive and we are optimistic.", "hopeful", "+productive"),
-    ("The meeting was not good for anyone.", "skeptical", "−not good"),
-    ("Pyongyang is playing for time while it expands its arsenal.", "skeptical", "−playing for time"),
-    ("Rather than a breakdown, this was a pause.", "neutral", "±not breakdown"),
-    ("The delegation arrived on Tuesday.", "neutral", ""),
+@pytest.mark.parametrize("text, subject, predicate, negated", [
+    ("The analyst said the senator is stalling the bill to win concessions.", "senator", "stall", False),
+    ("Maria Lopez said the new plan will not reduce costs for families.", "plan", "reduce", True),
+    ("The mayor said she thinks the stadium deal was a mistake.", "deal", "be", False),
 ])
-def test_stance_phrases(text, stance, phrase):
-    got, evidence, _ = stance_of(text)
-    assert got == stance
-    assert (phrase in evidence) if phrase else evidence == ""
+def test_subject_and_predicate_of_a_reported_statement(nlp, text, subject, predicate, negated):
+    _, claims = _claims_of(nlp, text)
+    assert len(claims) == 1
+    c = claims[0]
+    assert subject in (c.subject_key or "").lower()
+    assert c.predicate == predicate and c.negated is negated
 
 
-def test_codebook_pins_and_names_without_regrouping(seed_statements, tmp_path):
-    statements, roles = seed_statements
-    grouped = group_opinions(statements, None, roles)
+def test_i_and_we_are_the_speaker_and_hedges_are_kept(nlp):
+    _, claims = _claims_of(nlp, '"We will probably win this district," said Tom Baker, the campaign manager.')
+    c = claims[0]
+    assert c.subject_kind == "speaker" and c.subject == "Tom Baker"
+    assert c.modality == "will" and "probably" in (c.hedges or "")
+
+
+def test_a_denial_reverses_the_claim(nlp):
+    _, claims = _claims_of(nlp, "The company denied that the factory had failed its safety inspection.")
+    c = claims[0]
+    assert c.negated and c.stance_score > 0 and "denied" in c.stance_evidence
+
+
+@pytest.mark.parametrize("text, sign, phrase", [
+    ("The meeting was productive and the results were good.", 1, "+productive"),
+    ("The new policy is not reliable.", -1, "−not reliable"),
+    ("There has been no progress at all.", -1, "−not progress"),
+    ("The delegation arrived on Tuesday.", 0, ""),
+    # What follows "but" is the point: "good" weighs less than "fail" after it.
+    ("The plan has a good goal, but it will fail.", -1, "−fail"),
+])
+def test_stance_cues_and_negation(nlp, text, sign, phrase):
+    reading = read_tokens(list(nlp(text)), load_cues())
+    assert (reading.score > 0) - (reading.score < 0) == sign
+    assert (phrase in reading.evidence) if phrase else reading.evidence == []
+
+
+def test_a_nationality_names_its_country_by_english_endings():
+    places = {"North Korea", "Iran", "Mexico", "Chin"}
+    assert demonym_place("North Koreans", places) == "North Korea"
+    assert demonym_place("Iranian", places) == "Iran"
+    assert demonym_place("Mexicans", places) is None  # not every nationality is its place and an ending
+    assert demonym_place("Democrats", places) is None
+
+
+# ---------------------------------------------------------------------------------------------
+# The seeds
+
+
+def test_seed_denial_is_not_the_us_side_saying_the_talks_failed(seeds):
+    denial = _row(seeds, "talks had broken down")
+    assert denial["speaker_key"] == "The Trump regime"
+    assert bool(denial["negated"]) and denial["stance"] == "positive"
+    assert "denied" in denial["stance_evidence"]
+    kim = _row(seeds, "talks be suspended")
+    assert kim["subject"] == denial["subject"] == "talks" and kim["stance"] == "negative"
+
+
+def test_seed_experts_on_north_korea(seeds):
+    narang = _row(seeds, "buying time to continue")
+    easley = _row(seeds, "classic North Korean negotiating tactics")
+    oba = _row(seeds, "create the impression")
+    assert {narang["role"], easley["role"]} == {"expert"}
+    # Oba's "They" and Easley's "North Korean" name North Korea, like Narang's statement does.
+    assert narang["subject"] == easley["subject"] == oba["subject"] == "North Korea"
+    assert narang["stance"] == easley["stance"] == oba["stance"] == "negative"
+    assert "buying time" in narang["stance_evidence"]
+    # Narang and Easley make one claim about North Korea: one camp.
+    assert narang["claim_id"] == easley["claim_id"]
+    assert narang["claim_label"] in set(seeds.loc[seeds["claim_id"] == narang["claim_id"], "claim"])
+
+
+def test_every_statement_has_a_subject_and_a_claim(seeds):
+    assert seeds["claim_id"].notna().all() and seeds["claim_label"].str.len().gt(0).all()
+    assert seeds["subject"].notna().all()
+    assert set(seeds["stance"]) <= {"positive", "negative", "neutral"}
+
+
+def test_codebook_pins_names_and_adds_stance_without_regrouping(seeds, tmp_path):
     book = tmp_path / "codebook.yaml"
     book.write_text(
         "themes:\n"
@@ -114,73 +155,83 @@ def test_codebook_pins_and_names_without_regrouping(seed_statements, tmp_path):
         "  - name: Talks suspended or cut short\n"
         "    examples: ['that talks be suspended until the end of the year']\n"
         "  - name: North Korea plays for time\n"
-        "    keywords: [buy time, stall]\n"
+        "    keywords: [buy time, stall, concession*, impasse, negotiat*]\n"
         "    pin: false\n"
         "stance:\n"
         "  hopeful: [permanently and completely dismantle]\n", encoding="utf-8")
     started = time.perf_counter()
-    coded = apply_codebook(grouped, book)
-    assert time.perf_counter() - started < 5  # no parse, no clustering
-    ri = _by_phrase(coded, "removes partial sanctions")
+    coded = apply_codebook(seeds, book)
+    assert time.perf_counter() - started < 5  # no parse, no grouping
+    ri = _row(coded, "removes partial sanctions")
     assert (ri["group_label"], ri["group_source"]) == ("Sanctions relief for dismantling", "codebook")
-    assert ri["stance"] == "hopeful"
-    kim = _by_phrase(coded, "talks be suspended")
-    assert kim["group_label"] == "Talks suspended or cut short"
-    # Naming-only: the automatic experts' group keeps its members and takes the analyst's name.
-    stall = [_by_phrase(coded, p) for p in EXPERT_STALLING]
-    assert {r["group_label"] for r in stall} == {"North Korea plays for time"}
-    assert {r["group_id"] for r in stall} == {_by_phrase(grouped, EXPERT_STALLING[0])["group_id"]}
-    # The automatic grouping is still there to fall back on.
-    assert (coded["auto_group_id"] == grouped["auto_group_id"]).all()
-    # The same through group_opinions, and a CSV codebook reads the same.
+    assert ri["stance"] == "positive" and "dismantle" in ri["stance_evidence"]
+    assert _row(coded, "talks be suspended")["group_label"] == "Talks suspended or cut short"
+    narang = _row(coded, "buying time to continue")
+    assert (narang["group_label"], narang["group_source"]) == ("North Korea plays for time", "codebook name")
+    assert (coded["claim_id"] == seeds["claim_id"]).all()  # the automatic claims are kept underneath
     csv_book = tmp_path / "codebook.csv"
-    csv_book.write_text("theme,keywords,examples,pin\n"
-                        "Sanctions relief for dismantling,sanction*;dismantle,,\n", encoding="utf-8")
+    csv_book.write_text("theme,keywords,examples,pin\nSanctions relief for dismantling,sanction*;dismantle,,\n",
+                        encoding="utf-8")
     assert [t.name for t in load_codebook(csv_book).themes] == ["Sanctions relief for dismantling"]
-    via_csv = group_opinions(statements, csv_book, roles)
-    assert _by_phrase(via_csv, "removes partial sanctions")["group_source"] == "codebook"
 
 
-def test_empty_and_tiny_inputs():
-    cols = ["article_id", "start", "text", "speaker_key", "kind", "date"]
-    empty = group_opinions(pd.DataFrame(columns=cols), None, None)
-    assert len(empty) == 0 and "group_label" in empty
-    one = group_opinions(pd.DataFrame([["a", 0, "Fine.", None, "direct", None]], columns=cols), None, None)
-    assert one.loc[0, "group_id"] == UNSORTED_ID
+# ---------------------------------------------------------------------------------------------
+# Grouping on a corpus of our own
 
 
-def _synthetic(n: int, seed: int = 0) -> pd.DataFrame:
-    """Statements from a few themes with shared vocabulary and noise, for size and sanity checks."""
-    rnd = random.Random(seed)
-    themes = [
-        "sanctions relief economy trade exports banks",
-        "missile launch test submarine ballistic range",
-        "election polls voters turnout campaign primary",
-        "tax plan budget deficit spending cuts revenue",
-        "immigration border wall deportation visas",
-    ]
-    filler = "the a of and to in that is was for on it with as by at this from".split()
-    rows = []
-    for i in range(n):
-        words = themes[i % len(themes)].split()
-        text = " ".join(rnd.choice(words) if rnd.random() < 0.5 else rnd.choice(filler) for _ in range(18))
-        rows.append({"article_id": f"a{i // 10}", "start": i, "text": text, "speaker_key": f"s{i % 97}",
-                     "kind": "direct", "date": "2020-01-01"})
-    return pd.DataFrame(rows)
+def _corpus(rows: list[tuple[str, str, str, list[str]]]) -> duckdb.DuckDBPyConnection:
+    """quotes / articles / claims tables from (article, speaker, subject, terms) rows."""
+    con = duckdb.connect()
+    article_no = {a: n for n, a in enumerate(sorted({r[0] for r in rows}), start=1)}
+    quotes = pd.DataFrame([{"quote_no": i + 1, "article_no": article_no[a], "article_id": a, "start": i * 100,
+                            "text": f"{subject} {' '.join(terms)}", "speaker_key": sp, "kind": "indirect"}
+                           for i, (a, sp, subject, terms) in enumerate(rows)])
+    claims = pd.DataFrame([{"article_id": a, "start": i * 100, "subject": subject, "subject_key": subject,
+                            "subject_kind": "noun", "subject_label": None, "mentions": [], "context": None,
+                            "predicate": terms[0], "claim": f"{subject} {' '.join(terms)}", "terms": terms, "words": [],
+                            "negated": False, "modality": None, "hedges": None, "stance_score": -1,
+                            "stance_evidence": "−x"} for i, (a, sp, subject, terms) in enumerate(rows)])
+    arts = pd.DataFrame({"article_id": list(article_no), "date": "2020-01-01", "article_no": list(article_no.values())})
+    for name, df in (("quotes", quotes), ("claims", claims), ("articles", arts)):
+        con.register("_df", df)
+        con.execute(f"CREATE TABLE {name} AS SELECT * FROM _df")
+        con.unregister("_df")
+    return con
 
 
-def test_themes_are_found_and_it_is_fast():
-    statements = _synthetic(3000)
-    started = time.perf_counter()
-    grouped = group_opinions(statements, None, None)
-    assert time.perf_counter() - started < 60
-    theme_of = statements.index % 5
-    sorted_rows = grouped["group_id"] != UNSORTED_ID
-    assert sorted_rows.mean() > 0.9
-    # Groups are pure: each automatic group holds statements of one synthetic theme.
-    purity = (pd.crosstab(grouped.loc[sorted_rows, "group_id"], theme_of[sorted_rows]).max(axis=1).sum()
-              / sorted_rows.sum())
-    assert purity > 0.9
+ROWS = [("a1", "Ann", "tax", ["raise", "middle", "class", "burden"]),
+        ("a2", "Bob", "tax", ["raise", "burden", "middle", "families"]),
+        ("a3", "Cy", "tax", ["raise", "middle", "class", "families"]),
+        ("a4", "Di", "tax", ["cut", "corporate", "rate", "investment"]),
+        ("a5", "Ed", "tax", ["cut", "corporate", "rate", "growth"]),
+        ("a6", "Fay", "wall", ["cost", "billion", "taxpayer"]),
+        ("a7", "Gus", "wall", ["cost", "billion", "budget"]),
+        ("a8", "Hal", "museum", ["open", "summer", "visitor"])]
+
+
+def test_claims_are_per_subject_and_a_lone_statement_stays_under_its_subject():
+    con = _corpus(ROWS)
+    derive_opinions(con)
+    o = con.execute("SELECT speaker_key, subject, claim_id, claim_size FROM opinions ORDER BY quote_no").df()
+    claim = dict(zip(o["speaker_key"], o["claim_id"], strict=True))
+    assert claim["Ann"] == claim["Bob"] == claim["Cy"] != claim["Di"] == claim["Ed"]
+    assert claim["Fay"] == claim["Gus"] != claim["Ann"]
+    hal = o[o["speaker_key"] == "Hal"].iloc[0]
+    assert hal["subject"] == "museum" and hal["claim_size"] == 1
+
+
+def test_new_statements_join_existing_claims_without_moving_old_ones():
+    con = _corpus(ROWS)
+    derive_opinions(con)
+    before = con.execute("SELECT quote_no, claim_id FROM opinions ORDER BY quote_no").df()
+    con.execute("INSERT INTO quotes VALUES (9, 9, 'a9', 900, 'tax raise middle class', 'Ivy', 'indirect')")
+    con.execute("INSERT INTO claims SELECT * REPLACE ('a9' AS article_id, 900 AS start) FROM claims WHERE start = 0")
+    con.execute("INSERT INTO articles VALUES ('a9', '2020-01-02', 9)")
+    assert assign_new_statements(con) == 1
+    after = con.execute("SELECT quote_no, claim_id FROM opinions ORDER BY quote_no").df()
+    assert (after.head(len(before))["claim_id"] == before["claim_id"]).all()
+    assert after.iloc[-1]["claim_id"] == before.iloc[0]["claim_id"]
+    assert assign_new_statements(con) == 0
 
 
 def test_opinions_command_on_seeds(capsys):
@@ -190,9 +241,7 @@ def test_opinions_command_on_seeds(capsys):
 
     assert main(["opinions", str(SEEDS), "--format", "jsonl"]) == 0
     rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert {"speaker", "role", "side", "group", "statement", "file", "stance"} <= set(rows[0])
+    assert {"speaker", "role", "side", "subject", "claim", "statement", "file", "stance"} <= set(rows[0])
     narang = [r for r in rows if r["speaker"] == "Vipin Narang"]
     assert narang and {r["role"] for r in narang} == {"expert"}
     assert all(r["file"].endswith(".txt") for r in rows)
-    easley = [r for r in rows if "apply pressure" in r["statement"]][0]
-    assert easley["group"] == narang[0]["group"] and "pressure" in easley["group"]

@@ -175,30 +175,6 @@ def stacked_shares(df: pd.DataFrame, category: str, part: str, value: str, count
     return fig
 
 
-def heatmap(matrix: pd.DataFrame, title: str) -> go.Figure:
-    """Speakers × groups: colour is the stance (−1 skeptical … +1 hopeful), text the statement count."""
-    speakers = list(dict.fromkeys(matrix["speaker"]))
-    groups = list(dict.fromkeys(matrix["group"]))
-    z = [[None] * len(groups) for _ in speakers]
-    text = [[""] * len(groups) for _ in speakers]
-    hover = [[""] * len(groups) for _ in speakers]
-    for _, r in matrix.iterrows():
-        i, j = speakers.index(r["speaker"]), groups.index(r["group"])
-        z[i][j] = r["stance_score"]
-        text[i][j] = str(r["statements"])
-        hover[i][j] = (f"<b>{html.escape(str(r['speaker']))}</b><br>{html.escape(str(r['group']))}<br>"
-                       f"{r['statements']} statement(s), mostly {html.escape(str(r['stance']))}")
-    fig = go.Figure(go.Heatmap(z=z, x=esc(groups), y=esc(speakers), text=text, texttemplate="%{text}",
-                               hovertext=hover, hoverinfo="text", zmin=-1, zmax=1,
-                               colorscale=[[0, "#d62728"], [0.5, "#eeeeee"], [1, "#2ca02c"]],
-                               colorbar=dict(title="stance", tickvals=[-1, 0, 1], ticktext=["skeptical", "neutral", "hopeful"])))
-    # Room for every speaker row and the slanted group labels below them: a crowded axis drops labels.
-    fig = _layout(fig, title, "Opinion group", "Speaker", height=max(420, 240 + 30 * len(speakers)))
-    fig.update_yaxes(tickmode="array", tickvals=esc(speakers), ticktext=esc(speakers))
-    fig.update_xaxes(tickangle=-30)
-    return fig
-
-
 def clicked(state) -> list[dict]:
     """The points of a chart's selection state (from `st.plotly_chart(on_select=…)`)."""
     if not state:

@@ -1,4 +1,4 @@
-"""`python -m analysis opinions PATH…`: every statement with its speaker's role and its group.
+"""`python -m analysis opinions PATH…`: every statement with its speaker's role, subject and claim.
 
 Works straight from files: they are ingested into a temporary store and derived exactly as the
 dashboard derives a corpus (`analysis.derive`: speaker names merged across the articles, roles
@@ -16,12 +16,12 @@ import pandas as pd
 from analysis.commands._output import add_input_arguments, add_store_argument, analyst_files, derived_corpus, write_records
 
 NAME = "opinions"
-HELP = "group statements into themes, with speaker role, side and stance"
+HELP = "group statements into subjects and claims, with speaker role, side and stance"
 
 STATEMENTS = """
-    SELECT o.speaker_key AS speaker, s.role, s.side, o.group_label AS "group", o.group_id,
-           q.text AS statement, a.source AS file, q.start, q.kind, a.date, o.stance,
-           coalesce(o.stance_evidence, '') AS stance_evidence
+    SELECT o.speaker_key AS speaker, s.role, s.side, o.subject, o.claim_label AS claim,
+           o.group_label AS "group", o.group_id, q.text AS statement, a.source AS file, q.start, q.kind, a.date,
+           o.stance, coalesce(o.stance_evidence, '') AS stance_evidence, o.negated
     FROM opinions o JOIN quotes q ON q.quote_no = o.quote_no JOIN articles a ON a.article_no = q.article_no
          LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key
     ORDER BY a.source, q.start"""
@@ -37,17 +37,17 @@ def add_arguments(parser) -> None:
                         help="role corrections (speaker, role, side, note); default $ANALYSIS_SPEAKERS, else "
                              "speakers.csv in the store folder")
     parser.add_argument("--groups", action="store_true",
-                        help="print one record per group (label, size, speakers, stance counts) instead")
+                        help="print one record per claim (subject, label, size, speakers, stance counts) instead")
 
 
 def records(args) -> Iterator[dict]:
-    from analysis.opinions import summarize_groups
+    from analysis.opinions import summarize_claims
 
     files = analyst_files(args, speakers=args.speakers, codebook=args.codebook)
     with derived_corpus(args, files) as con:
         if args.groups:
-            grouped = con.execute("SELECT * FROM opinions").df()
-            for rec in summarize_groups(grouped).to_dict("records"):
+            grouped = con.execute("SELECT o.*, q.text FROM opinions o JOIN quotes q USING (quote_no)").df()
+            for rec in summarize_claims(grouped).to_dict("records"):
                 yield {k: _clean(v) for k, v in rec.items()}
             return
         cur = con.execute(STATEMENTS)

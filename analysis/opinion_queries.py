@@ -1,0 +1,136 @@
+"""The expert-opinion views as SQL over the `opinions` table (`analysis.opinions.derive`).
+
+Subjects → claims → statements, and who stands where: per subject the speakers in favour and
+against (the camps), per claim its statements. Every view takes the analyst's filters like the
+other pages (`analysis.filters.where` at the quote level: the opinions carry their quote's keys).
+Speakers are ordered experts first, then journalists, officials and state media, and last the
+speakers whose role is unknown or who are no one person ("North Koreans", an unnamed source).
+SQL only: no Streamlit.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from analysis.filters import Filters, where
+from analysis.queries import UNDATED, title_sql
+
+FROM = ("opinions o JOIN articles a ON a.article_no = o.article_no "
+        "LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key")
+ROLE_ORDER = ("expert", "journalist", "official", "state media")
+# 0.. for the roles above, then the rest: unknown role, a group, no speaker at all.
+RANK_SQL = ("CASE WHEN o.speaker_key IS NULL OR coalesce(s.label, '') = 'GROUP' THEN 9 "
+            + " ".join(f"WHEN s.role = '{r}' THEN {i}" for i, r in enumerate(ROLE_ORDER)) + " ELSE 8 END")
+NET_STANCE_SQL = ("CASE WHEN sum(o.stance_score) > 0 THEN 'positive' WHEN sum(o.stance_score) < 0 THEN 'negative' "
+                  "ELSE 'neutral' END")
+
+
+def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> pd.DataFrame:
+    return con.execute(sql, list(params)).df()
+
+
+def _scope(con: duckdb.DuckDBPyConnection, f: Filters, subject: str | None = None, claim: str | None = None,
+           speaker: str | None = None) -> tuple[str, list]:
+    w = where(f, "quotes", quotes="o", con=con)
+    conds, params = [w.sql], list(w.params)
+    for column, value in (("o.subject", subject), ("o.group_id", claim), ("coalesce(o.speaker_key, 'unknown')", speaker)):
+        if value is not None:
+            conds.append(f"{column} = ?")
+            params.append(value)
+    return " AND ".join(conds), params
+
+
+def opinion_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float]:
+    """Statements, subjects, claims, and the share of statements in a claim of two or more."""
+    cond, params = _scope(con, f)
+    row = con.execute(f"""
+        SELECT count(*), count(DISTINCT o.subject), count(DISTINCT o.group_id),
+               coalesce(avg((o.claim_size >= 2)::INTEGER), 0)
+        FROM {FROM} WHERE {cond}""", params).fetchone()
+    assert row is not None
+    return {"statements": row[0], "subjects": row[1], "claims": row[2], "shared": float(row[3])}
+
+
+def opinion_subjects(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 200) -> pd.DataFrame:
+    """Subjects by number of statements: claims, speakers, and how many lean each way."""
+    cond, params = _scope(con, f)
+    return _df(con, f"""
+        SELECT o.subject, count(*) AS statements, count(DISTINCT o.group_id) AS claims,
+               count(DISTINCT o.speaker_key) AS speakers,
+               count(DISTINCT o.speaker_key) FILTER (WHERE s.role = 'expert') AS experts,
+               count(*) FILTER (WHERE o.stance = 'positive') AS positive,
+               count(*) FILTER (WHERE o.stance = 'negative') AS negative
+        FROM {FROM} WHERE {cond}
+        GROUP BY o.subject ORDER BY statements DESC, o.subject LIMIT {int(limit)}""", params)
+
+
+def opinion_claims(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> pd.DataFrame:
+    """The claims made about one subject, by number of statements, with their stance mix."""
+    cond, params = _scope(con, f, subject=subject)
+    return _df(con, f"""
+        SELECT o.group_id AS claim_id, any_value(o.group_label) AS claim, count(*) AS statements,
+               count(DISTINCT o.speaker_key) AS speakers,
+               string_agg(DISTINCT o.speaker_key, ', ' ORDER BY o.speaker_key) AS who,
+               count(*) FILTER (WHERE o.stance = 'positive') AS positive,
+               count(*) FILTER (WHERE o.stance = 'negative') AS negative,
+               count(*) FILTER (WHERE o.stance = 'neutral') AS neutral
+        FROM {FROM} WHERE {cond}
+        GROUP BY o.group_id ORDER BY statements DESC, claim""", params)
+
+
+def opinion_camps(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> pd.DataFrame:
+    """Each speaker on one subject with the way they lean overall (the sum of their statements'
+    stance), their role and the words that decided it: the camps are the speakers of one lean."""
+    cond, params = _scope(con, f, subject=subject)
+    return _df(con, f"""
+        SELECT coalesce(o.speaker_key, 'unknown') AS speaker, any_value(s.role) AS role, any_value(s.side) AS side,
+               min({RANK_SQL}) AS rank, {NET_STANCE_SQL} AS stance, count(*) AS statements,
+               string_agg(o.stance_evidence, '; ') FILTER (WHERE o.stance_evidence <> '') AS evidence
+        FROM {FROM} WHERE {cond}
+        GROUP BY 1 ORDER BY rank, statements DESC, speaker""", params)
+
+
+def opinion_grid(con: duckdb.DuckDBPyConnection, f: Filters, subject: str, max_speakers: int = 40,
+                 max_claims: int = 12) -> pd.DataFrame:
+    """Speaker × claim cells of one subject (statements and their net stance): the speakers with
+    most statements on it (experts first) and its largest claims."""
+    cond, params = _scope(con, f, subject=subject)
+    return _df(con, f"""
+        WITH cells AS (
+            SELECT coalesce(o.speaker_key, 'unknown') AS speaker, min({RANK_SQL}) AS rank, any_value(s.role) AS role,
+                   o.group_id AS claim_id, any_value(o.group_label) AS claim, count(*) AS statements,
+                   {NET_STANCE_SQL} AS stance
+            FROM {FROM} WHERE {cond} GROUP BY 1, o.group_id),
+        top_claims AS (SELECT claim_id, sum(statements) AS n FROM cells GROUP BY claim_id
+                       ORDER BY n DESC, claim_id LIMIT {int(max_claims)}),
+        top_speakers AS (SELECT speaker, min(rank) AS rank, sum(statements) AS n FROM cells GROUP BY speaker
+                         ORDER BY rank, n DESC, speaker LIMIT {int(max_speakers)})
+        SELECT c.speaker, c.role, t.rank AS speaker_rank, c.claim_id, c.claim, c.statements, c.stance, k.n AS claim_statements
+        FROM cells c JOIN top_claims k USING (claim_id) JOIN top_speakers t USING (speaker)
+        ORDER BY t.rank, t.n DESC, c.speaker, k.n DESC, c.claim_id""", params)
+
+
+def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, subject: str | None = None,
+                       claim: str | None = None, speaker: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """The statements behind a subject, a claim or a speaker's cell, newest first, with the
+    stance evidence; at most `limit` of them (the count is `opinion_statement_count`)."""
+    cond, params = _scope(con, f, subject, claim, speaker)
+    lim = f"LIMIT {int(limit)}" if limit else ""
+    return _df(con, f"""
+        WITH chosen AS (SELECT o.quote_no, a.day FROM {FROM} WHERE {cond}
+                        ORDER BY a.day DESC NULLS LAST, o.quote_no {lim})
+        SELECT o.subject, o.group_label AS claim, coalesce(o.speaker_key, 'unknown') AS speaker, s.role, o.stance,
+               o.stance_evidence AS evidence, o.negated, o.hedges, q.text AS quote, {title_sql()} AS article,
+               coalesce(a.date, '{UNDATED}') AS date, q.article_id
+        FROM chosen c JOIN opinions o ON o.quote_no = c.quote_no JOIN quotes q ON q.quote_no = c.quote_no
+             JOIN articles a ON a.article_no = q.article_no LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key
+        ORDER BY c.day DESC NULLS LAST, c.quote_no""", params)
+
+
+def opinion_statement_count(con: duckdb.DuckDBPyConnection, f: Filters, subject: str | None = None,
+                            claim: str | None = None, speaker: str | None = None) -> int:
+    cond, params = _scope(con, f, subject, claim, speaker)
+    row = con.execute(f"SELECT count(*) FROM {FROM} WHERE {cond}", params).fetchone()
+    return int(row[0]) if row else 0

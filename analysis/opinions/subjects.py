@@ -1,0 +1,139 @@
+"""Which subject each statement is filed under, across the corpus.
+
+The claim record names a subject as its article does; here it becomes a corpus-wide key:
+
+* a speaker talking of themselves ("I", "we") → the speaker's corpus key;
+* an entity → the corpus entity that its within-article name resolved to (aliases, surnames);
+  a nationality names its country when the corpus has that place ("North Korean" → "North
+  Korea"), by the usual English endings, not by a list of countries;
+* a noun phrase → its lemmas ("the talks" → `talk`), unless it is the subject in many
+  unrelated stories ("people", "things"): then it says nothing about what is claimed.
+
+A statement whose subject no other statement shares (or that has none) is filed under the entity
+it or the text just before it names that most other statements are about, if any: "the plan
+would hurt workers" in a story about a candidate is about the candidate. What is still unshared
+stays under its own subject, alone.
+"""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analysis.store import table_columns
+
+DEMONYM_ENDINGS = ("ians", "ans", "ese", "ian", "an", "is", "i", "ish", "ns", "n", "s")
+NO_SUBJECT = "(no subject named)"
+
+
+def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
+    """Create `_op_st`: one row per statement (`row_no` 0..n-1 in quote order) with its quote's
+    keys, its claim's `rowid` in `claims` (`claim_row`), `subject_key`, `subject_kind` and
+    `subject` (as shown). Only these light columns are
+    carried: the claims' lists and phrases are joined where they are used."""
+    _names(con)
+    _demonyms(con)
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _op_base AS
+        SELECT q.quote_no, q.article_id, q.start, q.speaker_key, c.rowid AS claim_row, c.subject_kind AS kind,
+               CASE WHEN c.subject_kind = 'noun' THEN c.subject END AS written,
+               CASE c.subject_kind
+                    WHEN 'speaker' THEN coalesce(q.speaker_key, c.subject_key)
+                    WHEN 'entity' THEN coalesce(d.place, n.entity, c.subject_key)
+                    WHEN 'noun' THEN lower(c.subject_key) END AS base
+        FROM {statements} q
+        LEFT JOIN claims c ON c.article_id = q.article_id AND c.start = q.start
+        LEFT JOIN _op_names n ON n.article_id = q.article_id AND n.canonical = c.subject_key
+        LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, c.subject_key)""")
+    # A common noun that is the subject in many unrelated stories ("people", "things", "the
+    # day") groups nothing: it counts as unshared. One story's noun ("the museum") counts.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _op_counts AS
+        SELECT base, count(*) AS n FROM _op_base WHERE base IS NOT NULL GROUP BY base
+        HAVING NOT (bool_and(kind = 'noun') AND count(DISTINCT article_id) > greatest(3, count(*) / 2))""")
+    _backoff(con)
+    # Statements are numbered 0..n-1 in quote order: the quote number itself when the quotes are
+    # numbered 1..n (as `analysis.indexes` numbers them), which spares a sort of every statement.
+    dense = con.execute("SELECT min(quote_no) = 1 AND max(quote_no) = count(*) AND count(*) = count(DISTINCT quote_no) "
+                        "FROM _op_base").fetchone()
+    row_no = "(s.quote_no - 1)::BIGINT" if dense and dense[0] else "(row_number() OVER (ORDER BY s.quote_no) - 1)::BIGINT"
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _op_st AS
+        WITH s AS (
+            SELECT b.quote_no, b.article_id, b.start, b.speaker_key, b.claim_row, b.kind, b.written, b.base,
+                   coalesce(o.cand, b.base) AS subject_key,
+                   CASE WHEN o.cand IS NOT NULL THEN 'entity' ELSE b.kind END AS subject_kind
+            FROM _op_base b LEFT JOIN _op_backoff o USING (quote_no)),
+        shown AS (
+            SELECT subject_key, mode(written) AS noun FROM s
+            WHERE kind = 'noun' AND base = subject_key GROUP BY subject_key)
+        SELECT {row_no} AS row_no, s.quote_no, s.article_id, s.start, s.speaker_key, s.claim_row, s.subject_key,
+               s.subject_kind,
+               coalesce(CASE WHEN s.subject_kind = 'noun' THEN lower(sh.noun) END, s.subject_key,
+                        '{NO_SUBJECT}') AS subject
+        FROM s LEFT JOIN shown sh USING (subject_key)""")
+    for t in ("_op_base", "_op_counts", "_op_backoff"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _backoff(con: duckdb.DuckDBPyConnection) -> None:
+    """`_op_backoff`: for each statement whose own subject is unshared, the most shared entity it
+    (or the text before it) names."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _op_backoff AS
+        WITH lone AS (
+            SELECT b.quote_no, b.article_id, c.mentions, c.context FROM _op_base b
+            JOIN claims c ON c.rowid = b.claim_row
+            LEFT JOIN _op_counts k ON k.base = b.base WHERE coalesce(k.n, 0) < 2),
+        named AS (
+            SELECT quote_no, article_id, unnest(mentions) AS name, 0 AS far FROM lone
+            UNION ALL SELECT quote_no, article_id, context, 1 FROM lone WHERE context IS NOT NULL),
+        cand AS (
+            SELECT m.quote_no, coalesce(d.place, n.entity, m.name) AS cand, m.far FROM named m
+            LEFT JOIN _op_names n ON n.article_id = m.article_id AND n.canonical = m.name
+            LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, m.name))
+        SELECT c.quote_no, c.cand FROM cand c JOIN _op_counts k ON k.base = c.cand
+        QUALIFY row_number() OVER (PARTITION BY c.quote_no ORDER BY c.far, k.n DESC, c.cand) = 1""")
+
+
+def _names(con: duckdb.DuckDBPyConnection) -> None:
+    """Within-article canonical name → corpus entity (`entities.entity`, when resolved)."""
+    cols = table_columns(con, "entities")
+    if {"article_id", "canonical", "entity"} <= cols:
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE _op_names AS
+            SELECT article_id, canonical, mode(entity) AS entity FROM entities
+            WHERE entity IS NOT NULL AND canonical IS NOT NULL GROUP BY ALL""")
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE _op_names (article_id VARCHAR, canonical VARCHAR, entity VARCHAR)")
+
+
+def _demonyms(con: duckdb.DuckDBPyConnection) -> None:
+    """Nationality → place, for names of both kinds in this corpus ("North Koreans" → "North Korea")."""
+    cols = table_columns(con, "entities")
+    name = "entity" if "entity" in cols else "canonical"
+    label = "entity_label" if "entity_label" in cols else "label"
+    pairs: list[tuple[str, str]] = []
+    if {name, label} <= cols:
+        rows = con.execute(f"SELECT DISTINCT {name}, {label} FROM entities WHERE {label} IN ('NORP', 'GPE', 'LOC')"
+                           ).fetchall()
+        places = {n for n, lab in rows if lab in ("GPE", "LOC") and n}
+        for n, lab in rows:
+            if lab == "NORP" and n:
+                place = demonym_place(n, places)
+                if place:
+                    pairs.append((n, place))
+    con.register("_op_demonyms_df", pd.DataFrame(pairs, columns=["name", "place"], dtype="string"))
+    con.execute("CREATE OR REPLACE TEMP TABLE _op_demonyms AS SELECT * FROM _op_demonyms_df")
+    con.unregister("_op_demonyms_df")
+
+
+def demonym_place(name: str, places: set[str]) -> str | None:
+    """The place a nationality word names, if it is among `places`: "North Koreans" → "North
+    Korea", "Iranian" → "Iran", "Chinese" → None unless "Chin" is a place (it is not)."""
+    for ending in DEMONYM_ENDINGS:
+        if name.endswith(ending) and len(name) - len(ending) >= 3:
+            stem = name[: -len(ending)]
+            for cand in (stem, stem + "a"):
+                if cand in places and cand != name:
+                    return cand
+    return None
