@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 from analysis import names, wordlists
+from analysis.entities import normalise, title_of
+from analysis.speakers import NameIndex, key_tokens
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -16,6 +18,11 @@ from analysis import names, wordlists
 ])
 def test_strip_titles(raw, expected):
     assert names.strip_titles(raw) == expected
+
+
+def test_entities_and_speakers_strip_the_same_titles():
+    for raw in ("Commissioner Jane Doe", "Mx. Robin Lee", "Foreign Minister Wang Lin", "Coach Dana Brooks"):
+        assert normalise(raw, "PERSON") == names.strip_titles(raw)[0]
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -37,7 +44,30 @@ def test_titles_tell_gender_and_form():
     assert names.title_gender("Congressman") == "m" and names.title_gender("Senator") is None
     assert names.title_form("Sen.") == "Sen" and names.title_form("governor") == "Gov"
     assert names.title_form("former") is None, "a qualifier is no title on its own"
+    assert title_of(["former", "Foreign", "Minister"]) == "Minister"
+    assert title_of(["Vice", "President"]) == "Vice President"
     assert names.gendered_forms() == {"Mr": "m", "Mrs": "f", "Ms": "f"}
+
+
+def test_a_bare_title_names_nobody_but_a_surname_may():
+    assert normalise("Mr.", "PERSON") == "" and normalise("Senator", "PERSON") == ""
+    assert normalise("King", "PERSON") == "King"
+
+
+def test_honorific_gender_reaches_pronoun_resolution():
+    idx = NameIndex()
+    idx.add("Mx. Robin Lee", 0)
+    idx.add("Congresswoman Dana Brooks", 10)
+    assert key_tokens("Robin Lee") not in idx.gender
+    assert idx.gender[key_tokens("Dana Brooks")] == "f"
+
+
+def test_every_ingest_list_is_hashed_into_the_extractor_version():
+    from analysis.pipeline import extractor_version
+
+    on_disk = {p.name for p in wordlists.DATA.iterdir() if p.suffix in (".txt", ".tsv", ".csv")}
+    assert on_disk - set(wordlists.INGEST_FILES) == {"aliases.csv"}, "a list read at ingest must be hashed"
+    assert extractor_version().endswith(".d" + wordlists.ingest_hash())
 
 
 def test_word_lists_hold_no_word_twice():

@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from analysis.names import clean_name
 from analysis.quotes.candidates import Candidate
 from analysis.quotes.lexicon import NAME_ENTS, role_noun
 from analysis.quotes.mentions import mention, np_text
 from analysis.quotes.people import ent_name
 from analysis.records import Speaker
-from analysis.speakers import clean_name
 
 if TYPE_CHECKING:
     from analysis.quotes.context import Context

@@ -1,55 +1,34 @@
 """The words that introduce speech and the words that name who speaks.
 
-Reporting verbs are kept as data (`analysis/data/reporting_verbs.txt`) so an analyst can
-extend the list without touching code. A verb is a cue only in a verbal reading: "the report"
-is a noun, "reported" a cue.
+Reporting verbs and the nouns of speakers are kept as data (`analysis/data/reporting_verbs.txt`,
+`analysis/data/quote_words.txt`) so an analyst can extend the lists without touching code. A
+verb is a cue only in a verbal reading: "the report" is a noun, "reported" a cue.
 """
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.tokens import Token
 
-CUE_FILE = Path(__file__).resolve().parent.parent / "data" / "reporting_verbs.txt"
+from analysis import wordlists
 
 PERSONAL = {"he", "she", "him", "her"}
 PLURAL_PRONOUNS = {"they", "them", "we"}
 NAME_ENTS = {"PERSON"}
 ORG_ENTS = {"ORG", "GPE", "NORP", "FAC"}
 
-# Nouns for what is written or published: "the statement said" speaks for its author.
-DOCUMENT_NOUNS = {"statement", "email", "e-mail", "release", "letter", "report", "post", "tweet", "memo",
-                  "book", "article", "column", "essay", "op-ed", "blog", "speech", "testimony", "affidavit",
-                  "study", "note", "message", "filing", "document", "decision", "ruling", "survey"}
-# Definite subjects of speech verbs that are neither people nor institutions.
-NOT_PEOPLE = {"data", "poll", "survey", "figure", "number", "evidence", "research", "analysis", "law", "bill",
-              "rule", "policy", "plan", "order", "sign", "website", "site", "page", "video", "book", "headline"}
-AUTHORING_VERBS = {"send", "write", "issue", "release", "email", "e-mail", "sign", "post", "publish", "author",
-                   "tweet", "provide", "distribute", "submit"}
-# Nouns that name an institution: "the company said" speaks for the organisation last named.
-ORG_NOUNS = {"company", "firm", "agency", "bank", "department", "ministry", "government", "group", "organization",
-             "organisation", "union", "board", "council", "committee", "association", "institute", "party", "club",
-             "team", "league", "university", "school", "city", "province", "state", "police", "court", "commission",
-             "office", "service", "network", "website", "newspaper", "station", "corporation", "authority",
-             "administration", "campaign", "charity", "foundation", "hospital", "force", "military", "army",
-             "embassy", "regulator", "watchdog", "airline", "retailer", "carrier", "operator", "startup",
-             "business", "coalition", "organizer", "organiser", "band", "district", "municipality", "county",
-             "region", "country", "nation", "industry", "sector", "centre", "center", "lab", "laboratory", "store",
-             "chain", "brand", "maker", "manufacturer", "developer", "provider", "utility", "insurer", "lender",
-             "exchange", "fund", "institution", "body", "panel", "caucus", "senate", "house", "parliament",
-             "legislature", "cabinet", "tribunal", "unit", "division", "branch", "bureau", "directorate",
-             "secretariat", "federation", "alliance", "channel", "publisher", "outlet", "paper"}
+_words = wordlists.sections("quote_words.txt")
+DOCUMENT_NOUNS = _words["document"]  # "the statement said" speaks for its author
+NOT_PEOPLE = _words["not_person"]  # "the data show": neither a person nor an institution
+ORG_NOUNS = _words["organisation"]  # "the company said" speaks for the organisation last named
+ROLE_NOUNS = _words["role"]
+AUTHORING_VERBS = _words["authoring"]
+CITING_VERBS = _words["citing"]
+REFUSALS = _words["refusal"]
+SECTION_LABELS = _words["section_label"]  # "WATCH:" announces a section, never a transcript's speaker
 # Heads of a description that name no person (an organisation, a document, a poll).
-NOT_SPEAKER_NOUNS = frozenset(ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE)
-ROLE_NOUNS = {"official", "chief", "head", "spokesperson", "spokesman", "spokeswoman", "expert", "envoy",
-              "diplomat", "judge", "mayor", "president", "premier", "senator", "secretary", "minister", "general",
-              "lawmaker", "analyst", "economist", "scientist", "activist", "candidate", "nominee", "delegate",
-              "representative", "aide", "adviser", "advisor", "founder", "executive", "director", "chair",
-              "leader", "negotiator", "prosecutor", "lawyer", "attorney", "officer", "commander", "ambassador"}
+NOT_SPEAKER_NOUNS = ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE
 ROLE_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ess", "ant", "ent")
-CITING_VERBS = {"cite", "quote"}
-REFUSALS = {"decline", "refuse", "fail", "hesitate"}
 
 
 @lru_cache(maxsize=1)
@@ -58,13 +37,9 @@ def cue_lexicon() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     indirect: set[str] = set()
     direct_only: set[str] = set()
     phrasal: dict[str, str] = {}
-    for raw in CUE_FILE.read_text(encoding="utf-8").splitlines():
-        line = raw.split("#", 1)[0].strip()
-        if not line:
-            continue
-        parts = line.split("\t")
-        words = parts[0].split()
-        direct = len(parts) > 1 and parts[1].strip() == "direct"
+    for row in wordlists.table("reporting_verbs.txt"):
+        words = row[0].split()
+        direct = len(row) > 1 and row[1] == "direct"
         if len(words) == 2:
             phrasal[words[0]] = words[1]
         elif direct:

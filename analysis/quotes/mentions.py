@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
+from analysis.names import clean_name, is_courtesy, strip_titles
 from analysis.quotes.lexicon import (
     AUTHORING_VERBS,
     DOCUMENT_NOUNS,
@@ -22,12 +23,10 @@ from analysis.quotes.lexicon import (
     PLURAL_PRONOUNS,
     is_cue,
 )
-from analysis.speakers import clean_name, strip_titles
 
 if TYPE_CHECKING:
     from analysis.quotes.context import Context
 
-HONORIFICS = {"the", "mr", "mrs", "ms", "miss", "dr", "sir", "dame", "mx"}
 NOUN_PHRASE_DEPS = ("prep", "compound", "amod", "nummod", "poss", "case", "nmod", "pobj")
 
 
@@ -127,7 +126,8 @@ def _name_label(ctx: Context, head: Token, ent: Span | None, name: str) -> str:
 
 
 def _honorific_only(words: str) -> bool:
-    return all(w.lower().rstrip(".") in HONORIFICS for w in words.split())
+    """"Mr.", "the Dr.": words that tell nothing of who the person is."""
+    return all(w.lower() == "the" or is_courtesy(w) for w in words.split())
 
 
 def _name_description(ctx: Context, head: Token, a: int, title: str) -> str | None:

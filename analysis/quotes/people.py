@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
+from analysis.names import PRONOUN_GENDER, clean_name, is_title_word, strip_titles
 from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS
-from analysis.speakers import PRONOUN_GENDER, TITLE_WORDS, NameIndex, clean_name, strip_titles
+from analysis.speakers import NameIndex
 
 if TYPE_CHECKING:
     from analysis.quotes.context import Context
@@ -133,7 +134,7 @@ class People:
             ent = self.ent_of.get(t.i)
             if ent is not None and ent.label_ in NAME_ENTS:
                 continue
-            if t.lower_ in TITLE_WORDS or ctx.boilerplate(t.idx):
+            if is_title_word(t.text) or ctx.boilerplate(t.idx):
                 continue
             key = self.names.resolve_key(t.text, t.idx)
             if key not in self.names.names and ent is None and t.is_title and t.tag_ == "NNP":

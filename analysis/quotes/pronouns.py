@@ -9,9 +9,9 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
+from analysis.names import PRONOUN_GENDER
 from analysis.quotes.memory import NOBODY, Memory, Resolution
 from analysis.quotes.mentions import Mention, mention
-from analysis.speakers import PRONOUN_GENDER
 
 if TYPE_CHECKING:
     from analysis.quotes.context import Context

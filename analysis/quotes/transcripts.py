@@ -12,17 +12,13 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from analysis.quotes.candidates import Candidate
+from analysis.quotes.lexicon import SECTION_LABELS
 from analysis.quotes.mentions import Mention
 
 if TYPE_CHECKING:
     from analysis.quotes.context import Context
 
 TRANSCRIPT = re.compile(r"""["“]?((?:[A-Z][A-Za-z'’.-]*\.?\s){0,3}[A-Z][A-Za-z'’-]+)\s?:\s+\S""")
-# Labels before a colon that announce a section, never a speaker in a transcript.
-SECTION_LABELS = {"watch", "read", "more", "related", "update", "updated", "note", "correction", "editor", "photo",
-                  "photos", "video", "listen", "also", "see", "below", "above", "breaking", "analysis", "opinion",
-                  "source", "sources", "credit", "file", "q", "a", "question", "answer", "live", "latest"}
-
 
 def transcript_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candidate]:
     """One candidate per transcript line not already taken; marks the transcript's paragraphs on `ctx`."""
