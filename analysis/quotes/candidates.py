@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from analysis.quotes.marks import DASH_CHARS
 from analysis.quotes.mentions import Mention
 
 if TYPE_CHECKING:
     from analysis.quotes.context import Context
 
-DATELINE = re.compile(r"[A-Z][A-Z.,'’ ]{2,40}(?:\([^)]{1,30}\))?\s*(?:—|–|--|-)\s+")
+DATELINE = re.compile(r"[A-Z][A-Z.,'’ ]{2,40}(?:\([^)]{1,30}\))?\s*(?:—|–|―|--|-)\s+")
 
 
 @dataclass
@@ -36,9 +37,9 @@ class Candidate:
 def trim(ctx: Context, start: int, end: int) -> tuple[int, int]:
     """The span without edge punctuation or a dateline, widened to the quotations it cuts through."""
     text = ctx.text
-    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:—–-"):
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ".,;:" + DASH_CHARS):
         end -= 1
-    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+    while start < end and (text[start].isspace() or text[start] in ",;:" + DASH_CHARS):
         start += 1
     dateline = DATELINE.match(text, start, end)
     if dateline:

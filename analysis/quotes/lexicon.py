@@ -25,7 +25,10 @@ ROLE_NOUNS = _words["role"]
 AUTHORING_VERBS = _words["authoring"]
 CITING_VERBS = _words["citing"]
 REFUSALS = _words["refusal"]
-SECTION_LABELS = _words["section_label"]  # "WATCH:" announces a section, never a transcript's speaker
+SECTION_LABELS = _words["section_label"]
+NAMING_VERBS = _words["naming"]  # "called the plan “a disgrace”": the quoted label is the subject's words
+DIRECTIVE_VERBS = _words["directive"]  # "urged voters to stay home"
+PLEDGE_VERBS = _words["pledge"]  # "vowed to repeal the law"  # "WATCH:" announces a section, never a transcript's speaker
 # Heads of a description that name no person (an organisation, a document, a poll).
 NOT_SPEAKER_NOUNS = ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE
 ROLE_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ess", "ant", "ent")

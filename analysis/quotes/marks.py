@@ -20,9 +20,11 @@ DOUBLE_MARKS = '"“”„«»‟″'
 OPENING_ONLY = "“„«‟"
 CLOSING_ONLY = "”»"
 QUOTE_TOKENS = set(DOUBLE_MARKS) | {"''", "``", "‘", "’"}
+DASH_CHARS = "—–―‒-"  # em, en, horizontal bar, figure dash, hyphen: all stand for a dash in news copy
+DASHES = {*DASH_CHARS, "--"}
 PAIR_FILLER = "\u2060"  # stands in for the second character of '' and `` while scanning
-SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–]))‘(?=[^\W_])", re.M)
-DOUBLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–]))[“\"](?=\S)", re.M)
+SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–―]))‘(?=[^\W_])", re.M)
+DOUBLE_OPEN = re.compile(r"(?:^|(?<=[\s(\[—–―]))[“\"](?=\S)", re.M)
 
 
 @dataclass
@@ -93,7 +95,7 @@ def _scannable(text: str, body: str) -> str:
         text = re.sub(r"[“”\"]", "\u02ba", text)
         text = text.replace("‘", "“")
         # "the workers’ union": after an s and before a word, ’ is a plural possessive
-        text = re.sub(r"(?<![sS])’(?![^\W_])|’(?=[.,;:!?)\]—–-]|\s*$)", "”", text, flags=re.M)
+        text = re.sub(r"(?<![sS])’(?![^\W_])|’(?=[.,;:!?)\]—–―‒-]|\s*$)", "”", text, flags=re.M)
     return text
 
 
@@ -102,7 +104,7 @@ def _roles(text: str, i: int, ps: int, pe: int) -> tuple[bool, bool]:
     ch = text[i]
     before = text[i - 1] if i > ps else " "
     after = text[i + 1] if i + 1 < pe else " "
-    opener = (before.isspace() or before in "([{—–-/:" or before in DOUBLE_MARKS) and not after.isspace()
+    opener = (before.isspace() or before in "([{/:" + DASH_CHARS or before in DOUBLE_MARKS) and not after.isspace()
     closer = not before.isspace() and (after.isspace() or not after.isalnum())
     if ch in OPENING_ONLY and not closer:
         opener = True

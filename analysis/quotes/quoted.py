@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from analysis.names import NAME_PARTICLES, strip_titles
 from analysis.quotes.candidates import Candidate
 from analysis.quotes.context import SMALL_WORDS
 from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS, cue_text, is_according, is_cue
-from analysis.quotes.marks import DOUBLE_MARKS, QUOTE_TOKENS, Marked
-from analysis.quotes.mentions import mention
+from analysis.quotes.marks import DASH_CHARS, DASHES, DOUBLE_MARKS, QUOTE_TOKENS, Marked
+from analysis.quotes.mentions import Mention, mention
 from analysis.quotes.subjects import speaker_at
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ if TYPE_CHECKING:
 # How many tokens on either side of a quotation are searched for its cue.
 MAX_REGION = 40
 SENTENCE_END = {".", "!", "?"}
-DASHES = {"—", "–", "-", "--"}
 # Links through which a cue after a quotation may hang from the verb that governs the words between.
 ANCHOR_DEPS = ("pcomp", "prep", "advcl", "xcomp", "conj", "pobj")
 
@@ -83,7 +83,7 @@ def _without_cue(ctx: Context, m: Marked, inner_words: int) -> Candidate | None:
     """A quotation signed with a dash, or one that floats after the previous speaker's."""
     dash = _dash_speaker(ctx, m)
     if dash is not None and inner_words >= 3:
-        return Candidate(m.start, m.end, "direct", None, "—", mention(ctx, dash), para=m.para, source="dash")
+        return Candidate(m.start, m.end, "direct", None, "—", dash, para=m.para, source="dash")
     if ctx.boilerplate(m.start) or (m.para in ctx.transcript_paras and m.start <= ctx.para_starts[m.para] + 1):
         return None
     if m.continues or (_sentence_like(ctx, m) and _ends_sentence(ctx, m) and not _title_like(ctx, m)):
@@ -134,7 +134,7 @@ def _cue_before(ctx: Context, m: Marked) -> Token | None:
     if i < ctx.first_body_tok or doc[i].idx < ps:
         return None
     lead = doc[i]
-    if lead.text not in (":", ",", "—", "–", "-") and not is_cue(lead, direct=True):
+    if lead.text not in (":", ",") and lead.text not in DASHES and not is_cue(lead, direct=True):
         return None
     stop = max(ctx.first_body_tok, i - MAX_REGION)
     j = i
@@ -150,16 +150,42 @@ def _cue_before(ctx: Context, m: Marked) -> Token | None:
     return None
 
 
-def _dash_speaker(ctx: Context, m: Marked) -> Token | None:
-    """'“…” — Jane Doe, minister of …': a name right after a dash that follows the quotation."""
+def _dash_speaker(ctx: Context, m: Marked) -> Mention | None:
+    """'“…” — Jane Doe, minister of …': a name right after a dash that follows the quotation, as
+    pull quotes, tweets and reader comments are signed. The name may be one the tagger missed."""
     doc = ctx.doc
-    i = bisect.bisect_left(ctx.tok_starts, m.end)
-    if i + 1 >= len(doc) or doc[i].text not in DASHES or doc[i].idx >= ctx.para_ends[m.para]:
+    pe = ctx.para_ends[m.para]
+    rest = ctx.text[m.end:pe]
+    lead = rest.lstrip(" \u00a0")
+    if lead[:1] not in DASH_CHARS or not lead[:1]:
         return None
-    ent = ctx.people.ent_of.get(i + 1)
+    j = _next_word(ctx, bisect.bisect_left(ctx.tok_starts, pe - len(lead.lstrip(DASH_CHARS + " \u00a0"))), pe)
+    if j is None:
+        return None
+    ent = ctx.people.ent_of.get(j)
     if ent is not None and ent.label_ in NAME_ENTS | ORG_ENTS:
-        return ent.root
-    return None
+        return mention(ctx, ent.root)
+    end = j
+    while end + 1 < len(doc) and doc[end + 1].idx < pe and _name_word(doc[end + 1]) and end - j < 4:
+        end += 1
+    if not (doc[j].is_title and _name_word(doc[j])) or end == j:
+        return None
+    a, b = doc[j].idx, doc[end].idx + len(doc[end].text)
+    return Mention(doc[end], a, b, ctx.text[a:b], "PERSON", name=strip_titles(ctx.text[a:b])[0])
+
+
+def _next_word(ctx: Context, i: int, pe: int) -> int | None:
+    """The first token from `i` that is not white space, within the paragraph."""
+    doc = ctx.doc
+    while i < len(doc) and doc[i].idx < pe and doc[i].is_space:
+        i += 1
+    return i if i < len(doc) and doc[i].idx < pe else None
+
+
+def _name_word(t: Token) -> bool:
+    """A word of a personal name: capitalised, an initial ("G."), or a particle ("de", "van")."""
+    return (t.is_title or (len(t.text) == 2 and t.text[1] == "." and t.text[0].isupper())
+            or t.lower_ in NAME_PARTICLES) and not t.is_punct
 
 
 def _inner(ctx: Context, m: Marked) -> str:
@@ -174,7 +200,7 @@ def _sentence_like(ctx: Context, m: Marked) -> bool:
     if len(words) < 3:
         return False
     before = ctx.text[ctx.para_starts[m.para]:m.start].rstrip()
-    if not before or before[-1] in ".!?:;'`‘’" or before[-1] in DOUBLE_MARKS or before[-1] in "—–-":
+    if not before or before[-1] in ".!?:;'`‘’" or before[-1] in DOUBLE_MARKS or before[-1] in DASH_CHARS:
         return True
     return len(words) >= 8 and inner[:1].isupper()
 

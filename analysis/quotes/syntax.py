@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Token
 
 from analysis.quotes.candidates import Candidate, kind, trim
-from analysis.quotes.lexicon import cue_text, is_according, is_cue, negated
-from analysis.quotes.marks import QUOTE_TOKENS
+from analysis.quotes.lexicon import DIRECTIVE_VERBS, PLEDGE_VERBS, cue_text, is_according, is_cue, negated
+from analysis.quotes.marks import DASH_CHARS, QUOTE_TOKENS
 from analysis.quotes.subjects import speaker_at
 
 if TYPE_CHECKING:
@@ -48,12 +48,40 @@ def _reported(ctx: Context, tok: Token) -> Span_ | None:
     """What the token reports when it is a cue: the content's character span."""
     if is_according(tok):
         return according_content(ctx, tok)
+    lemma = tok.lemma_.lower()
+    if lemma in DIRECTIVE_VERBS or lemma in PLEDGE_VERBS:
+        if negated(tok) or ctx.boilerplate(tok.idx):
+            return None
+        directive = directive_content(ctx, tok)
+        if directive is not None and (lemma in DIRECTIVE_VERBS or kind(ctx, *trim(ctx, *directive)) != "indirect"):
+            return directive
     if not is_cue(tok, direct=True) or negated(tok) or ctx.boilerplate(tok.idx):
         return None
     span = clause_content(ctx, tok)
     if span is not None and not is_cue(tok, direct=False) and kind(ctx, *trim(ctx, *span)) == "indirect":
         return None  # "she laughed that …": only a quotation makes this verb a cue
     return span
+
+
+def directive_content(ctx: Context, cue: Token) -> Span_ | None:
+    """"urged voters to stay home", "vowed to repeal the law": the object and what it is told,
+    or the promise. Only in the active voice: "was asked to leave" reports no one's words."""
+    if cue.pos_ != "VERB" or any(c.dep_ in ("nsubjpass", "auxpass") for c in cue.children):
+        return None
+    doc = ctx.doc
+    pa, pb = ctx.para_tokens(cue)
+    told = next((c for c in cue.children if c.dep_ == "xcomp" and c.i > cue.i and c.pos_ in ("VERB", "AUX")
+                 and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)), None)
+    if told is None:
+        return None
+    obj = next((c for c in cue.children if c.dep_ in ("dobj", "dative") and cue.i < c.i < told.i), None)
+    if obj is None and cue.lemma_.lower() in DIRECTIVE_VERBS and cue.lemma_.lower() != "ask":
+        return None  # "he urged to …" without anyone urged is no directive the parse can vouch for
+    a = max(obj.left_edge.i if obj is not None else told.left_edge.i, pa)
+    b = min(told.right_edge.i, pb)
+    if b - a < 2:
+        return None
+    return doc[a].idx, doc[b].idx + len(doc[b].text)
 
 
 def clause_content(ctx: Context, cue: Token) -> Span_ | None:
@@ -97,7 +125,7 @@ def _beside_cue(ctx: Context, cue: Token, pa: int, pb: int) -> Span_ | None:
     while k >= pa and doc[k].is_space:
         k -= 1
     closed = not any(c.i > cue.i and c.dep_ in CUE_OBJECTS for c in cue.children)
-    if not (closed and k > pa and doc[k].text in (",", "—", "–") and ctx.inside[k] < 0):
+    if not (closed and k > pa and (doc[k].text == "," or doc[k].text in DASH_CHARS and doc[k].text != "-") and ctx.inside[k] < 0):
         return None
     sent = cue.sent
     start = max(pa, sent.start)

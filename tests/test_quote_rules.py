@@ -1,0 +1,98 @@
+"""Quote and speaker rules as general English: one table of written sentences per error class.
+
+Each case is text -> the quote expected (a fragment it must contain, or None: no quote at all),
+its speaker and the mention at the cue. The sentences are written for these tests, never taken
+from a dev set; the seeds' scare-quote traps are in test_quotes.py.
+"""
+from __future__ import annotations
+
+import pytest
+
+from analysis.quotes import extract_quotes
+from analysis.records import Article, Quote
+
+
+@pytest.fixture(scope="module")
+def model():
+    from analysis.nlp import load_model
+
+    return load_model()
+
+
+def quotes(model, text: str) -> list[Quote]:
+    return extract_quotes(model(text), Article(article_id="t", source="t.txt", text=text))[0]
+
+
+def check(model, text: str, fragment: str | None, speaker: str | None, mention: str | None) -> Quote | None:
+    found = quotes(model, text)
+    if fragment is None:
+        assert not found, [q.text for q in found]
+        return None
+    hits = [q for q in found if fragment in q.text]
+    assert hits, f"no quote contains {fragment!r}: {[q.text for q in found]}"
+    q = hits[0]
+    assert (q.speaker, q.speaker_mention) == (speaker, mention), q
+    return q
+
+
+# --- labels and voiced words: a subject, a naming verb, and the quoted label -------------------
+LABELS = [
+    ("Mayor Dana Ruiz called the proposal “a recipe for disaster” on Tuesday.",
+     "“a recipe for disaster”", "Dana Ruiz", "Dana Ruiz"),
+    ("The union described the offer as “an insult to every nurse.”",
+     "as “an insult to every nurse.”", "The union", "The union"),
+    ("Senator Paul Okoro dubbed the bill “the tax grab of the decade.”",
+     "“the tax grab of the decade.”", "Paul Okoro", "Paul Okoro"),
+    ("In a statement, the ministry expressed “deep concern” about the arrests.",
+     "“deep concern”", "the ministry", "the ministry"),
+    ("Ruth Alvarez, a city councillor, called the delay “completely unacceptable.”",
+     "“completely unacceptable.”", "Ruth Alvarez", "Ruth Alvarez"),
+    ("She likened the new tax to “a slow leak in a tire.”",
+     "“a slow leak in a tire.”", None, "She"),
+    # scare quotes and titles stay out
+    ("Critics called the ending a “twist” that nobody saw coming.", None, None, None),
+    ("Critics called it a “disaster”.", None, None, None),
+    ("Reviewers praised “The Last Harbour Road” for its score.", None, None, None),
+    ("The plan, which was described as “bold” by some, passed.", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", LABELS)
+def test_labels(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+# --- directives and pledges ----------------------------------------------------------------------
+DIRECTIVES = [
+    ("Premier Lisa Grant urged residents to stay off the roads until the storm passes.",
+     "residents to stay off the roads", "Lisa Grant", "Lisa Grant"),
+    ("The coach reminded his players to keep their heads up.",
+     "his players to keep their heads up", "The coach", "The coach"),
+    ("Councillor Ana Diaz vowed to fight the closure “with everything we have.”",
+     "to fight the closure", "Ana Diaz", "Councillor Ana Diaz"),
+    # an unquoted promise is an intent, a refused or passive order no one's words
+    ("The company promised to hire 200 workers next year.", None, None, None),
+    ("The officers were asked to leave the building.", None, None, None),
+    ("Lawyers for the firm did not tell staff to delete the files.", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", DIRECTIVES)
+def test_directives_and_pledges(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+# --- pull quotes, tweets and reader comments signed after the text -----------------------------
+SIGNED = [
+    ("Readers wrote in after the debate.\n\n“It was the worst night of television I have seen.” ― Marta Velasquez",
+     "worst night of television", "Marta Velasquez", "Marta Velasquez"),
+    ("Readers wrote in after the debate.\n\n“Nobody answered a single question tonight.”\u00a0―\u00a0Tom H. Brennan",
+     "single question", "Tom H. Brennan", "Tom H. Brennan"),
+    ("Readers wrote in.\n\n“We need a change.” — Ana Ruiz\n“I am staying home this year.” — Joe Park",
+     "staying home", "Joe Park", "Joe Park"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", SIGNED)
+def test_signed_after_the_text(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
