@@ -32,6 +32,7 @@ class Context:
         self.article = article
         self.body_start = article.body_start or headline_end(article.text)
         self.tok_starts = [t.idx for t in doc]
+        self.sent_starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
         self.first_body_tok = bisect.bisect_left(self.tok_starts, self.body_start)
         self._paragraphs()
         self.transcript_paras: set[int] = set()  # paragraphs that are lines of an interview transcript
@@ -64,6 +65,30 @@ class Context:
 
     def para_of(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, char) - 1)
+
+    def sentence_of(self, char: int) -> int:
+        return bisect.bisect_right(self.sent_starts, char) - 1
+
+    def pronoun_subject_in(self, sentence: int) -> bool:
+        """Whether the sentence has "he", "she" or "they" as a subject outside quotation marks."""
+        if not 0 <= sentence < len(self.sent_starts):
+            return False
+        a = bisect.bisect_left(self.tok_starts, self.sent_starts[sentence])
+        end = self.sent_starts[sentence + 1] if sentence + 1 < len(self.sent_starts) else len(self.text)
+        b = bisect.bisect_left(self.tok_starts, end)
+        return any(t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in ("he", "she", "they") and self.inside[t.i] < 0
+                   for t in self.doc[a:b])
+
+    def furniture(self, p: int) -> bool:
+        """A short line with no sentence punctuation: a subhead, a link or page furniture ("Story
+        continues below advertisement"), whose names are no one the story is about."""
+        line = self.text[self.para_starts[p]:self.para_ends[p]]
+        return len(line.split()) <= 8 and line[-1:] not in ".!?:;\"”’'),"
+
+    def starts_paragraph(self, char: int) -> bool:
+        """Whether only quotation marks or spaces stand between the paragraph's start and `char`."""
+        p = self.para_of(char)
+        return not self.text[self.para_starts[p]:char].strip(" \u00a0\"“‘'`")
 
     def para_tokens(self, tok: Token) -> tuple[int, int]:
         """First and last token index of the paragraph holding `tok`."""

@@ -46,9 +46,10 @@ class Memory:
         k = bisect.bisect_right(self.span_starts, pos) - 1
         return k >= 0 and self.spans[k][1] > pos
 
-    def person_options(self, pos: int, para: int, window: int = 3) -> list[tuple[int, Key]]:
-        """People who can be referred back to: recent speakers and recent subjects, latest first;
-        people named but not as a subject come last."""
+    def person_options(self, pos: int, para: int, window: int = 3, quote_start: int | None = None) -> list[tuple[int, Key]]:
+        """People who can be referred back to, most likely first: for a pronoun at a quotation
+        (`quote_start`), someone the sentence before it has just introduced; then recent speakers
+        and recent subjects (latest first); then people named but not as a subject."""
         people = self.ctx.people
         options = [(s.pos, s.key) for s in self.recent()
                    if s.label == "PERSON" and s.key is not None and s.para >= para - window]
@@ -68,7 +69,36 @@ class Memory:
             k -= 1
             seen += 1
         options.sort(key=lambda o: -o[0])
-        return options + fallback
+        introduced = self._introduced(quote_start, para) if quote_start is not None else []
+        return introduced + options + fallback
+
+    def _introduced(self, quote_start: int, para: int) -> list[tuple[int, Key]]:
+        """The person the sentence before a quotation introduces after the last speaker:
+        "… for accountant Jo Park, 50. “It helped,” she says." Its subject if it has one, else the
+        last person it names; nobody when it names the last speaker again. Only within the
+        quotation's paragraph, or the one before when the quotation opens its paragraph."""
+        ctx, people = self.ctx, self.ctx.people
+        last = next((s for s in reversed(self.history) if s.label == "PERSON"), None)
+        if last is None:
+            return []
+        target = ctx.sentence_of(quote_start) - 1
+        allowed = {para} | ({para - 1} if ctx.starts_paragraph(quote_start) else set())
+        if ctx.pronoun_subject_in(target):
+            return []  # "Still, he denied Mr. Roe’s request.": the story stays with whoever "he" was
+        named: list[int] = []
+        k = people.latest_person_before(quote_start)
+        while k >= 0 and people.person_pos[k] > last.pos and ctx.sentence_of(people.person_pos[k]) >= target:
+            at = people.person_pos[k]
+            if ctx.sentence_of(at) == target and ctx.para_of(at) in allowed and not self.in_quote(at):
+                if people.person_key[k] == last.key:
+                    return []
+                if not people.person_poss[k]:
+                    named.append(k)
+            k -= 1
+        if not named:
+            return []
+        best = next((i for i in named if people.person_subj[i]), named[0])
+        return [(people.person_pos[best], people.person_key[best])]
 
     def only_quotes_between(self, a: int, b: int) -> bool:
         """Whether every paragraph strictly between paragraphs a and b is (mostly) quotation."""

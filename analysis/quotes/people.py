@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from analysis.names import PRONOUN_GENDER, clean_name, is_title_word, strip_titles
+from analysis.names import INSTITUTION_WORDS, PRONOUN_GENDER, clean_name, is_title_word, strip_titles
 from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS
 from analysis.speakers import NameIndex
 
@@ -65,7 +65,15 @@ class People:
                 self.ent_of[t.i] = ent
             if ent.label_ in NAME_ENTS:
                 persons.append(ent)
-        return [e for e in persons if not self.aside(e)]
+        return [e for e in persons if not self.aside(e) and not self._not_a_person(e)]
+
+    def _not_a_person(self, ent: Span) -> bool:
+        """Title-case junk tagged PERSON: a subhead or page furniture, a name with a digit or an
+        institution's word in it ("James M. Hill High School", "Bill C-48", "Acme LLP")."""
+        if self.ctx.furniture(self.ctx.para_of(ent.start_char)):
+            return True
+        return any(t.is_digit or any(ch.isdigit() for ch in t.text) or t.lower_.strip(".") in INSTITUTION_WORDS
+                   for t in ent)
 
     def _complete_lone_surnames(self) -> None:
         for key in [k for k in self.names.names if len(k) == 1]:
@@ -79,6 +87,7 @@ class People:
         self.person_pos: list[int] = []
         self.person_key: list[Key] = []
         self.person_subj: list[bool] = []
+        self.person_poss: list[bool] = []  # "Roe’s request": named only as an owner
         for ent in persons:
             if self.ctx.inside[ent.root.i] >= 0:
                 continue
@@ -88,7 +97,14 @@ class People:
             self.person_pos.append(ent.start_char)
             self.person_key.append(key)
             r = ent.root
-            self.person_subj.append(r.dep_ in SUBJECT_DEPS or (r.dep_ == "appos" and r.head.dep_ in SUBJECT_DEPS))
+            self.person_subj.append(r.dep_ in SUBJECT_DEPS or (r.dep_ == "appos" and r.head.dep_ in SUBJECT_DEPS)
+                                    or self._opens_paragraph(ent))
+            self.person_poss.append(r.dep_ == "poss")
+
+    def _opens_paragraph(self, ent: Span) -> bool:
+        """A name that opens its paragraph is what the paragraph is about, whatever the parse says
+        (a heading glued to the paragraph often costs the name its subject link)."""
+        return ent.start_char == self.ctx.para_starts[self.ctx.para_of(ent.start_char)]
 
     def _organisations(self) -> None:
         ctx = self.ctx
@@ -127,26 +143,27 @@ class People:
         """Names the NER missed or mislabelled ("Whitebird said", tagged ORG) still count as people
         when they are the subject of a verb and match or look like a person's name."""
         ctx = self.ctx
-        extra: list[tuple[int, Key, bool]] = []
+        extra: list[tuple[int, Key, bool, bool]] = []
         for t in ctx.doc[ctx.first_body_tok:]:
             if t.dep_ not in SUBJECT_DEPS or t.pos_ != "PROPN" or ctx.inside[t.i] >= 0:
                 continue
             ent = self.ent_of.get(t.i)
             if ent is not None and ent.label_ in NAME_ENTS:
                 continue
-            if is_title_word(t.text) or ctx.boilerplate(t.idx):
+            if is_title_word(t.text) or ctx.boilerplate(t.idx) or ctx.furniture(ctx.para_of(t.idx)):
                 continue
             key = self.names.resolve_key(t.text, t.idx)
             if key not in self.names.names and ent is None and t.is_title and t.tag_ == "NNP":
                 key = self._add_run(t)
             if key in self.names.names and (ent is None or ent.label_ in ORG_ENTS):
-                extra.append((t.idx, key, True))
+                extra.append((t.idx, key, True, False))
         if extra:
-            rows = sorted(list(zip(self.person_pos, self.person_key, self.person_subj, strict=True)) + extra,
-                          key=lambda r: r[0])
+            rows = sorted(list(zip(self.person_pos, self.person_key, self.person_subj, self.person_poss, strict=True))
+                          + extra, key=lambda r: r[0])
             self.person_pos = [r[0] for r in rows]
             self.person_key = [r[1] for r in rows]
             self.person_subj = [r[2] for r in rows]
+            self.person_poss = [r[3] for r in rows]
 
     def _add_run(self, t: Token) -> Key:
         run = self.propn_run(t)

@@ -20,10 +20,10 @@ PERSONAL_FORMS = ("he", "she", "him", "her", "his", "hers")
 OTHER_FORMS = ("they", "them", "we", "their", "it", "its")
 
 
-def resolve_pronoun(ctx: Context, memory: Memory, m: Mention, para: int) -> Resolution:
+def resolve_pronoun(ctx: Context, memory: Memory, m: Mention, para: int, quote_start: int) -> Resolution:
     low = m.text.lower()
     if low in PERSONAL_FORMS:
-        return _personal(ctx, memory, PRONOUN_GENDER[low], m.start, para)
+        return _personal(ctx, memory, PRONOUN_GENDER[low], m.start, para, quote_start)
     if low in OTHER_FORMS:
         return _collective(ctx, memory, low not in ("it", "its"), m.start, para)
     if low == "i" and ctx.article.author:
@@ -31,9 +31,9 @@ def resolve_pronoun(ctx: Context, memory: Memory, m: Mention, para: int) -> Reso
     return NOBODY
 
 
-def _personal(ctx: Context, memory: Memory, want: str, pos: int, para: int) -> Resolution:
+def _personal(ctx: Context, memory: Memory, want: str, pos: int, para: int, quote_start: int) -> Resolution:
     names = ctx.people.names
-    for _, key in memory.person_options(pos, para):
+    for _, key in memory.person_options(pos, para, quote_start=quote_start):
         g = names.gender.get(key)
         if g is None or g == want:
             names.gender.setdefault(key, want)

@@ -36,7 +36,7 @@ class Resolver:
         if m is None:
             return self._floating(cand) if cand.floating else NOBODY
         if m.label == "PRON":
-            return resolve_pronoun(self.ctx, self.memory, m, cand.para)
+            return resolve_pronoun(self.ctx, self.memory, m, cand.para, cand.start)
         if m.label == "PERSON":
             return self._person(m, cand.para)
         head = m.head

@@ -26,8 +26,8 @@ INHERITING_DEPS = ("advcl", "xcomp", "conj", "pcomp", "prep", "pobj", "acl", "cc
 def speaker_at(ctx: Context, cue: Token) -> Mention | None:
     """Who speaks at this cue, with guards against the parse's usual failures."""
     subj = subject_of(cue)
-    if subj is not None and ctx.para_of(subj.idx) != ctx.para_of(cue.idx):
-        subj = None  # the parse glued a heading or caption to this paragraph
+    if subj is not None and (subj.idx < ctx.body_start or ctx.para_of(subj.idx) != ctx.para_of(cue.idx)):
+        subj = None  # the parse glued a heading, caption or byline to this paragraph
     if subj is None:
         subj = _adjacent_subject(ctx, cue)
     if subj is None:
