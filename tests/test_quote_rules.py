@@ -96,3 +96,60 @@ SIGNED = [
 @pytest.mark.parametrize("text, fragment, speaker, mention", SIGNED)
 def test_signed_after_the_text(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
+
+
+# --- documents and statements: the issuer speaks, the document is the channel ------------------
+DOCUMENTS = [
+    ("The Harbour Trust issued a report on Monday.\n\nThe report said water levels would rise by a metre.",
+     "water levels would rise", "Harbour Trust", "The report"),
+    ("According to the Civic Action study, the retail sector employed 226,000 young people.",
+     "the retail sector employed", "Civic Action", "the Civic Action study"),
+    ("The aid group Northbridge said its director was killed. A statement said the group was "
+     "\"shocked and saddened\" by his death.", "shocked and saddened", "Northbridge", "A statement"),
+    ("Economist Jo Park wrote in a recent report that spending had stalled.\n\n"
+     "Spending rose only 0.2 per cent a year, the report said.", "Spending rose only", "Jo Park", "the report"),
+    ("A statement e-mailed by Dana Lee, the board's chair, said the station would respect the order.",
+     "the station would respect", "Dana Lee", "Dana Lee"),
+    # a finding of a study or of data is no one's words
+    ("The study suggests that young workers are leaving the province.", None, None, None),
+    ("The data show the economy shrank in the third quarter.", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", DOCUMENTS)
+def test_documents_speak_for_their_issuer(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+def test_document_is_kept_as_the_channel(model):
+    q = check(model, DOCUMENTS[0][0], *DOCUMENTS[0][1:])
+    assert q is not None and q.channel == "The report"
+    q = check(model, "Ana Ruiz said in a statement that the pool would reopen in May.",
+              "the pool would reopen", "Ana Ruiz", "Ana Ruiz")
+    assert q is not None and q.channel == "a statement"
+
+
+# --- "X and Y said": both spoke -----------------------------------------------------------------
+def test_two_speakers_are_both_kept(model):
+    text = "Both Nick Sandvik and Nathan Price have said they were trying to keep the peace."
+    q = check(model, text, "trying to keep the peace", "Nick Sandvik and Nathan Price", "Nick Sandvik and Nathan Price")
+    assert q is not None and q.co_speakers == ["Nick Sandvik", "Nathan Price"] and q.speaker_label == "GROUP"
+
+
+# --- pronouns: the antecedent the story gives, not page furniture ------------------------------
+PRONOUNS = [
+    ("“My blood pressure is down,” Dan Purdy says.\n\nExercise also helped accountant Jo Park, 50. "
+     "“I had a gym membership, but this program helped me build a habit,” she says.",
+     "gym membership", "Jo Park", "she"),
+    ("Ken Walsh said the talks had failed.\n\nStory continues below advertisement\n\n"
+     "“We will try again next week,” he said.", "try again", "Ken Walsh", "he"),
+    ("“The plan is dead,” said Tom Smith, who worked with Bob Jones for a decade. "
+     "“It was never going to work,” he said.", "never going to work", "Tom Smith", "he"),
+    ("Justice Ann Ray ruled against the station. Still, she denied Mr. Hall’s request for costs.\n\n"
+     "“This has become an acrimonious fight,” she wrote.", "acrimonious fight", "Ann Ray", "she"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", PRONOUNS)
+def test_pronoun_antecedents(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)

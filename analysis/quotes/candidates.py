@@ -7,7 +7,7 @@ candidates are merged here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
@@ -31,7 +31,9 @@ class Candidate:
     mention: Mention | None
     floating: bool = False  # a quotation with no cue, continuing whoever spoke last
     para: int = 0
-    source: str = "syntax"  # the pass that found it: syntax, after, before, dash, floating, transcript
+    source: str = "syntax"  # the pass that found it: syntax, label, after, before, dash, floating, transcript
+    channel: str | None = None  # the document or medium the words came through
+    co_speakers: list[str] = field(default_factory=list)
 
 
 def trim(ctx: Context, start: int, end: int) -> tuple[int, int]:

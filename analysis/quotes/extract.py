@@ -74,4 +74,5 @@ def _record(article: Article, c: Candidate, name: str | None, label: str | None,
         speaker_description=desc, speaker_label=label,
         mention_start=m.start if m else None, mention_end=m.end if m else None,
         cue_start=c.cue.idx if c.cue is not None else None, sentence=sentence, paragraph=c.para,
+        channel=c.channel or (m.channel if m else None), co_speakers=list(c.co_speakers),
     )

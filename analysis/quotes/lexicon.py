@@ -25,10 +25,12 @@ ROLE_NOUNS = _words["role"]
 AUTHORING_VERBS = _words["authoring"]
 CITING_VERBS = _words["citing"]
 REFUSALS = _words["refusal"]
-SECTION_LABELS = _words["section_label"]
+SECTION_LABELS = _words["section_label"]  # "WATCH:" announces a section, never a transcript's speaker
 NAMING_VERBS = _words["naming"]  # "called the plan “a disgrace”": the quoted label is the subject's words
 DIRECTIVE_VERBS = _words["directive"]  # "urged voters to stay home"
-PLEDGE_VERBS = _words["pledge"]  # "vowed to repeal the law"  # "WATCH:" announces a section, never a transcript's speaker
+PLEDGE_VERBS = _words["pledge"]  # "vowed to repeal the law"
+INFERENCE_VERBS = _words["inference"]  # "the study suggests": a finding, not words
+MEDIA_NOUNS = _words["medium"]  # "said in an interview", "wrote on Facebook": the channel of the words
 # Heads of a description that name no person (an organisation, a document, a poll).
 NOT_SPEAKER_NOUNS = ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE
 ROLE_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ess", "ant", "ent")

@@ -83,7 +83,7 @@ class Memory:
             return []
         target = ctx.sentence_of(quote_start) - 1
         allowed = {para} | ({para - 1} if ctx.starts_paragraph(quote_start) else set())
-        if ctx.pronoun_subject_in(target):
+        if ctx.sentence_of(last.pos) == target or ctx.pronoun_subject_in(target):
             return []  # "Still, he denied Mr. Roe’s request.": the story stays with whoever "he" was
         named: list[int] = []
         k = people.latest_person_before(quote_start)

@@ -8,7 +8,7 @@ Titles and appositives become the speaker's description; a document ("her statem
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
@@ -41,6 +41,8 @@ class Mention:
     label: str  # PERSON, ORG, GROUP, UNNAMED, PRON
     name: str | None = None  # for PERSON/ORG: the name without titles
     description: str | None = None
+    channel: str | None = None  # the document the words came through: "her statement"
+    others: list[Mention] = field(default_factory=list)  # the people named with this one: "X and Y said"
 
 
 def mention(ctx: Context, head: Token) -> Mention:
@@ -53,7 +55,7 @@ def mention(ctx: Context, head: Token) -> Mention:
         return found
     ent = ctx.people.ent_of.get(head.i)
     if head.pos_ == "PROPN" or (ent is not None and ent.label_ in NAME_ENTS):
-        return _proper_mention(ctx, head, ent)
+        return _with_others(ctx, _proper_mention(ctx, head, ent))
     if head.is_title and ctx.people.names.resolve_key(head.text) in ctx.people.names.names and len(head.text) > 2:
         # a surname the tagger took for a common noun ("Baker writes")
         return Mention(head, head.idx, head.idx + len(head.text), head.text, "PERSON", name=head.text)
@@ -64,18 +66,38 @@ def mention(ctx: Context, head: Token) -> Mention:
     return Mention(head, s_, s_ + len(np), np, label, name=clean_name(np), description=appositive(ctx, head))
 
 
+def _with_others(ctx: Context, m: Mention) -> Mention:
+    """"Both Sandmann and Phillips said": everyone named in the coordination spoke."""
+    head = m.head
+    if m.label != "PERSON" or not any(c.dep_ == "cc" and c.lower_ == "and" for c in head.children):
+        return m
+    others = [mention(ctx, c) for c in head.children if c.dep_ == "conj" and c.i > head.i and c.pos_ == "PROPN"]
+    others = [o for o in others if o.label == "PERSON"]
+    if others:
+        m.others = others
+        m.end = max(o.end for o in others)
+        m.text = ctx.text[m.start:m.end]
+    return m
+
+
 def _is_person(ctx: Context, tok: Token) -> bool:
     ent = ctx.people.ent_of.get(tok.i)
     return ent is not None and ent.label_ in NAME_ENTS
 
 
+def _is_organisation(ctx: Context, tok: Token) -> bool:
+    ent = ctx.people.ent_of.get(tok.i)
+    return ent is not None and ent.label_ == "ORG"
+
+
 def _named_appositive(ctx: Context, head: Token) -> Mention | None:
     """A noun with a named appositive: "her spokesperson, Jane Doe, said", "One red-state
-    Democrat, Sen. Jane Roe of Montana, said": the name speaks, the noun describes."""
+    Democrat, Sen. Jane Roe of Montana, said", "the aid group Northbridge said": the name
+    speaks, the noun describes."""
     if not (head.pos_ == "NOUN" or (head.pos_ == "PROPN" and not _is_person(ctx, head))):
         return None
     for c in head.children:
-        if c.dep_ == "appos" and c.pos_ == "PROPN" and _is_person(ctx, c):
+        if c.dep_ == "appos" and c.pos_ == "PROPN" and (_is_person(ctx, c) or head.pos_ == "NOUN" and _is_organisation(ctx, c)):
             m = mention(ctx, c)
             m.description = m.description or clean_name(np_text(ctx, head, stop_at=c))
             return m
@@ -87,11 +109,14 @@ def _document_speaker(ctx: Context, head: Token) -> Mention | None:
     the author speaks."""
     if head.pos_ != "NOUN" or head.lemma_.lower() not in DOCUMENT_NOUNS:
         return None
-    for c in head.children:
-        if c.dep_ == "poss" and (c.pos_ == "PROPN" or c.lower_ in ("his", "her", "their", "its")):
-            return mention(ctx, c)
-    author = document_author(head)
-    return mention(ctx, author) if author is not None else None
+    author = next((c for c in head.children if c.dep_ == "poss" and (c.pos_ == "PROPN" or c.lower_ in
+                                                                      ("his", "her", "their", "its"))), None)
+    author = author or document_author(head)
+    if author is None:
+        return None
+    m = mention(ctx, author)
+    m.channel = np_text(ctx, head)
+    return m
 
 
 def _name_bounds(ctx: Context, head: Token, ent: Span | None) -> tuple[int, int]:
@@ -177,7 +202,7 @@ def appositive(ctx: Context, head: Token) -> str | None:
 def document_author(head: Token) -> Token | None:
     """The name that wrote or sent a document: "a statement e-mailed by Jane Doe", "a letter from Acme"."""
     for c in head.children:
-        if c.dep_ == "acl" and c.lemma_.lower() in AUTHORING_VERBS:
+        if c.dep_ == "acl" and c.lemma_.lower() in AUTHORING_VERBS:  # "a statement e-mailed by …"
             for g in c.children:
                 if g.dep_ != "agent":
                     continue

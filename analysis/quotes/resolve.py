@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from analysis.quotes.candidates import Candidate
+from analysis.quotes.documents import is_document, issuer
 from analysis.quotes.lexicon import DOCUMENT_NOUNS, NOT_PEOPLE, ORG_NOUNS
-from analysis.quotes.memory import NOBODY, Key, Memory, Resolution
-from analysis.quotes.mentions import Mention
+from analysis.quotes.memory import NOBODY, Key, Memory, Resolution, Said
+from analysis.quotes.mentions import Mention, mention
 from analysis.quotes.people import Described
 from analysis.quotes.pronouns import resolve_pronoun
 
@@ -31,25 +32,61 @@ class Resolver:
         self.memory = Memory(ctx, spans or [])
 
     def resolve(self, cand: Candidate) -> Resolution:
-        """(speaker name, label, description) for a candidate."""
+        """(speaker name, label, description) for a candidate; sets its channel and co-speakers."""
         m = cand.mention
         if m is None:
             return self._floating(cand) if cand.floating else NOBODY
+        if m.others:
+            return self._together(m, cand)
+        return self._mention(m, cand, by_document=True)
+
+    def _mention(self, m: Mention, cand: Candidate, *, by_document: bool) -> Resolution:
         if m.label == "PRON":
             return resolve_pronoun(self.ctx, self.memory, m, cand.para, cand.start)
         if m.label == "PERSON":
             return self._person(m, cand.para)
         head = m.head
+        if by_document and is_document(head):
+            found = self._issuer(m, cand)
+            if found is not None:
+                return found
         if head.pos_ == "NOUN" and head.tag_ == "NN" and any(
                 c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
-            found = self.ctx.people.describe(head.lemma_.lower(), m.start) or self._definite(head, m.start, cand.para)
-            if found is not None:
-                name, key, label = found
+            described = self.ctx.people.describe(head.lemma_.lower(), m.start) or self._definite(head, m.start, cand.para)
+            if described is not None:
+                name, key, label = described
                 self.memory.remember(m.start, name, label, key, cand.para)
                 return name, label, (m.text if label == "PERSON" else None)
         name = m.name or m.text
         self.memory.remember(m.start, name, m.label, None, cand.para)
         return name, m.label, m.description
+
+    def _issuer(self, m: Mention, cand: Candidate) -> Resolution | None:
+        """The issuer of a document that speaks ("the complaint said"), the document kept as the channel."""
+        head = m.head
+        found = issuer(self.ctx, self.memory, head, cand.para)
+        if isinstance(found, Said):
+            singular = head.tag_ == "NN" and any(c.dep_ == "det" for c in head.children)
+            if not singular:
+                return None  # "city documents say": no one statement to pin on the last speaker
+            self.memory.remember(m.start, found.name, found.label, found.key, cand.para)
+            cand.channel = m.text
+            return found.name, found.label, None
+        if found is None:
+            return None
+        name, label, desc = self._mention(mention(self.ctx, found), cand, by_document=False)
+        if not name:
+            return None
+        cand.channel = m.text
+        return name, label, desc
+
+    def _together(self, m: Mention, cand: Candidate) -> Resolution:
+        """"X and Y said": both are the speaker, each kept by name."""
+        names = [self._person(p, cand.para)[0] for p in (m, *m.others)]
+        cand.co_speakers = [n for n in names if n]
+        joined = " and ".join(cand.co_speakers)
+        self.memory.remember(m.start, joined, "GROUP", None, cand.para)
+        return joined, "GROUP", None
 
     def _person(self, m: Mention, para: int) -> Resolution:
         """The fullest form of the name in the article, learning the name if it is new."""

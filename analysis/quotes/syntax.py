@@ -13,8 +13,20 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Doc, Token
 
 from analysis.quotes.candidates import Candidate, kind, trim
-from analysis.quotes.lexicon import DIRECTIVE_VERBS, PLEDGE_VERBS, cue_text, is_according, is_cue, negated
+from analysis.quotes.lexicon import (
+    DIRECTIVE_VERBS,
+    DOCUMENT_NOUNS,
+    INFERENCE_VERBS,
+    MEDIA_NOUNS,
+    NOT_PEOPLE,
+    PLEDGE_VERBS,
+    cue_text,
+    is_according,
+    is_cue,
+    negated,
+)
 from analysis.quotes.marks import DASH_CHARS, QUOTE_TOKENS
+from analysis.quotes.mentions import Mention
 from analysis.quotes.subjects import speaker_at
 
 if TYPE_CHECKING:
@@ -40,8 +52,27 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
         k = kind(ctx, s, e)
         if m is None and k == "indirect":
             continue  # reported speech with nobody reporting it is narration ("there's no telling what…")
-        out.append(Candidate(s, e, k, tok, cue_text(tok), m, para=ctx.para_of(s)))
+        if m is not None and _finding(tok, m) and k == "indirect":
+            continue
+        out.append(Candidate(s, e, k, tok, cue_text(tok), m, para=ctx.para_of(s), channel=medium(tok)))
     return out
+
+
+def _finding(cue: Token, m: Mention) -> bool:
+    """"The study suggests …", "the data show …": a document or data reporting a finding, not
+    anyone's words (a finding someone states is reported with their name)."""
+    return m.label in ("UNNAMED", "GROUP") and cue.lemma_.lower() in INFERENCE_VERBS and \
+        m.head.lemma_.lower() in DOCUMENT_NOUNS | NOT_PEOPLE
+
+
+def medium(cue: Token) -> str | None:
+    """The channel a cue names: "said in a statement", "wrote on Facebook", "told CBC in an interview"."""
+    for c in cue.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "on", "via", "through"):
+            for g in c.children:
+                if g.dep_ == "pobj" and (g.lemma_.lower() in DOCUMENT_NOUNS | MEDIA_NOUNS):
+                    return cue.doc[g.left_edge.i:g.i + 1].text
+    return None
 
 
 def _reported(ctx: Context, tok: Token) -> Span_ | None:
