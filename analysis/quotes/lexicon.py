@@ -34,6 +34,9 @@ MEDIA_NOUNS = _words["medium"]  # "said in an interview", "wrote on Facebook": t
 # Heads of a description that name no person (an organisation, a document, a poll).
 NOT_SPEAKER_NOUNS = ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE
 ROLE_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ess", "ant", "ent")
+PERSON_NOUNS = _words["person"]  # "the victim", "the forward": nouns for a person that no suffix tells
+FEMALE_NOUNS = _words["female_noun"]
+MALE_NOUNS = _words["male_noun"]
 
 
 @lru_cache(maxsize=1)
@@ -97,3 +100,23 @@ def role_noun(t: Token) -> bool:
         return False
     modified = any(c.dep_ in ("amod", "compound", "nmod") for c in t.children)
     return modified and (lemma in ROLE_NOUNS or lemma.endswith(ROLE_SUFFIXES))
+
+
+def person_noun(t: Token) -> bool:
+    """A noun for one person: "the coach", "the 26-year-old forward", "the lanky professor"."""
+    lemma = t.lemma_.lower()
+    if lemma in NOT_SPEAKER_NOUNS or t.tag_ != "NN":
+        return False
+    aged = any(c.dep_ in ("amod", "compound") and c.lower_.endswith("-old") for c in t.children)
+    return aged or lemma in ROLE_NOUNS or lemma in PERSON_NOUNS or lemma.endswith(ROLE_SUFFIXES) or \
+        lemma in FEMALE_NOUNS or lemma in MALE_NOUNS
+
+
+def noun_gender(t: Token) -> str | None:
+    """"f" for "the spokeswoman", "the mother"; "m" for "the father"; None when the noun does not say."""
+    lemma = t.lemma_.lower()
+    if lemma in FEMALE_NOUNS or lemma.endswith("woman"):
+        return "f"
+    if lemma in MALE_NOUNS or (lemma.endswith("man") and not lemma.endswith("human")):
+        return "m"
+    return None

@@ -107,15 +107,27 @@ class People:
         return ent.start_char == self.ctx.para_starts[self.ctx.para_of(ent.start_char)]
 
     def _organisations(self) -> None:
+        """Organisations named in the body, in order, and the fullest form of each short one."""
         ctx = self.ctx
         self.org_pos: list[int] = []
         self.org_name: list[str] = []
+        self.org_subj: list[bool] = []
         for ent in ctx.doc.ents:
-            if ent.label_ == "ORG" and ent.start_char >= ctx.body_start and ctx.inside[ent.root.i] < 0:
-                name = ent_name(ctx.text, ent)
-                if name:
-                    self.org_pos.append(ent.start_char)
-                    self.org_name.append(name)
+            if ent.label_ != "ORG" or ent.start_char < ctx.body_start or ctx.inside[ent.root.i] >= 0:
+                continue
+            if self.aside(ent) or ctx.furniture(ctx.para_of(ent.start_char)):
+                continue  # photo credits ("Reuters/Getty Images") and subheads
+            name = ent_name(ctx.text, ent)
+            if name:
+                self.org_pos.append(ent.start_char)
+                self.org_name.append(name)
+                self.org_subj.append(ent.root.dep_ in SUBJECT_DEPS)
+        self._org_forms = _org_short_forms(set(self.org_name))
+
+    def full_org(self, name: str) -> str:
+        """"Suncor" -> "Suncor Energy Inc.", "EDC" -> "Export Development Canada" when the article
+        names the organisation in full."""
+        return self._org_forms.get(name, name)
 
     def _plural_subjects(self) -> None:
         """Plural subjects, for "they": positions and head tokens."""
@@ -278,3 +290,24 @@ class People:
     def latest_person_before(self, pos: int) -> int:
         """Index into the person mentions of the last one before `pos` (-1 when none)."""
         return bisect.bisect_left(self.person_pos, pos) - 1
+
+
+_ORG_SMALL = {"of", "the", "and", "for", "on", "in", "&"}
+
+
+def _org_short_forms(names: set[str]) -> dict[str, str]:
+    """Short form -> full name, for short forms that match exactly one longer name: its first words,
+    or its initials as an acronym."""
+    out: dict[str, str] = {}
+    full = [n for n in names if len(n.split()) >= 2]
+    for short in names:
+        words = short.split()
+        if len(words) > 2:
+            continue
+        initials = short.replace(".", "") if short.replace(".", "").isupper() and len(short) >= 2 else None
+        matches = {f for f in full if f != short and (
+            f.split()[:len(words)] == words
+            or (initials is not None and "".join(w[0] for w in f.split() if w.lower() not in _ORG_SMALL) == initials))}
+        if len(matches) == 1:
+            out[short] = matches.pop()
+    return out

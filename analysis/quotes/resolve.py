@@ -14,7 +14,7 @@ from spacy.tokens import Token
 
 from analysis.quotes.candidates import Candidate
 from analysis.quotes.documents import is_document, issuer
-from analysis.quotes.lexicon import DOCUMENT_NOUNS, NOT_PEOPLE, ORG_NOUNS
+from analysis.quotes.lexicon import ORG_NOUNS, noun_gender, person_noun
 from analysis.quotes.memory import NOBODY, Key, Memory, Resolution, Said
 from analysis.quotes.mentions import Mention, mention
 from analysis.quotes.people import Described
@@ -22,6 +22,14 @@ from analysis.quotes.pronouns import resolve_pronoun
 
 if TYPE_CHECKING:
     from analysis.quotes.context import Context
+
+
+def _fits(head: Token, name: str) -> bool:
+    """Whether a description's proper adjectives are in the name: "the Canadian government"
+    fits "Government of Canada" ("Canad…"), not "Australian Government"."""
+    words = [c.lower_ for c in head.children if c.dep_ in ("amod", "compound") and c.is_title]
+    low = name.lower()
+    return all(w[:5] in low for w in words)
 
 
 class Resolver:
@@ -52,14 +60,24 @@ class Resolver:
                 return found
         if head.pos_ == "NOUN" and head.tag_ == "NN" and any(
                 c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
-            described = self.ctx.people.describe(head.lemma_.lower(), m.start) or self._definite(head, m.start, cand.para)
+            described = self._described(head, m.start) or self._definite(head, m.start, cand.para)
             if described is not None:
                 name, key, label = described
                 self.memory.remember(m.start, name, label, key, cand.para)
                 return name, label, (m.text if label == "PERSON" else None)
         name = m.name or m.text
+        if m.label == "ORG":
+            name = self.ctx.people.full_org(name)
         self.memory.remember(m.start, name, m.label, None, cand.para)
         return name, m.label, m.description
+
+    def _described(self, head: Token, pos: int) -> Described | None:
+        """Whom the article described with this noun; an organisation noun ("the bank") only an
+        organisation, never the person in "Bank President Mario Draghi"."""
+        found = self.ctx.people.describe(head.lemma_.lower(), pos)
+        if found is not None and head.lemma_.lower() in ORG_NOUNS and found[2] != "ORG":
+            return None
+        return found
 
     def _issuer(self, m: Mention, cand: Candidate) -> Resolution | None:
         """The issuer of a document that speaks ("the complaint said"), the document kept as the channel."""
@@ -107,21 +125,37 @@ class Resolver:
         return name, "PERSON", m.description
 
     def _definite(self, head: Token, pos: int, para: int) -> Described | None:
-        """"The company said" / "the coach said": the organisation or person the story is about just now."""
-        ctx = self.ctx
+        """"The company said", "the 26-year-old forward said": the organisation or the person the
+        story is about just now, when the description fits them ("the Canadian government" is
+        never the Australian one, "the father" never a woman). A description the article first
+        gave someone unnamed ("a justice official … the official said") stays a description."""
         lemma = head.lemma_.lower()
         if lemma in ORG_NOUNS:
-            return self._organisation(pos, para)
-        if head.ent_type_ or lemma in DOCUMENT_NOUNS or lemma in NOT_PEOPLE:
+            found = self._organisation(pos, para)
+            return found if found is not None and _fits(head, found[0]) else None
+        if not person_noun(head) or self._introduced_unnamed(head):
             return None
+        names = self.ctx.people.names
+        want = noun_gender(head)
         for _, key in self.memory.person_options(pos, para, window=2):
-            name = ctx.people.names.names.get(key)
-            if name:
+            name = names.names.get(key)
+            if name and (want is None or names.gender.get(key) in (None, want)):
                 return name, key, "PERSON"
         return None
 
+    def _introduced_unnamed(self, head: Token) -> bool:
+        """Whether the article brought in someone with "a"/"an" and this noun before ("a justice official")."""
+        doc = self.ctx.doc
+        lemma = head.lemma_.lower()
+        for t in doc[max(self.ctx.first_body_tok, head.i - 400):head.i]:
+            if t.lemma_.lower() == lemma and t.pos_ == "NOUN" and \
+                    any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in t.children):
+                return not any(c.dep_ == "appos" for c in t.children)
+        return False
+
     def _organisation(self, pos: int, para: int) -> Described | None:
-        """The organisation that spoke or was named last, within two paragraphs."""
+        """The organisation that spoke last, else the one named last (as a subject, if one was),
+        within two paragraphs."""
         for said in self.memory.recent():
             if said.para < para - 2:
                 break
@@ -129,9 +163,14 @@ class Resolver:
                 return said.name, None, "ORG"
         people = self.ctx.people
         k = bisect.bisect_left(people.org_pos, pos) - 1
-        if k >= 0 and self.ctx.para_of(people.org_pos[k]) >= para - 2:
-            return people.org_name[k], None, "ORG"
-        return None
+        named: int | None = None
+        while k >= 0 and self.ctx.para_of(people.org_pos[k]) >= para - 2:
+            if people.org_subj[k]:
+                named = k
+                break
+            named = k if named is None else named
+            k -= 1
+        return None if named is None else (people.full_org(people.org_name[named]), None, "ORG")
 
     def _floating(self, cand: Candidate) -> Resolution:
         """A quotation with no cue continues the last speaker; after narrative about someone, that
