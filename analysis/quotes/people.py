@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from analysis.names import INSTITUTION_WORDS, PRONOUN_GENDER, clean_name, is_title_word, strip_titles
-from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS
+from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS, ROLE_SUFFIXES
 from analysis.speakers import NameIndex
 
 if TYPE_CHECKING:
@@ -72,8 +72,14 @@ class People:
         institution's word in it ("James M. Hill High School", "Bill C-48", "Acme LLP")."""
         if self.ctx.furniture(self.ctx.para_of(ent.start_char)):
             return True
+        if is_title_word(ent[-1].text) or (ent.root.dep_ == "appos" and self._in_person(ent.root.head)):
+            return True  # "Jim Roe, Yellowhead MP, said": the apposition describes Roe
         return any(t.is_digit or any(ch.isdigit() for ch in t.text) or t.lower_.strip(".") in INSTITUTION_WORDS
                    for t in ent)
+
+    def _in_person(self, t: Token) -> bool:
+        ent = self.ent_of.get(t.i)
+        return ent is not None and ent.label_ in NAME_ENTS
 
     def _complete_lone_surnames(self) -> None:
         for key in [k for k in self.names.names if len(k) == 1]:
@@ -135,7 +141,7 @@ class People:
         self.plural_pos: list[int] = []
         self.plural_tok: list[Token] = []
         for t in ctx.doc[ctx.first_body_tok:]:
-            if t.dep_ in SUBJECT_DEPS and t.tag_ in ("NNS", "NNPS") and ctx.inside[t.i] < 0:
+            if t.dep_ in SUBJECT_DEPS and t.tag_ in ("NNS", "NNPS") and ctx.inside[t.i] < 0 and _people_like(t):
                 self.plural_pos.append(t.idx)
                 self.plural_tok.append(t)
 
@@ -290,6 +296,13 @@ class People:
     def latest_person_before(self, pos: int) -> int:
         """Index into the person mentions of the last one before `pos` (-1 when none)."""
         return bisect.bisect_left(self.person_pos, pos) - 1
+
+
+def _people_like(t: Token) -> bool:
+    """A plural that can say something: "officials", "Democrats", "the companies", not "revenues"."""
+    lemma = t.lemma_.lower()
+    return t.tag_ == "NNPS" or t.ent_type_ in ("NORP", "ORG") or lemma in ORG_NOUNS or lemma in PERSON_NOUNS \
+        or lemma in ROLE_NOUNS or lemma.endswith(ROLE_SUFFIXES) or lemma in ("people", "police", "authority")
 
 
 _ORG_SMALL = {"of", "the", "and", "for", "on", "in", "&"}

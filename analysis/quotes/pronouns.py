@@ -52,13 +52,29 @@ def _collective(ctx: Context, memory: Memory, plural: bool, pos: int, para: int)
         if (plural and said.label in ("GROUP", "ORG")) or (not plural and said.label in ("ORG", "UNNAMED")):
             best = (said.pos, said.name, said.label)
             break
+    people = ctx.people
     if plural:
-        people = ctx.people
         k = bisect.bisect_left(people.plural_pos, pos) - 1
+        while k >= 0 and memory.in_quote(people.plural_pos[k]):
+            k -= 1  # "Almost all revenues, they promise, will be returned": the subject of the words
         if k >= 0 and ctx.para_of(people.plural_pos[k]) >= para - 1 and (best is None or people.plural_pos[k] > best[0]):
             mm = mention(ctx, people.plural_tok[k])
             best = (people.plural_pos[k], mm.name or mm.text, "GROUP")
+    elif best is None:
+        best = _latest_organisation(ctx, memory, pos, para)
     if best is None:
         return NOBODY
     memory.remember(pos, best[1], best[2], None, para)
     return best[1], best[2], None
+
+
+def _latest_organisation(ctx: Context, memory: Memory, pos: int, para: int) -> tuple[int, str, str] | None:
+    """"EDC declined to answer. “We are obliged …,” it said.": the organisation named last as a
+    subject in this paragraph or the one before."""
+    people = ctx.people
+    k = bisect.bisect_left(people.org_pos, pos) - 1
+    while k >= 0 and ctx.para_of(people.org_pos[k]) >= para - 1:
+        if people.org_subj[k] and not memory.in_quote(people.org_pos[k]):
+            return people.org_pos[k], people.full_org(people.org_name[k]), "ORG"
+        k -= 1
+    return None

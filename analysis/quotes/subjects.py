@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
-from analysis.quotes.lexicon import CITING_VERBS, DOCUMENT_NOUNS, NAME_ENTS, PERSONAL, PLURAL_PRONOUNS, is_according
+from analysis.quotes.lexicon import CITING_VERBS, DOCUMENT_NOUNS, NAME_ENTS, PERSONAL, PLURAL_PRONOUNS, is_according, is_cue
 from analysis.quotes.marks import DOUBLE_MARKS
 from analysis.quotes.mentions import Mention, mention, np_text
 
@@ -92,6 +92,8 @@ def _inherited_subject(cue: Token) -> Token | None:
             return h if h.pos_ in ("NOUN", "PROPN") and h.lemma_.lower() in DOCUMENT_NOUNS else None
         if (t.dep_ == "prep" and t.lower_ == "as") or t.dep_ == "pobj":
             through_prep = True  # "cited X as saying", "placed X in the position of promising"
+        if t.dep_ == "advcl" and t.tag_ == "VBG" and h.dep_ == "ccomp" and is_cue(h.head, direct=False):
+            h = h.head  # "X said the province will stick to it, insisting …": X insists
         if h.pos_ in ("VERB", "AUX"):
             found, stop = _verb_subject(h, object_speaks=through_prep or t.dep_ == "xcomp")
             if found is not None or stop or t.dep_ == "ccomp":
