@@ -25,6 +25,8 @@ from analysis.quotes.subjects import speaker_at
 if TYPE_CHECKING:
     from analysis.quotes.context import Context
 
+# Verbs whose unquoted complement is a label too ("called it a bandage solution that …").
+PLAIN_NAMING_VERBS = {"call", "describe", "characterize", "characterise", "label", "brand", "dub", "term"}
 # How far after the verb the label may start, in tokens.
 MAX_OBJECT = 16
 # Links inside an object that open a clause of their own: past one, the quotation is no label.
@@ -39,7 +41,7 @@ def naming_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candid
             continue
         if negated(v) or _passive(v) or ctx.boilerplate(v.idx):
             continue
-        span = label_span(ctx, v)
+        span = label_span(ctx, v) or plain_label_span(ctx, v)
         if span is None:
             continue
         s, e = trim(ctx, *span)
@@ -82,6 +84,27 @@ def label_span(ctx: Context, v: Token) -> tuple[int, int] | None:
         return None  # a work's title as the object ("praised “The Long Winter Road”"), or emphasis
     last = _joined_marks(ctx, k, v.sent.end)
     return min(doc[v.i + 1].idx, m.start), max(last.end, _modifiers_end(ctx, k, min(pb, v.sent.end - 1)))
+
+
+def plain_label_span(ctx: Context, v: Token) -> tuple[int, int] | None:
+    """"The institute called the program one of the biggest commitments in its history": an
+    unquoted label is the subject's words too when it is a phrase of its own (four words or more)
+    after a verb that only names ("call", "describe … as"), never a short name ("call him Bobby")."""
+    if v.lemma_.lower() not in PLAIN_NAMING_VERBS:
+        return None
+    _, pb = ctx.para_tokens(v)
+    comp = next((c for c in v.children if c.i > v.i and (c.dep_ in ("oprd", "xcomp", "acomp") or
+                                                          (c.dep_ == "prep" and c.lower_ == "as"))), None)
+    if comp is None:
+        return None
+    a, b = comp.left_edge.i, min(comp.right_edge.i, pb)
+    words = [t for t in ctx.doc[a:b + 1] if t.is_alpha and t.lower_ != "as"]
+    if len(words) < 4 or any(ctx.inside[t.i] >= 0 for t in words):
+        return None
+    doc = ctx.doc
+    while b > a and doc[b].is_punct:
+        b -= 1
+    return doc[v.i + 1].idx, doc[b].idx + len(doc[b].text)
 
 
 def _in_object(t: Token, v: Token) -> bool:

@@ -120,7 +120,7 @@ def _governs_gap(doc, cue: Token, i: int, j: int) -> bool:
     for _ in range(4):
         if all(doc[k].is_punct or _descends(doc[k], anchor) for k in range(i, j)):
             return True
-        if anchor.head is anchor or anchor.dep_ not in ANCHOR_DEPS:
+        if anchor.head.i == anchor.i or anchor.dep_ not in ANCHOR_DEPS:
             return False
         anchor = anchor.head
     return False

@@ -85,7 +85,7 @@ def _inherited_subject(cue: Token) -> Token | None:
     t = cue
     through_prep = False
     for _ in range(6):
-        if t.dep_ not in INHERITING_DEPS or t.head is t:
+        if t.dep_ not in INHERITING_DEPS or t.head.i == t.i:
             return None
         h = t.head
         if t.dep_ == "acl":

@@ -122,26 +122,77 @@ def clause_content(ctx: Context, cue: Token) -> Span_ | None:
     right = [c for c in comps if c.i > cue.i]
     comp = right[0] if right else (comps[-1] if comps else None)
     if comp is not None:
-        return _complement(ctx, cue, comp, pa, pb)
-    return _beside_cue(ctx, cue, pa, pb)
+        found = _complement(ctx, cue, comp, pa, pb)
+        if found is not None:
+            return found
+    return _beside_cue(ctx, cue, pa, pb) or _orphan_clause(ctx, cue, pb)
+
+
+def _reported_clause(ctx: Context, cue: Token, comp: Token) -> bool:
+    """A clause reported as speech has a subject or is itself quoted; inside a relative clause the
+    subject is the word it hangs on ("a lack of leadership he says [has left the police adrift]")."""
+    if ctx.inside[comp.i] >= 0 or any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in comp.children):
+        return True
+    return cue.dep_ == "relcl" and comp.i == cue.i + 1 and comp.pos_ in ("VERB", "AUX")
 
 
 def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span_ | None:
     """"She said [the plan was ready]": the clausal complement."""
     doc = ctx.doc
     a, b = comp.left_edge.i, comp.right_edge.i
-    # a clause reported as speech has a subject or is itself quoted
-    has_subj = any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in comp.children)
-    if not has_subj and ctx.inside[comp.i] < 0:
+    if not _reported_clause(ctx, cue, comp):
         return None
     if comp.i > cue.i:
         # the parse sometimes hangs the rest of the reported clause on the cue itself
         for c in cue.children:
             if c.i > b and c.dep_ not in SIDE_DEPS_AFTER:
                 b = max(b, c.right_edge.i)
+        b = _past_abbreviation(ctx, b, pb)
     a, b = max(a, pa), min(b, pb)
     if b < a:
         return None
+    return doc[a].idx, doc[b].idx + len(doc[b].text)
+
+
+def _past_abbreviation(ctx: Context, b: int, pb: int) -> int:
+    """"he’s lost 16 lbs. since he signed up": a sentence the parser ended at an abbreviation goes on
+    when the next one starts in lower case."""
+    doc = ctx.doc
+    nxt = b + 1
+    while nxt <= pb and doc[nxt].is_punct and doc[nxt].text == ".":
+        nxt += 1
+    if nxt <= pb and nxt > b + 1 and doc[nxt].is_sent_start and doc[nxt].is_lower and ctx.inside[nxt] < 0:
+        end = min(doc[nxt].sent.end - 1, pb)
+        while end > nxt and doc[end].is_punct and doc[end].text not in QUOTE_TOKENS:
+            end -= 1
+        return end
+    return b
+
+
+def _orphan_clause(ctx: Context, cue: Token, pb: int) -> Span_ | None:
+    """"Guest said too often, the ER becomes a safety net": the parser made the reported clause a
+    sentence of its own. The cue has a subject and no object, and a clause with its own subject
+    starts within a few words after it, in the same paragraph."""
+    doc = ctx.doc
+    if not is_cue(cue, direct=False) or any(c.dep_ in CUE_OBJECTS for c in cue.children):
+        return None
+    j = cue.i + 1
+    while j <= pb and j <= cue.i + 4 and cue.is_ancestor(doc[j]) and doc[j].dep_ in ("advmod", "npadvmod", "punct"):
+        j += 1
+    if j > pb or cue.is_ancestor(doc[j]) or doc[j].is_punct or ctx.inside[j] >= 0:
+        return None
+    root = doc[j]
+    while root.head.i != root.i and root.head.i > cue.i and not root.head.is_ancestor(cue):
+        root = root.head
+    if root.pos_ not in ("VERB", "AUX") or root.is_ancestor(cue) or \
+            not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children):
+        return None
+    a = cue.i + 1
+    while a < j and doc[a].is_punct:
+        a += 1
+    b = min(root.right_edge.i, pb)
+    while b > a and doc[b].is_punct and doc[b].text not in QUOTE_TOKENS:
+        b -= 1
     return doc[a].idx, doc[b].idx + len(doc[b].text)
 
 
@@ -155,7 +206,8 @@ def _beside_cue(ctx: Context, cue: Token, pa: int, pb: int) -> Span_ | None:
     k = left - 1
     while k >= pa and doc[k].is_space:
         k -= 1
-    closed = not any(c.i > cue.i and c.dep_ in CUE_OBJECTS for c in cue.children)
+    closed = not any(c.i > cue.i and c.dep_ in CUE_OBJECTS and not (c.dep_ == "ccomp" and _adverbial(c))
+                     for c in cue.children)
     if not (closed and k > pa and (doc[k].text == "," or doc[k].text in DASH_CHARS and doc[k].text != "-") and ctx.inside[k] < 0):
         return None
     sent = cue.sent
@@ -172,6 +224,13 @@ def _beside_cue(ctx: Context, cue: Token, pa: int, pb: int) -> Span_ | None:
     if not _reads_as_speech(doc, a, b):
         return None
     return doc[a].idx, doc[b].idx + len(doc[b].text)
+
+
+def _adverbial(comp: Token) -> bool:
+    """A clause the parser hung on the cue that opens with "as", "while", "after": circumstance, not
+    what was said ("…, officials said, as rescuers searched for more victims")."""
+    return any(c.dep_ == "mark" and c.lower_ in ("as", "while", "after", "before", "when", "because", "since")
+               for c in comp.subtree if c.i < comp.i)
 
 
 def _resumed_after(ctx: Context, cue: Token, send: int) -> int | None:
