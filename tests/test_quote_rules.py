@@ -153,3 +153,32 @@ PRONOUNS = [
 @pytest.mark.parametrize("text, fragment, speaker, mention", PRONOUNS)
 def test_pronoun_antecedents(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
+
+
+# --- reported speech the parse splits or hides ----------------------------------------------------
+PLAIN = [
+    # the parser made the reported clause a sentence of its own
+    ("Dr. Lena Park spoke to reporters.\n\nPark said too often, the emergency room becomes a safety net.",
+     "the emergency room becomes a safety net", "Lena Park", "Park"),
+    # a cue in a relative clause reports the verb after it
+    ("Justice Mary Olsen faulted the board for a lack of leadership she says has left the force adrift.",
+     "has left the force adrift", "Mary Olsen", "she"),
+    # a parenthetical cue after a scene-setting phrase reports what follows
+    ("During her years in office, Mayor Ruth Lee said, the city has doubled its transit budget.",
+     "the city has doubled its transit budget", "Ruth Lee", "Ruth Lee"),
+    # a clause opening with "as" hung on the cue is circumstance, the words before it are reported
+    ("The death toll rose to at least 80 on Monday, officials said, as rescuers searched for more victims.",
+     "The death toll rose to at least 80", "officials", "officials"),
+    # a noun of saying with its owner named
+    ("Reporters checked the senator’s claim that crime had doubled in the city.",
+     "crime had doubled", "the senator", "the senator’s"),
+    # an unquoted label of four words or more
+    ("The Harbour Institute, a think tank, called the program one of the largest commitments in its history.",
+     "one of the largest commitments", "Harbour Institute", "Harbour Institute"),
+    ("His friends call him Bobby.", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", PLAIN)
+def test_reported_speech_the_parse_hides(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)

@@ -30,6 +30,7 @@ NAMING_VERBS = _words["naming"]  # "called the plan “a disgrace”": the quote
 DIRECTIVE_VERBS = _words["directive"]  # "urged voters to stay home"
 PLEDGE_VERBS = _words["pledge"]  # "vowed to repeal the law"
 INFERENCE_VERBS = _words["inference"]  # "the study suggests": a finding, not words
+CLAIM_NOUNS = _words["claim_noun"]  # "her claim that …": the clause is her words
 MEDIA_NOUNS = _words["medium"]  # "said in an interview", "wrote on Facebook": the channel of the words
 # Heads of a description that name no person (an organisation, a document, a poll).
 NOT_SPEAKER_NOUNS = ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE

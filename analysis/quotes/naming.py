@@ -30,7 +30,7 @@ PLAIN_NAMING_VERBS = {"call", "describe", "characterize", "characterise", "label
 # How far after the verb the label may start, in tokens.
 MAX_OBJECT = 16
 # Links inside an object that open a clause of their own: past one, the quotation is no label.
-CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis", "conj", "cc", "mark"}
+CLAUSE_DEPS = {"ccomp", "xcomp", "advcl", "relcl", "acl", "csubj", "parataxis", "mark"}
 JOINERS = {",", "and", "or", "a", "an", "the"}
 
 
@@ -108,8 +108,13 @@ def plain_label_span(ctx: Context, v: Token) -> tuple[int, int] | None:
 
 
 def _in_object(t: Token, v: Token) -> bool:
-    """A word of the verb's object or of the preposition that introduces the label ("as", "to")."""
-    if t.dep_ in CLAUSE_DEPS or (t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound")):
+    """A word of the verb's object or of the preposition that introduces the label ("as", "to",
+    "for being"): no clause of its own, no second verb coordinated with the first."""
+    if t.dep_ in CLAUSE_DEPS:
+        return False
+    if t.dep_ in ("conj", "cc") and (t.head.i == v.i or t.pos_ in ("VERB", "AUX")):
+        return False
+    if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound", "pcomp", "aux", "auxpass"):
         return False
     if t.is_punct and t.text not in ("-", "’", "'"):
         return False

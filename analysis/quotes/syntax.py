@@ -14,6 +14,7 @@ from spacy.tokens import Doc, Token
 
 from analysis.quotes.candidates import Candidate, kind, trim
 from analysis.quotes.lexicon import (
+    CLAIM_NOUNS,
     DIRECTIVE_VERBS,
     DOCUMENT_NOUNS,
     INFERENCE_VERBS,
@@ -26,7 +27,7 @@ from analysis.quotes.lexicon import (
     negated,
 )
 from analysis.quotes.marks import DASH_CHARS, QUOTE_TOKENS
-from analysis.quotes.mentions import Mention
+from analysis.quotes.mentions import Mention, mention
 from analysis.quotes.subjects import speaker_at
 
 if TYPE_CHECKING:
@@ -42,6 +43,11 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
     for tok in ctx.doc[ctx.first_body_tok:]:
         if ctx.inside[tok.i] >= 0:
             continue  # speech reported inside someone's quotation is part of their quote
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in CLAIM_NOUNS:
+            claimed = _claim(ctx, tok)
+            if claimed is not None:
+                out.append(claimed)
+            continue
         span = _reported(ctx, tok)
         if span is None:
             continue
@@ -56,6 +62,24 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
             continue
         out.append(Candidate(s, e, k, tok, cue_text(tok), m, para=ctx.para_of(s), channel=medium(tok)))
     return out
+
+
+def _claim(ctx: Context, noun: Token) -> Candidate | None:
+    """"Trump’s claim that there have been “thousands of shootings”": a noun of saying with its
+    owner named, and the "that" clause it holds."""
+    owner = next((c for c in noun.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "PRON", "NOUN")), None)
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp") and c.i > noun.i and
+                   any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)), None)
+    if owner is None or clause is None or ctx.boilerplate(noun.idx):
+        return None
+    _, pb = ctx.para_tokens(noun)
+    doc = ctx.doc
+    a, b = clause.left_edge.i, min(clause.right_edge.i, pb)
+    s, e = trim(ctx, doc[a].idx, doc[b].idx + len(doc[b].text))
+    if len(ctx.text[s:e].split()) < 4:
+        return None
+    m = mention(ctx, owner)
+    return Candidate(s, e, kind(ctx, s, e), noun, noun.text, m, para=ctx.para_of(s))
 
 
 def _finding(cue: Token, m: Mention) -> bool:
@@ -133,7 +157,7 @@ def _reported_clause(ctx: Context, cue: Token, comp: Token) -> bool:
     subject is the word it hangs on ("a lack of leadership he says [has left the police adrift]")."""
     if ctx.inside[comp.i] >= 0 or any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in comp.children):
         return True
-    return cue.dep_ == "relcl" and comp.i == cue.i + 1 and comp.pos_ in ("VERB", "AUX")
+    return cue.dep_ == "relcl" and comp.left_edge.i == cue.i + 1 and comp.pos_ in ("VERB", "AUX")
 
 
 def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span_ | None:
@@ -219,11 +243,24 @@ def _beside_cue(ctx: Context, cue: Token, pa: int, pb: int) -> Span_ | None:
     while a < b and (doc[a].is_punct and doc[a].text not in QUOTE_TOKENS or doc[a].is_space):
         a += 1
     resumed = _resumed_after(ctx, cue, min(sent.end - 1, pb))
+    if resumed is not None and not _reads_as_speech(doc, a, resumed):
+        # "During his years in office, Mr. Obama said, a majority have come to believe …": the
+        # words before the cue set the scene; the report is what follows it
+        a = _after_cue_start(ctx, cue)
     if resumed is not None:
         b = resumed
     if not _reads_as_speech(doc, a, b):
         return None
     return doc[a].idx, doc[b].idx + len(doc[b].text)
+
+
+def _after_cue_start(ctx: Context, cue: Token) -> int:
+    """The first word after a parenthetical cue and its comma ("…, she said, the talks …")."""
+    r = cue.i
+    for c in cue.children:
+        if c.i > cue.i and c.dep_ in ("nsubj", "nsubjpass", "npadvmod", "advmod", "prep", "agent"):
+            r = max(r, c.right_edge.i)
+    return r + 2
 
 
 def _adverbial(comp: Token) -> bool:
