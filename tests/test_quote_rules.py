@@ -176,9 +176,29 @@ PLAIN = [
     ("The Harbour Institute, a think tank, called the program one of the largest commitments in its history.",
      "one of the largest commitments", "Harbour Institute", "Harbour Institute"),
     ("His friends call him Bobby.", None, None, None),
+    # a clause the parser hung on the cue as an adverbial, with its own subject
+    ("Mayor Tom Reyes said after the meeting he would not seek another term.",
+     "he would not seek another term", "Tom Reyes", "Tom Reyes"),
+    # a "that" clause whose subject is itself a clause
+    ("Ana Ruiz said that because a plan is popular does not mean it works.",
+     "does not mean it works", "Ana Ruiz", "Ana Ruiz"),
+    # the parser took the reported subject for the cue's object
+    ("The campaign has said single parents and foster families would qualify for the credit.",
+     "single parents and foster families would qualify", "The campaign", "The campaign"),
+    # a reason the parser hung on the cue belongs to what was said
+    ("Senator Joan Park said the claim smacked of hypocrisy, because her opponents had done the same.",
+     "because her opponents had done the same", "Joan Park", "Joan Park"),
 ]
 
 
 @pytest.mark.parametrize("text, fragment, speaker, mention", PLAIN)
 def test_reported_speech_the_parse_hides(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
+
+
+def test_a_missed_full_stop_does_not_merge_two_reports(model):
+    text = ("The agency said it was taking steps to vet applicants and oversee the centres The commission "
+            "said it would increase oversight as well.")
+    found = {q.speaker: q.text for q in quotes(model, text)}
+    assert "it would increase oversight as well" in found.get("The commission", ""), found
+    assert "The commission" not in found.get("The agency", ""), found

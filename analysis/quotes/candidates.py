@@ -85,9 +85,16 @@ def _second_report(p: Candidate, c: Candidate) -> Token | None:
     """"…announced that he is stepping down, saying the party needs to move on": a participle
     inside an indirect report starts a second report (its cue is returned)."""
     cue = c.cue
-    if cue is not None and cue.tag_ == "VBG" and p.start < cue.idx < c.start and cue.idx - p.start > 15 \
-            and p.kind == "indirect" and c.cue is not p.cue:
+    if cue is None or p.kind != "indirect" or c.cue is p.cue or not (p.start < cue.idx and cue.idx - p.start > 15):
+        return None
+    if cue.tag_ == "VBG" and cue.idx < c.start:
         return cue
+    # "… regional centers The S.E.C. said it would increase oversight": a cue with a subject of its
+    # own inside the first report starts a second one (the parser missed a full stop)
+    m = c.mention
+    if m is not None and m.label != "PRON" and p.start + 15 < m.start < cue.idx < c.start and \
+            m.head.dep_ in ("nsubj", "nsubjpass") and m.head.head.i == cue.i:
+        return m.head.doc[m.head.left_edge.i]
     return None
 
 

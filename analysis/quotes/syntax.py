@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from analysis.quotes.context import Context
 
 Span_ = tuple[int, int]
+# Speech verbs whose object is hardly ever a noun: a noun right after one is the subject of what was said.
+CLAUSE_ONLY_VERBS = {"say", "claim", "insist", "argue", "add", "state", "contend", "assert"}
 CUE_OBJECTS = {"dobj", "ccomp", "xcomp", "attr", "oprd", "dative", "acomp", "prt"}
 SIDE_DEPS_AFTER = {"advcl", "conj", "cc", "punct", "prep", "npadvmod", "advmod", "parataxis", "dep"}
 
@@ -142,14 +144,46 @@ def directive_content(ctx: Context, cue: Token) -> Span_ | None:
 def clause_content(ctx: Context, cue: Token) -> Span_ | None:
     """Character span of what the cue reports, or None when the cue governs no clause."""
     pa, pb = ctx.para_tokens(cue)
-    comps = [c for c in cue.children if c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") or ctx.inside[c.i] >= 0)]
+    comps = [c for c in cue.children if (c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") or ctx.inside[c.i] >= 0))
+             or _bare_clause(c, cue)]
     right = [c for c in comps if c.i > cue.i]
     comp = right[0] if right else (comps[-1] if comps else None)
     if comp is not None:
         found = _complement(ctx, cue, comp, pa, pb)
         if found is not None:
             return found
-    return _beside_cue(ctx, cue, pa, pb) or _orphan_clause(ctx, cue, pb)
+    return _beside_cue(ctx, cue, pa, pb) or _orphan_clause(ctx, cue, pb) or _object_as_subject(ctx, cue, pb)
+
+
+def _bare_clause(c: Token, cue: Token) -> bool:
+    """"Trump said after the convention he would not accept": a clause with its own subject and
+    no subordinating word, hung on the cue as an adverbial, is what was said."""
+    return c.dep_ == "advcl" and c.i > cue.i and c.pos_ in ("VERB", "AUX") and \
+        any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) and \
+        not any(g.dep_ == "mark" or g.tag_ == "WRB" for g in c.children if g.i < c.i)
+
+
+def _object_as_subject(ctx: Context, cue: Token, pb: int) -> Span_ | None:
+    """"The team has said single people and families would qualify": the parser took the reported
+    clause's subject for the cue's object and left its verb without a subject."""
+    doc = ctx.doc
+    if cue.lemma_.lower() not in CLAUSE_ONLY_VERBS:
+        return None
+    obj = next((c for c in cue.children if c.dep_ == "dobj" and c.i > cue.i and c.pos_ in ("NOUN", "PROPN")), None)
+    if obj is None:
+        return None
+    end = min(cue.sent.end - 1, pb)
+    for v in doc[obj.right_edge.i + 1:end + 1]:
+        if v.pos_ in ("VERB", "AUX") and v.tag_ in ("VBD", "VBZ", "VBP", "MD") and ctx.inside[v.i] < 0:
+            verb = v if v.dep_ not in ("aux", "auxpass") else v.head
+            if any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children) or verb.is_ancestor(cue):
+                return None
+            b = min(max(verb.right_edge.i, v.i), end)
+            while b > obj.i and doc[b].is_punct and doc[b].text not in QUOTE_TOKENS:
+                b -= 1
+            a = obj.left_edge.i
+            return doc[a].idx, doc[b].idx + len(doc[b].text)
+    return None
 
 
 def _reported_clause(ctx: Context, cue: Token, comp: Token) -> bool:
@@ -157,6 +191,8 @@ def _reported_clause(ctx: Context, cue: Token, comp: Token) -> bool:
     subject is the word it hangs on ("a lack of leadership he says [has left the police adrift]")."""
     if ctx.inside[comp.i] >= 0 or any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in comp.children):
         return True
+    if any(x.dep_ == "mark" and x.lower_ == "that" for x in comp.children):
+        return True  # "said that because they are Muslim does not mean …": the subject is a clause
     return cue.dep_ == "relcl" and comp.left_edge.i == cue.i + 1 and comp.pos_ in ("VERB", "AUX")
 
 
@@ -169,13 +205,20 @@ def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span
     if comp.i > cue.i:
         # the parse sometimes hangs the rest of the reported clause on the cue itself
         for c in cue.children:
-            if c.i > b and c.dep_ not in SIDE_DEPS_AFTER:
+            if c.i > b and (c.dep_ not in SIDE_DEPS_AFTER or _reason(c)):
                 b = max(b, c.right_edge.i)
         b = _past_abbreviation(ctx, b, pb)
     a, b = max(a, pa), min(b, pb)
     if b < a:
         return None
     return doc[a].idx, doc[b].idx + len(doc[b].text)
+
+
+def _reason(c: Token) -> bool:
+    """"said the claim smacked of hypocrisy, because Democrats have …": a reason or concession the
+    parser hung on the cue belongs to what was said."""
+    return c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("because", "although", "though")
+                                     for g in c.children)
 
 
 def _past_abbreviation(ctx: Context, b: int, pb: int) -> int:
