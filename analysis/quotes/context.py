@@ -12,6 +12,8 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from analysis.names import PRONOUN_GENDER
+from analysis.quotes.lexicon import cue_words
 from analysis.quotes.marks import Marks
 from analysis.quotes.people import People
 from analysis.records import Article
@@ -38,7 +40,26 @@ class Context:
         self.transcript_paras: set[int] = set()  # paragraphs that are lines of an interview transcript
         self.marks = Marks(self)
         self.inside = self.marks.inside  # per token: the quotation it sits inside, or -1
+        self._scan_tokens()
         self.people = People(self)
+
+    def _scan_tokens(self) -> None:
+        """One pass over the body's tokens, keeping those a later pass looks at: possible cues
+        (by lemma), proper nouns and subjects. Every pass then walks a short list, not the doc."""
+        words = cue_words()
+        self.cue_tokens: list[Token] = []
+        self.propn_tokens: list[Token] = []
+        self.subject_tokens: list[Token] = []
+        self.pronoun_tokens: list[Token] = []  # he, she and their forms, for the gender vote
+        for t in self.doc[self.first_body_tok:]:
+            if t.lemma_.lower() in words or t.lower_ == "according":
+                self.cue_tokens.append(t)
+            if t.pos_ == "PROPN":
+                self.propn_tokens.append(t)
+            if t.dep_ in ("nsubj", "nsubjpass"):
+                self.subject_tokens.append(t)
+            if t.lower_ in PRONOUN_GENDER:
+                self.pronoun_tokens.append(t)
 
     def _paragraphs(self) -> None:
         starts: list[int] = []

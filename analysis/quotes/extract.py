@@ -5,7 +5,6 @@ import bisect
 
 from spacy.tokens import Doc
 
-from analysis.entities import sentence_starts
 from analysis.quotes.candidates import Candidate, dedupe
 from analysis.quotes.context import Context
 from analysis.quotes.descriptions import descriptions_from_previous_sentence, fill_descriptions
@@ -24,7 +23,7 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
     resolver = Resolver(ctx, [(c.start, c.end) for c in cands])
     quotes: list[Quote] = []
     speakers: dict[str, Speaker] = {}
-    sent_starts = sentence_starts(doc)
+    sent_starts = ctx.sent_starts
     for c in cands:
         name, label, desc = resolver.resolve(c)
         if name:

@@ -58,6 +58,15 @@ def cue_lexicon() -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     return frozenset(indirect), frozenset(direct_only), phrasal
 
 
+@lru_cache(maxsize=1)
+def cue_words() -> frozenset[str]:
+    """Every lemma that can make a token a cue for some pass: reporting verbs, naming, directive
+    and pledge verbs, nouns of saying."""
+    indirect, direct_only, phrasal = cue_lexicon()
+    return frozenset(indirect | direct_only | set(phrasal) | NAMING_VERBS | DIRECTIVE_VERBS | PLEDGE_VERBS
+                     | CLAIM_NOUNS)
+
+
 def is_cue(tok: Token, *, direct: bool) -> bool:
     """Whether the token is a reporting verb; `direct`: also the verbs that need quotation marks."""
     if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBD", "VBZ", "VBP", "VBG", "VBN", "VB"):

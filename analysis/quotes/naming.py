@@ -36,7 +36,7 @@ JOINERS = {",", "and", "or", "a", "an", "the"}
 
 def naming_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candidate]:
     out: list[Candidate] = []
-    for v in ctx.doc[ctx.first_body_tok:]:
+    for v in ctx.cue_tokens:
         if v.pos_ != "VERB" or v.lemma_.lower() not in NAMING_VERBS or ctx.inside[v.i] >= 0:
             continue
         if negated(v) or _passive(v) or ctx.boilerplate(v.idx):

@@ -140,8 +140,8 @@ class People:
         ctx = self.ctx
         self.plural_pos: list[int] = []
         self.plural_tok: list[Token] = []
-        for t in ctx.doc[ctx.first_body_tok:]:
-            if t.dep_ in SUBJECT_DEPS and t.tag_ in ("NNS", "NNPS") and ctx.inside[t.i] < 0 and _people_like(t):
+        for t in ctx.subject_tokens:
+            if t.tag_ in ("NNS", "NNPS") and ctx.inside[t.i] < 0 and _people_like(t):
                 self.plural_pos.append(t.idx)
                 self.plural_tok.append(t)
 
@@ -162,8 +162,8 @@ class People:
         when they are the subject of a verb and match or look like a person's name."""
         ctx = self.ctx
         extra: list[tuple[int, Key, bool, bool]] = []
-        for t in ctx.doc[ctx.first_body_tok:]:
-            if t.dep_ not in SUBJECT_DEPS or t.pos_ != "PROPN" or ctx.inside[t.i] >= 0:
+        for t in ctx.subject_tokens:
+            if t.pos_ != "PROPN" or ctx.inside[t.i] >= 0:
                 continue
             ent = self.ent_of.get(t.i)
             if ent is not None and ent.label_ in NAME_ENTS:
@@ -208,8 +208,8 @@ class People:
         ctx = self.ctx
         doc = ctx.doc
         runs: dict[str, list[tuple[int, str]]] = {}
-        for t in doc[ctx.first_body_tok:]:
-            if t.pos_ != "PROPN" or t.dep_ in ("compound", "flat") or ctx.inside[t.i] >= 0:
+        for t in ctx.propn_tokens:
+            if t.dep_ in ("compound", "flat") or ctx.inside[t.i] >= 0:
                 continue
             if t.i == 0 or doc[t.i - 1].pos_ != "PROPN":
                 continue
@@ -275,13 +275,13 @@ class People:
         k = 0
         last_key: Key | None = None
         last_tok = -100
-        for t in ctx.doc[ctx.first_body_tok:]:
+        for t in ctx.pronoun_tokens:
             while k < len(self.person_pos) and self.person_pos[k] <= t.idx:
                 last_key = self.person_key[k]
-                last_tok = t.i
+                last_tok = bisect.bisect_left(ctx.tok_starts, self.person_pos[k])
                 k += 1
-            g = PRONOUN_GENDER.get(t.lower_)
-            if g and last_key is not None and t.i - last_tok <= 25 and ctx.inside[t.i] < 0:
+            g = PRONOUN_GENDER[t.lower_]
+            if last_key is not None and t.i - last_tok <= 25 and ctx.inside[t.i] < 0:
                 v = votes.setdefault(last_key, [0, 0])
                 v[0 if g == "m" else 1] += 1
                 last_key = None

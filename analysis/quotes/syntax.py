@@ -42,7 +42,7 @@ SIDE_DEPS_AFTER = {"advcl", "conj", "cc", "punct", "prep", "npadvmod", "advmod",
 
 def syntactic_candidates(ctx: Context) -> list[Candidate]:
     out: list[Candidate] = []
-    for tok in ctx.doc[ctx.first_body_tok:]:
+    for tok in ctx.cue_tokens:
         if ctx.inside[tok.i] >= 0:
             continue  # speech reported inside someone's quotation is part of their quote
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in CLAIM_NOUNS:
@@ -205,7 +205,7 @@ def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span
     if comp.i > cue.i:
         # the parse sometimes hangs the rest of the reported clause on the cue itself
         for c in cue.children:
-            if c.i > b and (c.dep_ not in SIDE_DEPS_AFTER or _reason(c)):
+            if c.i > b and (c.dep_ not in SIDE_DEPS_AFTER or _reason(c) or _second_clause(c)):
                 b = max(b, c.right_edge.i)
         b = _past_abbreviation(ctx, b, pb)
     a, b = max(a, pa), min(b, pb)
@@ -219,6 +219,14 @@ def _reason(c: Token) -> bool:
     parser hung on the cue belongs to what was said."""
     return c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("because", "although", "though")
                                      for g in c.children)
+
+
+def _second_clause(c: Token) -> bool:
+    """"said the board had looked at it for years, but discussions have gone back and forth": a
+    clause with a subject of its own coordinated after the report goes on with it (a second
+    verb of the speaker, "and left", or a second cue, is not the words)."""
+    return c.dep_ == "conj" and c.pos_ in ("VERB", "AUX") and not is_cue(c, direct=True) and \
+        any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children)
 
 
 def _past_abbreviation(ctx: Context, b: int, pb: int) -> int:
