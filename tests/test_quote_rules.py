@@ -202,3 +202,21 @@ def test_a_missed_full_stop_does_not_merge_two_reports(model):
     found = {q.speaker: q.text for q in quotes(model, text)}
     assert "it would increase oversight as well" in found.get("The commission", ""), found
     assert "The commission" not in found.get("The agency", ""), found
+
+
+# --- organisations: the full name, and "it"/"the company" back to the one the story is about ----
+ORGANISATIONS = [
+    ("Export Development Canada insures Canadian firms abroad.\n\nEDC says it is self-funding.",
+     "it is self-funding", "Export Development Canada", "EDC"),
+    ("The Parliamentary Budget Officer published new figures.\n\nThe PBO said the deficit would grow.",
+     "the deficit would grow", "Parliamentary Budget Officer", "PBO"),
+    ("Suncor Energy declined to answer most questions. “We respect the privacy of our clients,” it said.",
+     "We respect the privacy", "Suncor Energy", "it"),
+    ("The Canadian government has said its two citizens are detained arbitrarily. The Australian "
+     "Government did not comment.", "detained arbitrarily", "The Canadian government", "The Canadian government"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", ORGANISATIONS)
+def test_organisations(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)

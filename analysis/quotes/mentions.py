@@ -141,6 +141,8 @@ def _name_bounds(ctx: Context, head: Token, ent: Span | None) -> tuple[int, int]
 
 
 def _name_label(ctx: Context, head: Token, ent: Span | None, name: str) -> str:
+    if (ent is None or ent.label_ in NAME_ENTS) and ctx.people.is_organisation(name):
+        return "ORG"
     if ent is not None and ent.label_ in ORG_ENTS:
         if ctx.people.names.resolve_key(name) in ctx.people.names.names:
             return "PERSON"

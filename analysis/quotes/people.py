@@ -9,6 +9,7 @@ not the story's people.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -121,14 +122,33 @@ class People:
         for ent in ctx.doc.ents:
             if ent.label_ != "ORG" or ent.start_char < ctx.body_start or ctx.inside[ent.root.i] >= 0:
                 continue
-            if self.aside(ent) or ctx.furniture(ctx.para_of(ent.start_char)):
+            if self.aside(ent) or "/" in ent.text or ctx.furniture(ctx.para_of(ent.start_char)):
                 continue  # photo credits ("Reuters/Getty Images") and subheads
             name = ent_name(ctx.text, ent)
             if name:
                 self.org_pos.append(ent.start_char)
                 self.org_name.append(name)
                 self.org_subj.append(ent.root.dep_ in SUBJECT_DEPS)
-        self._org_forms = _org_short_forms(set(self.org_name))
+        self.org_names = set(self.org_name)
+        for t in ctx.subject_tokens:  # "EDC declined": an organisation's name the tagger missed here
+            if t.pos_ == "PROPN" and t.i not in self.ent_of and t.text in self.org_names and ctx.inside[t.i] < 0:
+                self.org_pos.append(t.idx)
+                self.org_name.append(t.text)
+                self.org_subj.append(True)
+        order = sorted(range(len(self.org_pos)), key=lambda k: self.org_pos[k])
+        self.org_pos = [self.org_pos[k] for k in order]
+        self.org_name = [self.org_name[k] for k in order]
+        self.org_subj = [self.org_subj[k] for k in order]
+        self._org_forms = _org_short_forms(self.org_names, ctx.text)
+
+    def is_organisation(self, name: str) -> bool:
+        """A name the article tags as an organisation and never as part of a person's full name
+        ("Facebook", tagged PERSON in one sentence and ORG in the next)."""
+        if name not in self.org_names and name not in self._org_forms:
+            return False
+        key = self.names.resolve_key(name)
+        return not (key in self.names.names and len(key) > 1) and \
+            not any(len(other) > 1 for w in key for other in self.names.by_word.get(w, ()))
 
     def full_org(self, name: str) -> str:
         """"Suncor" -> "Suncor Energy Inc.", "EDC" -> "Export Development Canada" when the article
@@ -308,9 +328,14 @@ def _people_like(t: Token) -> bool:
 _ORG_SMALL = {"of", "the", "and", "for", "on", "in", "&"}
 
 
-def _org_short_forms(names: set[str]) -> dict[str, str]:
+_ACRONYM = re.compile(r"\b[A-Z]{3,6}\b")
+_LEADING_THE = re.compile(r"^The\s+")
+
+
+def _org_short_forms(names: set[str], text: str) -> dict[str, str]:
     """Short form -> full name, for short forms that match exactly one longer name: its first words,
-    or its initials as an acronym."""
+    or its initials as an acronym (spelled out as an organisation, or anywhere in the article:
+    "PBO" -> "Parliamentary Budget Officer")."""
     out: dict[str, str] = {}
     full = [n for n in names if len(n.split()) >= 2]
     for short in names:
@@ -319,8 +344,23 @@ def _org_short_forms(names: set[str]) -> dict[str, str]:
             continue
         initials = short.replace(".", "") if short.replace(".", "").isupper() and len(short) >= 2 else None
         matches = {f for f in full if f != short and (
-            f.split()[:len(words)] == words
-            or (initials is not None and "".join(w[0] for w in f.split() if w.lower() not in _ORG_SMALL) == initials))}
+            f.split()[:len(words)] == words or (initials is not None and _initials(f) == initials))}
         if len(matches) == 1:
             out[short] = matches.pop()
+    for m in _ACRONYM.finditer(text):  # an acronym the tagger missed: "EDC says", "the PBO said"
+        acronym = m.group(0)
+        if acronym in out:
+            continue
+        spelled = {f for f in full if _initials(f) == acronym} or \
+            {_LEADING_THE.sub("", r.group(0)) for r in _CAPITALISED_RUN.finditer(text)
+             if _initials(_LEADING_THE.sub("", r.group(0))) == acronym}
+        if len(spelled) == 1:
+            out[acronym] = spelled.pop()
     return out
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:(?:of|the|and|for|on)\s+)?[A-Z][a-z]+)+")
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w.lower() not in _ORG_SMALL)
