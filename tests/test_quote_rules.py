@@ -185,6 +185,12 @@ PLAIN = [
     # the parser took the reported subject for the cue's object
     ("The campaign has said single parents and foster families would qualify for the credit.",
      "single parents and foster families would qualify", "The campaign", "The campaign"),
+    # a that-clause hung on the cue's object
+    ("He told NBC’s “Today” show on Wednesday that he was not disrespectful to anyone.",
+     "he was not disrespectful", None, "He"),
+    # the parser put the clause's subject into a phrase of the cue
+    ("The union says in Nova Scotia ambulances are too often missing the mark.",
+     "ambulances are too often missing the mark", "The union", "The union"),
     # a reason the parser hung on the cue belongs to what was said
     ("Senator Joan Park said the claim smacked of hypocrisy, because her opponents had done the same.",
      "because her opponents had done the same", "Joan Park", "Joan Park"),
@@ -220,3 +226,8 @@ ORGANISATIONS = [
 @pytest.mark.parametrize("text, fragment, speaker, mention", ORGANISATIONS)
 def test_organisations(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
+
+
+def test_a_show_named_after_a_cue_is_no_quote(model):
+    text = "“This could last a long time,” Senator Ann Hale said on CBS’ “Face the Nation.”"
+    assert [q.text for q in quotes(model, text)] == ["“This could last a long time,”"]

@@ -85,7 +85,7 @@ def _second_report(p: Candidate, c: Candidate) -> Token | None:
     """"…announced that he is stepping down, saying the party needs to move on": a participle
     inside an indirect report starts a second report (its cue is returned)."""
     cue = c.cue
-    if cue is None or p.kind != "indirect" or c.cue is p.cue or not (p.start < cue.idx and cue.idx - p.start > 15):
+    if cue is None or p.kind == "direct" or c.cue is p.cue or not (p.start < cue.idx and cue.idx - p.start > 15):
         return None
     if cue.tag_ == "VBG" and cue.idx < c.start:
         return cue
@@ -94,7 +94,9 @@ def _second_report(p: Candidate, c: Candidate) -> Token | None:
     m = c.mention
     if m is not None and m.label != "PRON" and p.start + 15 < m.start < cue.idx < c.start and \
             m.head.dep_ in ("nsubj", "nsubjpass") and m.head.head.i == cue.i:
-        return m.head.doc[m.head.left_edge.i]
+        first = m.head.doc[m.head.left_edge.i]
+        if first.lower_ in ("the", "a", "an", "this") and first.is_title and not first.is_sent_start:
+            return first  # a sentence that starts mid-sentence: the full stop before it went missing
     return None
 
 

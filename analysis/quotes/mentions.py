@@ -54,8 +54,8 @@ def mention(ctx: Context, head: Token) -> Mention:
     if found is not None:
         return found
     ent = ctx.people.ent_of.get(head.i)
-    if head.pos_ == "PROPN" or (ent is not None and ent.label_ in NAME_ENTS):
-        return _with_others(ctx, _proper_mention(ctx, head, ent))
+    if (head.pos_ == "PROPN" and not head.is_lower) or (ent is not None and ent.label_ in NAME_ENTS):
+        return _with_others(ctx, _proper_mention(ctx, head, ent))  # a lower-case "union" is no name
     if head.is_title and ctx.people.names.resolve_key(head.text) in ctx.people.names.names and len(head.text) > 2:
         # a surname the tagger took for a common noun ("Baker writes")
         return Mention(head, head.idx, head.idx + len(head.text), head.text, "PERSON", name=head.text)

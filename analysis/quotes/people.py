@@ -340,7 +340,7 @@ def _org_short_forms(names: set[str], text: str) -> dict[str, str]:
     full = [n for n in names if len(n.split()) >= 2]
     for short in names:
         words = short.split()
-        if len(words) > 2:
+        if len(words) > 2 or not short[:1].isupper():
             continue
         initials = short.replace(".", "") if short.replace(".", "").isupper() and len(short) >= 2 else None
         matches = {f for f in full if f != short and (

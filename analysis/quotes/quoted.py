@@ -40,7 +40,7 @@ def mark_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candidat
         if m.start < ctx.body_start or _covered(m, taken_sorted, starts):
             continue
         inner_words = len(_inner(ctx, m).split())
-        if _inside_noun_phrase(ctx, m) and not (inner_words >= 8 and _ends_sentence(ctx, m)):
+        if (inside_noun_phrase(ctx, m) or after_name_word(ctx, m)) and not (inner_words >= 8 and _ends_sentence(ctx, m)):
             continue  # 'the "Buffett rule"', 'on CBS's "Face the Nation," Ryan said': a name, not speech
         cue, source = _cue_of(ctx, m, inner_words)
         if cue is not None:
@@ -205,13 +205,24 @@ def _sentence_like(ctx: Context, m: Marked) -> bool:
     return len(words) >= 8 and inner[:1].isupper()
 
 
-def _inside_noun_phrase(ctx: Context, m: Marked) -> bool:
+def inside_noun_phrase(ctx: Context, m: Marked) -> bool:
     """Whether the quotation follows a preposition, a determiner or a possessive."""
     i = bisect.bisect_left(ctx.tok_starts, m.start) - 1
     if i < ctx.first_body_tok or ctx.doc[i].idx < ctx.para_starts[m.para]:
         return False
     t = ctx.doc[i]
     return t.pos_ in ("ADP", "DET") or t.tag_ == "POS" or t.lower_ in ("'s", "’s")
+
+
+def after_name_word(ctx: Context, m: Marked) -> bool:
+    """Whether the quotation follows a preposition or a possessive ('on CBS’ “Face the Nation”',
+    'in Trump’s “Art of the Deal”'): the title of a show or a work."""
+    i = bisect.bisect_left(ctx.tok_starts, m.start) - 1
+    if i < ctx.first_body_tok or ctx.doc[i].idx < ctx.para_starts[m.para]:
+        return False
+    t = ctx.doc[i]
+    plural_possessive = t.text in ("’", "'") and i > 0 and ctx.doc[i - 1].lower_.endswith("s")
+    return t.pos_ == "ADP" or t.tag_ == "POS" or plural_possessive
 
 
 def _title_like(ctx: Context, m: Marked) -> bool:

@@ -28,6 +28,7 @@ from analysis.quotes.lexicon import (
 )
 from analysis.quotes.marks import DASH_CHARS, QUOTE_TOKENS
 from analysis.quotes.mentions import Mention, mention
+from analysis.quotes.quoted import after_name_word
 from analysis.quotes.subjects import speaker_at
 
 if TYPE_CHECKING:
@@ -145,7 +146,7 @@ def clause_content(ctx: Context, cue: Token) -> Span_ | None:
     """Character span of what the cue reports, or None when the cue governs no clause."""
     pa, pb = ctx.para_tokens(cue)
     comps = [c for c in cue.children if (c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") or ctx.inside[c.i] >= 0))
-             or _bare_clause(c, cue)]
+             or _bare_clause(c, cue)] or _that_clause_on_object(cue)
     right = [c for c in comps if c.i > cue.i]
     comp = right[0] if right else (comps[-1] if comps else None)
     if comp is not None:
@@ -153,6 +154,19 @@ def clause_content(ctx: Context, cue: Token) -> Span_ | None:
         if found is not None:
             return found
     return _beside_cue(ctx, cue, pa, pb) or _orphan_clause(ctx, cue, pb) or _object_as_subject(ctx, cue, pb)
+
+
+def _that_clause_on_object(cue: Token) -> list[Token]:
+    """"He told NBC’s “Today” show on Wednesday that he was not disrespectful": a that-clause the
+    parser hung on the cue's object."""
+    for obj in cue.children:
+        if obj.dep_ in ("dobj", "dative") and obj.i > cue.i:
+            for c in obj.children:
+                if c.dep_ in ("acl", "relcl") and c.pos_ in ("VERB", "AUX") and \
+                        any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children) and \
+                        any(g.dep_ in ("nsubj", "nsubjpass", "expl") for g in c.children):
+                    return [c]
+    return []
 
 
 def _bare_clause(c: Token, cue: Token) -> bool:
@@ -189,11 +203,22 @@ def _object_as_subject(ctx: Context, cue: Token, pb: int) -> Span_ | None:
 def _reported_clause(ctx: Context, cue: Token, comp: Token) -> bool:
     """A clause reported as speech has a subject or is itself quoted; inside a relative clause the
     subject is the word it hangs on ("a lack of leadership he says [has left the police adrift]")."""
-    if ctx.inside[comp.i] >= 0 or any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in comp.children):
+    if ctx.inside[comp.i] >= 0:
+        # a quotation after a preposition or a possessive names a show or a work: 'said on CBS’ “Face the Nation”'
+        return not after_name_word(ctx, ctx.marks.items[ctx.inside[comp.i]])
+    if any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in comp.children):
         return True
     if any(x.dep_ == "mark" and x.lower_ == "that" for x in comp.children):
         return True  # "said that because they are Muslim does not mean …": the subject is a clause
+    if comp.i > cue.i and _finite(comp):
+        return True  # "says in Nova Scotia ambulances are missing the mark": the subject went elsewhere
     return cue.dep_ == "relcl" and comp.left_edge.i == cue.i + 1 and comp.pos_ in ("VERB", "AUX")
+
+
+def _finite(verb: Token) -> bool:
+    """A verb with tense: "are missing", "would help", "said" (not "to help", "helping")."""
+    return verb.tag_ in ("VBD", "VBZ", "VBP") or any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in ("VBD", "VBZ", "VBP", "MD") for c in verb.children)
 
 
 def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span_ | None:
@@ -202,6 +227,11 @@ def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span
     a, b = comp.left_edge.i, comp.right_edge.i
     if not _reported_clause(ctx, cue, comp):
         return None
+    if comp.i > cue.i and ctx.inside[comp.i] < 0 and _finite(comp) and \
+            not any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "mark") for x in comp.children):
+        # the parser took the clause's subject into the cue's object or phrase: start after the cue
+        a = min(a, next((c.left_edge.i for c in cue.children if cue.i < c.i < comp.i and
+                         c.dep_ in ("prep", "dobj", "npadvmod")), a))
     if comp.i > cue.i:
         # the parse sometimes hangs the rest of the reported clause on the cue itself
         for c in cue.children:
