@@ -176,6 +176,8 @@ PLAIN = [
     ("The Harbour Institute, a think tank, called the program one of the largest commitments in its history.",
      "one of the largest commitments", "Harbour Institute", "Harbour Institute"),
     ("His friends call him Bobby.", None, None, None),
+    # the writer passing on hearsay is no one's quote
+    ("Morgana, we’re told, is the king’s power-hungry half-sister.", None, None, None),
     # a clause the parser hung on the cue as an adverbial, with its own subject
     ("Mayor Tom Reyes said after the meeting he would not seek another term.",
      "he would not seek another term", "Tom Reyes", "Tom Reyes"),

@@ -59,8 +59,10 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
             continue
         m = speaker_at(ctx, tok)
         k = kind(ctx, s, e)
-        if m is None and k == "indirect":
+        if m is None and (k == "indirect" or tok.lemma_.lower() in DIRECTIVE_VERBS | PLEDGE_VERBS):
             continue  # reported speech with nobody reporting it is narration ("there's no telling what…")
+        if _hearsay(tok):
+            continue
         if m is not None and _finding(tok, m) and k == "indirect":
             continue
         out.append(Candidate(s, e, k, tok, cue_text(tok), m, para=ctx.para_of(s), channel=medium(tok)))
@@ -83,6 +85,12 @@ def _claim(ctx: Context, noun: Token) -> Candidate | None:
         return None
     m = mention(ctx, owner)
     return Candidate(s, e, kind(ctx, s, e), noun, noun.text, m, para=ctx.para_of(s))
+
+
+def _hearsay(cue: Token) -> bool:
+    """"Morgana, we’re told, is …", "I am told": the writer passing on what they heard, no speaker."""
+    return any(c.dep_ == "nsubjpass" and c.lower_ in ("i", "we", "you") for c in cue.children) and \
+        not any(c.dep_ == "agent" for c in cue.children)
 
 
 def _finding(cue: Token, m: Mention) -> bool:
@@ -210,7 +218,8 @@ def _reported_clause(ctx: Context, cue: Token, comp: Token) -> bool:
         return True
     if any(x.dep_ == "mark" and x.lower_ == "that" for x in comp.children):
         return True  # "said that because they are Muslim does not mean …": the subject is a clause
-    if comp.i > cue.i and _finite(comp):
+    if comp.i > cue.i and _finite(comp) and not is_cue(comp, direct=True) and \
+            ctx.para_of(comp.idx) == ctx.para_of(cue.idx):
         return True  # "says in Nova Scotia ambulances are missing the mark": the subject went elsewhere
     return cue.dep_ == "relcl" and comp.left_edge.i == cue.i + 1 and comp.pos_ in ("VERB", "AUX")
 
@@ -227,6 +236,8 @@ def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span
     a, b = comp.left_edge.i, comp.right_edge.i
     if not _reported_clause(ctx, cue, comp):
         return None
+    if comp.i < cue.i and any(doc[k].text in (":", ";") for k in range(b + 1, cue.i)):
+        return None  # "the party announced a policy: its leader promised …": a colon ends the report
     if comp.i > cue.i and ctx.inside[comp.i] < 0 and _finite(comp) and \
             not any(x.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "mark") for x in comp.children):
         # the parser took the clause's subject into the cue's object or phrase: start after the cue
