@@ -138,6 +138,10 @@ def test_two_speakers_are_both_kept(model):
 
 # --- pronouns: the antecedent the story gives, not page furniture ------------------------------
 PRONOUNS = [
+    ("Jason Shultz, a researcher at a security firm, said the scam had changed.\n\n"
+     "Director of research at another firm, Kevin Hale, agreed with this finding.\n\n"
+     "WATCH: Police outline the scam\n\n“We believe it is the same group,” he said.",
+     "the same group", "Kevin Hale", "he"),
     ("“My blood pressure is down,” Dan Purdy says.\n\nExercise also helped accountant Jo Park, 50. "
      "“I had a gym membership, but this program helped me build a habit,” she says.",
      "gym membership", "Jo Park", "she"),

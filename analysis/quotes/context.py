@@ -100,6 +100,11 @@ class Context:
         return any(t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in ("he", "she", "they") and self.inside[t.i] < 0
                    for t in self.doc[a:b])
 
+    def furniture_sentence(self, sentence: int) -> bool:
+        """Whether the sentence stands in a furniture or link paragraph ("WATCH: …", a subhead)."""
+        p = self.para_of(self.sent_starts[sentence])
+        return self.furniture(p) or self.boilerplate_para(p)
+
     def furniture(self, p: int) -> bool:
         """A short line with no sentence punctuation: a subhead, a link or page furniture ("Story
         continues below advertisement"), whose names are no one the story is about."""

@@ -82,7 +82,15 @@ class Memory:
         if last is None:
             return []
         target = ctx.sentence_of(quote_start) - 1
-        allowed = {para} | ({para - 1} if ctx.starts_paragraph(quote_start) else set())
+        while target > 0 and ctx.furniture_sentence(target):
+            target -= 1  # "WATCH: …" or a subhead between the introduction and the quotation
+        allowed = {para}
+        if ctx.starts_paragraph(quote_start):
+            prev = para - 1
+            while prev > 0 and (ctx.furniture(prev) or ctx.boilerplate_para(prev)):
+                allowed.add(prev)
+                prev -= 1
+            allowed.add(prev)
         if ctx.sentence_of(last.pos) == target or ctx.pronoun_subject_in(target):
             return []  # "Still, he denied Mr. Roe’s request.": the story stays with whoever "he" was
         named: list[int] = []

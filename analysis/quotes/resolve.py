@@ -161,12 +161,12 @@ class Resolver:
                 break
             if said.label == "ORG":
                 return said.name, None, "ORG"
-        people = self.ctx.people
+        ctx, people = self.ctx, self.ctx.people
         k = bisect.bisect_left(people.org_pos, pos) - 1
         named: int | None = None
-        while k >= 0 and self.ctx.para_of(people.org_pos[k]) >= para - 2:
-            if people.org_subj[k]:
-                named = k
+        while k >= 0 and ctx.para_of(people.org_pos[k]) >= para - 2:
+            if people.org_subj[k] or ctx.sentence_of(people.org_pos[k]) >= ctx.sentence_of(pos) - 1:
+                named = k  # a subject, or whatever the sentence just before named ("… by TransLink. The agency said")
                 break
             named = k if named is None else named
             k -= 1
