@@ -124,6 +124,7 @@ def strip_titles(text: str) -> tuple[str, str]:
 _BRACKETED = re.compile(r"\s*[(\[{][^)\]}]*[)\]}]")
 _UNCLOSED = re.compile(r"\s*[(\[{].*$")
 _QUOTES = re.compile(r"[\"“”„«»]")
+_MARKUP = set("([{\"“”„«»")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _EDGE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 
@@ -133,9 +134,10 @@ def clean_name(text: str) -> str:
 
     "Jane Doe (D-Calif.)" -> "Jane Doe", "Hemming’s" -> "Hemming", "— Jane Doe," -> "Jane Doe".
     """
-    text = _BRACKETED.sub("", text)
-    text = _UNCLOSED.sub("", text)  # "Jane Doe (D" cut by the end of a span
-    text = _QUOTES.sub("", text)
+    if any(ch in _MARKUP for ch in text):
+        text = _BRACKETED.sub("", text)
+        text = _UNCLOSED.sub("", text)  # "Jane Doe (D" cut by the end of a span
+        text = _QUOTES.sub("", text)
     text = " ".join(text.split())
     text = _POSSESSIVE.sub("", text)
     return _EDGE.sub("", text)

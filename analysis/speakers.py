@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -34,8 +35,10 @@ __all__ = ["PRONOUN_GENDER", "NameIndex", "clean_name", "corpus_speaker_names", 
 VERSION = "1"  # part of the extractor version: a change here reprocesses the corpus
 
 
+@lru_cache(maxsize=65536)
 def key_tokens(name: str) -> tuple[str, ...]:
-    """Lower-cased, accent-free name words for comparison, without titles and suffixes."""
+    """Lower-cased, accent-free name words for comparison, without titles and suffixes (cached:
+    an article asks for the same few names hundreds of times)."""
     base, _ = strip_titles(name)
     base = unicodedata.normalize("NFKD", base)
     base = "".join(c for c in base if not unicodedata.combining(c))

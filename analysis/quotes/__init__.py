@@ -23,6 +23,6 @@ from __future__ import annotations
 
 from analysis.quotes.extract import extract_quotes
 
-VERSION = "3"
+VERSION = "4"
 
 __all__ = ["VERSION", "extract_quotes"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import re
 
+from spacy.attrs import IDX
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Token
 
 from analysis.names import PRONOUN_GENDER
@@ -33,7 +35,7 @@ class Context:
         self.text = article.text
         self.article = article
         self.body_start = article.body_start or headline_end(article.text)
-        self.tok_starts = [t.idx for t in doc]
+        self.tok_starts: list[int] = doc.to_array([IDX]).reshape(-1).tolist() if len(doc) else []
         self.sent_starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
         self.first_body_tok = bisect.bisect_left(self.tok_starts, self.body_start)
         self._paragraphs()
@@ -45,20 +47,31 @@ class Context:
 
     def _scan_tokens(self) -> None:
         """One pass over the body's tokens, keeping those a later pass looks at: possible cues
-        (by lemma), proper nouns and subjects. Every pass then walks a short list, not the doc."""
+        (by lemma), proper nouns, subjects and gendered pronouns. Every pass then walks a short
+        list, not the doc. Attributes are compared as the parser's integer ids, which is cheap."""
+        strings = self.doc.vocab.strings
         words = cue_words()
+        is_word: dict[int, bool] = {}
+        subject_deps = {strings.add("nsubj"), strings.add("nsubjpass")}
+        pronouns = {strings.add(p) for p in PRONOUN_GENDER}
+        according = strings.add("according")
         self.cue_tokens: list[Token] = []
         self.propn_tokens: list[Token] = []
         self.subject_tokens: list[Token] = []
         self.pronoun_tokens: list[Token] = []  # he, she and their forms, for the gender vote
         for t in self.doc[self.first_body_tok:]:
-            if t.lemma_.lower() in words or t.lower_ == "according":
+            lemma = t.lemma
+            hit = is_word.get(lemma)
+            if hit is None:
+                hit = is_word[lemma] = strings[lemma].lower() in words
+            lower = t.lower
+            if hit or lower == according:
                 self.cue_tokens.append(t)
-            if t.pos_ == "PROPN":
+            if t.pos == PROPN:
                 self.propn_tokens.append(t)
-            if t.dep_ in ("nsubj", "nsubjpass"):
+            if t.dep in subject_deps:
                 self.subject_tokens.append(t)
-            if t.lower_ in PRONOUN_GENDER:
+            if lower in pronouns:
                 self.pronoun_tokens.append(t)
 
     def _paragraphs(self) -> None:

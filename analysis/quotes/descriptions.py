@@ -14,7 +14,6 @@ from analysis.names import clean_name
 from analysis.quotes.candidates import Candidate
 from analysis.quotes.lexicon import NAME_ENTS, role_noun
 from analysis.quotes.mentions import mention, np_text
-from analysis.quotes.people import ent_name
 from analysis.records import Speaker
 
 if TYPE_CHECKING:
@@ -30,7 +29,7 @@ def fill_descriptions(ctx: Context, speakers: dict[str, Speaker]) -> None:
     for ent in ctx.doc.ents:
         if ent.label_ not in NAME_ENTS or ent.start_char < ctx.body_start:
             continue
-        sp = want.get(names.resolve_key(ent_name(ctx.text, ent), ent.start_char))
+        sp = want.get(names.resolve_key(ctx.people.name_of(ent), ent.start_char))
         if sp is None or sp.description:
             continue
         p = ctx.para_of(ent.start_char)

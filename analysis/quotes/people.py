@@ -43,10 +43,11 @@ class People:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.ent_of: dict[int, Span] = {}
+        self._ent_names: dict[int, str] = {}
         self.names = NameIndex()
         persons = self._persons()
         for ent in persons:
-            self.names.add(ent_name(ctx.text, ent), ent.start_char)
+            self.names.add(self.name_of(ent), ent.start_char)
         self._runs()
         self._complete_lone_surnames()
         self._person_mentions(persons)
@@ -78,6 +79,13 @@ class People:
         return any(t.is_digit or any(ch.isdigit() for ch in t.text) or t.lower_.strip(".") in INSTITUTION_WORDS
                    for t in ent)
 
+    def name_of(self, ent: Span) -> str:
+        """`ent_name` of an entity of this article, worked out once."""
+        name = self._ent_names.get(ent.start)
+        if name is None:
+            name = self._ent_names[ent.start] = ent_name(self.ctx.text, ent)
+        return name
+
     def _in_person(self, t: Token) -> bool:
         ent = self.ent_of.get(t.i)
         return ent is not None and ent.label_ in NAME_ENTS
@@ -98,7 +106,7 @@ class People:
         for ent in persons:
             if self.ctx.inside[ent.root.i] >= 0:
                 continue
-            key = self.names.resolve_key(ent_name(self.ctx.text, ent), ent.start_char)
+            key = self.names.resolve_key(self.name_of(ent), ent.start_char)
             if not key:
                 continue
             self.person_pos.append(ent.start_char)
@@ -124,7 +132,7 @@ class People:
                 continue
             if self.aside(ent) or "/" in ent.text or ctx.furniture(ctx.para_of(ent.start_char)):
                 continue  # photo credits ("Reuters/Getty Images") and subheads
-            name = ent_name(ctx.text, ent)
+            name = self.name_of(ent)
             if name:
                 self.org_pos.append(ent.start_char)
                 self.org_name.append(name)
@@ -257,10 +265,10 @@ class People:
         root = ent.root
         key: Key | None = None
         if ent.label_ in NAME_ENTS:
-            key = self.names.resolve_key(ent_name(ctx.text, ent), ent.start_char)
+            key = self.names.resolve_key(self.name_of(ent), ent.start_char)
             name, label = self.names.names.get(key), "PERSON"
         else:
-            name, label = ent_name(ctx.text, ent), "ORG"
+            name, label = self.name_of(ent), "ORG"
         if not name:
             return
         before = list(ctx.doc[max(root.left_edge.i, ctx.line_start_tok(ent[0])):ent.start])
@@ -338,24 +346,36 @@ def _org_short_forms(names: set[str], text: str) -> dict[str, str]:
     "PBO" -> "Parliamentary Budget Officer")."""
     out: dict[str, str] = {}
     full = [n for n in names if len(n.split()) >= 2]
+    by_first: dict[str, set[str]] = {}
+    by_initials: dict[str, set[str]] = {}
+    for f in full:
+        by_first.setdefault(f.split()[0], set()).add(f)
+        by_initials.setdefault(_initials(f), set()).add(f)
     for short in names:
         words = short.split()
         if len(words) > 2 or not short[:1].isupper():
             continue
-        initials = short.replace(".", "") if short.replace(".", "").isupper() and len(short) >= 2 else None
-        matches = {f for f in full if f != short and (
-            f.split()[:len(words)] == words or (initials is not None and _initials(f) == initials))}
+        plain = short.replace(".", "")
+        matches = {f for f in by_first.get(words[0], ()) if f != short and f.split()[:len(words)] == words}
+        if plain.isupper() and len(plain) >= 2:
+            matches |= by_initials.get(plain, set()) - {short}
         if len(matches) == 1:
             out[short] = matches.pop()
-    for m in _ACRONYM.finditer(text):  # an acronym the tagger missed: "EDC says", "the PBO said"
-        acronym = m.group(0)
-        if acronym in out:
-            continue
-        spelled = {f for f in full if _initials(f) == acronym} or \
-            {_LEADING_THE.sub("", r.group(0)) for r in _CAPITALISED_RUN.finditer(text)
-             if _initials(_LEADING_THE.sub("", r.group(0))) == acronym}
+    acronyms = {m.group(0) for m in _ACRONYM.finditer(text)} - set(out)
+    if not acronyms:
+        return out
+    spelled_out: dict[str, set[str]] | None = None
+    for acronym in acronyms:  # an acronym the tagger missed: "EDC says", "the PBO said"
+        spelled = by_initials.get(acronym, set())
+        if not spelled:
+            if spelled_out is None:
+                spelled_out = {}
+                for r in _CAPITALISED_RUN.finditer(text):
+                    run = _LEADING_THE.sub("", r.group(0))
+                    spelled_out.setdefault(_initials(run), set()).add(run)
+            spelled = spelled_out.get(acronym, set())
         if len(spelled) == 1:
-            out[acronym] = spelled.pop()
+            out[acronym] = next(iter(spelled))
     return out
 
 
