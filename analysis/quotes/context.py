@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from typing import cast
 
 from spacy.attrs import IDX
 from spacy.symbols import PROPN
@@ -35,7 +36,7 @@ class Context:
         self.text = article.text
         self.article = article
         self.body_start = article.body_start or headline_end(article.text)
-        self.tok_starts: list[int] = doc.to_array([IDX]).reshape(-1).tolist() if len(doc) else []
+        self.tok_starts: list[int] = cast(list[int], doc.to_array([IDX]).reshape(-1).tolist()) if len(doc) else []
         self.sent_starts = [sent.start_char for sent in doc.sents] if doc.has_annotation("SENT_START") else [0]
         self.first_body_tok = bisect.bisect_left(self.tok_starts, self.body_start)
         self._paragraphs()
