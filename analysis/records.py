@@ -89,6 +89,8 @@ class Quote:
     cue_start: int | None = None
     sentence: int | None = None
     paragraph: int | None = None  # paragraph index in the body, so consecutive quotes can be shown together
+    channel: str | None = None  # the document or medium the words came through: "a statement", "the lawsuit"
+    co_speakers: list[str] = field(default_factory=list)  # each person when several spoke: "X and Y said"
 
 
 @dataclass

@@ -8,7 +8,8 @@ from analysis.commands._output import add_input_arguments, iter_parsed, write_re
 NAME = "quotes"
 HELP = "extract quotes (direct, indirect, mixed) and their speakers"
 
-FIELDS = ("start", "end", "text", "speaker", "speaker_mention", "speaker_description", "cue", "kind")
+FIELDS = ("start", "end", "text", "speaker", "speaker_mention", "speaker_description", "cue", "kind", "channel",
+          "co_speakers")
 
 
 def add_arguments(parser) -> None:
