@@ -12,7 +12,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
 # Read by the extractors at ingest (aliases.csv is read when the store loads, so it is not here).
-INGEST_FILES = ("first_names.tsv", "name_parts.txt", "quote_words.txt", "reporting_verbs.txt", "titles.tsv")
+INGEST_FILES = ("first_names.tsv", "name_parts.txt", "quote_words.txt", "reporting_verbs.txt", "stance_cues.tsv", "titles.tsv")
 
 
 def lines(name: str) -> list[str]:

@@ -437,7 +437,7 @@ def test_opinion_cell_click_puts_the_choice_in_the_link(server, browser, page):
     page.goto(server.url + "/opinions?subject=North%20Korea")
     settle(page)
     shot(page, "opinions")
-    grid = page.locator("[data-testid='stDataFrame']").nth(3)  # subjects, camp, claims, then the grid
+    grid = page.locator("[data-testid='stMain'] [data-testid='stDataFrame']").nth(3)  # subjects, camp, claims, grid
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 30, box["y"] + 35 + 35 + 17)  # the second speaker's row
     settle(page)
