@@ -398,6 +398,10 @@ def _record_text(record: dict) -> str | None:
 TOO_DEEP = "JSON nested too deeply to be read (a hostile or broken file)"
 
 
+def _unreadable_json(exc: Exception) -> str:
+    return TOO_DEEP if isinstance(exc, RecursionError) else f"JSON could not be read ({str(exc)[:200]})"
+
+
 def _json_items(data, source: str, problems: list[Problem]) -> Iterator[tuple[int, dict]]:
     items: list
     if isinstance(data, dict):
@@ -432,8 +436,8 @@ def _records_from_json(text: str, source: str, problems: list[Problem], lines: b
             return
         problems.append(Problem(source, f"malformed JSON: {exc.msg}", line=exc.lineno))
         return
-    except RecursionError:
-        problems.append(Problem(source, TOO_DEEP))
+    except (RecursionError, ValueError) as exc:  # ValueError: an integer of over 4,300 digits
+        problems.append(Problem(source, _unreadable_json(exc)))
         return
     yield from _json_items(data, source, problems)
 
@@ -447,8 +451,8 @@ def _records_from_json_lines(text: str, source: str, problems: list[Problem]) ->
         except json.JSONDecodeError as exc:
             problems.append(Problem(source, f"malformed JSON line: {exc.msg}", line=lineno))
             continue
-        except RecursionError:
-            problems.append(Problem(source, TOO_DEEP, line=lineno))
+        except (RecursionError, ValueError) as exc:
+            problems.append(Problem(source, _unreadable_json(exc), line=lineno))
             continue
         if isinstance(item, dict):
             yield lineno, item
@@ -649,9 +653,10 @@ def _walk(top: Path, problems: list[Problem]) -> list[Path]:
             continue
         for root, dirs, files in os.walk(start, onerror=onerror):
             seen.add(os.path.realpath(root))
-            visible = sorted(d for d in dirs if not d.startswith("."))
-            links.extend(Path(root) / d for d in visible if os.path.islink(os.path.join(root, d)))
-            dirs[:] = [d for d in visible if not os.path.islink(os.path.join(root, d))]
+            visible = [os.path.join(root, d) for d in sorted(dirs) if not d.startswith(".")]
+            links.extend(Path(d) for d in visible if os.path.islink(d))
+            # A linked folder may hold one read already (the tree the link is in): not twice.
+            dirs[:] = [os.path.basename(d) for d in visible if not os.path.islink(d) and os.path.realpath(d) not in seen]
             found.extend(Path(root) / f for f in files if not f.startswith("."))
     return sorted(found)
 

@@ -48,7 +48,8 @@ def run(code: Path, target: Path, store: Path, timeout: float, limit_bytes: int)
         if time.perf_counter() > deadline:
             os.killpg(child.pid, signal.SIGKILL)
             pid, status, usage = os.wait4(child.pid, 0)
-            return {"outcome": "hung (killed)", "peak_mb": usage.ru_maxrss / 1024, "seconds": timeout}
+            return {"outcome": f"still running after {timeout:g} s: killed", "peak_mb": usage.ru_maxrss / 1024,
+                    "seconds": timeout}
         time.sleep(0.05)
     seconds = time.perf_counter() - started
     errors.seek(0)

@@ -43,10 +43,12 @@ def test_deeply_nested_json_costs_its_file_or_line_only(tmp_path):
     (tmp_path / "deep-field.json").write_text('{"text": "A deep field.", "extra": ' + nested(100_000) + "}",
                                               encoding="utf-8")
     (tmp_path / "rows.jsonl").write_text(f'{json.dumps({"text": article(2)})}\n{nested(100_000)}\n'
-                                         f'{json.dumps({"text": article(3)})}\n', encoding="utf-8")
+                                         f'{json.dumps({"text": article(3)})}\n'
+                                         f'{{"text": "A huge number.", "date": {"9" * 5000}}}\n', encoding="utf-8")
     result = load_paths([tmp_path])
     assert set(rel(result, tmp_path)) == {"good.txt", "rows.jsonl#1", "rows.jsonl#3"}
     why = reasons(result, tmp_path)
+    assert why.pop("rows.jsonl:4").startswith("JSON could not be read (Exceeds the limit (4300 digits)")
     assert why == {"nested.json": "JSON nested too deeply to be read (a hostile or broken file)",
                    "deep-field.json": "JSON nested too deeply to be read (a hostile or broken file)",
                    "rows.jsonl:2": "JSON nested too deeply to be read (a hostile or broken file)"}
