@@ -295,6 +295,17 @@ def test_linked_folders_are_followed_once(tmp_path):
     assert not result.duplicates
 
 
+def test_a_link_up_the_tree_reads_each_folder_once(tmp_path):
+    """Ingesting `in/sub` whose `up` leads to `in`: `in` is read through it, `in/sub` not again."""
+    (tmp_path / "in" / "sub").mkdir(parents=True)
+    (tmp_path / "in" / "top.txt").write_text(article(1), encoding="utf-8")
+    (tmp_path / "in" / "sub" / "low.txt").write_text(article(2), encoding="utf-8")
+    os.symlink(tmp_path / "in", tmp_path / "in" / "sub" / "up")
+    result = load_paths([tmp_path / "in" / "sub"])
+    assert sorted(rel(result, tmp_path / "in" / "sub")) == ["low.txt", "up/top.txt"]
+    assert not result.duplicates and not result.problems
+
+
 # 9. Bytes that are not UTF-8 ----------------------------------------------------------------------
 
 def test_one_bad_byte_costs_only_itself(tmp_path):
