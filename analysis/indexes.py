@@ -164,14 +164,23 @@ def _number_quotes(con: duckdb.DuckDBPyConnection) -> None:
         ORDER BY quote_no""")
 
 
+# Words searched at most: each is one INTERSECT of postings. 400 words took 2 s a query and 500
+# overflowed DuckDB's expression depth; nobody types 33 words that must all be in one quote.
+MAX_SEARCH_WORDS = 32
+
+
 @dataclass(frozen=True)
 class Search:
     """What a search box asks for: words that must all occur in one title or quote (each as a
     substring of a word there, case-insensitive: `korea` finds "North Korea's"), and exact
-    phrases typed in double quotes (their words in that order, any white space between)."""
+    phrases typed in double quotes (their words in that order, any white space between).
+
+    `dropped`: the words (and `"quoted phrases"`) past `MAX_SEARCH_WORDS` that are not searched,
+    in the order typed, so that the page can say which were left out."""
 
     words: tuple[str, ...]
     phrases: tuple[tuple[str, ...], ...]
+    dropped: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -186,7 +195,13 @@ def parse_search(q: str) -> Search:
         words += parts
         if len(parts) > 1:
             phrases.append(parts)
-    return Search(tuple(dict.fromkeys(words)), tuple(phrases))
+    unique = tuple(dict.fromkeys(words))
+    kept = set(unique[:MAX_SEARCH_WORDS])
+    # A phrase is checked only if all its words are searched; at most as many phrases as words.
+    whole = [p for p in dict.fromkeys(phrases) if kept.issuperset(p)]
+    dropped = unique[MAX_SEARCH_WORDS:] + tuple(f'"{" ".join(p)}"' for p in dict.fromkeys(phrases)
+                                                if p not in whole[:MAX_SEARCH_WORDS])
+    return Search(unique[:MAX_SEARCH_WORDS], tuple(whole[:MAX_SEARCH_WORDS]), dropped)
 
 
 def matching_units(q: str | Search) -> tuple[str, list]:

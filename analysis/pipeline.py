@@ -72,20 +72,71 @@ def process_articles(articles: Iterable[Article], *, workers: int = 1, batch_siz
     With workers, the extractors run in the workers too (a last pipeline component, added for
     the call): each worker sends back the extracted records instead of the serialised parse,
     so the main process neither rebuilds Docs nor extracts, and the two cores both parse.
+
+    Memory follows the characters parsed together (`analysis.nlp`): a batch holds at most
+    `BATCH_CHARS` of them (with workers, `batch_size` is lowered so that it does), and a text
+    over `PIECE_CHARS` (or the model's `max_length`) is taken out of the stream and parsed in
+    pieces here, between the results of the others. So no one text, however long, aborts the
+    run or its reruns.
     """
-    from analysis.nlp import load_model
+    from analysis.nlp import load_model, piece_chars
 
     nlp = nlp or load_model()
+    long: list[Article] = []
+    short = _set_aside_long(articles, long, piece_chars(nlp))
+    stream = _process_short(short, nlp, workers, batch_size)
+    for processed in stream:
+        yield processed
+        yield from _process_long(long, nlp)
+    yield from _process_long(long, nlp)
+
+
+def _set_aside_long(articles: Iterable[Article], long: list[Article], limit: int) -> Iterator[Article]:
+    for article in articles:
+        if len(article.text) > limit:
+            long.append(article)
+        else:
+            yield article
+
+
+def _process_long(long: list[Article], nlp) -> Iterator[ProcessedArticle]:
+    from analysis.nlp import parse_long
+
+    disable = [EXTRACT_COMPONENT] if EXTRACT_COMPONENT in nlp.pipe_names else []
+    while long:
+        article = long.pop(0)
+        yield process_doc(parse_long(nlp, article.text, disable=disable), article)
+
+
+def _process_short(articles: Iterable[Article], nlp, workers: int, batch_size: int) -> Iterator[ProcessedArticle]:
+    from analysis.nlp import BATCH_CHARS, piece_chars
+
     if workers <= 1:
-        stream = nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size)
-        for doc, article in stream:
-            yield process_doc(doc, article)
+        for group in _batches(articles, batch_size, BATCH_CHARS):
+            for doc, article in zip(nlp.pipe([a.text for a in group], batch_size=len(group)), group, strict=True):
+                yield process_doc(doc, article)
         return
+    # spaCy's multiprocessing batches by count: bound the count so that any batch fits.
+    batch_size = max(1, min(batch_size, BATCH_CHARS // piece_chars(nlp)))
     with _extract_in_pipeline(nlp):
         stream = nlp.pipe(((a.text, a) for a in articles), as_tuples=True, batch_size=batch_size,
                           n_process=workers)
         for _, processed in stream:
             yield processed
+
+
+def _batches(articles: Iterable[Article], size: int, max_chars: int) -> Iterator[list[Article]]:
+    """Consecutive groups of at most `size` articles and, unless one article is longer, `max_chars` characters."""
+    group: list[Article] = []
+    chars = 0
+    for article in articles:
+        if group and (len(group) >= size or chars + len(article.text) > max_chars):
+            yield group
+            group, chars = [], 0
+        group.append(article)
+        chars += len(article.text)
+    if group:
+        yield group
 
 
 EXTRACT_COMPONENT = "analysis_extract"

@@ -169,14 +169,14 @@ def test_unreadable_file_is_reported_even_as_root(tmp_path, monkeypatch):
     """Root reads any file, so simulate the permission error the way a user would meet it."""
     (tmp_path / "ok.txt").write_text("Readable article.", encoding="utf-8")
     (tmp_path / "locked.txt").write_text("Locked article.", encoding="utf-8")
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self):
-        if self.name == "locked.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def open_(path, flags, *args, **kwargs):
+        if Path(path).name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", open_)
     result = load_paths([tmp_path])
     assert [a.text for a in result.articles] == ["Readable article."]
     (problem,) = result.problems

@@ -65,8 +65,19 @@ def run(args) -> int:
         if bar is not None:
             bar.close()
 
+    _summary(report, store.root)
+    return 1 if report.rejected else 0
+
+
+def printable(value: object) -> str:
+    """A line safe to print: file names and values come from the input, and a control character
+    in them (an escape sequence, a newline) must not act on the terminal or fake a line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+
+
+def _summary(report, root) -> None:
     out = sys.stdout
-    print(f"store: {store.root}", file=out)
+    print(f"store: {printable(root)}", file=out)
     print(f"articles found: {report.loaded}", file=out)
     print(f"  ingested (parsed now): {report.ingested}"
           + (f", of which {report.reprocessed} reprocessed for a new model or extractor version" if report.reprocessed else ""),
@@ -76,14 +87,13 @@ def run(args) -> int:
         print(f"  earlier versions of edited files removed from the store: {report.replaced}", file=out)
     print(f"  skipped as duplicates: {len(report.duplicates)}", file=out)
     for source, first in report.duplicates:
-        print(f"    {source}: same text as {first}", file=out)
+        print(f"    {printable(source)}: same text as {printable(first)}", file=out)
     notices = [p for p in report.problems if not p.rejected]
     if notices:
         print(f"  notices: {len(notices)}", file=out)
         for p in notices:
-            print(f"    {p}", file=out)
+            print(f"    {printable(p)}", file=out)
     print(f"  rejected: {len(report.rejected)}", file=out)
     for p in report.rejected:
-        print(f"    {p}", file=out)
+        print(f"    {printable(p)}", file=out)
     print(f"time: {report.seconds:.1f} s", file=out)
-    return 1 if report.rejected else 0
