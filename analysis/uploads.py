@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.filters import Filters
-from analysis.loaders import DEFAULT_MAX_BYTES, load_paths, parse_text_article
+from analysis.loaders import DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, load_paths, parse_text_article
 from analysis.pipeline import process_articles
 from analysis.records import Article, Problem
 from analysis.store import ProcessedArticle
@@ -103,8 +103,11 @@ def process_uploads(files: Sequence[tuple[str, bytes]], pasted: str = "", progre
     """Process uploaded files and pasted text for one visitor's session, without touching the store."""
     result = UploadResult()
     articles = _load_files(files, max_bytes or DEFAULT_MAX_BYTES, result)
-    if pasted.strip():
-        articles.append(parse_text_article(pasted, "pasted text"))
+    if len(pasted) > DEFAULT_MAX_CHARS:
+        result.problems.append(Problem("pasted text", f"{len(pasted):,} characters, over the limit of "
+                                                      f"{DEFAULT_MAX_CHARS:,}; paste a shorter text"))
+    elif pasted.strip():
+        articles.append(parse_text_article(pasted, "pasted text", problems=result.problems))
     unique = _once_each(articles, result)
     if progress:
         progress(0, len(unique))

@@ -457,3 +457,30 @@ def test_opinion_cell_click_puts_the_choice_in_the_link(server, browser, page):
         assert p2.locator("h3", has_text="Statements about North Korea").first.inner_text() == heading
     finally:
         other.close()
+
+
+def test_the_add_page_keeps_the_good_files_of_a_mixed_upload(server, page, tmp_path):
+    """Upload a good article beside a JSON file nested 100,000 deep and a binary: the good one is
+    processed and readable, each bad one is named with its reason, nothing is written to the store."""
+    from tests.hostile import article, nested
+
+    good = tmp_path / "good.txt"
+    good.write_text(article(7, "Ann Lee"), encoding="utf-8")
+    deep = tmp_path / "deep.json"
+    deep.write_text(nested(100_000), encoding="utf-8")
+    binary = tmp_path / "notes.txt"
+    binary.write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)
+    page.goto(server.url + "/add")
+    settle(page)
+    page.locator("input[type='file']").set_input_files([str(good), str(deep), str(binary)])
+    settle(page)
+    page.get_by_role("button", name="Process").click()
+    settle(page, timeout=120)
+    main = page.locator("[data-testid='stMain']").inner_text()
+    assert "2 files or rows could not be used; the others were processed" in main
+    assert "Your articles (1)" in main and "Talks resume, round 7" in main
+    assert "deep.json" in main and "notes.txt" in main
+    page.get_by_role("button", name=re.compile("Talks resume, round 7")).click()
+    settle(page)
+    assert page.locator(".reader mark.quote").count() >= 1
+    shot(page, "add-mixed-upload")

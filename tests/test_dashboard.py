@@ -391,3 +391,21 @@ def test_renaming_an_entity_from_the_page(on_copy, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     names = set(frame(at, "forms")["entity"])
     assert "U.S." in names and "United States" not in names
+
+
+# --- hostile input on the dashboard (issue 17) -------------------------------------------------
+
+def test_a_search_of_hundreds_of_words_is_cut_with_a_notice(on_seeds):
+    words = " ".join(f"word{i}" for i in range(500))
+    at = open_page("pages/quotes.py", {"q": words})
+    assert any("uses its first 32 words; 468 more are left out" in str(w.value) for w in at.warning)
+    at = open_page("pages/entities.py", {"said": words})
+    assert any("search of what was said uses its first 32 words" in str(w.value) for w in at.warning)
+
+
+def test_pasted_text_over_the_limit_is_refused_with_a_reason(on_seeds):
+    from analysis.loaders import DEFAULT_MAX_CHARS
+    from analysis.uploads import process_uploads
+
+    result = process_uploads([], "x" * (DEFAULT_MAX_CHARS + 1))
+    assert not result.processed and "over the limit" in result.problems[0].reason

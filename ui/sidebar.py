@@ -15,6 +15,7 @@ import streamlit as st
 
 from analysis import queries
 from analysis.filters import Filters, unknown_values
+from analysis.indexes import MAX_SEARCH_WORDS, parse_search
 from ui import uploads_view
 from ui.context import AppContext
 from ui.text import counted, md_escape, short
@@ -68,7 +69,7 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
     filters = Filters(speakers=tuple(speakers), date_from=date_from, date_to=date_to, outlets=tuple(outlets),
                       article=article, entity_type=entity_type, role=role, q=(q or "").strip(),
                       entities=tuple(entities), said=(said or "").strip())
-    notices = link_notices + date_notices + _unknown_notices(options, speakers, outlets)
+    notices = link_notices + date_notices + _unknown_notices(options, speakers, outlets) + _search_notices(filters)
     if filters.active:
         sb.button("Clear all filters", on_click=clear_filters, icon=":material/filter_alt_off:")
     return filters, notices
@@ -120,6 +121,18 @@ def _check_link(options: dict) -> list[str]:
                 choices = ", ".join(md_escape(k) for k in known[:12]) or "none yet"
                 notices.append(f"The link's {name} “{md_escape(v)}” is not one of this corpus's ({choices}); "
                                "it is ignored.")
+    return notices
+
+
+def _search_notices(f: Filters) -> list[str]:
+    """A search of hundreds of words is cut to the first ones: said, with what was left out."""
+    notices = []
+    for name, text in (("search", f.q), ("search of what was said", f.said)):
+        dropped = parse_search(text).dropped if text else ()
+        if dropped:
+            shown = " ".join(dropped[:12]) + (" …" if len(dropped) > 12 else "")
+            notices.append(f"The {name} uses its first {MAX_SEARCH_WORDS} words; {len(dropped)} more are left out "
+                           f"({md_escape(shown)}).")
     return notices
 
 

@@ -30,9 +30,15 @@ def add_store_argument(parser) -> None:
                              "(default: $ANALYSIS_STORE or data/); the store itself is not read or written")
 
 
+def printable(value: object) -> str:
+    """A line safe to print: file names and values come from the input, and a control character
+    in them (an escape sequence, a newline) must not act on the terminal or fake a line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+
+
 def report_problems(problems: Iterable[Problem]) -> None:
     for problem in problems:
-        print(f"{'rejected' if problem.rejected else 'notice'}: {problem}", file=sys.stderr)
+        print(f"{'rejected' if problem.rejected else 'notice'}: {printable(problem)}", file=sys.stderr)
 
 
 def iter_parsed(args) -> Iterator[tuple[Article, Doc]]:
@@ -73,7 +79,7 @@ def derived_corpus(args, files: AnalystFiles) -> Iterator[duckdb.DuckDBPyConnect
                         workers=getattr(args, "workers", 1))
         report_problems(report.problems)
         for source, first in report.duplicates:
-            print(f"notice: {source}: same text as {first}, read once", file=sys.stderr)
+            print(f"notice: {printable(source)}: same text as {printable(first)}, read once", file=sys.stderr)
         con = derived_connection(store, files)
         try:
             yield con

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sys
 
+from analysis.commands._output import printable
+
 NAME = "ingest"
 HELP = "load articles, extract entities, quotes and speakers, and commit them to the corpus store"
 
@@ -67,12 +69,6 @@ def run(args) -> int:
 
     _summary(report, store.root)
     return 1 if report.rejected else 0
-
-
-def printable(value: object) -> str:
-    """A line safe to print: file names and values come from the input, and a control character
-    in them (an escape sequence, a newline) must not act on the terminal or fake a line."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
 
 
 def _summary(report, root) -> None:
