@@ -54,39 +54,53 @@ def find(quotes: list[Quote], fragment: str) -> Quote:
 
 # --- the seeds: every quote of the experts and officials, resolved ---------------------------
 
-def test_seed_spokesperson_cited_by_news_agency(seeds):
-    q = find(quotes_of(seeds, NK_TALKS), "We have no intention to hold such sickening negotiations")
-    assert q.kind == "direct"
-    assert q.speaker == "a spokesperson for North Korea’s foreign ministry"
-    assert q.speaker_label == "UNNAMED"
-    assert q.speaker_description == "cited by KCNA state news agency", "who relayed the words is kept"
+# Each case: the seed, a fragment of the quote, and what an analyst marking it by hand would write.
+# `None` as a value means the field must be empty (a continuation has no mention of its own).
+SEED_QUOTES = [
+    (NK_TALKS, "We have no intention to hold such sickening negotiations",
+     dict(kind="direct", speaker="a spokesperson for North Korea’s foreign ministry", speaker_label="UNNAMED",
+          speaker_description="cited by KCNA state news agency")),  # who relayed the words is kept
+    (NK_TALKS, "They want to create the impression",
+     dict(speaker="Mintaro Oba", cue="said",
+          speaker_description="a former U.S. State Department official specializing in the Koreas")),
+    (NK_TALKS, "North Korea is also buying time", dict(kind="indirect", cue="added", speaker="Vipin Narang")),
+    (NK_TALKS, "their best strategy is to dangle the hope",  # a surname resolves to the full name given earlier
+     dict(speaker_mention="Narang", speaker="Vipin Narang",
+          speaker_description="a nuclear affairs expert at the Massachusetts Institute of Technology")),
+    (NK_TALKS, "they don't believe the United States will bring", dict(kind="indirect", speaker_label="GROUP")),
+    (SUMMIT, "may have contributed to the", dict(kind="mixed", cue="tweeted", speaker="Trump")),
+    (SUMMIT, "If the US removes partial sanctions",  # the role given in the sentence before describes him
+     dict(kind="direct", speaker="Ri Yong Ho", cue="according to",
+          speaker_description="the North Korean foreign minister")),
+    (STOCKHOLM, "meant to avoid symbolism",
+     dict(speaker="Leif-Eric Easley", cue="explained",
+          speaker_description="a Korea expert at Ewha Womans University in Seoul")),
+    (STOCKHOLM, "Rather than the breakdown of talks", dict(speaker="Leif-Eric Easley", speaker_mention="Easley", cue="told")),
+    (STOCKHOLM, "Kim Myong Gil does not have authority",  # the second half of a quote split by its cue
+     dict(speaker="Leif-Eric Easley", speaker_mention=None)),
+    (STOCKHOLM, "a couple of weeks", dict(speaker="Mike Pompeo", kind="mixed")),
+    (STOCKHOLM, "talks be suspended until the end of the year",
+     dict(speaker="Kim Myong Gil", speaker_description="the chief North Korean negotiator")),
+    (STOCKHOLM, "new initiatives", dict(speaker="U.S. negotiators", speaker_label="GROUP")),
+    (STOCKHOLM, "will not overcome a legacy of 70 years",  # a plural pronoun: the group that spoke last
+     dict(speaker_mention="They", speaker="U.S. negotiators")),
+]
 
 
-def test_seed_oba_with_appositive_description(seeds):
-    q = find(quotes_of(seeds, NK_TALKS), "They want to create the impression")
-    assert q.speaker == "Mintaro Oba"
-    assert q.cue == "said"
-    assert q.speaker_description == "a former U.S. State Department official specializing in the Koreas"
-    assert q.text.startswith("“") and q.text.endswith("”"), "direct quotes keep their quotation marks"
-    assert "[...]" not in q.text
+@pytest.mark.parametrize("path,fragment,expected", SEED_QUOTES, ids=[c[1][:30] for c in SEED_QUOTES])
+def test_seed_quotes_as_an_analyst_marks_them(seeds, path, fragment, expected):
+    q = find(quotes_of(seeds, path), fragment)
+    got = {field: getattr(q, field) for field in expected}
+    assert got == expected
 
 
-def test_seed_narang_indirect_and_surname(seeds):
-    quotes = quotes_of(seeds, NK_TALKS)
-    reported = find(quotes, "North Korea is also buying time")
-    assert reported.kind == "indirect" and reported.cue == "added"
-    assert reported.speaker == "Vipin Narang"
-    direct = find(quotes, "their best strategy is to dangle the hope")
-    assert direct.speaker_mention == "Narang"
-    assert direct.speaker == "Vipin Narang", "a surname resolves to the full name given earlier"
-    assert direct.speaker_description == "a nuclear affairs expert at the Massachusetts Institute of Technology"
-
-
-def test_seed_north_koreans_as_group(seeds):
-    q = find(quotes_of(seeds, NK_TALKS), "they don't believe the United States will bring")
-    assert q.kind == "indirect"
-    assert q.speaker_label == "GROUP"
-    assert "North Koreans" in q.speaker
+def test_seed_direct_quotes_keep_their_marks_and_partial_quotes_their_nesting(seeds):
+    oba = find(quotes_of(seeds, NK_TALKS), "They want to create the impression")
+    assert oba.text.startswith("“") and oba.text.endswith("”") and "[...]" not in oba.text
+    tweet = find(quotes_of(seeds, SUMMIT), "may have contributed to the")
+    assert tweet.text.endswith("’”"), "the nested scare quote stays inside the partial quote"
+    assert "North Koreans" in find(quotes_of(seeds, NK_TALKS), "they don't believe the United States").speaker
+    assert "Secretary of State" in (find(quotes_of(seeds, STOCKHOLM), "a couple of weeks").speaker_description or "")
 
 
 def test_seed_scare_quotes_not_attributed(seeds):
@@ -98,58 +112,6 @@ def test_seed_scare_quotes_not_attributed(seeds):
     assert not any("I'm not an" in q.text for q in quotes)
     # the echo of Narang's words inside the author's own sentence is not a new quote
     assert not any(q.text.strip("\"") == "dangle the hope of a fictional future deal" for q in quotes)
-
-
-def test_seed_trump_tweet_is_mixed(seeds):
-    q = find(quotes_of(seeds, SUMMIT), "may have contributed to the")
-    assert q.kind == "mixed"
-    assert q.cue == "tweeted"
-    assert q.speaker == "Trump"
-    assert q.text.endswith("’”"), "the nested scare quote stays inside the partial quote"
-
-
-def test_seed_ri_yong_ho_after_colon(seeds):
-    q = find(quotes_of(seeds, SUMMIT), "If the US removes partial sanctions")
-    assert q.kind == "direct"
-    assert q.speaker == "Ri Yong Ho"
-    assert q.cue == "according to"
-    # the role given in the sentence before the name describes him
-    assert q.speaker_description == "the North Korean foreign minister"
-
-
-def test_seed_easley_quotes_and_continuation(seeds):
-    quotes = quotes_of(seeds, STOCKHOLM)
-    first = find(quotes, "meant to avoid symbolism")
-    assert first.speaker == "Leif-Eric Easley" and first.cue == "explained"
-    assert first.speaker_description == "a Korea expert at Ewha Womans University in Seoul"
-    told = find(quotes, "Rather than the breakdown of talks")
-    assert told.speaker == "Leif-Eric Easley" and told.speaker_mention == "Easley" and told.cue == "told"
-    # the second half of a quote split by its cue continues the same speaker
-    rest = find(quotes, "Kim Myong Gil does not have authority")
-    assert rest.speaker == "Leif-Eric Easley"
-    assert rest.speaker_mention is None
-
-
-def test_seed_pompeo_partial_quote(seeds):
-    q = find(quotes_of(seeds, STOCKHOLM), "a couple of weeks")
-    assert q.speaker == "Mike Pompeo"
-    assert q.kind == "mixed"
-    assert "Secretary of State" in (q.speaker_description or "")
-
-
-def test_seed_kim_myong_gil(seeds):
-    q = find(quotes_of(seeds, STOCKHOLM), "talks be suspended until the end of the year")
-    assert q.speaker == "Kim Myong Gil"
-    assert q.speaker_description == "the chief North Korean negotiator"
-
-
-def test_seed_us_negotiators_and_they(seeds):
-    quotes = quotes_of(seeds, STOCKHOLM)
-    stating = find(quotes, "new initiatives")
-    assert stating.speaker == "U.S. negotiators" and stating.speaker_label == "GROUP"
-    noted = find(quotes, "will not overcome a legacy of 70 years")
-    assert noted.speaker_mention == "They"
-    assert noted.speaker == "U.S. negotiators", "a plural pronoun resolves to the group that spoke last"
 
 
 def test_seed_every_quote_has_a_speaker(seeds):
