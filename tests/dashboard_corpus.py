@@ -72,3 +72,11 @@ def expected_counts(store_dir: Path) -> dict:
     except Exception:  # noqa: BLE001 - the corpus step unavailable: the dashboard falls back to the raw names
         speakers = con.execute("SELECT count(DISTINCT speaker) FROM quotes").fetchone()[0]
     return {"articles": articles, "quotes": quotes, "speakers": speakers, "narang": narang}
+
+
+def use_store(monkeypatch, store: Path) -> Path:
+    """Point the app at `store` for one test, as an operator would with $ANALYSIS_STORE (no seeding)."""
+    monkeypatch.setenv("ANALYSIS_STORE", str(store))
+    monkeypatch.setenv("ANALYSIS_SEEDS", "")
+    monkeypatch.chdir(ROOT)
+    return store

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard_corpus import ROOT, SEEDS, expected_counts, seeded_store
+from tests.dashboard_corpus import ROOT, SEEDS, expected_counts, seeded_store, use_store
 
 APP = str(ROOT / "app.py")
 PAGES = ["pages/overview.py", "pages/quotes.py", "pages/speakers.py", "pages/entities.py", "pages/outlets.py",
@@ -23,18 +23,12 @@ def seed_store(tmp_path_factory):
 
 @pytest.fixture
 def on_seeds(seed_store, monkeypatch):
-    monkeypatch.setenv("ANALYSIS_STORE", str(seed_store))
-    monkeypatch.setenv("ANALYSIS_SEEDS", "")
-    monkeypatch.chdir(ROOT)
-    return seed_store
+    return use_store(monkeypatch, seed_store)
 
 
 @pytest.fixture
 def on_empty(tmp_path, monkeypatch):
-    monkeypatch.setenv("ANALYSIS_STORE", str(tmp_path / "empty-store"))
-    monkeypatch.setenv("ANALYSIS_SEEDS", "")
-    monkeypatch.chdir(ROOT)
-    return tmp_path / "empty-store"
+    return use_store(monkeypatch, tmp_path / "empty-store")
 
 
 def _texts(at: AppTest) -> str:

@@ -10,7 +10,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.dashboard_corpus import ROOT, seeded_store
+from tests.dashboard_corpus import ROOT, seeded_store, use_store
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 120
@@ -28,18 +28,12 @@ def outlets_dir(tmp_path_factory):
 
 @pytest.fixture
 def on_seeds(seeds_dir, monkeypatch):
-    monkeypatch.setenv("ANALYSIS_STORE", str(seeds_dir))
-    monkeypatch.setenv("ANALYSIS_SEEDS", "")
-    monkeypatch.chdir(ROOT)
-    return seeds_dir
+    return use_store(monkeypatch, seeds_dir)
 
 
 @pytest.fixture
 def on_outlets(outlets_dir, monkeypatch):
-    monkeypatch.setenv("ANALYSIS_STORE", str(outlets_dir))
-    monkeypatch.setenv("ANALYSIS_SEEDS", "")
-    monkeypatch.chdir(ROOT)
-    return outlets_dir
+    return use_store(monkeypatch, outlets_dir)
 
 
 def open_page(page: str, query: dict | None = None) -> AppTest:
@@ -346,10 +340,7 @@ def on_copy(seeds_dir, tmp_path, monkeypatch):
 
     root = tmp_path / "store"
     shutil.copytree(seeds_dir, root)
-    monkeypatch.setenv("ANALYSIS_STORE", str(root))
-    monkeypatch.setenv("ANALYSIS_SEEDS", "")
-    monkeypatch.chdir(ROOT)
-    return root
+    return use_store(monkeypatch, root)
 
 
 def test_corrections_are_off_unless_the_operator_switches_them_on(on_copy, monkeypatch):

@@ -57,15 +57,8 @@ def speaker_panel(ctx: AppContext, name: str) -> None:
         st.text_input("Your name, for the log", key="correction_who", placeholder="analyst")
         action = st.radio("Correction", ["Merge into another speaker", "Rename", "Set the role", "Set the side",
                                          "Take one name out"], key="sp_fix_action", horizontal=True)
-        if action == "Merge into another speaker":
-            other = st.selectbox("Merge into", [s for s in ctx.options["speakers"] if s != name], index=None,
-                                 key="sp_fix_into", accept_new_options=True)
-            st.button("Merge", disabled=not other, on_click=_make,
-                      args=(ctx, "merge_speaker", name, other or "", ("speaker", [other])))
-        elif action == "Rename":
-            new = st.text_input("New name", key="sp_fix_name")
-            st.button("Rename", disabled=not new, on_click=_make,
-                      args=(ctx, "rename_speaker", name, new, ("speaker", [new])))
+        if action in ("Merge into another speaker", "Rename"):
+            _merge_or_rename(ctx, "speaker", name, ctx.options["speakers"], merge=action.startswith("Merge"))
         elif action == "Set the role":
             role = st.selectbox("Role", ctx.options["roles"], index=None, key="sp_fix_role", accept_new_options=True)
             st.button("Set the role", disabled=not role, on_click=_make, args=(ctx, "set_role", name, role or ""))
@@ -73,12 +66,8 @@ def speaker_panel(ctx: AppContext, name: str) -> None:
             side = st.text_input("Side (country, party or organisation)", key="sp_fix_side")
             st.button("Set the side", disabled=not side, on_click=_make, args=(ctx, "set_side", name, side))
         else:
-            forms = [f for f in ctx.raw(Q.speaker_forms, name) if f != name]
-            if not forms:
-                st.caption("Every quote of this speaker uses the name itself: there is nothing to take out.")
-                return
-            form = st.selectbox("The name the articles use", forms, key="sp_fix_form")
-            st.button("Take it out as its own speaker", on_click=_make, args=(ctx, "split_speaker", name, form))
+            _split(ctx, "speaker", name, ctx.raw(Q.speaker_forms, name), "The name the articles use",
+                   "Every quote of this speaker uses the name itself: there is nothing to take out.")
 
 
 def entity_panel(ctx: AppContext, entities: list[str]) -> None:
@@ -93,20 +82,33 @@ def entity_panel(ctx: AppContext, entities: list[str]) -> None:
             return
         action = st.radio("Correction", ["Merge into another entity", "Rename", "Take one spelling out"],
                           key="en_fix_action", horizontal=True)
-        if action == "Merge into another entity":
-            other = st.selectbox("Merge into", [e for e in entities if e != name], index=None, key="en_fix_into",
-                                 accept_new_options=True)
-            st.button("Merge", disabled=not other, on_click=_make, args=(ctx, "merge_entity", name, other or ""))
-        elif action == "Rename":
-            new = st.text_input("New name", key="en_fix_name")
-            st.button("Rename", disabled=not new, on_click=_make, args=(ctx, "rename_entity", name, new))
+        if action in ("Merge into another entity", "Rename"):
+            _merge_or_rename(ctx, "entity", name, entities, merge=action.startswith("Merge"))
         else:
-            forms = [f for f in ctx.raw(Q.entity_forms, name) if f != name]
-            if not forms:
-                st.caption("The articles write this entity one way only: there is nothing to take out.")
-                return
-            form = st.selectbox("Spelling", forms, key="en_fix_form")
-            st.button("Take it out as its own entity", on_click=_make, args=(ctx, "split_entity", name, form))
+            _split(ctx, "entity", name, ctx.raw(Q.entity_forms, name), "Spelling",
+                   "The articles write this entity one way only: there is nothing to take out.")
+
+
+def _merge_or_rename(ctx: AppContext, what: str, name: str, choices: list[str], *, merge: bool) -> None:
+    """A merge into another name of the list (or a new one), or a rename; a speaker's view follows."""
+    key = "sp_fix" if what == "speaker" else "en_fix"
+    if merge:
+        value = st.selectbox("Merge into", [c for c in choices if c != name], index=None, key=f"{key}_into",
+                             accept_new_options=True)
+    else:
+        value = st.text_input("New name", key=f"{key}_name")
+    follow = ("speaker", [value]) if what == "speaker" else None
+    st.button("Merge" if merge else "Rename", disabled=not value, on_click=_make,
+              args=(ctx, f"{'merge' if merge else 'rename'}_{what}", name, value or "", follow))
+
+
+def _split(ctx: AppContext, what: str, name: str, forms: list[str], label: str, nothing: str) -> None:
+    forms = [f for f in forms if f != name]
+    if not forms:
+        st.caption(nothing)
+        return
+    form = st.selectbox(label, forms, key=f"{'sp' if what == 'speaker' else 'en'}_fix_form")
+    st.button(f"Take it out as its own {what}", on_click=_make, args=(ctx, f"split_{what}", name, form))
 
 
 def log_panel(ctx: AppContext, kinds: tuple[str, ...]) -> None:
