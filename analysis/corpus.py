@@ -189,16 +189,24 @@ def _assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     per_speaker["descriptions"] = per_speaker["descriptions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
     per_speaker["mentions"] = per_speaker["mentions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
     per_speaker["entity"] = _speaker_entities(con, per_speaker["speaker_key"])
-    # A speaker quoted without a description is often titled elsewhere in the coverage
-    # ("President Trump"): those titles are the only role evidence there is for them.
-    titles = dict(con.execute("SELECT entity, list(DISTINCT title ORDER BY title) FROM entities "
-                              "WHERE title IS NOT NULL AND entity_label = 'PERSON' GROUP BY entity").fetchall())
-    per_speaker["descriptions"] = [
-        d if d or pd.isna(e) else list(titles.get(e, []))
-        for d, e in zip(per_speaker["descriptions"], per_speaker["entity"], strict=True)]
+    # What the coverage says about the same person wherever it names them ("President Trump",
+    # "Loretta Lynch, the attorney general,"): the role evidence for speakers quoted as "he".
+    context = _entity_context(con)
+    per_speaker["context"] = [context.get(e, []) if isinstance(e, str) else [] for e in per_speaker["entity"]]
     roles = assign_roles(per_speaker, files.speakers)
     roles["description"] = roles["descriptions"].apply(lambda v: max(v, key=len) if len(v) else None)
     _replace(con, "speakers_corpus", roles)
+
+
+def _entity_context(con: duckdb.DuckDBPyConnection, per_entity: int = 20) -> dict[str, list[str]]:
+    """Per PERSON entity, its descriptors and titles across the corpus, most frequent first."""
+    rows = con.execute(f"""
+        SELECT entity, list(phrase ORDER BY n DESC, phrase)[:{per_entity}]
+        FROM (SELECT entity, coalesce(descriptor, title) AS phrase, count(*) AS n FROM entities
+              WHERE entity_label = 'PERSON' AND coalesce(descriptor, title) IS NOT NULL GROUP BY ALL)
+        GROUP BY entity
+    """).fetchall()
+    return {entity: list(phrases) for entity, phrases in rows}
 
 
 def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:

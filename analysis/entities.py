@@ -41,9 +41,10 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
+from analysis.descriptors import describe
 from analysis.records import Article, EntityMention
 
-VERSION = "3"
+VERSION = "4"
 
 PERSON = "PERSON"
 ORG = "ORG"
@@ -165,12 +166,13 @@ def sentence_starts(doc: Doc) -> list[int]:
 class _Raw:
     """A mention while the article's rules are applied; becomes an EntityMention at the end."""
 
-    __slots__ = ("start", "end", "text", "label", "canonical", "sentence", "title")
+    __slots__ = ("start", "end", "text", "label", "canonical", "sentence", "title", "descriptor")
 
     def __init__(self, start: int, end: int, text: str, label: str, canonical: str, sentence: int,
-                 title: str | None = None):
+                 title: str | None = None, descriptor: str | None = None):
         self.start, self.end, self.text = start, end, text
         self.label, self.canonical, self.sentence, self.title = label, canonical, sentence, title
+        self.descriptor = descriptor
 
 
 def extract_entities(doc: Doc, article: Article) -> list[EntityMention]:
@@ -201,12 +203,12 @@ def extract_entities(doc: Doc, article: Article) -> list[EntityMention]:
                 lead.append(w)
             title = title_of(lead) if lead else title_of([t.text for t in doc[max(0, ent.start - 3):ent.start]])
         raws.append(_Raw(start, end, text[start:end], label, canonical,
-                         bisect_right(starts, start) - 1, title))
+                         bisect_right(starts, start) - 1, title, describe(doc, ent) if label == PERSON else None))
     raws.extend(_recover_missed(raws, text, article.body_start, starts))
     raws.sort(key=lambda r: r.start)
     _resolve_article(raws)
     return [EntityMention(article.article_id, r.start, r.end, r.text, r.label, r.canonical, r.sentence,
-                          r.title) for r in raws]
+                          r.title, r.descriptor if r.label == PERSON else None) for r in raws]
 
 
 RECOVER_LABELS = frozenset({PERSON, ORG, "GPE", "NORP"})

@@ -1,0 +1,106 @@
+"""What an article says a named person is: the title before the name and the appositive after it.
+
+"Republican presidential nominee Donald Trump", "Vipin Narang, a nuclear affairs expert at
+MIT, added", "Sen. Lindsey Graham (R-S.C.)", "the Democratic nominee, Hillary Clinton": news
+English introduces people with the words that tell an analyst what kind of source they are.
+Quotes carry such a description when the article gives it at the quote; a person quoted as
+"he" or "Lynch" is often described only where the article first names them. Kept with every
+PERSON mention at ingest (`EntityMention.descriptor`), these phrases let the role rules
+(`analysis.roles`) see what the whole coverage says about a speaker.
+
+Three shapes, read from the parse already made at ingest:
+
+* the words just before the name that belong to its noun phrase: nouns, adjectives, proper
+  nouns, "of" and a possessive ("Secretary of State", "Clinton's campaign chairman"), stopping
+  at a verb, a determiner, a preposition other than "of", a conjunction or punctuation;
+* an appositive after the name, set off by a comma and starting with a determiner or a
+  possessive ("Narang, a nuclear affairs expert at MIT,"), up to the next comma; a "(R-S.C.)"
+  party tag right after the name;
+* the name as the appositive of a noun before it ("the Democratic nominee, Hillary Clinton").
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+MAX_TITLE_TOKENS = 8
+MAX_APPOSITIVE_TOKENS = 18
+_TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
+_PARTY_TAG = re.compile(r"\s*\(\s*[A-Z]-[A-Za-z. ]{2,12}\)")
+_APPOSITIVE_START = frozenset({"a", "an", "the", "his", "her", "their", "its", "one", "another", "now", "then",
+                               "former", "also"})
+
+
+def describe(doc: Doc, ent: Span) -> str | None:
+    """The phrases the sentence uses to say who the person named by `ent` is, "; "-joined."""
+    parts = [p for p in (_title_before(doc, ent), _party_tag(doc, ent), _appositive_after(doc, ent),
+                         _appositive_of(doc, ent)) if p]
+    return "; ".join(dict.fromkeys(parts)) or None
+
+
+def _title_before(doc: Doc, ent: Span) -> str | None:
+    """"Republican presidential nominee" in "… Republican presidential nominee Donald Trump"."""
+    sent_start = ent.sent.start
+    i = ent.start - 1
+    start = ent.start
+    while i >= sent_start and ent.start - i <= MAX_TITLE_TOKENS:
+        tok = doc[i]
+        if _title_token(tok):
+            start = i
+        elif tok.lower_ == "of" and i - 1 >= sent_start and _title_token(doc[i - 1]) and start < ent.start:
+            start = i  # "Secretary of State", "chief of staff"
+        elif tok.tag_ == "POS" and i - 1 >= sent_start and doc[i - 1].pos_ == "PROPN":
+            start = i  # "Clinton's campaign chairman"
+        else:
+            break
+        i -= 1
+    if start == ent.start:
+        return None
+    return _text(doc, start, ent.start)
+
+
+def _title_token(tok: Token) -> bool:
+    if tok.pos_ not in _TITLE_POS and not (tok.is_title and tok.text.endswith(".")):
+        return False
+    return not tok.is_punct and not tok.like_num and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")
+
+
+def _party_tag(doc: Doc, ent: Span) -> str | None:
+    m = _PARTY_TAG.match(doc.text, ent.end_char)
+    return m.group(0).strip() if m else None
+
+
+def _appositive_after(doc: Doc, ent: Span) -> str | None:
+    """"a nuclear affairs expert at MIT" in "Vipin Narang, a nuclear affairs expert at MIT, added"."""
+    i = ent.end
+    if i + 1 >= len(doc) or doc[i].text != "," or doc[i + 1].lower_ not in _APPOSITIVE_START:
+        return None
+    start = i + 1
+    end = start
+    limit = min(len(doc), start + MAX_APPOSITIVE_TOKENS, ent.sent.end)
+    while end < limit and doc[end].text not in (",", ";", ".", ":", "(", ")", "—", "–", '"', "“", "”") \
+            and not doc[end].is_space:
+        end += 1
+    if end == limit and limit < ent.sent.end:
+        return None  # ran past the limit: a clause, not an appositive
+    if end - start < 2 or not any(t.pos_ == "NOUN" for t in doc[start:end]):
+        return None
+    return _text(doc, start, end)
+
+
+def _appositive_of(doc: Doc, ent: Span) -> str | None:
+    """"the Democratic nominee" in "the Democratic nominee, Hillary Clinton, said"."""
+    root = ent.root
+    head = root.head
+    if root.dep_ != "appos" or head.i >= ent.start or head.pos_ != "NOUN" or head.sent.start != ent.sent.start:
+        return None
+    start = head.left_edge.i
+    if ent.start - start > MAX_APPOSITIVE_TOKENS:
+        return None
+    end = head.i + 1
+    return _text(doc, start, end)
+
+
+def _text(doc: Doc, start: int, end: int) -> str:
+    return " ".join(doc[start:end].text.split())
