@@ -56,7 +56,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.entities import NAME_SUFFIXES, NORP, PERSON, normalise
+from analysis.entities import NORP, PERSON, normalise
+from analysis.names import INSTITUTION_WORDS, NAME_PARTICLES, gendered_forms, is_suffix
 
 VERSION = "2"  # part of the corpus cache key: a change here re-derives the corpus tables
 
@@ -168,7 +169,7 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
     return out
 
 
-GENDERED_TITLES = {"Mr": "m", "Mrs": "f", "Ms": "f"}
+GENDERED_TITLES = gendered_forms()  # {"Mr": "m", "Mrs": "f", "Ms": "f"}
 
 
 def _fix_by_gender(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str],
@@ -360,7 +361,7 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
         if name in merge or name in pinned:
             continue
         words = name.split(" ")
-        if len(words) < 3 or words[-1].lower() in NAME_SUFFIXES:
+        if len(words) < 3 or is_suffix(words[-1]):
             continue
         if any(w.strip(".,'").lower() in _INSTITUTION_WORDS for w in words):
             continue  # "Hillary Clinton Foundation" is not Hillary Clinton
@@ -412,7 +413,7 @@ def _person_parts(name: str) -> tuple[tuple[str, str, str], str] | None:
     """((first, last, suffix), middle) of a multi-word name, or None for a one-word name."""
     words = name.split(" ")
     suffix = []
-    while len(words) > 1 and words[-1].lower() in NAME_SUFFIXES:
+    while len(words) > 1 and is_suffix(words[-1]):
         suffix.insert(0, words.pop().rstrip(".").lower())
     if len(words) < 2:
         return None
@@ -420,11 +421,8 @@ def _person_parts(name: str) -> tuple[tuple[str, str, str], str] | None:
     return (words[0], words[-1], " ".join(suffix)), middle
 
 
-_INSTITUTION_WORDS = frozenset("""foundation center centre institute university college school library
-    museum fund campaign administration presidential tower towers hotel group organization
-    corporation company inc llc act award prize initiative committee pac""".split())
-_PARTICLES = frozenset({"de", "da", "di", "del", "della", "der", "den", "van", "von", "bin", "ibn",
-                        "al", "el", "la", "le", "du", "dos", "das", "y", "st", "mc", "mac"})
+_INSTITUTION_WORDS = INSTITUTION_WORDS
+_PARTICLES = NAME_PARTICLES
 
 
 def _looks_like_full_name(name: str) -> bool:

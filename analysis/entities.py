@@ -41,6 +41,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
+from analysis import names
 from analysis.descriptors import describe
 from analysis.records import Article, EntityMention
 
@@ -56,15 +57,8 @@ PERSONABLE_LABELS = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "W
 # Labels whose one-word mentions may be a short form of a person's full name.
 SHORT_FORM_LABELS = frozenset({PERSON, ORG, "GPE", "NORP", "PRODUCT", "WORK_OF_ART"})
 
-HONORIFICS = frozenset(
-    w.lower()
-    for w in """mr mrs ms miss mx dr sir dame lord prof professor rev reverend fr father
-    sen senator rep representative gov governor president pres vice vp secretary sec gen general
-    adm admiral lt col colonel capt captain maj sgt judge justice speaker mayor chairman
-    chairwoman chair commissioner ambassador amb minister premier chancellor rabbi imam
-    candidate nominee former late""".split()
-)
-NAME_SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"})
+# Titles, honorifics and name suffixes are the names module's (`analysis.names`), shared with quotes and speakers.
+NAME_SUFFIXES = names.NAME_SUFFIXES
 
 _SPACE = re.compile(r"\s+")
 _TRANSLATE = str.maketrans({
@@ -92,7 +86,7 @@ def normalise(text: str, label: str = "") -> str:
             break
     if label == PERSON:
         name = strip_honorifics(name)
-        if name.rstrip(".").lower() in HONORIFICS:  # a bare "Mr." names nobody
+        if names.names_nobody(name):  # a bare "Mr." names nobody
             return ""
     return name
 
@@ -102,55 +96,34 @@ def _strip_final_stop(name: str) -> str:
     if not name.endswith("."):
         return name
     last = name.rsplit(" ", 1)[-1][:-1]
-    if "." in last or len(last) <= 4 or last.lower() in NAME_SUFFIXES:
+    if "." in last or len(last) <= 4 or names.is_suffix(last):
         return name
     return name[:-1]
 
 
 def strip_honorifics(name: str) -> str:
     words = name.split(" ")
-    while len(words) > 1:
-        first = words[0].rstrip(".").lower()
-        if first in HONORIFICS:
-            words.pop(0)
-        elif first == "first" and len(words) > 2 and words[1].lower() == "lady":
-            del words[:2]
-        else:
-            break
-    return " ".join(words)
-
-
-# Spellings of a title -> the one form stored in `EntityMention.title`.
-TITLE_FORMS = {"mr": "Mr", "mrs": "Mrs", "ms": "Ms", "miss": "Ms", "mx": "Mx", "dr": "Dr",
-               "sen": "Sen", "senator": "Sen", "rep": "Rep", "representative": "Rep",
-               "gov": "Gov", "governor": "Gov", "pres": "President", "president": "President",
-               "sec": "Secretary", "secretary": "Secretary", "gen": "Gen", "general": "Gen",
-               "prof": "Prof", "professor": "Prof", "rev": "Rev", "reverend": "Rev",
-               "lt": "Lt", "col": "Col", "colonel": "Col", "capt": "Capt", "captain": "Capt",
-               "adm": "Adm", "admiral": "Adm", "amb": "Ambassador", "vp": "Vice President"}
-# Words between a title and the name that do not end the search ("former President").
-_TITLE_FILLERS = frozenset({"former", "late", "then", "ex"})
+    return " ".join(words[names.leading_titles(words):])
 
 
 def title_of(words: list[str]) -> str | None:
-    """The title nearest the name among the words just before it (nearest last), if any."""
+    """The title nearest the name among the words just before it (nearest last), if any;
+    qualifiers ("former", "foreign") are passed over."""
     for i in range(len(words) - 1, -1, -1):
-        w = words[i].rstrip(".").lower()
-        if w in _TITLE_FILLERS:
-            continue
-        if w in HONORIFICS:
-            title = TITLE_FORMS.get(w, w.capitalize())
-            if title == "President" and i > 0 and words[i - 1].rstrip(".").lower() == "vice":
+        title = names.title_form(words[i])
+        if title is not None:
+            if title == "President" and i > 0 and names.word_key(words[i - 1]) == "vice":
                 return "Vice President"
             return title
-        return None
+        if not names.is_title_word(words[i]):
+            return None
     return None
 
 
 def name_keys(name: str) -> tuple[str, str] | None:
     """(first word, last word) of a multi-word person name, ignoring Jr./III; None for one word."""
     words = name.split(" ")
-    while len(words) > 1 and words[-1].lower() in NAME_SUFFIXES:
+    while len(words) > 1 and names.is_suffix(words[-1]):
         words.pop()
     if len(words) < 2:
         return None
@@ -198,7 +171,7 @@ def extract_entities(doc: Doc, article: Article) -> list[EntityMention]:
             inside = ent.text.split()
             lead: list[str] = []
             for w in inside[:-1]:
-                if w.rstrip(".").lower() not in HONORIFICS:
+                if not names.is_title_word(w):
                     break
                 lead.append(w)
             title = title_of(lead) if lead else title_of([t.text for t in doc[max(0, ent.start - 3):ent.start]])

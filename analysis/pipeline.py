@@ -17,8 +17,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from analysis import entities as entities_mod
+from analysis import names as names_mod
 from analysis import quotes as quotes_mod
 from analysis import speakers as speakers_mod
+from analysis import wordlists
 from analysis.loaders import DEFAULT_MAX_BYTES, load_paths
 from analysis.records import Article, Problem
 from analysis.store import ProcessedArticle, Store, fingerprint
@@ -27,8 +29,12 @@ PIPELINE_VERSION = "1"
 
 
 def extractor_version() -> str:
-    """One string naming every extractor's version: stored with the data, compared on ingest."""
-    return f"p{PIPELINE_VERSION}.e{entities_mod.VERSION}.q{quotes_mod.VERSION}.s{speakers_mod.VERSION}"
+    """One string naming every extractor's version: stored with the data, compared on ingest.
+
+    The hash of the word lists the extractors read (`analysis/data/`) is part of it, so editing
+    a list reprocesses the stored articles as a code change does."""
+    return (f"p{PIPELINE_VERSION}.e{entities_mod.VERSION}.q{quotes_mod.VERSION}.s{speakers_mod.VERSION}"
+            f".n{names_mod.VERSION}.d{wordlists.ingest_hash()}")
 
 
 def process_doc(doc, article: Article) -> ProcessedArticle:

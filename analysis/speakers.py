@@ -14,78 +14,24 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz import fuzz
 
-VERSION = "1"  # part of the extractor version: a change here reprocesses the corpus
-
-# Words that stand before a name but are not part of it. Kept general (offices and honorifics),
-# never names of particular people.
-TITLE_WORDS = frozenset(
-    """mr mr. mrs mrs. ms ms. miss dr dr. prof prof. professor sir dame lord lady rev rev. reverend
-    father sister brother president vice prime minister premier chancellor secretary sen sen. senator
-    rep rep. representative congressman congresswoman congressmember gov gov. governor lt lt. lieutenant
-    mayor councillor councilor alderman chief justice judge attorney general gen gen. col col. colonel
-    maj maj. major capt capt. captain sgt sgt. sergeant adm adm. admiral commander cmdr officer
-    detective det. constable inspector superintendent sheriff deputy ambassador envoy chairman chairwoman
-    chair chairperson ceo coach king queen prince princess emperor pope cardinal bishop rabbi imam
-    sheikh dr.-ing speaker leader minister-president mp mpp mla msp md phd jr jr. sr sr. state foreign
-    defence defense finance health education interior justice trade treasury homeland security
-    first lady former acting interim then late the of u.s. us uk u.k. federal provincial
-    director manager executive president-elect spokesman spokeswoman spokesperson
-    """.split()
+from analysis.names import (
+    INSTITUTION_WORDS,
+    NAME_PARTICLES,
+    PRONOUN_GENDER,
+    clean_name,
+    first_name_genders,
+    is_suffix,
+    strip_titles,
+    title_gender,
 )
-# Trailing parts of a name that do not identify the person on their own.
-SUFFIXES = frozenset({"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "phd", "md"})
-PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m",
-                  "she": "f", "her": "f", "hers": "f", "herself": "f"}
-HONORIFIC_GENDER = {"mr": "m", "mr.": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m",
-                    "father": "m", "brother": "m", "congressman": "m", "chairman": "m",
-                    "mrs": "f", "mrs.": "f", "ms": "f", "ms.": "f", "miss": "f", "dame": "f",
-                    "lady": "f", "queen": "f", "princess": "f", "sister": "f",
-                    "congresswoman": "f", "chairwoman": "f"}
 
-FIRST_NAMES = Path(__file__).with_name("data") / "first_names.tsv"
+__all__ = ["PRONOUN_GENDER", "NameIndex", "clean_name", "corpus_speaker_names", "key_tokens", "looks_like_name",
+           "strip_titles"]
 
-
-@lru_cache(maxsize=1)
-def first_name_genders() -> dict[str, str]:
-    """Given names used overwhelmingly for one gender: a prior for "he"/"she", kept as data."""
-    out: dict[str, str] = {}
-    for line in FIRST_NAMES.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or "\t" not in line:
-            continue
-        g, name = line.split("\t", 1)
-        out[name.strip().lower()] = g.strip()
-    return out
-
-
-_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
-_EDGE = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
-
-
-def clean_name(text: str) -> str:
-    """The name without possessive, edge punctuation or doubled spaces, as printed."""
-    text = " ".join(text.split())
-    text = _POSSESSIVE.sub("", text)
-    return _EDGE.sub("", text)
-
-
-def strip_titles(text: str) -> tuple[str, str]:
-    """Split leading titles from a name: ("Secretary of State Mike Pompeo") -> ("Mike Pompeo", "Secretary of State").
-
-    Only leading words are taken, and never the last word, so a surname that happens to be a
-    title word ("Justice", "King") survives when it is all there is.
-    """
-    words = clean_name(text).split()
-    i = 0
-    while i < len(words) - 1 and words[i].lower() in TITLE_WORDS:
-        i += 1
-    # "Prime Minister of Canada Justin Trudeau": an "of" phrase belongs to the title; stop at
-    # the first word that is capitalised and not a title word.
-    return " ".join(words[i:]), " ".join(words[:i])
+VERSION = "1"  # part of the extractor version: a change here reprocesses the corpus
 
 
 def key_tokens(name: str) -> tuple[str, ...]:
@@ -94,7 +40,7 @@ def key_tokens(name: str) -> tuple[str, ...]:
     base = unicodedata.normalize("NFKD", base)
     base = "".join(c for c in base if not unicodedata.combining(c))
     words = re.findall(r"[\w]+", base.lower().replace("’", "'").replace("'s ", " "))
-    while len(words) > 1 and words[-1] in SUFFIXES:
+    while len(words) > 1 and is_suffix(words[-1]):
         words.pop()
     return tuple(words)
 
@@ -120,10 +66,9 @@ class NameIndex:
             for w in key:
                 self.by_word[w].add(key)
         self.last_pos[key].append(pos)
-        if title:
-            g = HONORIFIC_GENDER.get(title.split()[0].lower())
-            if g:
-                self.gender.setdefault(key, g)
+        g = title_gender(title) if title else None
+        if g:
+            self.gender.setdefault(key, g)
         if len(key) >= 2 and key not in self.gender:
             g = first_name_genders().get(key[0])
             if g:
@@ -174,24 +119,11 @@ class NameIndex:
         return strip_titles(text)[0]
 
 
-NAME_PARTICLES = frozenset({"de", "da", "del", "della", "di", "du", "la", "le", "van", "von", "der", "den", "bin",
-                            "bint", "ibn", "al", "el", "y", "dos", "das", "ter", "op"})
-
-
-# Words that make a capitalised phrase an institution or a place rather than a person.
-NOT_NAME_WORDS = frozenset("""department ministry committee council commission center centre institute university
-    college school party house senate congress parliament court office agency bureau service services times post
-    news press journal herald tribune daily network channel inc corp corporation company co ltd llc group bank fund
-    foundation association union federation league club team motors airlines hospital police army navy force
-    government administration campaign republicans democrats republican democrat liberals conservatives hill street
-    avenue square county city province state states nations board authority organization organisation""".split())
-
-
 def looks_like_name(text: str) -> bool:
     """A person's name has every word capitalised (bar particles such as "van" or "bin") and no word
     that makes it an institution ("General Motors", "New York Times") or a party."""
     words = clean_name(text).split()
-    if not words or any(w.lower().strip(".,") in NOT_NAME_WORDS for w in words):
+    if not words or any(w.lower().strip(".,") in INSTITUTION_WORDS for w in words):
         return False
     if text.isupper() and len(text) > 4:
         return False
@@ -266,8 +198,8 @@ def corpus_speaker_names(names: Iterable[str]) -> dict[str, str]:
         if not cands:
             continue
         weights = Counter({c: group_total[c] for c in cands})
-        top, w = weights.most_common(1)[0]
-        if len(cands) == 1 or w >= 0.75 * sum(weights.values()):
+        top, weight = weights.most_common(1)[0]
+        if len(cands) == 1 or weight >= 0.75 * sum(weights.values()):
             parent[find(k)] = top
 
     # 3. the canonical spelling of each group

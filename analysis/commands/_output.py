@@ -5,9 +5,12 @@ import csv
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from analysis.records import Article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 def add_input_arguments(parser) -> None:
@@ -17,7 +20,7 @@ def add_input_arguments(parser) -> None:
     parser.add_argument("--workers", type=int, default=1, help="spaCy processes (default 1)")
 
 
-def iter_parsed(args) -> Iterator[tuple[Article, "object"]]:
+def iter_parsed(args) -> Iterator[tuple[Article, Doc]]:
     """Load the inputs (problems go to stderr) and yield (article, spaCy doc) pairs."""
     from analysis.loaders import load_paths
     from analysis.nlp import parse

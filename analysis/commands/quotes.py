@@ -21,7 +21,7 @@ def records(args) -> Iterator[dict]:
     for article, doc in iter_parsed(args):
         quotes, _ = extract_quotes(doc, article)
         for q in quotes:
-            rec = {"file": article.source}
+            rec: dict[str, object] = {"file": article.source}
             rec.update({f: getattr(q, f) for f in FIELDS})
             rec["speaker_label"] = q.speaker_label
             yield rec

@@ -1,0 +1,28 @@
+"""Quotes and who said them, from one parsed article: `extract_quotes(doc, article)`.
+
+Two passes meet in the middle. The syntactic pass (`syntax`) starts from reporting verbs
+(`lexicon`: "said", "told", "according to") and takes the clause they govern: that finds
+indirect speech and quotes whose cue is in the same sentence. The quotation-mark pass (`quoted`,
+over the marks found by `marks`) catches what the parse misses (quotes introduced by a colon or
+a dash, quotes split by their cue, quotes that run over paragraphs, floating quotes that continue
+the previous speaker) and drops short quoted terms with no cue at all, which are scare quotes or
+titles, not anyone's words. Between them, interview transcripts ("PENCE: Well, look, …") are
+attributed by their labels (`transcripts`).
+
+The words at a cue become a mention (`subjects`, `mentions`); speakers are resolved in document
+order (`resolve`, `pronouns`, `memory`), because "he", "the company" and a quote with no cue all
+point back to whoever the story was just about, using the article's people (`people`). The
+parse of a small model fails in known ways (headings and photo credits glued to the next
+sentence, a quoted fragment taken for a subject), so spans and speakers are clipped to their
+paragraph and checked (`context`).
+
+Everything is linear in the number of tokens (plus walks up the dependency tree), because this
+runs on every article at ingest and must stay cheap next to the parse itself.
+"""
+from __future__ import annotations
+
+from analysis.quotes.extract import extract_quotes
+
+VERSION = "3"
+
+__all__ = ["VERSION", "extract_quotes"]
