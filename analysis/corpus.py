@@ -19,7 +19,6 @@ The analyst's files are found by environment variable or in the working folder (
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,9 +67,10 @@ CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus"
 def corpus_key(store: Store, files: AnalystFiles) -> str:
     """Names one state of everything the corpus tables are derived from: the committed parts,
     the analyst's files and the versions of the corpus-level modules."""
-    from analysis import aliases, opinions, roles, speakers
+    from analysis import aliases, opinions, roles, speaker_identity, speakers, wordlists
 
-    versions = (VERSION, *(m.VERSION for m in (aliases, speakers, roles, opinions, indexes)))
+    versions = (VERSION, *(m.VERSION for m in (aliases, speakers, speaker_identity, roles, opinions, indexes)),
+                wordlists.corpus_hash())
     return hashlib.sha1(repr((store.signature(), files.signature(), versions)).encode()).hexdigest()[:16]
 
 
@@ -156,17 +156,18 @@ def _resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> No
 
 
 def _resolve_speakers(con: duckdb.DuckDBPyConnection) -> None:
-    from analysis.speakers import corpus_speaker_names
+    from analysis.speaker_identity import speaker_keys
 
-    # One name per quote, not per distinct name: how often each variant is used is what decides
-    # between "Obama" as Barack or Michelle.
-    counted = con.execute("SELECT speaker, count(*) FROM quotes WHERE speaker IS NOT NULL GROUP BY speaker").fetchall()
-    mapping = corpus_speaker_names(itertools.chain.from_iterable(itertools.repeat(n, c) for n, c in counted))
-    keys = pd.DataFrame({"speaker": list(mapping), "speaker_key": list(mapping.values())},
-                        columns=["speaker", "speaker_key"]).astype("string")
-    con.register("_keys", keys)
+    # One row per (article, speaker) with its quote count: how often each variant is used is what
+    # decides between spellings; the article's own PERSON mentions decide who a surname is.
+    pairs = con.execute("SELECT article_id, speaker, count(*) AS n FROM quotes WHERE speaker IS NOT NULL "
+                        "GROUP BY ALL").df()
+    mentions = con.execute("SELECT article_id, text, entity, count(*) AS n FROM entities WHERE entity_label = 'PERSON' "
+                           "AND article_id IN (SELECT article_id FROM quotes WHERE speaker IS NOT NULL) "
+                           "GROUP BY ALL").df()
+    con.register("_keys", speaker_keys(pairs, mentions))
     con.execute("CREATE OR REPLACE TABLE quotes AS SELECT q.*, k.speaker_key FROM quotes q "
-                "LEFT JOIN _keys k ON q.speaker = k.speaker")
+                "LEFT JOIN _keys k ON q.article_id = k.article_id AND q.speaker = k.speaker")
     con.unregister("_keys")
 
 

@@ -264,9 +264,21 @@ def test_first_name_joins_only_a_dominant_person():
     rows = ([(f"h{i}", "Hillary Clinton", "PERSON") for i in range(5)] + [("x", "Hillary", "PERSON")]
             + [(f"j{i}", "John Kasich", "PERSON") for i in range(4)]
             + [(f"m{i}", "John McCain", "PERSON") for i in range(3)] + [("y", "John", "PERSON")])
-    df = resolve_corpus_entities(table(rows), [])
+    df = table(rows)
+    # Articles about her call her "Hillary" (resolved within the article at ingest): that licenses
+    # the corpus to read a lone "Hillary" elsewhere as her.
+    df.loc[df.article_id == "h0", "text"] = "Hillary"
+    df = resolve_corpus_entities(df, [])
     assert entity_of(df, "Hillary") == "Hillary Clinton"
     assert entity_of(df, "John") == "John"
+
+
+def test_a_first_name_no_article_uses_for_the_person_stays_apart():
+    """"Joseph" in an article about a parent named Joseph is not the vice president no article
+    calls "Joseph"."""
+    rows = [(f"b{i}", "Joseph R. Biden", "PERSON") for i in range(4)] + [("p", "Joseph", "PERSON")]
+    df = resolve_corpus_entities(table(rows), [])
+    assert entity_of(df, "Joseph") == "Joseph"
 
 
 def test_middle_names_and_case_join_and_suffixes_do_not():

@@ -65,8 +65,8 @@ def test_honorific_gender_reaches_pronoun_resolution():
 def test_every_ingest_list_is_hashed_into_the_extractor_version():
     from analysis.pipeline import extractor_version
 
-    on_disk = {p.name for p in wordlists.DATA.iterdir() if p.suffix in (".txt", ".tsv", ".csv")}
-    assert on_disk - set(wordlists.INGEST_FILES) == {"aliases.csv"}, "a list read at ingest must be hashed"
+    on_disk = {p.name for p in wordlists.DATA.iterdir() if p.suffix in (".txt", ".tsv", ".csv", ".toml")}
+    assert on_disk - set(wordlists.INGEST_FILES) == set(wordlists.CORPUS_FILES), "every list must be hashed"
     assert extractor_version().endswith(".d" + wordlists.ingest_hash())
 
 
