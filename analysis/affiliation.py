@@ -15,6 +15,7 @@ import tomllib
 from functools import lru_cache
 from pathlib import Path
 
+from analysis.names import INSTITUTION_WORDS, first_name_genders
 from analysis.phrases import PhraseTable
 
 SIDES_FILE = Path(__file__).resolve().parent / "data" / "sides.toml"
@@ -90,7 +91,7 @@ def organisation(text: str, institution_words: PhraseTable, title_words: PhraseT
     for m in _NAME_RUN.finditer(text):
         name = _trim_titles(m.group(0), title_words)
         before, after = text[:m.start()], text[m.end():]
-        if not name or _only_place(name, s) or _IN_PLACE.search(before):
+        if not name or _only_place(name, s) or _IN_PLACE.search(before) or _person_name(name):
             continue
         preposition = bool(_AFTER_PREPOSITION.search(before))
         institution = institution_words.first(name) is not None
@@ -104,6 +105,13 @@ def organisation(text: str, institution_words: PhraseTable, title_words: PhraseT
             continue  # "with Korean politics", "using EB-5 funding": an adjective, not a name
         candidates.append((not preposition, not institution, m.start(), name))
     return min(candidates)[3] if candidates else None
+
+
+def _person_name(name: str) -> bool:
+    """"Jane Doe" in "the administration of former President Jane Doe": a person, not a body."""
+    words = name.split()
+    return len(words) >= 2 and words[0].lower() in first_name_genders() and not any(
+        w.lower() in INSTITUTION_WORDS for w in words)
 
 
 _FUNCTION_WORDS = frozenset("in at for of and on who which that with to from by since based or as".split())

@@ -16,7 +16,10 @@ Three shapes, read from the parse already made at ingest:
 * an appositive after the name, set off by a comma and starting with a determiner or a
   possessive ("Narang, a nuclear affairs expert at MIT,"), up to the next comma; a "(R-S.C.)"
   party tag right after the name;
-* the name as the appositive of a noun before it ("the Democratic nominee, Hillary Clinton").
+* the name as the appositive of a noun before it ("the Democratic nominee, Hillary Clinton");
+* the age and home town news gives ordinary people ("Jane Doe, 59, of Ashton, Md., said"), and
+  a relative clause that says what the person does or did ("John Doe, who heads the Center for
+  ..., said"): the role rules read both.
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ _APPOSITIVE_START = frozenset({"a", "an", "the", "his", "her", "their", "its", "
 def describe(doc: Doc, ent: Span) -> str | None:
     """The phrases the sentence uses to say who the person named by `ent` is, "; "-joined."""
     parts = [p for p in (_title_before(doc, ent), _party_tag(doc, ent), _appositive_after(doc, ent),
-                         _appositive_of(doc, ent)) if p]
+                         _appositive_of(doc, ent), _age_or_home(doc, ent), _relative_clause(doc, ent)) if p]
     return "; ".join(dict.fromkeys(parts)) or None
 
 
@@ -100,6 +103,37 @@ def _appositive_of(doc: Doc, ent: Span) -> str | None:
         return None
     end = head.i + 1
     return _text(doc, start, end)
+
+
+def _age_or_home(doc: Doc, ent: Span) -> str | None:
+    """"59, of Ashton, Md." in "Jane Doe, 59, of Ashton, Md., said": how news introduces a resident."""
+    i = ent.end
+    if i + 1 >= len(doc) or doc[i].text != ",":
+        return None
+    first = doc[i + 1]
+    age = first.like_num and first.text.isdigit() and len(first.text) <= 3
+    home = first.lower_ == "of" and i + 2 < len(doc) and doc[i + 2].pos_ == "PROPN"
+    if not (age or home):
+        return None
+    end = i + 1
+    limit = min(len(doc), ent.sent.end, i + 1 + MAX_TITLE_TOKENS)
+    while end < limit and doc[end].lower_ not in ("who", "whose", "said", "says") and doc[end].pos_ not in ("VERB", "AUX") \
+            and doc[end].text not in (".", ";", ":", "(", '"', "“", "”"):
+        end += 1
+    text = _text(doc, i + 1, end).rstrip(" ,")
+    return text or None
+
+
+def _relative_clause(doc: Doc, ent: Span) -> str | None:
+    """"who heads the Center for ..." in "John Doe, who heads the Center for ..., said"."""
+    i = ent.end
+    if i + 1 >= len(doc) or doc[i].text != "," or doc[i + 1].lower_ != "who":
+        return None
+    end = i + 2
+    limit = min(len(doc), ent.sent.end, i + 1 + MAX_APPOSITIVE_TOKENS)
+    while end < limit and doc[end].text not in (",", ";", ".", ":", "(", ")", "—", "–", '"', "“", "”"):
+        end += 1
+    return _text(doc, i + 1, end) if end - i > 3 else None
 
 
 def _text(doc: Doc, start: int, end: int) -> str:

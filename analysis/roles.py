@@ -108,9 +108,27 @@ class Lexicon:
         # Fargo CEO"); body words such as "Department" are part of the name.
         self.titles = PhraseTable((w, "") for w, role in [*self.heads.items(), *people.items()]
                                   if role not in _NOT_A_PERSON)
+        clauses = data["relative_clauses"]
+        # "who heads X" -> "head of X"; "who served as X" -> "former X"; ...
+        self.clauses: list[tuple[re.Pattern, str]] = [
+            (_verbs(clauses["heads"]), r"head of \g<rest>"),
+            (_verbs(clauses["headed"]), r"former head of \g<rest>"),
+            (_verbs(clauses["founded"]), r"founder of \g<rest>"),
+            (_verbs(clauses["served"]), r"former \g<rest>"),
+            (_verbs(clauses["works"]), r"member of \g<rest>"),
+            (_verbs(clauses["worked"]), r"former member of \g<rest>"),
+            (re.compile(r"^who\s+(?:.*?\s)?is\s+(?:now\s+)?(?P<rest>(?:a|an|the)\s.+)$", re.I), r"\g<rest>"),
+            (re.compile(r"^who\s+(?:.*?\s)?was\s+(?P<rest>(?:a|an|the)\s.+)$", re.I), r"former \g<rest>"),
+        ]
 
     def head_role(self, phrase: str) -> str | None:
         return self.heads.get(phrase)
+
+
+def _verbs(verbs: list[str]) -> re.Pattern:
+    """"who (now) heads X" for each verb given: X is the group `rest`."""
+    alternatives = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs)
+    return re.compile(rf"^who\s+(?:now\s+|also\s+|once\s+)?(?:{alternatives})\s+(?P<rest>.+)$", re.I)
 
 
 def _any_of(words: list[str], prefix_only: bool = False) -> re.Pattern:
@@ -127,7 +145,7 @@ def lexicon() -> Lexicon:
 # A head noun ends where the description moves on to affiliation or detail.
 _HEAD_END = re.compile(
     r"\s(?:at|for|of|in|with|by|who|whom|which|that|from|on|to|under|specializing|specialising|based|"
-    r"and|since|now|during|until|whose|about|representing|familiar|close|knowledgeable|involved|responsible|"
+    r"and|since|now|during|until|whose|about|representing|familiar|close\sto|knowledgeable|involved|responsible|"
     r"briefed|filed|released|published|issued|obtained|posted|reviewed|seen|written|signed|sent|made|given|"
     r"conducted|commissioned|prepared)\s|[,;:(—–]|\s-\s", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
@@ -135,8 +153,8 @@ _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".
 _LAWYER_HEADS = frozenset({"lawyer", "attorney", "counsel"})
 # A lawyer speaking for a client ("a lawyer for the family", "Smith's attorney") speaks for that
 # party, not as an expert.
-_CLIENT = re.compile(r"\b(?:lawyers?|attorneys?)\s+(?:for|representing)\b|['’]s?\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b",
-                     re.I)
+_CLIENT = re.compile(r"\b(?:lawyers?|attorneys?)\s+(?:for|representing)\b|['’]s?\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b|"
+                     r"\b(?:his|her|their|its)\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b", re.I)
 
 
 def _singular(word: str) -> str:
@@ -211,6 +229,8 @@ def _generic_role(head: str, text: str, prefix: str) -> str | None:
 
 def _head_role(head: str, text: str, prefix: str) -> str | None:
     lex = lexicon()
+    if lex.heads.get(head) == "organisation" and _capitalised_head(text, head):
+        return None  # "the New York Post" is a name, not a post on a website
     if head == "fellow":
         return "expert" if lex.academic.first(text) or lex.fellow.search(text) else NOTHING
     if head in _LAWYER_HEADS:
@@ -220,11 +240,16 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
     role = lex.head_role(head)
     if role == "official":
         kind = _institution_kind(text)
-        if kind == "military":
-            return "military"
+        if kind == "military" and head not in lex.high_offices:
+            return "military"  # "Pentagon officials", but the secretary of a security department is one
         if kind == "politician" and re.search(r"\bcampaign|\bparty\b|national committee", text, re.I):
             return "politician"  # campaign and party staff hold no government office
     return role
+
+
+def _capitalised_head(text: str, head: str) -> bool:
+    words = [w for w in _WORD.findall(text) if _word_key(w) == head or _singular(_word_key(w)) == head]
+    return bool(words) and words[0][:1].isupper() and not text.startswith(words[0])
 
 
 def _has_client(text: str, prefix: str) -> bool:
@@ -278,8 +303,20 @@ def _guess(role: str, text: str, former: bool = False) -> RoleGuess:
     return RoleGuess(role, _side(role, text, former), text)
 
 
+# The agency is the channel the words reached the reader by: "cited by KCNA", "told Xinhua".
+_CARRIED_BY = re.compile(r"\b(?:cited|quoted|carried|reported|published|released|broadcast)\s+(?:by|in|on)\b|"
+                         r"\b(?:told|according\s+to|in\s+an?\s+interview\s+with)\b", re.I)
+
+
 def _state_media_rule(text: str, context: str) -> RoleGuess | None:
-    if lexicon().state_media.search(text):
+    """A state agency or broadcaster named as the source, its staff ("RT host"), or the channel the
+    words came by; not a company that merely deals with one ("the chief executive of a firm that
+    produces RT programmes" is business)."""
+    if not lexicon().state_media.search(text):
+        return None
+    head, prefix = _head(text)
+    role = _head_role(head, text, prefix) if head else None
+    if role in (None, NOTHING, "official", "journalist", "organisation") or _CARRIED_BY.search(text):
         return _guess("state media", text)
     return None
 
@@ -324,6 +361,32 @@ def _conjunct_rule(text: str, context: str) -> RoleGuess | None:
     return None
 
 
+# How news introduces an ordinary person: an age, a home town ("59, of Ashton, Md.", "of Dayton").
+_RESIDENT = re.compile(r"^(?:\d{1,3}(?:,|$)|of\s+[A-Z])")
+_ONE_OF = re.compile(r"^(?:one|some|many|two|three|several)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?P<rest>.+)$",
+                     re.I)
+
+
+def _resident_rule(text: str, context: str) -> RoleGuess | None:
+    """"Jane Doe, 59, of Ashton, Md.": the age and town news gives a resident it quotes."""
+    return RoleGuess("citizen", None, text) if _RESIDENT.match(text) else None
+
+
+def _rewrite_rule(text: str, context: str) -> RoleGuess | None:
+    """A relative clause or "one of the X" read as the noun phrase it stands for."""
+    m = _ONE_OF.match(text)
+    rewritten = m.group("rest") if m else None
+    if rewritten is None:
+        for pattern, template in lexicon().clauses:
+            if pattern.match(text):
+                rewritten = pattern.sub(template, text)
+                break
+    if not rewritten or rewritten == text:
+        return None
+    guess = classify_description(rewritten)
+    return RoleGuess(guess.role, guess.side, text) if guess else RoleGuess(NOTHING, None, text)
+
+
 def _institution_rule(text: str, context: str) -> RoleGuess | None:
     """A name with no role head: the kind of institution its last capitalised institution word
     names ("Wall Street Journal", "Yahoo News"); lower-case words ("house arrest") are not names."""
@@ -333,20 +396,24 @@ def _institution_rule(text: str, context: str) -> RoleGuess | None:
     return _guess(hits[-1].value, text)
 
 
-_RULES = (_state_media_rule, _anonymous_rule, _party_tag_rule, _head_rule, _conjunct_rule, _institution_rule)
+_RULES = (_state_media_rule, _anonymous_rule, _party_tag_rule, _resident_rule, _rewrite_rule, _head_rule,
+          _conjunct_rule, _institution_rule)
 
 
 def classify_description(description: str) -> RoleGuess | None:
     """The role one description gives, or None when it says nothing about the role.
 
     Order matters: the state-media test comes first because a spokesperson *cited by* a news
-    agency reaches the reader as that agency's copy; then anonymity; then the party tag; then the
+    agency reaches the reader as that agency's copy; then anonymity; then the party tag; then an
+    age or home town; then relative clauses and "one of the X" read as noun phrases; then the
     head noun; then the heads of later conjuncts; then, with no head, the kind of institution
     named.
     """
     text = " ".join(description.split())
-    if not text or not any(c.isalpha() for c in text):
+    if not text:
         return None
+    if not any(c.isalpha() for c in text):
+        return _resident_rule(text, text)  # "Jane Doe, 31, said": an age alone
     for rule in _RULES:
         guess = rule(text, text)
         if guess is not None:
@@ -435,7 +502,10 @@ def guess_role(name: str, label: str | None, descriptions: Iterable[str],
 
 
 def _no_evidence(name: str, label: str | None, person: bool) -> RoleGuess:
-    """No phrase tells the role: a named organisation is one, anything else is unknown."""
+    """No phrase tells the role: a country speaks through its government ("North Korea said"), a
+    named organisation is one, anything else is unknown."""
+    if not person and name and affiliation.is_place(name) and affiliation.country(name):
+        return RoleGuess("official", affiliation.country(name), name)
     if not person and (label or "").upper() == "ORG" and name:
         return RoleGuess("organisation", find_side(name), name)
     return RoleGuess("unknown", find_side(name) if name and not person else None, "")

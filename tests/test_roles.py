@@ -176,8 +176,11 @@ def test_general_descriptions(description, role):
     ("a columnist for the Daily Planet", "journalist", "Daily Planet"),
     ("a conservative radio host", "journalist", None),
     ("Evening News Network", "journalist", "Evening News Network"),
-    # state media
+    ("the Springfield Post", "journalist", "Springfield Post"),  # a paper's name, not a post on a website
+    # state media: the agency, its staff, or the channel the words came by; not a firm that deals with one
     ("the Kremlin-funded broadcaster", "state media", "Russia"),
+    ("an RT host", "state media", "Russia"),
+    ("Homeland Security Secretary", "official", "U.S."),
     # citizens and witnesses
     ("a retired nurse from Dayton", "citizen", None),
     ("a witness to the shooting", "citizen", None),
@@ -189,6 +192,14 @@ def test_general_descriptions(description, role):
     ("a senior official who spoke on condition of anonymity", "anonymous", None),
     ("people familiar with the negotiations", "anonymous", None),
     ("sources", "anonymous", None),
+    # what relative clauses, ages and home towns say
+    ("59, of Dayton, Ohio", "citizen", None),
+    ("31", "citizen", None),
+    ("who heads the Institute for Fiscal Studies", "expert", "Institute for Fiscal Studies"),
+    ("who chaired the RNC in 2010", "politician", None),
+    ("who served as ambassador to Japan", "expert", None),
+    ("who teaches at Ohio State University", "expert", "Ohio State University"),
+    ("one of the governor's closest aides", "official", None),
 ])
 def test_taxonomy_on_descriptions(description, role, side):
     guess = classify_description(description)
@@ -210,6 +221,7 @@ def test_words_that_look_like_another_role(description):
     "the president of the Acme Guild",  # the president of an organisation no list knows: no guess
     "a lawyer for the family",  # speaks for a client
     "Smith's attorney",
+    "their attorneys",
     "the state",
     "Mr",
 ])
@@ -245,6 +257,15 @@ def test_a_named_person_is_not_a_document_nor_anonymous():
 def test_a_description_that_is_the_persons_own_name_says_nothing():
     """"King" stripped off "Larry King" as if it were a title is not a monarch."""
     assert guess_role("Larry King", "PERSON", ["King"], []).role == "unknown"
+
+
+def test_a_firm_that_deals_with_state_media_is_not_state_media():
+    assert classify_description("the chief executive of a firm that makes programmes for RT").role == "business"
+
+
+def test_a_country_as_speaker_speaks_through_its_government():
+    g = guess_role("North Korea", "ORG", [], [])
+    assert (g.role, g.side) == ("official", "North Korea")
 
 
 def test_a_named_organisation_without_other_evidence_is_an_organisation():
