@@ -37,6 +37,9 @@ _APPOSITIVE_START = frozenset({"a", "an", "the", "his", "her", "their", "its", "
 
 def describe(doc: Doc, ent: Span) -> str | None:
     """The phrases the sentence uses to say who the person named by `ent` is, "; "-joined."""
+    line_start = doc.text.rfind("\n", 0, ent.start_char) + 1
+    if "/" in doc.text[line_start:ent.start_char]:
+        return None  # a photo caption after its credit ("Jane Roe / The Daily Planet John Doe follows ...")
     parts = [p for p in (_title_before(doc, ent), _party_tag(doc, ent), _appositive_after(doc, ent),
                          _appositive_of(doc, ent), _age_or_home(doc, ent), _relative_clause(doc, ent)) if p]
     return "; ".join(dict.fromkeys(parts)) or None

@@ -41,8 +41,10 @@ GENDERED_NOUNS = {**{w: "f" for w in _LISTS["female"]}, **{w: "m" for w in _LIST
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’.-]*")
 _PLACE_BEFORE = re.compile(r"\b(?:" + "|".join(sorted(PLACE_BEFORE)) + r")\s+$", re.I)
-# "Ferguson, Mo.", "Tulsa, Okla.", "Dayton, OH": a town and its state.
+# "Ferguson, Mo.", "Tulsa, Okla.", "Dayton, OH": a town and its state; and the state itself after
+# the town ("Trout Brook, N.B.", "Toronto, Ont").
 _STATE_AFTER = re.compile(r"^,\s+(?:[A-Z][a-z]{1,5}\.|[A-Z]{2}\b)")
+_TOWN_BEFORE = re.compile(r"[A-Z][a-z]+,\s+$")
 MIN_HEADLINE_WORDS = 2
 HEADLINE_SHARE = 0.8
 
@@ -123,6 +125,7 @@ def correct_types(raws: list[RawMention], text: str) -> None:
     """Relabel PERSON mentions whose name or context says they are a place, a body or a group."""
     for r in raws:
         if r.label == PERSON:
+            _drop_credit(r)
             _drop_trailing_title(r)
     _drop_leading_words(raws)
     for r in raws:
@@ -190,6 +193,20 @@ def _short_forms_of_bodies(raws: list[RawMention], shown_as_person: set[str], pl
             r.label = ORG
 
 
+_NOT_NAME_WORDS = frozenset("my your our their his her its not is are was were the this that".split())
+
+
+def _drop_credit(r: RawMention) -> None:
+    """"Jane Doe / AP" (a photo credit): the name is the part before the slash."""
+    if " / " in r.canonical or "/" in r.canonical.split(" ")[-1]:
+        head = r.canonical.split("/")[0].strip()
+        cut = r.text.find("/")
+        if head and cut > 0:
+            r.canonical = head
+            r.text = r.text[:cut].rstrip()
+            r.end = r.start + len(r.text)
+
+
 def _drop_trailing_title(r: RawMention) -> None:
     """"Charlotte Mayor" (in "Charlotte Mayor Jennifer Roberts") is a place and an office, not a name."""
     words = r.canonical.split(" ")
@@ -218,6 +235,8 @@ def _type_of_name(name: str) -> str | None:
         return None
     if len(words) == 1:
         return "NORP" if words[0] in GROUP_WORDS else None
+    if any(w.split("'")[0] in _NOT_NAME_WORDS for w in words):
+        return "WORK_OF_ART"  # "My Name's Not George": a title, not a person
     if words[-1] in FACILITY_WORDS:
         return "FAC"
     if words[-1] in ORGANISATION_WORDS or (words[0] in ORGANISATION_WORDS and words[1] == "of"):
@@ -239,7 +258,9 @@ def _placed(r: RawMention, text: str) -> bool:
     after = text[r.end:r.end + 12]
     if after.startswith("'") or after.startswith("’"):
         return False
-    return bool(_PLACE_BEFORE.search(text[max(0, r.start - 12):r.start]) or _STATE_AFTER.match(after))
+    before = text[max(0, r.start - 12):r.start]
+    state = len(r.canonical) <= 5 and bool(_TOWN_BEFORE.search(before))
+    return bool(_PLACE_BEFORE.search(before) or _STATE_AFTER.match(after) or state)
 
 
 def _person_evidence(raws: list[RawMention]) -> set[str]:

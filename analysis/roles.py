@@ -115,6 +115,8 @@ class Lexicon:
             (_verbs(clauses["headed"]), r"former head of \g<rest>"),
             (_verbs(clauses["founded"]), r"founder of \g<rest>"),
             (_verbs(clauses["served"]), r"former \g<rest>"),
+            (_verbs(clauses["became"]), r"\g<rest>"),
+            (_verbs(clauses["resident"]), r"resident of \g<rest>"),
             (_verbs(clauses["works"]), r"member of \g<rest>"),
             (_verbs(clauses["worked"]), r"former member of \g<rest>"),
             (re.compile(r"^who\s+(?:.*?\s)?is\s+(?:now\s+)?(?P<rest>(?:a|an|the)\s.+)$", re.I), r"\g<rest>"),
@@ -151,6 +153,7 @@ _HEAD_END = re.compile(
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
 _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
 _LAWYER_HEADS = frozenset({"lawyer", "attorney", "counsel"})
+_CHAIRS = frozenset({"chairman", "chairwoman", "chair", "chairperson", "vice chairman"})
 # A lawyer speaking for a client ("a lawyer for the family", "Smith's attorney") speaks for that
 # party, not as an expert.
 _CLIENT = re.compile(r"\b(?:lawyers?|attorneys?)\s+(?:for|representing)\b|['’]s?\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b|"
@@ -220,10 +223,11 @@ def _generic_role(head: str, text: str, prefix: str) -> str | None:
     default = lexicon().generic[head]
     kind = _institution_kind(text)
     if kind is not None:
-        # The chair of a Senate committee or of a national government is a politician.
-        return "politician" if default == "politician" and kind == "official" else kind
-    if default in ("politician", "business", "military", "citizen") and _names_other_body(text):
-        return None  # the president of an organisation the lists do not know
+        # The chair of a Senate committee or the president of a national government is a politician.
+        chair = default == "politician" or head in _CHAIRS
+        return "politician" if chair and kind == "official" else kind
+    if default in ("politician", "military", "citizen") and _names_other_body(text):
+        return None  # the president of an organisation the lists do not know (a founder's is a firm)
     return default or None
 
 
@@ -400,14 +404,15 @@ _RULES = (_state_media_rule, _anonymous_rule, _party_tag_rule, _resident_rule, _
           _conjunct_rule, _institution_rule)
 
 
-def classify_description(description: str) -> RoleGuess | None:
+def classify_description(description: str, *, named_person: bool = False) -> RoleGuess | None:
     """The role one description gives, or None when it says nothing about the role.
 
     Order matters: the state-media test comes first because a spokesperson *cited by* a news
     agency reaches the reader as that agency's copy; then anonymity; then the party tag; then an
     age or home town; then relative clauses and "one of the X" read as noun phrases; then the
     head noun; then the heads of later conjuncts; then, with no head, the kind of institution
-    named.
+    named. For a named person (`named_person`), a bare institution name ("Canadian Press", next
+    to a photo) says where the words were printed, not what the person is: it gives no role.
     """
     text = " ".join(description.split())
     if not text:
@@ -415,6 +420,8 @@ def classify_description(description: str) -> RoleGuess | None:
     if not any(c.isalpha() for c in text):
         return _resident_rule(text, text)  # "Jane Doe, 31, said": an age alone
     for rule in _RULES:
+        if named_person and rule is _institution_rule:
+            continue
         guess = rule(text, text)
         if guess is not None:
             return guess if guess.role else None
@@ -481,7 +488,7 @@ def guess_role(name: str, label: str | None, descriptions: Iterable[str],
     person = (label or "").upper() == "PERSON" and not name[:1].islower()
     votes = []
     for phrase in _evidence_phrases(name, person, descriptions, mentions, context):
-        g = classify_description(phrase)
+        g = classify_description(phrase, named_person=person and phrase != name)
         if g is not None and not (person and g.role in _NOT_A_PERSON):
             votes.append(g)
     # Words carried by a state agency reach the reader as that agency's copy, whoever the agency

@@ -23,7 +23,9 @@ def _describe(nlp, sentence: str, name: str) -> str | None:
     ("Sen. Mary Major (R-S.C.) said she would not vote.", "Mary Major", "Sen.; (R-S.C.)"),
     ("U.S. Secretary of State Richard Miles promised more talks.", "Richard Miles", "U.S. Secretary of State"),
     ("Roe campaign chairman Peter Pan wrote an email.", "Peter Pan", "Roe campaign chairman"),
-    ("Former President Bill Brown, who spoke first, was cheered.", "Bill Brown", "Former President"),
+    ("Former President Bill Brown, who spoke first, was cheered.", "Bill Brown", "Former President; who spoke first"),
+    ("Jane Doe, 59, of Dayton, Ohio, said the plant would close.", "Jane Doe", "59, of Dayton, Ohio"),
+    ("Photo: Jane Roe / Daily Planet John Doe waves to supporters.", "John Doe", None),
 ])
 def test_titles_and_appositives(nlp, sentence, name, expected):
     assert _describe(nlp, sentence, name) == expected

@@ -147,12 +147,27 @@ def test_the_article_shows_what_a_name_is(nlp, text, name, label):
 @pytest.mark.parametrize("name, label", [
     ("Grand Palace Hotel", "FAC"), ("Doe Tower", "FAC"), ("Doe Foundation", "ORG"), ("Bank of Springfield", "ORG"),
     ("Democrats", "NORP"), ("CNN", "ORG"), ("Jane Doe", "PERSON"), ("Arsenio Hall", "PERSON"),
+    ("My Name's Not George", "WORK_OF_ART"),
 ])
 def test_a_person_label_the_name_itself_contradicts(name, label):
     """What spaCy's small model sometimes tags PERSON, and what the name's own words say it is."""
     raws = [RawMention(0, len(name), name, "PERSON", name, 0)]
     correct_types(raws, name)
     assert raws[0].label == label
+
+
+def test_a_photo_credit_is_cut_from_the_name():
+    raws = [RawMention(0, 16, "Kerry Brown / AP", "PERSON", "Kerry Brown / AP", 0)]
+    correct_types(raws, "Kerry Brown / AP")
+    assert (raws[0].canonical, raws[0].text, raws[0].label) == ("Kerry Brown", "Kerry Brown", "PERSON")
+
+
+def test_a_province_after_its_town_is_a_place():
+    text = "TROUT BROOK, N.B. - Fans gathered in Dayton, Ont on Friday."
+    start = text.index("Ont ")
+    raws = [RawMention(start, start + 3, "Ont", "PERSON", "Ont", 0)]
+    correct_types(raws, text)
+    assert raws[0].label == "GPE"
 
 
 def test_a_leading_epithet_is_not_part_of_the_name(nlp):

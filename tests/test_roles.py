@@ -200,6 +200,11 @@ def test_general_descriptions(description, role):
     ("who served as ambassador to Japan", "expert", None),
     ("who teaches at Ohio State University", "expert", "Ohio State University"),
     ("one of the governor's closest aides", "official", None),
+    ("who lives in nearby Springfield", "citizen", None),
+    ("who became Canada's ambassador to Ireland", "official", "Canada"),
+    ("a Springfield accountant", "citizen", None),
+    ("founder of Acme Brewing in Dayton", "business", "Acme Brewing"),
+    ("Conservative Leader", "politician", None),
 ])
 def test_taxonomy_on_descriptions(description, role, side):
     guess = classify_description(description)
