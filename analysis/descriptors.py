@@ -35,12 +35,16 @@ _APPOSITIVE_START = frozenset({"a", "an", "the", "his", "her", "their", "its", "
                                "former", "also"})
 
 
-def describe(doc: Doc, ent: Span) -> str | None:
-    """The phrases the sentence uses to say who the person named by `ent` is, "; "-joined."""
-    line_start = doc.text.rfind("\n", 0, ent.start_char) + 1
-    if "/" in doc.text[line_start:ent.start_char]:
+def describe(doc: Doc, ent: Span, text: str | None = None) -> str | None:
+    """The phrases the sentence uses to say who the person named by `ent` is, "; "-joined.
+
+    `text` is the doc's text, given by callers that describe many entities of one doc
+    (`Doc.text` is rebuilt from the tokens at every access)."""
+    text = doc.text if text is None else text
+    line_start = text.rfind("\n", 0, ent.start_char) + 1
+    if "/" in text[line_start:ent.start_char]:
         return None  # a photo caption after its credit ("Jane Roe / The Daily Planet John Doe follows ...")
-    parts = [p for p in (_title_before(doc, ent), _party_tag(doc, ent), _appositive_after(doc, ent),
+    parts = [p for p in (_title_before(doc, ent), _party_tag(text, ent), _appositive_after(doc, ent),
                          _appositive_of(doc, ent), _age_or_home(doc, ent), _relative_clause(doc, ent)) if p]
     return "; ".join(dict.fromkeys(parts)) or None
 
@@ -72,8 +76,8 @@ def _title_token(tok: Token) -> bool:
     return not tok.is_punct and not tok.like_num and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL")
 
 
-def _party_tag(doc: Doc, ent: Span) -> str | None:
-    m = _PARTY_TAG.match(doc.text, ent.end_char)
+def _party_tag(text: str, ent: Span) -> str | None:
+    m = _PARTY_TAG.match(text, ent.end_char)
     return m.group(0).strip() if m else None
 
 

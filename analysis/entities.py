@@ -94,7 +94,7 @@ def _mention(doc: Doc, ent: Span, article: Article, starts: list[int]) -> RawMen
     title = _title(doc, ent) if label in SHORT_FORM_LABELS else None
     person = label == PERSON
     return RawMention(start, end, text[start:end], label, canonical, bisect_right(starts, start) - 1, title,
-                      describe(doc, ent) if person else None,
+                      describe(doc, ent, text) if person else None,
                       _pronoun_after(doc, ent) if person and " " not in canonical else None)
 
 
@@ -105,7 +105,12 @@ def _title(doc: Doc, ent: Span) -> str | None:
         if not names.is_title_word(w):
             break
         lead.append(w)
-    return title_of(lead) if lead else title_of([t.text for t in doc[max(0, ent.start - 3):ent.start]])
+    if lead:
+        return title_of(lead)
+    before = doc[max(0, ent.start - 3):ent.start]
+    if not any(t.text[:1].isupper() for t in before):
+        return None  # titles are capitalised ("former" alone is no title): most names have none before them
+    return title_of([t.text for t in before])
 
 
 def _pronoun_after(doc: Doc, ent: Span) -> str | None:
@@ -153,7 +158,7 @@ def _recover_missed(raws: list[RawMention], text: str, body_start: int, starts: 
             continue  # a surname that is also a word ("Will", "Young") counts only as a proper noun
         descriptor = cue = None
         if span is not None and doc is not None:
-            descriptor = describe(doc, span)
+            descriptor = describe(doc, span, text)
             cue = _pronoun_after(doc, span) if " " not in name else None
         found.append(RawMention(m.start(), m.end(), name, label, normalise(name, label),
                                 bisect_right(starts, m.start()) - 1, None, descriptor, cue))

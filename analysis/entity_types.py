@@ -25,6 +25,7 @@ The word lists are data (`analysis/data/entity_types.txt`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 
 from spacy.tokens import Doc
@@ -51,10 +52,8 @@ HEADLINE_SHARE = 0.8
 
 def headline_ranges(doc: Doc, text: str, title: str | None, body_start: int) -> list[tuple[int, int]]:
     """Character ranges of the lines written in title case: headlines, captions, video titles."""
-    in_entity = [False] * len(text)
-    for ent in doc.ents:
-        for i in range(ent.start_char, min(ent.end_char, len(text))):
-            in_entity[i] = True
+    spans = sorted((ent.start_char, ent.end_char) for ent in doc.ents)
+    starts = [a for a, _ in spans]
     out = []
     pos = body_start
     for line in text[body_start:].split("\n"):
@@ -62,7 +61,7 @@ def headline_ranges(doc: Doc, text: str, title: str | None, body_start: int) -> 
         pos = end + 1
         if not line.strip():
             continue
-        if (title and start == body_start and _same_words(line, title)) or _title_case(line, start, in_entity):
+        if (title and start == body_start and _same_words(line, title)) or _title_case(line, start, spans, starts):
             out.append((start, end))
     return out
 
@@ -74,17 +73,21 @@ def _same_words(line: str, title: str) -> bool:
     return bool(a) and a == b[:len(a)]
 
 
-def _title_case(line: str, offset: int, in_entity: list[bool]) -> bool:
+_LONG_LOWER = re.compile(r"(?<![\w'’.-])[a-z][a-z'’.-]{3,}")
+_LONG_UPPER = re.compile(r"(?<![\w'’.-])[A-Z][A-Za-z'’.-]{3,}")
+
+
+def _title_case(line: str, offset: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
     """Long words outside entities are capitalised (at least two, nearly all of them)."""
-    upper = lower = 0
-    for m in _WORD.finditer(line):
-        word = m.group(0)
-        if len(word) <= 3 or in_entity[offset + m.start()]:
-            continue
-        if word[0].isupper():
+    lower = len(_LONG_LOWER.findall(line))
+    if len(_LONG_UPPER.findall(line)) < max(MIN_HEADLINE_WORDS, 4 * lower):
+        return False  # most lines: prose, decided without looking at the entities
+    upper = 0
+    for m in _LONG_UPPER.finditer(line):
+        at = offset + m.start()
+        i = bisect_right(starts, at) - 1
+        if i < 0 or spans[i][1] <= at:  # not inside an entity
             upper += 1
-        else:
-            lower += 1
     return upper >= MIN_HEADLINE_WORDS and upper >= HEADLINE_SHARE * (upper + lower)
 
 
