@@ -161,10 +161,10 @@ def _resolve_speakers(con: duckdb.DuckDBPyConnection) -> None:
     # One row per (article, speaker) with its quote count: how often each variant is used is what
     # decides between spellings; the article's own PERSON mentions decide who a surname is.
     pairs = con.execute("SELECT article_id, speaker, count(*) AS n FROM quotes WHERE speaker IS NOT NULL "
-                        "GROUP BY ALL").df()
+                        "GROUP BY ALL ORDER BY article_id, speaker").df()
     mentions = con.execute("SELECT article_id, text, entity, count(*) AS n FROM entities WHERE entity_label = 'PERSON' "
                            "AND article_id IN (SELECT article_id FROM quotes WHERE speaker IS NOT NULL) "
-                           "GROUP BY ALL").df()
+                           "GROUP BY ALL ORDER BY article_id, text, entity").df()
     con.register("_keys", speaker_keys(pairs, mentions))
     con.execute("CREATE OR REPLACE TABLE quotes AS SELECT q.*, k.speaker_key FROM quotes q "
                 "LEFT JOIN _keys k ON q.article_id = k.article_id AND q.speaker = k.speaker")
@@ -177,8 +177,10 @@ def _assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     per_speaker = con.execute("""
         SELECT q.speaker_key,
                mode(q.speaker_label) AS label,
-               list(DISTINCT q.speaker_description) FILTER (WHERE q.speaker_description IS NOT NULL) AS descriptions,
-               list(DISTINCT q.speaker_mention) FILTER (WHERE q.speaker_mention IS NOT NULL) AS mentions,
+               list(DISTINCT q.speaker_description ORDER BY q.speaker_description)
+                   FILTER (WHERE q.speaker_description IS NOT NULL) AS descriptions,
+               list(DISTINCT q.speaker_mention ORDER BY q.speaker_mention)
+                   FILTER (WHERE q.speaker_mention IS NOT NULL) AS mentions,
                count(*) AS quote_count,
                count(DISTINCT q.article_id) AS article_count,
                min(a.date) AS first_date,

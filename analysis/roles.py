@@ -56,6 +56,24 @@ ROLE_LABELS: dict[str, str] = {
     "unknown": "Unknown",
 }
 ROLES = tuple(ROLE_LABELS)
+# What each role covers, for an analyst (and a judge) reading a role: the boundaries that matter.
+ROLE_HELP: dict[str, str] = {
+    "politician": "elected politicians and candidates (presidents, prime ministers, lawmakers, governors, mayors, "
+                  "party leaders), former holders of high elected office, and campaign or party staff",
+    "official": "government officials who hold no elected office: ministers and secretaries, diplomats, "
+                "spokespeople and aides of a government, agencies, judges and prosecutors, international bodies",
+    "expert": "academics, think-tank analysts, economists, pollsters, doctors and lawyers commenting, and "
+              "former officials speaking as commentators",
+    "advocate": "activists, advocacy groups and NGOs, unions, charities, clergy",
+    "business": "executives, owners, investors and their companies",
+    "military": "soldiers and officers, police, intelligence and security services",
+    "journalist": "reporters, editors, columnists, hosts, and news outlets speaking for themselves",
+    "state media": "news agencies and broadcasters controlled by a state, and what reaches the reader through them",
+    "citizen": "ordinary people: residents, voters, witnesses, relatives, people quoted for what they live or see",
+    "organisation": "a body or a document named as the source when no person is (a report, a poll, a company)",
+    "anonymous": "an unnamed source the article does not identify ('a person familiar with the talks')",
+    "unknown": "the coverage does not say what kind of source this is",
+}
 # When one speaker's descriptions disagree, the count of descriptions decides and this order
 # breaks ties: being cited through a state agency or holding office is the stronger fact.
 _PRIORITY = {role: i for i, role in enumerate((
@@ -365,6 +383,7 @@ def _conjunct_rule(text: str, context: str) -> RoleGuess | None:
     return None
 
 
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 # How news introduces an ordinary person: an age, a home town ("59, of Ashton, Md.", "of Dayton").
 _RESIDENT = re.compile(r"^(?:\d{1,3}(?:,|$)|of\s+[A-Z])")
 _ONE_OF = re.compile(r"^(?:one|some|many|two|three|several)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?P<rest>.+)$",
@@ -420,8 +439,8 @@ def classify_description(description: str, *, named_person: bool = False) -> Rol
     if not any(c.isalpha() for c in text):
         return _resident_rule(text, text)  # "Jane Doe, 31, said": an age alone
     for rule in _RULES:
-        if named_person and rule is _institution_rule:
-            continue
+        if named_person and rule is _institution_rule and not _POSSESSIVE_END.search(text):
+            continue  # but "NBC's Jane Doe" works there
         guess = rule(text, text)
         if guess is not None:
             return guess if guess.role else None
@@ -469,7 +488,7 @@ def _evidence_phrases(name: str, person: bool, descriptions: Iterable[str], ment
         phrases.append(name)
     phrases.extend(_split(context))
     # A phrase that is only words of the person's own name ("King" for a Mr. King) says nothing.
-    phrases = [p for p in phrases if not (own and _name_words(p) <= own)]
+    phrases = [p for p in phrases if not (own and _name_words(p) and _name_words(p) <= own)]
     return list(dict.fromkeys(phrases))
 
 

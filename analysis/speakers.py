@@ -141,7 +141,7 @@ def corpus_speaker_names(names: Iterable[str]) -> dict[str, str]:
     comparison far from quadratic on a real corpus. The canonical spelling is the most used one.
     Descriptions ("a spokesperson for ...") pass through unchanged.
     """
-    counts = Counter(n for n in names if n)
+    counts = Counter(sorted(n for n in names if n))  # sorted: the merges do not hang on input order
     keys: dict[str, tuple[str, ...]] = {n: key_tokens(n) for n in counts}
     groups = _NameGroups()
     for n, c in counts.items():
@@ -224,7 +224,7 @@ class _NameGroups:
             cands.discard(self.find(k))
             if not cands:
                 continue
-            weights = Counter({c: total[c] for c in cands})
+            weights = Counter({c: total[c] for c in sorted(cands)})
             top, weight = weights.most_common(1)[0]
             if len(cands) == 1 or weight >= SHORT_SHARE * sum(weights.values()):
                 self.parent[self.find(k)] = top

@@ -254,6 +254,14 @@ def test_a_person_speaks_with_the_roles_the_coverage_gives():
     assert (g.role, g.side, g.evidence) == ("politician", "Democratic", "Sen.")
 
 
+def test_an_outlet_beside_a_name_is_a_credit_unless_it_is_theirs():
+    """"Canadian Press" next to a photo of a politician is a credit; "NBC's Jane Doe" works there."""
+    assert guess_role("John Roe", "PERSON", [], [], context=["Daily Planet Press"]).role == "unknown"
+    g = guess_role("Jane Doe", "PERSON", [], [], context=["NBC's"])
+    assert (g.role, g.side) == ("journalist", "NBC")
+    assert guess_role("Jane Doe", "PERSON", [], ["Doe"], context=["31"]).role == "citizen"  # an age is no name
+
+
 def test_a_named_person_is_not_a_document_nor_anonymous():
     g = guess_role("Jane Doe", "PERSON", ["the source", "the report"], [])
     assert g.role == "unknown"
