@@ -192,6 +192,10 @@ def _assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     per_speaker["descriptions"] = per_speaker["descriptions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
     per_speaker["mentions"] = per_speaker["mentions"].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
     per_speaker["entity"] = _speaker_entities(con, per_speaker["speaker_key"])
+    # A speaker the quote step took for a person but whose entity the corpus knows as an
+    # organisation ("PolitiFact said") is read as one.
+    orgs = {e for (e,) in con.execute("SELECT DISTINCT entity FROM entities WHERE entity_label = 'ORG'").fetchall()}
+    per_speaker.loc[per_speaker["entity"].isin(orgs).fillna(False).astype(bool), "label"] = "ORG"
     # What the coverage says about the same person wherever it names them ("President Trump",
     # "Loretta Lynch, the attorney general,"): the role evidence for speakers quoted as "he".
     context = _entity_context(con)

@@ -17,9 +17,10 @@ Three shapes, read from the parse already made at ingest:
   possessive ("Narang, a nuclear affairs expert at MIT,"), up to the next comma; a "(R-S.C.)"
   party tag right after the name;
 * the name as the appositive of a noun before it ("the Democratic nominee, Hillary Clinton");
-* the age and home town news gives ordinary people ("Jane Doe, 59, of Ashton, Md., said"), and
-  a relative clause that says what the person does or did ("John Doe, who heads the Center for
-  ..., said"): the role rules read both.
+* the age and home town news gives ordinary people ("Jane Doe, 59, of Ashton, Md., said"), a
+  relative clause that says what the person does or did ("John Doe, who heads the Center for
+  ..., said"), and the body named right after the name ("Jane Doe at the National Review"): the
+  role rules read them all.
 """
 from __future__ import annotations
 
@@ -45,7 +46,8 @@ def describe(doc: Doc, ent: Span, text: str | None = None) -> str | None:
     if "/" in text[line_start:ent.start_char]:
         return None  # a photo caption after its credit ("Jane Roe / The Daily Planet John Doe follows ...")
     parts = [p for p in (_title_before(doc, ent), _party_tag(text, ent), _appositive_after(doc, ent),
-                         _appositive_of(doc, ent), _age_or_home(doc, ent), _relative_clause(doc, ent)) if p]
+                         _appositive_of(doc, ent), _age_or_home(doc, ent), _relative_clause(doc, ent),
+                         _affiliation_after(doc, ent)) if p]
     return "; ".join(dict.fromkeys(parts)) or None
 
 
@@ -108,8 +110,31 @@ def _appositive_of(doc: Doc, ent: Span) -> str | None:
     start = head.left_edge.i
     if ent.start - start > MAX_APPOSITIVE_TOKENS:
         return None
-    end = head.i + 1
+    end = ent.start  # "A lawyer for the news outlets, Jane Doe": the whole phrase up to the name
+    while end > head.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < head.i and doc[start].is_punct:
+        start += 1
     return _text(doc, start, end)
+
+
+_AFFILIATION_PREPS = frozenset({"at", "of", "with", "from"})
+
+
+def _affiliation_after(doc: Doc, ent: Span) -> str | None:
+    """"at the National Review" in "Jane Doe at the National Review agreed": where the person works."""
+    i = ent.end
+    if i + 1 >= len(doc) or doc[i].lower_ not in _AFFILIATION_PREPS:
+        return None
+    j = i + 1
+    if doc[j].lower_ == "the":
+        j += 1
+    end = j
+    while end < min(len(doc), ent.sent.end) and (doc[end].pos_ == "PROPN" or doc[end].lower_ in ("of", "for", "&")):
+        end += 1
+    while end > j and doc[end - 1].lower_ in ("of", "for", "&"):
+        end -= 1
+    return _text(doc, i, end) if end > j else None
 
 
 def _age_or_home(doc: Doc, ent: Span) -> str | None:

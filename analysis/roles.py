@@ -200,7 +200,7 @@ def _word_key(word: str) -> str:
 def _head(text: str) -> tuple[str | None, str]:
     """The head noun phrase of a description ("vice president", "expert") and the words up to it."""
     padded = " " + text + " "
-    m = _HEAD_END.search(padded)
+    m = _HEAD_END.search(padded, 1)  # not before the first word ("published reports")
     prefix = (padded[: m.start()] if m else padded).strip()
     words = [k for k in (_word_key(w) for w in _WORD.findall(prefix)) if k]
     if not words:
@@ -384,21 +384,33 @@ def _conjunct_rule(text: str, context: str) -> RoleGuess | None:
 
 
 _POSSESSIVE_END = re.compile(r"['’]s?$")
-# How news introduces an ordinary person: an age, a home town ("59, of Ashton, Md.", "of Dayton").
-_RESIDENT = re.compile(r"^(?:\d{1,3}(?:,|$)|of\s+[A-Z])")
+# How news introduces an ordinary person: an age, a home town ("59, of Ashton, Md.", "of Dayton, Ohio").
+_AGE = re.compile(r"^\d{1,3}(?:,|$)")
+_HOME = re.compile(r"^(?:\d{1,3},\s+)?of\s+(?P<town>[A-Z][\w.'’ -]*?)(?:,\s+(?P<state>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?))?$")
+# "at the National Review", "with the Cato Institute": the body the person belongs to.
+_AT_BODY = re.compile(r"^(?:at|with|of|from)\s+(?P<rest>(?:the\s+)?[A-Z].*)$")
 _ONE_OF = re.compile(r"^(?:one|some|many|two|three|several)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?P<rest>.+)$",
                      re.I)
 
 
 def _resident_rule(text: str, context: str) -> RoleGuess | None:
-    """"Jane Doe, 59, of Ashton, Md.": the age and town news gives a resident it quotes."""
-    return RoleGuess("citizen", None, text) if _RESIDENT.match(text) else None
+    """"Jane Doe, 59, of Ashton, Md.": the age and town news gives a resident it quotes (a town
+    with its state, or a known place; "of Acme Corp." is an employer)."""
+    if _AGE.match(text):
+        return RoleGuess("citizen", None, text)
+    m = _HOME.match(text)
+    if m and (m.group("state") or affiliation.is_place(m.group("town"))):
+        return RoleGuess("citizen", None, text)
+    return None
 
 
 def _rewrite_rule(text: str, context: str) -> RoleGuess | None:
     """A relative clause or "one of the X" read as the noun phrase it stands for."""
     m = _ONE_OF.match(text)
     rewritten = m.group("rest") if m else None
+    at = _AT_BODY.match(text) if rewritten is None else None
+    if at:
+        rewritten = "member of " + at.group("rest")
     if rewritten is None:
         for pattern, template in lexicon().clauses:
             if pattern.match(text):
@@ -486,6 +498,7 @@ def _evidence_phrases(name: str, person: bool, descriptions: Iterable[str], ment
             phrases.append(part)
     if name and (not person or name[:1].islower()):
         phrases.append(name)
+    phrases = [p.strip(" \"“”'‘’,;:") for p in phrases]
     phrases.extend(_split(context))
     # A phrase that is only words of the person's own name ("King" for a Mr. King) says nothing.
     phrases = [p for p in phrases if not (own and _name_words(p) and _name_words(p) <= own)]
@@ -595,13 +608,21 @@ def assign_roles(speakers: pd.DataFrame, overrides: Path | None) -> pd.DataFrame
     any other column is kept. Adds `role`, `role_label`, `side`, `role_evidence`, `role_source`.
     """
     overrides_table = load_overrides(overrides) if overrides and Path(overrides).is_file() else {}
-    roles, sides, evidence, source = [], [], [], []
     has_context = "context" in speakers.columns
+    keys: list[str] = []
+    guesses: list[RoleGuess] = []
+    phrases: list[list[str]] = []
     for row in speakers.itertuples(index=False):
         key = getattr(row, "speaker_key", None) or ""
-        guess = guess_role(key, getattr(row, "label", None), _as_list(getattr(row, "descriptions", None)),
-                           _as_list(getattr(row, "mentions", None)),
-                           _as_list(getattr(row, "context", None)) if has_context else ())
+        descriptions = _as_list(getattr(row, "descriptions", None))
+        context = _as_list(getattr(row, "context", None)) if has_context else []
+        keys.append(key)
+        guesses.append(guess_role(key, getattr(row, "label", None), descriptions,
+                                  _as_list(getattr(row, "mentions", None)), context))
+        phrases.append(_split([*descriptions, *context]))
+    guesses = _staff_of_politicians(keys, guesses, phrases)
+    roles, sides, evidence, source = [], [], [], []
+    for key, guess in zip(keys, guesses, strict=True):
         role, side, ev, src = guess.role, guess.side, guess.evidence or None, "guess"
         ov = overrides_table.get(_norm_key(key)) if key else None
         if ov is not None:
@@ -619,6 +640,34 @@ def assign_roles(speakers: pd.DataFrame, overrides: Path | None) -> pd.DataFrame
     out["side"] = pd.Series(sides, index=out.index, dtype="string")
     out["role_evidence"] = pd.Series(evidence, index=out.index, dtype="string")
     out["role_source"] = pd.Series(source, index=out.index, dtype="string")
+    return out
+
+
+# "Stein spokeswoman", "a Doe campaign aide", "Roe's communications director": the staff of a named person.
+_STAFF = re.compile(r"^(?:(?:a|an|the)\s+)?(?:top\s+|senior\s+|longtime\s+|chief\s+)?(?P<name>[A-Z][\w'’-]+?)(?:['’]s)?\s+"
+                    r"(?:campaign\s+)?(?:spokes(?:man|woman|person)|aide|adviser|advisor|press\s+secretary|"
+                    r"communications?\s+director|chief\s+of\s+staff|strategist|manager|speechwriter)$")
+
+
+def _staff_of_politicians(keys: list[str], guesses: list[RoleGuess], phrases: list[list[str]]) -> list[RoleGuess]:
+    """The spokesperson or aide of a person the coverage shows as a politician speaks for a
+    politician: a campaign or party figure, on that politician's side."""
+    politicians: dict[str, RoleGuess] = {}
+    for key, guess in zip(keys, guesses, strict=True):
+        words = key.split()
+        if guess.role == "politician" and len(words) >= 2:
+            politicians.setdefault(words[-1], guess)
+    out = []
+    for guess, said in zip(guesses, phrases, strict=True):
+        if guess.role in ("official", "unknown"):
+            for phrase in said:
+                m = _STAFF.match(phrase.strip())
+                boss = politicians.get(m.group("name")) if m else None
+                if boss is not None and not lexicon().former.search(phrase):
+                    side = boss.side or f"{m.group('name')} campaign"  # type: ignore[union-attr]
+                    guess = RoleGuess("politician", side, phrase)
+                    break
+        out.append(guess)
     return out
 
 

@@ -8,9 +8,10 @@ reads the article's titles and full names (`analysis.article_people`, `analysis.
 So a speaker's key is decided per article:
 
 1. Hygiene: trailing function words go ("the former secretary of state and"); a bare title, a
-   number or share ("Twelve percent"), a lone function word ("Let") and a phrase that opens
-   with a pronoun or a determiner and names no kind of source ("his body mass index", "the
-   state") are not speakers: their quotes are unattributed (key NULL).
+   number or share ("Twelve percent"), a lone function word ("Let"), a phrase that opens with a
+   pronoun or a determiner and names no kind of source ("his body mass index", "the state") and
+   a lower-case phrase that names neither a source nor people ("other changes") are not
+   speakers: their quotes are unattributed (key NULL).
 2. A person's name (with or without its title) is the PERSON entity its article's own mentions
    of that name resolve to, when one entity has at least twice the mentions of any other; a
    title-case phrase that is not itself a mention ("Obama Speech") is the person whose mention
@@ -52,9 +53,27 @@ def clean_speaker(name: str) -> str | None:
         return None
     if _NUMBER.search(text):
         return None
-    if words[0].lower() in _OPENING and classify_description(text) is None:
-        return None  # "his body mass index", "the state", "many of whom"
+    if text[:1].islower() and classify_description(text) is None and not _people(words[-1]):
+        return None  # "his body mass index", "the state", "other changes": no kind of source, no people
+    if words[0].lower() in _OPENING and words[0][:1].isupper() and classify_description(text) is None \
+            and not _people(words[-1]):
+        return None  # "Many of whom", "The state" at a sentence start
     return text
+
+
+# Vague but real sources ("critics said"), and the endings of nouns for people ("an architect").
+_VAGUE_SOURCES = frozenset("""critics opponents proponents skeptics sceptics detractors allies backers others rivals
+    defenders foes admirers fans family families relatives parents neighbors neighbours locals crowd audience""".split())
+# ("-er" is left out: "cancer", "paper"; the people it ends, "voter" or "lawyer", are in the role lists.)
+_PEOPLE_ENDINGS = ("ist", "ian", "ant", "ent", "man", "men", "woman", "women", "person", "people", "ee",
+                   "ect", "ists", "ians", "ants", "ents", "ees", "ects")
+
+
+def _people(head: str) -> bool:
+    """A head noun that names people: a vague source, or a noun with a people ending."""
+    word = head.lower().strip(".,'’")
+    return word in _VAGUE_SOURCES or (len(word) > 3 and word.endswith(_PEOPLE_ENDINGS)
+                                      and not word.endswith(("ment", "ments")))
 
 
 def speaker_keys(pairs: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:

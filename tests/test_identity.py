@@ -187,7 +187,7 @@ def test_a_short_form_of_a_given_name_joins_the_full_name_across_the_corpus():
 # --- speaker hygiene ---------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["his body mass index", "Mr", "Mr.", "the state", "Twelve percent", "Let",
-                                  "many of whom"])
+                                  "many of whom", "other changes", "brain cancer"])
 def test_phrases_that_name_no_source_are_not_speakers(name):
     assert clean_speaker(name) is None
 
@@ -198,6 +198,9 @@ def test_phrases_that_name_no_source_are_not_speakers(name):
     ("her campaign", "her campaign"),
     ("Jane Doe", "Jane Doe"),
     ("critics", "critics"),
+    ("an architect", "an architect"),
+    ("the family", "the family"),
+    ("published reports", "published reports"),
 ])
 def test_speakers_keep_their_words(name, clean):
     assert clean_speaker(name) == clean
