@@ -104,13 +104,15 @@ def _appositive_after(doc: Doc, ent: Span) -> str | None:
 def _appositive_of(doc: Doc, ent: Span) -> str | None:
     """"the Democratic nominee" in "the Democratic nominee, Hillary Clinton, said"."""
     root = ent.root
+    if root.dep_ == "conj" and root.head.dep_ == "appos" and root.head.i < ent.start:
+        root = root.head  # "two voters, Jane Roe and John Doe, who ...": both are the voters
     head = root.head
     if root.dep_ != "appos" or head.i >= ent.start or head.pos_ != "NOUN" or head.sent.start != ent.sent.start:
         return None
     start = head.left_edge.i
     if ent.start - start > MAX_APPOSITIVE_TOKENS:
         return None
-    end = ent.start  # "A lawyer for the news outlets, Jane Doe": the whole phrase up to the name
+    end = min(ent.start, root.left_edge.i)  # "A lawyer for the news outlets, Jane Doe": the phrase up to the name
     while end > head.i + 1 and (doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     while start < head.i and doc[start].is_punct:

@@ -25,6 +25,10 @@ def _describe(nlp, sentence: str, name: str) -> str | None:
     ("Roe campaign chairman Peter Pan wrote an email.", "Peter Pan", "Roe campaign chairman"),
     ("Former President Bill Brown, who spoke first, was cheered.", "Bill Brown", "Former President; who spoke first"),
     ("Jane Doe, 59, of Dayton, Ohio, said the plant would close.", "Jane Doe", "59, of Dayton, Ohio"),
+    ("It was put best by two young voters, Tyresha Smith and Bryan Anderson, who saw the senator speak.",
+     "Bryan Anderson", "two young voters; who saw the senator speak"),
+    ("A lawyer for the news outlets, David Schulz, said no decision had been made.", "David Schulz",
+     "A lawyer for the news outlets"),
     ("Photo: Jane Roe / Daily Planet John Doe waves to supporters.", "John Doe", None),
 ])
 def test_titles_and_appositives(nlp, sentence, name, expected):
