@@ -178,14 +178,29 @@ def _count_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -
 
 
 def _first_name_uses(out: pd.DataFrame) -> set[tuple[str, str]]:
-    """(word, full name) pairs where an article itself wrote a person's first name alone for them
-    ("Hillary" -> "Hillary Clinton"): the licence for the corpus to do the same elsewhere."""
+    """(word, full name) pairs that license reading a lone first name as that person: an article
+    itself wrote it alone for them ("Hillary" resolved to "Hillary Clinton"), or an article that
+    writes the first name alone also names the family ("Chelsea" beside "Clinton")."""
     canonical = out["canonical"].astype("string")
-    sel = canonical.str.contains(" ", regex=False).fillna(False) & ~out["text"].astype("string").str.contains(
-        r"\s", regex=True).fillna(True)
-    pairs = out.loc[sel.to_numpy(dtype=bool), ["text", "canonical"]].drop_duplicates()
-    return {(normalise(t, PERSON), c) for t, c in zip(pairs["text"].tolist(), pairs["canonical"].tolist(), strict=True)
+    multi = canonical.str.contains(" ", regex=False).fillna(False).to_numpy(dtype=bool)
+    one_text = ~out["text"].astype("string").str.contains(r"\s", regex=True).fillna(True).to_numpy(dtype=bool)
+    pairs = out.loc[multi & one_text, ["text", "canonical"]].drop_duplicates()
+    uses = {(normalise(t, PERSON), c) for t, c in zip(pairs["text"].tolist(), pairs["canonical"].tolist(), strict=True)
             if c.split(" ")[0] == normalise(t, PERSON)}
+    person = out["label"].eq(PERSON).to_numpy(dtype=bool, na_value=False)
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for name in pd.unique(canonical[multi & person].dropna()):
+        parts = person_parts(name)
+        if parts is not None:
+            by_first[parts[0][0]].add(name)
+    words = out.loc[one_text & person, ["article_id", "text"]].drop_duplicates()
+    in_article: dict[str, set[str]] = defaultdict(set)
+    for a, t in zip(words["article_id"].tolist(), words["text"].tolist(), strict=True):
+        in_article[a].add(normalise(t, PERSON))
+    for forms in in_article.values():
+        for w in forms:
+            uses.update((w, full) for full in by_first.get(w, ()) if full.split(" ")[-1] in forms)
+    return uses
 
 
 def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray, article_counts: np.ndarray,
@@ -261,6 +276,7 @@ def _merge_middle_names(persons: list[str], arts: Counter[str], pinned: set[str]
         if parts is not None:
             (first, last, suffix), middles[name] = parts
             by_first_last[(formal.get(first.lower(), first.lower()), last, suffix)].append(name)
+    _suffix_variants(by_first_last, middles)
     for group in by_first_last.values():
         if len(group) < 2:
             continue
@@ -272,6 +288,19 @@ def _merge_middle_names(persons: list[str], arts: Counter[str], pinned: set[str]
             if name != target and name not in pinned and \
                     (m == tm or (not m and len(distinct) <= 1) or (not tm and len(distinct) <= 1)):
                 merge[name] = target
+
+
+def _suffix_variants(by_first_last: dict[tuple[str, str, str], list[str]], middles: dict[str, str]) -> None:
+    """"Joseph R. Biden Jr." and "Joseph R. Biden": one person when the same middle name stands in
+    both (the suffix dropped); without a middle name "Donald Trump Jr." stays his father's son."""
+    for (first, last, suffix), group in list(by_first_last.items()):
+        plain = by_first_last.get((first, last, ""))
+        if not suffix or not plain:
+            continue
+        for name in list(group):
+            if middles[name] and any(middles[p] == middles[name] for p in plain):
+                plain.append(name)
+                group.remove(name)
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,9 @@ name of the same article that contains it, when the evidence agrees:
   Obama only if the article speaks of her at least twice as often as of "Mr. Obama".
 * A multi-word name that ends a longer name of the article ("Suu Kyi", "Wasserman Schultz") is
   that name, when only one name ends so.
+* An office before the short form ("President Clinton") must be one the article gives the full
+  name; otherwise the short form is left for the corpus step, which knows whom the coverage
+  calls so.
 * Several people with the surname (Jeb and George W. Bush): the one a pronoun right after the
   short form fits ("Clinton said she"), else the one the article names at least twice as often as
   all others, else the one the article gave the same title ("President Bush"); otherwise, and for
@@ -95,6 +98,10 @@ class ArticlePeople:
         if not full:
             return None
         cands = sorted(c for c in full if _fits(gender, self.gender.get(c)))
+        if title and names.is_title(title) and not names.is_courtesy(title):
+            # "President Clinton" in an article that names only Hillary Clinton, untitled: the office
+            # says who, and the article does not; the corpus step reads the title.
+            cands = [c for c in cands if title in self.titles.get(c, ())]
         if not cands or (gender is None and self._unnamed_other_outweighs(word, cands)):
             return None
         if len(cands) == 1:

@@ -15,7 +15,8 @@ that guess, so that a person's identity does not hang on which other articles ar
    stays the bare surname rather than join someone of the other gender.
 2. A surname after an office ("President Obama", "Sen. Graham") goes to the person of that
    surname whom the corpus gives that title: the one the article names, else the one titled so at
-   least twice as often as all others.
+   least twice as often as all others. When the corpus gives nobody of that name the title, the
+   mention is left to rule 3.
 3. The other mentions of that surname in the same article follow: an untitled "Obama" goes to
    the person the article's own words point to (its full names, and the titled mentions settled
    in 1-2), when one has at least twice the mentions of all others together.
@@ -144,8 +145,8 @@ def fix_short_forms(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str
     open_word = open_word.where(~open_word.str.contains(" ", regex=False), "")
     titles = out["title"] if "title" in out.columns else pd.Series([None] * len(out), index=out.index)
     titled = titles.notna().to_numpy()
-    codes = _fix_titled(out, ent_codes, people, forms, open_word, titles)
-    return _follow_the_article(out["article_id"].tolist(), codes, people, forms, open_word, titled, pinned)
+    codes, decided = _fix_titled(out, ent_codes, people, forms, open_word, titles)
+    return _follow_the_article(out["article_id"].tolist(), codes, people, forms, open_word, titled & decided, pinned)
 
 
 def _person_forms(out: pd.DataFrame) -> pd.Series:
@@ -166,12 +167,14 @@ def _present(articles: list[str], codes: np.ndarray, people: CorpusPeople, forms
 
 
 def _fix_titled(out: pd.DataFrame, ent_codes: np.ndarray, people: CorpusPeople, forms: pd.Series,
-                open_word: pd.Series, titles: pd.Series) -> np.ndarray:
-    """Titled surnames the article left open, or joined to someone the title does not fit."""
+                open_word: pd.Series, titles: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Titled surnames the article left open, or joined to someone the title does not fit; and
+    which titled mentions a title decided (the others follow their article, rule 3)."""
     one_word = (forms != "").to_numpy() & ~forms.str.contains(" ", regex=False).to_numpy(dtype=bool)
     todo = np.flatnonzero(one_word & titles.notna().to_numpy())
+    decided = np.ones(len(ent_codes), dtype=bool)
     if not len(todo):
-        return ent_codes
+        return ent_codes, decided
     articles = out["article_id"].tolist()
     present = _present(articles, ent_codes, people, forms)
     codes = ent_codes.copy()
@@ -188,7 +191,9 @@ def _fix_titled(out: pd.DataFrame, ent_codes: np.ndarray, people: CorpusPeople, 
             codes[i] = e
         elif people.conflicts(int(codes[i]), t):
             codes[i] = _entity(w, people.entities, bare)  # not her: the bare surname, until someone fits
-    return codes
+        else:
+            decided[i] = False
+    return codes, decided
 
 
 def _entity(name: str, entities: list[str], made: dict[str, int]) -> int:
@@ -203,7 +208,7 @@ def _follow_the_article(articles: list[str], codes: np.ndarray, people: CorpusPe
                         open_word: pd.Series, titled: np.ndarray, pinned) -> np.ndarray:
     """Untitled one-word mentions go to the person the article's own mentions of the word point to:
     its full names, and the short forms already settled (by the article, or by a title)."""
-    targets = np.flatnonzero((open_word != "").to_numpy() & ~titled)
+    targets = np.flatnonzero((open_word != "").to_numpy() & ~titled)  # `titled`: settled by their title
     if not len(targets):
         return codes
     votes: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)

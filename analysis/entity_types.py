@@ -237,7 +237,9 @@ def _type_of_name(name: str) -> str | None:
     if not words:
         return None
     if len(words) == 1:
-        return "NORP" if words[0] in GROUP_WORDS else None
+        if words[0] in GROUP_WORDS:
+            return "NORP"
+        return ORG if words[0] in ORGANISATION_WORDS else None  # "Coal" in "Buy Mines, Sell Coal"
     if any(w.split("'")[0] in _NOT_NAME_WORDS for w in words):
         return "WORK_OF_ART"  # "My Name's Not George": a title, not a person
     if words[-1] in FACILITY_WORDS:

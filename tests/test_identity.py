@@ -29,7 +29,7 @@ SURNAME_ONLY = ("Mr. Obama spoke about the climate on Tuesday. Mr. Obama said th
 # Articles about her, which a corpus may hold many of.
 ABOUT_HER = ("First lady Michelle Obama visited a school in Ohio. Mrs. Obama read to the children, "
              "and Michelle Obama said she loved the visit.")
-ABOUT_HIM = "Barack Obama signed the bill. President Obama said it was overdue."
+ABOUT_HIM = "President Barack Obama signed the bill. President Obama said it was overdue."
 
 
 def article(aid: str, text: str, title: str | None = None) -> Article:
@@ -78,6 +78,17 @@ def test_a_daughter_is_not_the_candidate_the_surname_stands_for(nlp):
             "Richard Palmer unveiled it in Ohio. Palmer said he would pay for it. Palmer said he was sure of it.")
     ms = [m for m in mentions(nlp, article("t", text)) if m.text == "Palmer"]
     assert len(ms) == 2 and {m.canonical for m in ms} == {"Richard Palmer"}
+
+
+def test_an_office_the_article_gives_nobody_is_left_to_the_corpus(nlp):
+    """"President Clinton" in an article that names only Hillary Clinton, untitled, is not her."""
+    text = "Hillary Clinton spoke in Ohio. She recalled that President Clinton once visited the plant."
+    ms = [m for m in mentions(nlp, article("t", text)) if m.text == "Clinton"]
+    assert [(m.title, m.canonical) for m in ms] == [("President", "Clinton")]
+    corpus = [article("t", text)] + [article(f"b{i}", "Former President Bill Clinton spoke. Mr. Clinton smiled.")
+                                     for i in range(2)]
+    df = resolved(nlp, *corpus)
+    assert entities_of(df, "t", "Clinton") == {"Bill Clinton"}
 
 
 def test_a_name_that_ends_a_longer_name_is_that_person(nlp):
