@@ -12,9 +12,11 @@ CSV with a header `alias,canonical[,label][,group]`; lines whose first cell star
 comments. Matching ignores case, full stops, typographic quotes and a leading "the", so `U.S.`,
 `US` and `the U.S.` are one alias. The shipped defaults (`analysis/data/aliases.csv`: countries,
 their abbreviations and demonyms, a few agencies and parties) are always read first; the
-analyst's files are read after them and win on any alias they repeat. The analyst's files are
-found by `analysis.analyst_files`: `aliases.csv` in the store folder, or every path in
-`$ANALYSIS_ALIASES` (several separated by `:`).
+analyst's files are read after them and win on any alias they repeat. The analyst's files are:
+
+* every path in `$ANALYSIS_ALIASES` (several separated by `os.pathsep`), if the variable is set;
+* otherwise `aliases.csv` in the store directory, if there is one;
+* otherwise `aliases.csv` in the working directory, if there is one.
 
 `label` forces the entity's type; `group` names what a view may group the entity under (the
 demonym `North Korean` under `North Korea`); entities without a group are their own group. A row
@@ -34,13 +36,10 @@ Automatic merging (names that no alias row mentions)
    A name that is a more frequent person's name plus stray words at either end (`Floridians Jeb
    Bush`, a headline fragment) joins that person.
 4. NORP plurals join their singular (or the other way, whichever is more frequent).
-5. A surname after Mr/Mrs/Ms (`EntityMention.title`) that landed on a person of the other
-   gender, or on no one, moves to the person of that surname and gender: in the article if it
-   names exactly one, else the corpus's dominant one. Gender is learnt from the titles the
-   corpus itself puts before each person's name.
-6. A one-word person name still on its own joins the person of that surname or first name
-   whom the same article names in full: the only one, or the one it names far more than the
-   others.
+5. Then, mention by mention, what the article itself says overrides the name-level guess for
+   a surname the article left open: its title ("Mr.", "Mrs.", "President") and the article's
+   other mentions of the same surname (`analysis.corpus_people`), so that "Mr. Obama" never
+   joins Michelle Obama however many articles name her.
 """
 from __future__ import annotations
 
@@ -48,18 +47,20 @@ import csv
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from analysis import wordlists
+from analysis.corpus_people import dominant, fix_short_forms, looks_like_full_name, person_parts
 from analysis.entities import NORP, PERSON, normalise
-from analysis.names import INSTITUTION_WORDS, NAME_PARTICLES, is_suffix
+from analysis.names import INSTITUTION_WORDS, is_suffix
 
-VERSION = "2"  # part of the corpus cache key: a change here re-derives the corpus tables
+VERSION = "3"  # part of the corpus cache key: a change here re-derives the corpus tables
 
 DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "aliases.csv"
-DOMINANCE = 2.0  # a short name joins the top candidate only if it has this many times the others' articles together
 
 _KEY_TRANSLATE = str.maketrans({"\u2019": "'", "\u2018": "'", ".": "", "\u00a0": " "})
 
@@ -111,34 +112,33 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
         return out
     aliases = load_aliases(list(alias_files), include_defaults=include_defaults)
 
-    codes, names = pd.factorize(out["canonical"], sort=False)
-    label_codes, labels = pd.factorize(out["label"], sort=False)
+    codes, name_index = pd.factorize(out["canonical"], sort=False)
+    label_codes, label_index = pd.factorize(out["label"], sort=False)
+    names: list[str] = name_index.tolist()
+    labels: list[str] = label_index.tolist()
     n_names, n_labels = len(names), len(labels)
     # Mentions per (name, label) and articles per name, without a Python loop over mentions.
     # Article counts only decide between people, so only PERSON mentions are counted (a fifth
     # of the table).
     label_counts = _count_pairs(codes, label_codes, n_names, n_labels)
-    person = label_codes == (labels.tolist().index(PERSON) if PERSON in labels else -1)
+    person = label_codes == (labels.index(PERSON) if PERSON in labels else -1)
     article_codes = pd.factorize(out["article_id"][person], sort=False)[0].astype(np.int64)
     n_articles = int(article_codes.max()) + 1 if len(article_codes) else 1
     pairs = pd.unique(codes[person].astype(np.int64) * n_articles + article_codes)
     article_counts = np.bincount(pairs // n_articles, minlength=n_names)
 
-    names, labels = names.tolist(), labels.tolist()
-    mapping, forced = _resolve_names(names, labels, label_counts, article_counts, aliases)
+    mapping, forced = _resolve_names(names, labels, label_counts, article_counts, aliases, _first_name_uses(out))
 
     # One label per entity: forced by an alias row, else the majority of its mentions.
     entities = list(dict.fromkeys(mapping[n] for n in names))
     entity_index = {e: i for i, e in enumerate(entities)}
     entity_of_name = np.fromiter((entity_index[mapping[n]] for n in names), dtype=np.int64, count=n_names)
     ent_codes = entity_of_name[codes]
-    if "title" in out.columns:
-        per_entity = _count_pairs(ent_codes, label_codes, len(entities), n_labels)
-        person_entity = np.array(labels)[per_entity.argmax(axis=1)] == PERSON if PERSON in labels \
-            else np.zeros(len(entities), dtype=bool)
-        arts_of_entity = np.bincount(entity_of_name, weights=article_counts, minlength=len(entities))
-        ent_codes = _fix_by_gender(out, ent_codes, entities, person_entity, arts_of_entity)
-    ent_codes = _fix_in_article(out, ent_codes, entities, person, forced)
+    per_entity = _count_pairs(ent_codes, label_codes, len(entities), n_labels)
+    person_entity = np.array(labels)[per_entity.argmax(axis=1)] == PERSON if PERSON in labels \
+        else np.zeros(len(entities), dtype=bool)
+    arts_of_entity = np.bincount(entity_of_name, weights=article_counts, minlength=len(entities))
+    ent_codes = fix_short_forms(out, ent_codes, entities, person_entity, arts_of_entity, forced)
     per_entity = _count_pairs(ent_codes, label_codes, len(entities), n_labels)
     majority = [labels[j] for j in per_entity.argmax(axis=1)]
     entity_label, group = [], []
@@ -152,114 +152,6 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
     return out
 
 
-def _fix_by_gender(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str],
-                   person_entity: np.ndarray, arts_of_entity: np.ndarray) -> np.ndarray:
-    """`Mr. Clinton` is Bill, `Mrs. Clinton` Hillary: move a titled surname to the person of that gender.
-
-    A person's gender is what the corpus's Mr/Mrs/Ms before their name says (three to one, at
-    least twice), learnt from the mentions themselves, so no list of first names is needed.
-    Only surname mentions with Mr/Mrs/Ms whose entity is unresolved (`Clinton`) or of the other
-    gender are looked at: the person of the title's gender in the same article if there is
-    exactly one, else the corpus's dominant person of that surname and gender.
-    """
-    titles = out["title"]
-    male = titles.eq("Mr").to_numpy(dtype=bool, na_value=False)
-    female = titles.isin(["Mrs", "Ms"]).to_numpy(dtype=bool, na_value=False)
-    if not (male.any() or female.any()):
-        return ent_codes
-    n = len(entities)
-    m_count = np.bincount(ent_codes[male], minlength=n)
-    f_count = np.bincount(ent_codes[female], minlength=n)
-    gender = np.full(n, "", dtype=object)
-    gender[(m_count >= 2) & (m_count >= 3 * f_count)] = "m"
-    gender[(f_count >= 2) & (f_count >= 3 * m_count)] = "f"
-    multi = np.fromiter((" " in e for e in entities), dtype=bool, count=n)
-    row_g = np.where(male, "m", np.where(female, "f", ""))
-    ent_g = gender[ent_codes]
-    todo = np.flatnonzero((row_g != "") & person_entity[ent_codes]
-                          & (~multi[ent_codes] | ((ent_g != "") & (ent_g != row_g))))
-    if not len(todo):
-        return ent_codes
-
-    surname: dict[int, str] = {}
-    by_surname: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for i in np.flatnonzero(person_entity & multi & (gender != "")):
-        parts = _person_parts(entities[i])
-        if parts is not None:
-            surname[int(i)] = parts[0][1]
-            by_surname[(parts[0][1], gender[i])].append(int(i))
-    article_ids = out["article_id"]
-    todo_articles = article_ids.iloc[todo].tolist()
-    known = np.zeros(n, dtype=bool)
-    known[list(surname)] = True
-    sel = np.flatnonzero(article_ids.isin(set(todo_articles)).to_numpy(dtype=bool, na_value=False)
-                         & known[ent_codes])
-    present: dict[str, set[int]] = defaultdict(set)
-    for a, e in zip(article_ids.iloc[sel].tolist(), ent_codes[sel].tolist(), strict=True):
-        present[a].add(e)
-
-    texts = out["text"].iloc[todo].tolist()
-    fixed = ent_codes.copy()
-    for i, article, text in zip(todo, todo_articles, texts, strict=True):
-        word = normalise(text, PERSON)
-        if not word or " " in word:
-            continue
-        g = row_g[i]
-        here = [e for e in present.get(article, ()) if surname.get(e) == word and gender[e] == g]
-        if len(here) == 1:
-            fixed[i] = here[0]
-        elif not here:
-            pool = {entities[e]: e for e in by_surname.get((word, g), [])}
-            best = _dominant(list(pool), Counter({name: arts_of_entity[e] for name, e in pool.items()}))
-            if best is not None:
-                fixed[i] = pool[best]
-    return fixed
-
-
-def _fix_in_article(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str], person: np.ndarray,
-                    pinned: dict) -> np.ndarray:
-    """A one-word person name still on its own after the corpus merge (`Bush`) joins the person
-    of that surname or first name whom the same article names in full.
-
-    The ingest resolves short forms inside each article too, but only with the spellings the
-    article itself has; after the corpus merge a headline fragment (`Floridians Jeb Bush`) or a
-    variant has become the full name, so those articles are looked at again. When the article
-    names several (Jeb and George W. Bush), the word goes to the one it names in full most, if
-    `_dominant` (twice the others together): reading the nearest full mention before the word
-    was tried and was wrong about half the time on PolNeAR (an article about Billy Bush mentions
-    George W. in passing). Only words the corpus left alone because several people share them
-    are looked at (`Voters`, which only the fragment `Among Voters` contains, was kept apart on
-    purpose), and names an alias row pins stay as they are.
-    """
-    words: dict[int, tuple[str, str]] = {}  # full-name entity -> (first, last)
-    for i, e in enumerate(entities):
-        if " " in e and _looks_like_full_name(e):
-            parts = _person_parts(e)
-            words[i] = (parts[0][0], parts[0][1])
-    sharing = Counter(w for pair in words.values() for w in set(pair))
-    shared = np.fromiter((sharing[e] >= 2 and e not in pinned for e in entities), dtype=bool, count=len(entities))
-    todo = np.flatnonzero(person & shared[ent_codes])
-    if not len(todo):
-        return ent_codes
-    full = np.zeros(len(entities), dtype=bool)
-    full[list(words)] = True
-    articles = out["article_id"]
-    sel = np.flatnonzero(person & full[ent_codes] & articles.isin(set(articles.iloc[todo])).to_numpy())
-    # People the article names in its own words (not short forms the ingest attached to someone).
-    sel = sel[out["text"].iloc[sel].str.strip().str.contains(" ", regex=False).to_numpy(dtype=bool, na_value=False)]
-    named: dict[str, Counter[int]] = defaultdict(Counter)  # article -> full mentions per person
-    for a, e in zip(articles.iloc[sel].tolist(), ent_codes[sel].tolist(), strict=True):
-        named[a][e] += 1
-    fixed = ent_codes.copy()
-    for i, a in zip(todo.tolist(), articles.iloc[todo].tolist(), strict=True):
-        word = entities[ent_codes[i]]
-        counts = Counter({e: c for e, c in named.get(a, Counter()).items() if word in words[e]})
-        best = _dominant(list(counts), counts)
-        if best is not None:
-            fixed[i] = best
-    return fixed
-
-
 def _take(values: list[str], codes: np.ndarray):
     """values[codes] as a string column, built without one Python object per mention."""
     return pd.array(values, dtype="string").take(codes)
@@ -270,31 +162,38 @@ def _count_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -
     return np.bincount(flat, minlength=n_rows * n_cols).reshape(n_rows, n_cols)
 
 
-def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray,
-                   article_counts: np.ndarray, aliases: dict[str, Alias]) -> tuple[dict[str, str], dict[str, Alias]]:
-    """name -> entity for every distinct canonical name, and entity -> alias row for pinned entities."""
-    mapping: dict[str, str] = {}
-    forced: dict[str, Alias] = {}
-    pinned: set[str] = set()
-    mention_counts = label_counts.sum(axis=1)
+def _first_name_uses(out: pd.DataFrame) -> set[tuple[str, str]]:
+    """(word, full name) pairs that license reading a lone first name as that person: an article
+    itself wrote it alone for them ("Hillary" resolved to "Hillary Clinton"), or an article that
+    writes the first name alone also names the family ("Chelsea" beside "Clinton")."""
+    canonical = out["canonical"].astype("string")
+    multi = canonical.str.contains(" ", regex=False).fillna(False).to_numpy(dtype=bool)
+    one_text = ~out["text"].astype("string").str.contains(r"\s", regex=True).fillna(True).to_numpy(dtype=bool)
+    pairs = out.loc[multi & one_text, ["text", "canonical"]].drop_duplicates()
+    uses = {(normalise(t, PERSON), c) for t, c in zip(pairs["text"].tolist(), pairs["canonical"].tolist(), strict=True)
+            if c.split(" ")[0] == normalise(t, PERSON)}
+    person = out["label"].eq(PERSON).to_numpy(dtype=bool, na_value=False)
+    by_first: dict[str, set[str]] = defaultdict(set)
+    for name in pd.unique(canonical[multi & person].dropna()):
+        parts = person_parts(name)
+        if parts is not None:
+            by_first[parts[0][0]].add(name)
+    words = out.loc[one_text & person, ["article_id", "text"]].drop_duplicates()
+    in_article: dict[str, set[str]] = defaultdict(set)
+    for a, t in zip(words["article_id"].tolist(), words["text"].tolist(), strict=True):
+        in_article[a].add(normalise(t, PERSON))
+    for forms in in_article.values():
+        for w in forms:
+            uses.update((w, full) for full in by_first.get(w, ()) if full.split(" ")[-1] in forms)
+    return uses
 
-    # 1. Alias rows, then spellings that differ in case or full stops (the most frequent wins).
-    best_of_key: dict[str, int] = {}
-    keys = [name_key(name) for name in names]
-    for i, name in enumerate(names):
-        key = keys[i]
-        alias = aliases.get(key)
-        if alias is not None:
-            mapping[name] = alias.canonical
-            forced[alias.canonical] = alias
-            pinned.add(alias.canonical)
-            continue
-        best = best_of_key.get(key)
-        if best is None or (mention_counts[i], names[i]) > (mention_counts[best], names[best]):
-            best_of_key[key] = i
-    for name, key in zip(names, keys, strict=True):
-        if name not in mapping:
-            mapping[name] = names[best_of_key[key]]
+
+def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray, article_counts: np.ndarray,
+                   aliases: dict[str, Alias], first_name_uses: set[tuple[str, str]] | None = None
+                   ) -> tuple[dict[str, str], dict[str, Alias]]:
+    """name -> entity for every distinct canonical name, and entity -> alias row for pinned entities."""
+    mapping, forced = _spellings(names, label_counts.sum(axis=1), aliases)
+    pinned = set(forced)
 
     # Label counts and article counts of each surviving name, summed over its spellings.
     targets = list(dict.fromkeys(mapping.values()))
@@ -306,78 +205,18 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
     art_sums = np.bincount(target_of, weights=article_counts, minlength=len(targets))
     arts: Counter[str] = Counter(dict(zip(targets, art_sums.astype(int).tolist(), strict=True)))
     mentions_of: Counter[str] = Counter(dict(zip(targets, sums.sum(axis=1).tolist(), strict=True)))
-
     majority = dict(zip(targets, (labels[j] for j in sums.argmax(axis=1)), strict=True))
     for name, alias in forced.items():
         if alias.label:
             majority[name] = alias.label
 
-    # 2. People: middle names, then one-word surnames / first names.
-    merge: dict[str, str] = {}
     persons = [n for n, lab in majority.items() if lab == PERSON]
-    by_first_last: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for name in persons:
-        parts = _person_parts(name)
-        if parts is not None:
-            by_first_last[parts[0]].append(name)
-    for group in by_first_last.values():
-        if len(group) < 2:
-            continue
-        middles = {name: _person_parts(name)[1] for name in group}
-        distinct = {m for m in middles.values() if m}
-        target = max(group, key=lambda n: (n in pinned, arts[n], -len(n), n))
-        for name in group:
-            if name == target or name in pinned:
-                continue
-            m, tm = middles[name], middles[target]
-            if m == tm or (not m and len(distinct) <= 1) or (not tm and len(distinct) <= 1):
-                merge[name] = target
-
-    # A longer name that is a known person plus stray words of a headline ("Floridians Jeb
-    # Bush", "Billy Bush Joins") joins that person; name suffixes are not stray words.
-    person_set = set(persons)
-    looks_full = {n: _looks_like_full_name(n) for n in persons}
-    for name in persons:
-        if name in merge or name in pinned:
-            continue
-        words = name.split(" ")
-        if len(words) < 3 or is_suffix(words[-1]):
-            continue
-        if any(w.strip(".,'").lower() in _INSTITUTION_WORDS for w in words):
-            continue  # "Hillary Clinton Foundation" is not Hillary Clinton
-        for size in range(len(words) - 1, 1, -1):
-            inner = [" ".join(words[:size]), " ".join(words[-size:])]
-            hit = [n for n in inner if n in person_set and arts[n] > arts[name] and looks_full[n]]
-            if hit:
-                merge[name] = max(hit, key=lambda n: arts[n])
-                break
-
-    full_names = [n for n in persons if n not in merge and looks_full[n]]
-    by_word: dict[str, list[str]] = defaultdict(list)
-    for name in full_names:
-        (first, last, _), _middle = _person_parts(name)
-        by_word[last].append(name)
-        if first != last:
-            by_word[first].append(name)
-    for name in persons:
-        if " " in name or name in pinned:
-            continue
-        target = _dominant(by_word.get(name), arts)
-        # A "full name" in far fewer articles than the word itself is a fragment around the
-        # word ("Among Latinos"), not the person the word is short for.
-        if target is not None and 3 * arts[target] >= arts[name]:
-            merge[name] = target
-
-    # 3. NORP plurals.
-    for name, lab in majority.items():
-        if lab != NORP or not name.endswith("s") or name in pinned:
-            continue
-        singular = name[:-1]
-        if majority.get(singular) == NORP:
-            if singular in pinned or mentions_of[singular] >= mentions_of[name]:
-                merge[name] = singular
-            else:
-                merge[singular] = name
+    merge: dict[str, str] = {}
+    _merge_middle_names(persons, arts, pinned, merge)
+    _merge_fragments(persons, arts, pinned, merge)
+    uses = {(w, mapping.get(c, c)) for w, c in first_name_uses or ()}
+    _merge_short_names(persons, arts, pinned, merge, uses)
+    _merge_norp_plurals(majority, mentions_of, pinned, merge)
 
     def final(name: str) -> str:
         seen = set()
@@ -389,42 +228,124 @@ def _resolve_names(names: list[str], labels: list[str], label_counts: np.ndarray
     return {name: final(entity) for name, entity in mapping.items()}, forced
 
 
-def _person_parts(name: str) -> tuple[tuple[str, str, str], str] | None:
-    """((first, last, suffix), middle) of a multi-word name, or None for a one-word name."""
-    words = name.split(" ")
-    suffix = []
-    while len(words) > 1 and is_suffix(words[-1]):
-        suffix.insert(0, words.pop().rstrip(".").lower())
-    if len(words) < 2:
-        return None
-    middle = " ".join(words[1:-1]).replace(".", "").casefold()
-    return (words[0], words[-1], " ".join(suffix)), middle
+def _spellings(names: list[str], mention_counts: np.ndarray,
+               aliases: dict[str, Alias]) -> tuple[dict[str, str], dict[str, Alias]]:
+    """1. Alias rows, then spellings that differ in case or full stops (the most frequent wins)."""
+    mapping: dict[str, str] = {}
+    forced: dict[str, Alias] = {}
+    best_of_key: dict[str, int] = {}
+    keys = [name_key(name) for name in names]
+    for i, name in enumerate(names):
+        alias = aliases.get(keys[i])
+        if alias is not None:
+            mapping[name] = alias.canonical
+            forced[alias.canonical] = alias
+            continue
+        best = best_of_key.get(keys[i])
+        if best is None or (mention_counts[i], names[i]) > (mention_counts[best], names[best]):
+            best_of_key[keys[i]] = i
+    for name, key in zip(names, keys, strict=True):
+        if name not in mapping:
+            mapping[name] = names[best_of_key[key]]
+    return mapping, forced
 
 
-_INSTITUTION_WORDS = INSTITUTION_WORDS
-_PARTICLES = NAME_PARTICLES
+def _merge_middle_names(persons: list[str], arts: Counter[str], pinned: set[str], merge: dict[str, str]) -> None:
+    """`Donald J. Trump` -> `Donald Trump`: same first and last word, a middle name or none; a
+    first name and its common short form are one ("Len Burman" / "Leonard E. Burman")."""
+    by_first_last: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    middles: dict[str, str] = {}
+    formal = nicknames()
+    for name in persons:
+        parts = person_parts(name)
+        if parts is not None:
+            (first, last, suffix), middles[name] = parts
+            by_first_last[(formal.get(first.lower(), first.lower()), last, suffix)].append(name)
+    _suffix_variants(by_first_last, middles)
+    for group in by_first_last.values():
+        if len(group) < 2:
+            continue
+        distinct = {middles[n] for n in group if middles[n]}
+        target = max(group, key=lambda n: (n in pinned, arts[n], -len(n), n))
+        tm = middles[target]
+        for name in group:
+            m = middles[name]
+            if name != target and name not in pinned and \
+                    (m == tm or (not m and len(distinct) <= 1) or (not tm and len(distinct) <= 1)):
+                merge[name] = target
 
 
-def _looks_like_full_name(name: str) -> bool:
-    """A multi-word name fit to absorb short forms: capitalised words (`realDonaldTrump Twitter` is not)."""
-    if _person_parts(name) is None:
-        return False
-    for word in name.split(" "):
-        core = word.strip(".'-")
-        if not core or any(c.isdigit() for c in core):
-            return False
-        if not core[0].isupper() and core.lower() not in _PARTICLES:
-            return False
-    return True
+def _suffix_variants(by_first_last: dict[tuple[str, str, str], list[str]], middles: dict[str, str]) -> None:
+    """"Joseph R. Biden Jr." and "Joseph R. Biden": one person when the same middle name stands in
+    both (the suffix dropped); without a middle name "Donald Trump Jr." stays his father's son."""
+    for (first, last, suffix), group in list(by_first_last.items()):
+        plain = by_first_last.get((first, last, ""))
+        if not suffix or not plain:
+            continue
+        for name in list(group):
+            if middles[name] and any(middles[p] == middles[name] for p in plain):
+                plain.append(name)
+                group.remove(name)
 
 
-def _dominant(candidates: list[str] | None, arts: Counter[str]) -> str | None:
-    if not candidates:
-        return None
-    ranked = sorted(set(candidates), key=lambda n: (-arts[n], n))
-    if arts[ranked[0]] >= DOMINANCE * sum(arts[n] for n in ranked[1:]):
-        return ranked[0]
-    return None
+@lru_cache(maxsize=1)
+def nicknames() -> dict[str, str]:
+    """Nickname -> formal given name (`analysis/data/nicknames.tsv`)."""
+    return {row[0].lower(): row[1].lower() for row in wordlists.table("nicknames.tsv") if len(row) >= 2}
+
+
+def _merge_fragments(persons: list[str], arts: Counter[str], pinned: set[str], merge: dict[str, str]) -> None:
+    """A longer name that is a known person plus stray words of a headline ("Floridians Jeb Bush",
+    "Billy Bush Joins") joins that person; name suffixes are not stray words."""
+    person_set = set(persons)
+    for name in persons:
+        words = name.split(" ")
+        if name in merge or name in pinned or len(words) < 3 or is_suffix(words[-1]):
+            continue
+        if any(w.strip(".,'").lower() in INSTITUTION_WORDS for w in words):
+            continue  # "Hillary Clinton Foundation" is not Hillary Clinton
+        for size in range(len(words) - 1, 1, -1):
+            inner = [" ".join(words[:size]), " ".join(words[-size:])]
+            hit = [n for n in inner if n in person_set and arts[n] > arts[name] and looks_like_full_name(n)]
+            if hit:
+                merge[name] = max(hit, key=lambda n: arts[n])
+                break
+
+
+def _merge_short_names(persons: list[str], arts: Counter[str], pinned: set[str], merge: dict[str, str],
+                       first_name_uses: set[tuple[str, str]]) -> None:
+    """A one-word name joins the dominant person whose surname or first name it is (in at least
+    twice the articles of all others), unless that "full name" is a fragment around the word,
+    seen in far fewer articles than the word itself ("Among Latinos"). A first name counts only
+    for a person some article itself calls by it ("Hillary", but not "Joseph" for a vice president
+    no article calls so: that "Joseph" is someone's surname)."""
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for name in persons:
+        if name not in merge and looks_like_full_name(name):
+            (first, last, _), _middle = person_parts(name)  # type: ignore[misc]
+            by_word[last].append(name)
+            if first != last and (first, name) in first_name_uses:
+                by_word[first].append(name)
+    for name in persons:
+        if " " in name or name in pinned:
+            continue
+        target = dominant(by_word.get(name), arts)
+        if target is not None and 3 * arts[target] >= arts[name]:
+            merge[name] = target
+
+
+def _merge_norp_plurals(majority: dict[str, str], mentions_of: Counter[str], pinned: set[str],
+                        merge: dict[str, str]) -> None:
+    """NORP plurals join their singular (or the other way, whichever is more frequent)."""
+    for name, lab in majority.items():
+        if lab != NORP or not name.endswith("s") or name in pinned:
+            continue
+        singular = name[:-1]
+        if majority.get(singular) == NORP:
+            if singular in pinned or mentions_of[singular] >= mentions_of[name]:
+                merge[name] = singular
+            else:
+                merge[singular] = name
 
 
 def link_names(names: list[str] | pd.Series, resolved: pd.DataFrame,

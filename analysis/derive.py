@@ -18,13 +18,12 @@ groups wherever they are read. The steps, in order:
 """
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
 
 import duckdb
 import pandas as pd
 
-from analysis import aliases, indexes, opinions, roles, speakers
+from analysis import aliases, indexes, opinions, roles, speaker_identity, speakers, wordlists
 from analysis.analyst_files import AnalystFiles
 
 VERSION = 2  # the steps of this module: a change to them must not keep serving an old cache
@@ -32,7 +31,8 @@ VERSION = 2  # the steps of this module: a change to them must not keep serving 
 
 def versions() -> tuple:
     """Everything whose change must re-derive a stored corpus: part of the corpus cache key."""
-    return (VERSION, *(m.VERSION for m in (aliases, speakers, roles, opinions, indexes)))
+    return (VERSION, *(m.VERSION for m in (aliases, speakers, speaker_identity, roles, opinions, indexes)),
+            wordlists.corpus_hash())
 
 
 def derive(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
@@ -54,15 +54,16 @@ def resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> Non
 
 
 def resolve_speakers(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    # One name per quote, not per distinct name: how often each variant is used is what decides
-    # between "Obama" as Barack or Michelle.
-    counted = con.execute("SELECT speaker, count(*) FROM quotes WHERE speaker IS NOT NULL GROUP BY speaker").fetchall()
-    mapping = speakers.corpus_speaker_names(itertools.chain.from_iterable(itertools.repeat(n, c) for n, c in counted))
-    keys = pd.DataFrame({"speaker": list(mapping), "speaker_key": list(mapping.values())},
-                        columns=["speaker", "speaker_key"]).astype("string")
-    con.register("_keys", keys)
+    # One row per (article, speaker) with its quote count: how often each variant is used is what
+    # decides between spellings; the article's own PERSON mentions decide who a surname is.
+    pairs = con.execute("SELECT article_id, speaker, count(*) AS n FROM quotes WHERE speaker IS NOT NULL "
+                        "GROUP BY ALL ORDER BY article_id, speaker").df()
+    mentions = con.execute("SELECT article_id, text, entity, count(*) AS n FROM entities WHERE entity_label = 'PERSON' "
+                           "AND article_id IN (SELECT article_id FROM quotes WHERE speaker IS NOT NULL) "
+                           "GROUP BY ALL ORDER BY article_id, text, entity").df()
+    con.register("_keys", speaker_identity.speaker_keys(pairs, mentions))
     con.execute("CREATE OR REPLACE TABLE quotes AS SELECT q.*, k.speaker_key FROM quotes q "
-                "LEFT JOIN _keys k ON q.speaker = k.speaker")
+                "LEFT JOIN _keys k ON q.article_id = k.article_id AND q.speaker = k.speaker")
     con.unregister("_keys")
 
 
@@ -70,29 +71,48 @@ def assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     per_speaker = con.execute("""
         SELECT q.speaker_key,
                mode(q.speaker_label) AS label,
-               list(DISTINCT q.speaker_description) FILTER (WHERE q.speaker_description IS NOT NULL) AS descriptions,
-               list(DISTINCT q.speaker_mention) FILTER (WHERE q.speaker_mention IS NOT NULL) AS mentions,
+               list(DISTINCT q.speaker_description ORDER BY q.speaker_description)
+                   FILTER (WHERE q.speaker_description IS NOT NULL) AS descriptions,
+               list(DISTINCT q.speaker_mention ORDER BY q.speaker_mention)
+                   FILTER (WHERE q.speaker_mention IS NOT NULL) AS mentions,
                count(*) AS quote_count,
                count(DISTINCT q.article_id) AS article_count,
                min(a.date) AS first_date,
                max(a.date) AS last_date
         FROM quotes q JOIN articles a USING (article_id)
         WHERE q.speaker_key IS NOT NULL
-        GROUP BY q.speaker_key
+        GROUP BY q.speaker_key ORDER BY q.speaker_key
     """).df()
     for col in ("descriptions", "mentions"):
         per_speaker[col] = per_speaker[col].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
     per_speaker["entity"] = _speaker_entities(con, per_speaker["speaker_key"])
-    # A speaker quoted without a description is often titled elsewhere in the coverage
-    # ("President Trump"): those titles are the only role evidence there is for them.
-    titles = dict(con.execute("SELECT entity, list(DISTINCT title ORDER BY title) FROM entities "
-                              "WHERE title IS NOT NULL AND entity_label = 'PERSON' GROUP BY entity").fetchall())
-    per_speaker["descriptions"] = [
-        d if d or pd.isna(e) else list(titles.get(e, []))
-        for d, e in zip(per_speaker["descriptions"], per_speaker["entity"], strict=True)]
+    # A speaker the quote step took for a person but whose entity the corpus knows as an
+    # organisation ("PolitiFact said") is read as one.
+    orgs = {e for (e,) in con.execute("SELECT DISTINCT entity FROM entities WHERE entity_label = 'ORG'").fetchall()}
+    per_speaker.loc[per_speaker["entity"].isin(orgs).fillna(False).astype(bool), "label"] = "ORG"
+    # What the coverage says about the same person wherever it names them ("President Trump",
+    # "Loretta Lynch, the attorney general,"): the role evidence for speakers quoted as "he".
+    context = _entity_context(con)
+    per_speaker["context"] = [context.get(e, []) if isinstance(e, str) else [] for e in per_speaker["entity"]]
     table = roles.assign_roles(per_speaker, files.speakers)
     table["description"] = table["descriptions"].apply(lambda v: max(v, key=len) if len(v) else None)
     replace_table(con, "speakers_corpus", table)
+
+
+def _entity_context(con: duckdb.DuckDBPyConnection, per_entity: int = 20) -> dict[str, list[str]]:
+    """Per PERSON entity, its descriptors and titles across the corpus, most frequent first."""
+    descriptor = "descriptor" if "descriptor" in _columns(con, "entities") else "NULL"
+    rows = con.execute(f"""
+        SELECT entity, list(phrase ORDER BY n DESC, phrase)[:{per_entity}]
+        FROM (SELECT entity, coalesce({descriptor}, title) AS phrase, count(*) AS n FROM entities
+              WHERE entity_label = 'PERSON' AND coalesce({descriptor}, title) IS NOT NULL GROUP BY ALL)
+        GROUP BY entity
+    """).fetchall()
+    return {entity: list(phrases) for entity, phrases in rows}
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    return {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
 
 
 def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:

@@ -1,36 +1,27 @@
 """Named-entity mentions from the spaCy parse made at ingest, with a within-article canonical name.
 
 Raw spaCy output counts badly: `Trump` is PERSON in one sentence and ORG in the next, `North
-Korea’s` is a different string from `North Korea`, and `Narang` is not obviously `Vipin Narang`.
-This module settles what one article alone can settle, so that per-article counts already read
-right to a person; what needs the whole corpus (alias table, a label settled by majority, a
-surname that the article never expands) is left to `analysis.aliases`, which runs when the store
-loads and therefore never needs a re-parse.
+Korea’s` is a different string from `North Korea`, `Narang` is not obviously `Vipin Narang`, and a
+headline's "Obama Says" is not a person. This module settles what one article alone can settle,
+so that per-article counts already read right to a person; what needs the whole corpus (alias
+table, a label settled by majority, a surname that the article never expands) is left to
+`analysis.aliases`, which runs when the store loads and therefore never needs a re-parse.
 
-Rules, all linear in the number of entities of the article:
+The steps, each linear in the number of entities of the article:
 
-* Text normalisation: whitespace and line breaks collapse to one space, typographic quotes and
-  dashes become ASCII, surrounding punctuation, a leading "the" (or "a" before a capital: `a
-  Mitt Romney`) and a possessive `’s` go; a
-  trailing full stop goes unless it ends an abbreviation (`U.S.`, `Inc.`). PERSON names also lose
-  honorifics (`Mr.`, `Sen.`, `President`), because they name the role, not the person.
-* Short forms: a one-word PERSON/ORG name that is the last (or first) word of exactly one
-  multi-word PERSON name of the same article becomes that name (`Narang` -> `Vipin Narang`).
-  When several people share the surname, the one named at least twice as often as any other
-  wins (`Bush` in an article about Jeb Bush that once mentions George W. Bush), else the one
-  the article gave the same title (`President Bush` after `President George W. Bush`);
-  otherwise, and for a shared first word (two Kims), the short form is left for the corpus
-  step, not guessed. The title before a name (`Mr`, `Mrs`, `Gov`) is kept with the mention:
-  the corpus step uses Mr/Mrs/Ms to tell Bill from Hillary Clinton.
-* Labels: a name that the article tags PERSON somewhere is PERSON wherever spaCy tagged it ORG
-  (`the Trump regime`), and a GPE/LOC whose name (or its singular) is a NORP in the same article
-  is NORP (`the North Koreans`). A hyphenated ORG such as `Trump-Kim` whose parts are the
-  article's people (or places) is split into one mention per part, with offsets of the part.
-* Mentions inside the header lines (before `Article.body_start`) are skipped; they repeat the
-  title and byline and would double-count.
+1. Every entity of the body becomes a mention with its normalised name (`analysis.mentions`), the
+   title before it ("Mr", "Sen"), what the sentence says the person is
+   (`analysis.descriptors`) and, for a one-word name, the gender of a pronoun right after it.
+   Occurrences of the article's names that the tagger passed over are added.
+2. Types are corrected from the article's own evidence and headline fragments are cut back
+   (`analysis.entity_types`).
+3. Short forms join the article's full names, checked against gender and titles, and labels
+   that depend on the article's people are fixed (`analysis.article_people`).
 
-`sentence` is the index of the sentence in `doc.sents`, counted over the whole text, so two
-mentions co-occur in a sentence exactly when they have the same (article_id, sentence).
+Mentions inside the header lines (before `Article.body_start`) are skipped; they repeat the
+title and byline and would double-count. `sentence` is the index of the sentence in
+`doc.sents`, counted over the whole text, so two mentions co-occur in a sentence exactly when
+they have the same (article_id, sentence).
 """
 from __future__ import annotations
 
@@ -38,94 +29,31 @@ import re
 from bisect import bisect_right
 from collections import Counter
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
-from analysis import names
+from analysis import article_people, entity_types, names
+from analysis.descriptors import describe
+from analysis.mentions import (  # re-exported: the corpus step and the commands import them from here
+    NAME_SUFFIXES,
+    NORP,
+    ORG,
+    PERSON,
+    SHORT_FORM_LABELS,
+    RawMention,
+    name_keys,
+    normalise,
+    strip_honorifics,
+    title_of,
+)
 from analysis.records import Article, EntityMention
 
-VERSION = "3"
+__all__ = ["NAME_SUFFIXES", "NORP", "ORG", "PERSON", "extract_entities", "name_keys", "normalise",
+           "sentence_starts", "strip_honorifics", "title_of"]
 
-PERSON = "PERSON"
-ORG = "ORG"
-NORP = "NORP"
-PLACE_LABELS = frozenset({"GPE", "LOC"})
-# Labels that spaCy confuses with PERSON for a bare surname; a PERSON reading elsewhere in the
-# same article wins over them.
-PERSONABLE_LABELS = frozenset({"ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "WORK_OF_ART"})
-# Labels whose one-word mentions may be a short form of a person's full name.
-SHORT_FORM_LABELS = frozenset({PERSON, ORG, "GPE", "NORP", "PRODUCT", "WORK_OF_ART"})
+VERSION = "7"
 
-# Titles, honorifics and name suffixes are the names module's (`analysis.names`), shared with quotes and speakers.
-NAME_SUFFIXES = names.NAME_SUFFIXES
-
-_SPACE = re.compile(r"\s+")
-_TRANSLATE = str.maketrans({
-    "\u2019": "'", "\u2018": "'", "\u201b": "'", "\u02bc": "'", "`": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"',
-    "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2010": "-", "\u2011": "-",
-    "\u00a0": " ", "\u200b": "",
-})
-# Leading/trailing characters that are never part of a name.
-_STRIP = " \"'()[]{}<>,;:!?*•|/\\-_#@~^+=…"
-_LEADING_THE = re.compile(r"^(?:[Tt][Hh][Ee]\s+|an?\s+(?=[A-Z]))")  # "the", and "a" before a name
-_POSSESSIVE = re.compile(r"(?:'s|')$", re.IGNORECASE)
-
-
-def normalise(text: str, label: str = "") -> str:
-    """The name a mention counts under inside its article; "" when nothing name-like is left."""
-    name = _SPACE.sub(" ", text.translate(_TRANSLATE)).strip(_STRIP)
-    for _ in range(3):  # "the U.S.’s", "‘the Trump’" - a few rounds settle every combination
-        before = name
-        name = _LEADING_THE.sub("", name)
-        if name.endswith("'s") or name.endswith("'S") or (name.endswith("s'") or name.endswith("S'")):
-            name = _POSSESSIVE.sub("", name)
-        name = _strip_final_stop(name).strip(_STRIP)
-        if name == before:
-            break
-    if label == PERSON:
-        name = strip_honorifics(name)
-        if names.names_nobody(name):  # a bare "Mr." names nobody
-            return ""
-    return name
-
-
-def _strip_final_stop(name: str) -> str:
-    """Drop a sentence full stop (`Trump.`) but keep one that ends an abbreviation (`U.S.`, `Inc.`)."""
-    if not name.endswith("."):
-        return name
-    last = name.rsplit(" ", 1)[-1][:-1]
-    if "." in last or len(last) <= 4 or names.is_suffix(last):
-        return name
-    return name[:-1]
-
-
-def strip_honorifics(name: str) -> str:
-    words = name.split(" ")
-    return " ".join(words[names.leading_titles(words):])
-
-
-def title_of(words: list[str]) -> str | None:
-    """The title nearest the name among the words just before it (nearest last), if any;
-    qualifiers ("former", "foreign") are passed over."""
-    for i in range(len(words) - 1, -1, -1):
-        title = names.title_form(words[i])
-        if title is not None:
-            if title == "President" and i > 0 and names.word_key(words[i - 1]) == "vice":
-                return "Vice President"
-            return title
-        if not names.is_title_word(words[i]):
-            return None
-    return None
-
-
-def name_keys(name: str) -> tuple[str, str] | None:
-    """(first word, last word) of a multi-word person name, ignoring Jr./III; None for one word."""
-    words = name.split(" ")
-    while len(words) > 1 and names.is_suffix(words[-1]):
-        words.pop()
-    if len(words) < 2:
-        return None
-    return words[0], words[-1]
+RECOVER_LABELS = frozenset({PERSON, ORG, "GPE", "NORP"})
+PRONOUN_WINDOW = 12  # tokens after a one-word name in which a pronoun may tell its gender
 
 
 def sentence_starts(doc: Doc) -> list[int]:
@@ -134,179 +62,113 @@ def sentence_starts(doc: Doc) -> list[int]:
     return [s.start_char for s in doc.sents] if doc.has_annotation("SENT_START") else [0]
 
 
-class _Raw:
-    """A mention while the article's rules are applied; becomes an EntityMention at the end."""
-
-    __slots__ = ("start", "end", "text", "label", "canonical", "sentence", "title")
-
-    def __init__(self, start: int, end: int, text: str, label: str, canonical: str, sentence: int,
-                 title: str | None = None):
-        self.start, self.end, self.text = start, end, text
-        self.label, self.canonical, self.sentence, self.title = label, canonical, sentence, title
-
-
 def extract_entities(doc: Doc, article: Article) -> list[EntityMention]:
     """Every entity mention of the article body, with the article's canonical name and a fixed label."""
     starts = sentence_starts(doc)
-    text = article.text
-    raws: list[_Raw] = []
-    for ent in doc.ents:
-        start, end = ent.start_char, ent.end_char
-        # Offsets cover the words only: spaCy sometimes includes a line break at an edge.
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < article.body_start or start >= end:
-            continue
-        label = ent.label_
-        canonical = normalise(text[start:end], label)
-        if not canonical or not any(c.isalnum() for c in canonical):
-            continue
-        title = None
-        if label in SHORT_FORM_LABELS:
-            inside = ent.text.split()
-            lead: list[str] = []
-            for w in inside[:-1]:
-                if not names.is_title_word(w):
-                    break
-                lead.append(w)
-            title = title_of(lead) if lead else title_of([t.text for t in doc[max(0, ent.start - 3):ent.start]])
-        raws.append(_Raw(start, end, text[start:end], label, canonical,
-                         bisect_right(starts, start) - 1, title))
-    raws.extend(_recover_missed(raws, text, article.body_start, starts))
+    raws = [r for r in (_mention(doc, ent, article, starts) for ent in doc.ents) if r is not None]
+    raws.extend(_recover_missed(raws, article.text, article.body_start, starts, doc))
     raws.sort(key=lambda r: r.start)
-    _resolve_article(raws)
+    entity_types.mark_headlines(raws, entity_types.headline_ranges(doc, article.text, article.title,
+                                                                   article.body_start))
+    entity_types.correct_types(raws, article.text)
+    article_people.resolve(raws)
     return [EntityMention(article.article_id, r.start, r.end, r.text, r.label, r.canonical, r.sentence,
-                          r.title) for r in raws]
+                          r.title, r.descriptor if r.label == PERSON else None) for r in raws]
 
 
-RECOVER_LABELS = frozenset({PERSON, ORG, "GPE", "NORP"})
+def _mention(doc: Doc, ent: Span, article: Article, starts: list[int]) -> RawMention | None:
+    text = article.text
+    start, end = ent.start_char, ent.end_char
+    # Offsets cover the words only: spaCy sometimes includes a line break at an edge.
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < article.body_start or start >= end:
+        return None
+    label = ent.label_
+    canonical = normalise(text[start:end], label)
+    if not canonical or not any(c.isalnum() for c in canonical):
+        return None
+    title = _title(doc, ent) if label in SHORT_FORM_LABELS else None
+    person = label == PERSON
+    return RawMention(start, end, text[start:end], label, canonical, bisect_right(starts, start) - 1, title,
+                      describe(doc, ent, text) if person else None,
+                      _pronoun_after(doc, ent) if person and " " not in canonical else None)
 
 
-def _recover_missed(raws: list[_Raw], text: str, body_start: int, starts: list[int]) -> list[_Raw]:
+def _title(doc: Doc, ent: Span) -> str | None:
+    """The title inside the entity ("Sen. Ted Cruz") or just before it ("Mr. Trump")."""
+    lead: list[str] = []
+    for w in ent.text.split()[:-1]:
+        if not names.is_title_word(w):
+            break
+        lead.append(w)
+    if lead:
+        return title_of(lead)
+    before = doc[max(0, ent.start - 3):ent.start]
+    if not any(t.text[:1].isupper() for t in before):
+        return None  # titles are capitalised ("former" alone is no title): most names have none before them
+    return title_of([t.text for t in before])
+
+
+def _pronoun_after(doc: Doc, ent: Span) -> str | None:
+    """"Obama said his ...": the gender of the first personal pronoun after a one-word name in its
+    sentence, if no other name comes first. A weak cue, used only to choose among namesakes."""
+    stop = min(ent.sent.end, ent.end + PRONOUN_WINDOW)
+    for tok in doc[ent.end:stop]:
+        if tok.ent_type_ == PERSON:
+            return None
+        g = names.PRONOUN_GENDER.get(tok.lower_)
+        if g:
+            return g
+    return None
+
+
+def _recover_missed(raws: list[RawMention], text: str, body_start: int, starts: list[int],
+                    doc: Doc | None = None) -> list[RawMention]:
     """Occurrences of the article's own names that the tagger passed over.
 
     The small model misses a name now and then ("Trump and his entire family", "All Trump’s
-    talk"), and an analyst counting by hand would not: a name the article tags elsewhere counts
-    wherever it stands, written the same way, as a whole word. One regular-expression scan.
+    talk", "Palmer said he would"), and an analyst counting by hand would not: a name the article
+    tags elsewhere counts wherever it stands, written the same way, as a whole word; so does the
+    surname of one of its people where the tagger reads it as a proper noun. One regular-expression
+    scan.
     """
     labels: dict[str, Counter[str]] = {}
     for r in raws:
         if r.label in RECOVER_LABELS and len(r.text) >= 3 and r.text[:1].isupper() and "\n" not in r.text:
             labels.setdefault(r.text, Counter())[r.label] += 1
-    if not labels:
+    surnames = _surnames(raws, labels) if doc is not None else set()
+    if not labels and not surnames:
         return []
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in sorted(labels, key=len, reverse=True))
-                         + r")(?![\w-])")
+    names_ = sorted({*labels, *surnames}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in names_) + r")(?![\w-])")
     taken = sorted((r.start, r.end) for r in raws)
-    found: list[_Raw] = []
+    found: list[RawMention] = []
     for m in pattern.finditer(text, body_start):
         i = bisect_right(taken, (m.start(), float("inf"))) - 1
         if (i >= 0 and taken[i][1] > m.start()) or (i + 1 < len(taken) and taken[i + 1][0] < m.end()):
             continue  # inside or across a mention the tagger did find
         name = m.group(0)
-        label = labels[name].most_common(1)[0][0]
-        found.append(_Raw(m.start(), m.end(), name, label, normalise(name, label),
-                          bisect_right(starts, m.start()) - 1))
+        label = labels[name].most_common(1)[0][0] if name in labels else PERSON
+        span = doc.char_span(m.start(), m.end()) if doc is not None and label == PERSON else None
+        if name not in labels and (span is None or any(t.pos_ != "PROPN" for t in span)):
+            continue  # a surname that is also a word ("Will", "Young") counts only as a proper noun
+        descriptor = cue = None
+        if span is not None and doc is not None:
+            descriptor = describe(doc, span, text)
+            cue = _pronoun_after(doc, span) if " " not in name else None
+        found.append(RawMention(m.start(), m.end(), name, label, normalise(name, label),
+                                bisect_right(starts, m.start()) - 1, None, descriptor, cue))
     return found
 
 
-def _resolve_article(raws: list[_Raw]) -> None:
-    """Apply the within-article rules in place (see the module docstring)."""
-    labels_by_name: dict[str, Counter[str]] = {}
+def _surnames(raws: list[RawMention], labels: dict[str, Counter[str]]) -> set[str]:
+    """Last words of the article's multi-word PERSON names, for `_recover_missed`."""
+    out = set()
     for r in raws:
-        labels_by_name.setdefault(r.canonical, Counter())[r.label] += 1
-
-    persons = {name for name, c in labels_by_name.items() if c[PERSON]}
-    norps = {name for name, c in labels_by_name.items() if c[NORP]}
-
-    # One-word short forms of the article's multi-word person names.
-    short: dict[str, set[str]] = {}
-    for name in persons:
-        keys = name_keys(name)
-        if keys is None:
-            continue
-        for word in keys:
-            short.setdefault(word, set()).add(name)
-    by_last: dict[str, set[str]] = {}
-    for name in persons:
-        keys = name_keys(name)
-        if keys is not None:
-            by_last.setdefault(keys[1], set()).add(name)
-
-    titles_of: dict[str, set[str]] = {}
-    for r in raws:
-        if r.title and r.canonical in persons and " " in r.canonical:
-            titles_of.setdefault(r.canonical, set()).add(r.title)
-
-    def expand(word: str, title: str | None = None) -> str | None:
-        # A surname match beats a first-name match: "Clinton" with Hillary and Bill Clinton is
-        # ambiguous even if some Clinton is also a first name. Among several people with the
-        # surname, the one the article names at least twice as often as any other is meant.
-        # Nearness is no guide: "Mrs. Clinton" right after "Bill Clinton" is still Hillary.
-        full = by_last.get(word) or short.get(word)
-        if not full:
-            return None
-        if len(full) == 1:
-            return next(iter(full))
-        if word not in by_last:
-            return None
-        ranked = sorted(full, key=lambda n: -labels_by_name[n][PERSON])
-        if labels_by_name[ranked[0]][PERSON] >= 2 * labels_by_name[ranked[1]][PERSON]:
-            return ranked[0]
-        # "President Bush" after "former President George W. Bush" and "Gov. Jeb Bush".
-        titled = [n for n in full if title and title in titles_of.get(n, ())]
-        if len(titled) == 1:
-            return titled[0]
-        return None
-
-    out: list[_Raw] = []
-    for r in raws:
-        name = r.canonical
-        if r.label in SHORT_FORM_LABELS and " " not in name:
-            if "-" in name and r.label != PERSON:
-                parts = _split_hyphenated(r, persons, labels_by_name, expand)
-                if parts:
-                    out.extend(parts)
-                    continue
-            full = expand(name, r.title)
-            if full is not None and (r.label in (PERSON, ORG) or name in persons):
-                r.canonical, r.label = full, PERSON
-                out.append(r)
-                continue
-        if r.label in PERSONABLE_LABELS and name in persons:
-            counts = labels_by_name[name]
-            if r.label == ORG or counts[PERSON] >= counts[r.label]:
-                r.label = PERSON
-        elif r.label in PLACE_LABELS and (name in norps or (name.endswith("s") and name[:-1] in norps)):
-            r.label = NORP
-        out.append(r)
-    raws[:] = out
-
-
-def _split_hyphenated(r: _Raw, persons: set[str], labels_by_name: dict[str, Counter[str]],
-                      expand) -> list[_Raw]:
-    """`Trump-Kim` (ORG) -> `Trump` + `Kim` (PERSON) when a part is one of the article's people."""
-    parts = r.text.split("-") if "-" in r.text else []
-    if len(parts) < 2 or not all(p[:1].isupper() and p.isalpha() for p in parts):
-        return []
-    resolved: list[tuple[str, str | None]] = []
-    for p in parts:
-        full = expand(p)
-        if full is not None:
-            resolved.append((full, PERSON))
-        elif p in persons:
-            resolved.append((p, PERSON))
-        elif p in labels_by_name:
-            resolved.append((p, labels_by_name[p].most_common(1)[0][0]))
-        else:
-            resolved.append((p, None))
-    if not any(label == PERSON for _, label in resolved):
-        return []
-    out: list[_Raw] = []
-    offset = r.start
-    for p, (name, label) in zip(parts, resolved, strict=True):
-        out.append(_Raw(offset, offset + len(p), p, label or PERSON, name, r.sentence))
-        offset += len(p) + 1
+        keys = name_keys(r.canonical) if r.label == PERSON else None
+        if keys is not None and len(keys[1]) >= 3 and keys[1][:1].isupper() and keys[1] not in labels:
+            out.add(keys[1])
     return out

@@ -68,6 +68,9 @@ class EntityMention:
     canonical: str  # the name the mention counts under (within-article resolution, normalised)
     sentence: int  # sentence index in the article, for co-occurrence
     title: str | None = None  # honorific or office just before a name ("Mr", "Mrs", "Gov", "President")
+    # PERSON mentions: what the sentence says the person is ("Republican presidential nominee",
+    # "a nuclear affairs expert at MIT"), see analysis.descriptors
+    descriptor: str | None = None
 
 
 @dataclass

@@ -1,145 +1,90 @@
-"""What kind of source a speaker is: expert, official, state media, journalist or unknown.
+"""What kind of source a speaker is, in the categories of newsroom sourcing studies, and whose side.
 
-A policy analyst weighs a quote by who gave it: the judgment of people who study the file
-(academics, think-tank analysts, former officials speaking as commentators) is read differently
-from the line of a government or of its news agency. The role is guessed from the words the
-articles themselves use about the speaker (appositions and titles gathered with the quotes), and
-the phrase that decided it is kept so the analyst can check the guess at a glance. A plain
-`speakers.csv` (speaker, role, side, note) written by the analyst wins over every guess.
+A policy analyst weighs a quote by who gave it: a candidate's line, a ministry's statement, the
+judgment of an academic, an NGO's appeal and a witness's account are read differently. The role
+is guessed from the words the coverage itself uses about the speaker: descriptions gathered with
+the quotes ("a nuclear affairs expert at ..."), titles before the name ("Sen.", "Republican
+presidential nominee", "U.S. Secretary of State"), and the descriptions the articles give the
+same person wherever they are named (`EntityMention.descriptor`). The phrase that decided is kept
+so the analyst can check the guess at a glance. A plain `speakers.csv` (speaker, role, side,
+note) written by the analyst wins over every guess.
 
-The rules look at the head of each description first ("a nuclear affairs *expert* at ...",
-"the chief North Korean *negotiator*", "a *spokesperson* for ... foreign ministry"), because the
-head says what the person is while the rest says where they work: "a Korea expert at a
-university in Seoul" is an expert, not a South Korean official. Keyword lists below are general
-(offices, academic titles, news agencies); no person is named in the code.
+Role ids are stable (URLs and `speakers.csv` files name them); `ROLE_LABELS` gives the words an
+analyst reads. The five ids of the first version keep their meaning: `official` (now a
+government official, diplomats and spokespeople included), `expert`, `state media`,
+`journalist`, `unknown`.
+
+The rules look at the head of each description first ("a nuclear affairs *expert* at ...", "the
+chief North Korean *negotiator*", "a *spokesperson* for ... foreign ministry"), because the head
+says what the person is while the rest says where they work: "a Korea expert at a university in
+Seoul" is an expert, not a South Korean official. Heads such as "spokesman", "president" or
+"director" take the kind of the institution named around them ("spokesman for the Justice
+Department", "president of a labor union"). The word lists are data
+(`analysis/data/roles.toml`); no person is named in them or here.
 """
 from __future__ import annotations
 
 import csv
 import re
+import tomllib
 import warnings
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-VERSION = "2"
+from analysis import affiliation
+from analysis.phrases import PhraseTable
 
-ROLES = ("expert", "official", "state media", "journalist", "unknown")
+VERSION = "3"
+
+ROLE_LABELS: dict[str, str] = {
+    "politician": "Politician or candidate",
+    "official": "Government official",
+    "expert": "Expert or analyst",
+    "advocate": "Advocate or NGO",
+    "business": "Business",
+    "military": "Military or security",
+    "journalist": "Journalist or media",
+    "state media": "State media",
+    "citizen": "Citizen or witness",
+    "organisation": "Organisation or document",
+    "anonymous": "Anonymous source",
+    "unknown": "Unknown",
+}
+ROLES = tuple(ROLE_LABELS)
+# What each role covers, for an analyst (and a judge) reading a role: the boundaries that matter.
+ROLE_HELP: dict[str, str] = {
+    "politician": "elected politicians and candidates (presidents, prime ministers, lawmakers, governors, mayors, "
+                  "party leaders), former holders of high elected office, and campaign or party staff",
+    "official": "government officials who hold no elected office: ministers and secretaries, diplomats, "
+                "spokespeople and aides of a government, agencies, judges and prosecutors, international bodies",
+    "expert": "academics, think-tank analysts, economists, pollsters, doctors and lawyers commenting, and "
+              "former officials speaking as commentators",
+    "advocate": "activists, advocacy groups and NGOs, unions, charities, clergy",
+    "business": "executives, owners, investors and their companies",
+    "military": "soldiers and officers, police, intelligence and security services",
+    "journalist": "reporters, editors, columnists, hosts, and news outlets speaking for themselves",
+    "state media": "news agencies and broadcasters controlled by a state, and what reaches the reader through them",
+    "citizen": "ordinary people: residents, voters, witnesses, relatives, people quoted for what they live or see",
+    "organisation": "a body or a document named as the source when no person is (a report, a poll, a company)",
+    "anonymous": "an unnamed source the article does not identify ('a person familiar with the talks')",
+    "unknown": "the coverage does not say what kind of source this is",
+}
 # When one speaker's descriptions disagree, the count of descriptions decides and this order
 # breaks ties: being cited through a state agency or holding office is the stronger fact.
-_PRIORITY = {"state media": 0, "official": 1, "expert": 2, "journalist": 3, "unknown": 4}
+_PRIORITY = {role: i for i, role in enumerate((
+    "state media", "official", "politician", "military", "expert", "advocate", "business",
+    "journalist", "citizen", "anonymous", "organisation", "unknown"))}
+# Roles that a named person cannot have: a person is not a document, and a named source is not
+# anonymous (the description belonged to someone else).
+_NOT_A_PERSON = frozenset({"organisation", "anonymous"})
 
-# State-controlled news agencies and broadcasters, and the phrases articles use for them.
-STATE_MEDIA_NAMES = (
-    "kcna", "korean central news agency", "korean central television", "kctv", "rodong sinmun",
-    "uriminzokkiri", "xinhua", "china central television", "cctv", "cgtn", "global times",
-    "people's daily", "tass", "ria novosti", "rt", "sputnik", "irna", "press tv", "fars news",
-    "tasnim", "sana", "vietnam news agency", "granma", "prensa latina", "kcbs",
-)
-STATE_MEDIA_PHRASES = (
-    r"state[- ](?:run |controlled |owned |official )?(?:news agency|media|television|tv|broadcaster|"
-    r"newspaper|news outlet|outlet|radio|mouthpiece)",
-    r"official (?:news agency|media|mouthpiece|newspaper)",
-    r"(?:government|party|regime)[- ](?:run |controlled )?(?:news agency|newspaper|mouthpiece|media)",
-)
-
-# Head nouns. Plural forms are matched by stripping a final "s".
-EXPERT_HEADS = frozenset("""
-    expert analyst professor scholar researcher fellow lecturer academic economist scientist
-    historian specialist observer watcher pollster sinologist kremlinologist theorist
-    strategist-analyst consultant-analyst
-""".split())
-JOURNALIST_HEADS = frozenset("""
-    journalist reporter correspondent editor columnist writer author commentator anchor host
-    blogger contributor broadcaster pundit
-""".split())
-OFFICIAL_HEADS = frozenset("""
-    president vice-president minister secretary ambassador envoy negotiator diplomat spokesperson
-    spokesman spokeswoman official senator sen congressman congresswoman lawmaker legislator
-    representative rep governor gov mayor chairman chairwoman chair leader chancellor premier king
-    queen general commander adviser advisor aide delegate delegation counterpart undersecretary
-    under-secretary attorney prosecutor judge justice speaker whip ministry department government
-    administration military army navy officer deputy director-general ministers officials
-    authorities authority regime cabinet council mission embassy consul chief
-""".split())
-# Sources that are documents, not speakers: "early results of the exit poll", "a study by
-# economists at ...". Their institution words must not make them experts.
-DOCUMENT_HEADS = frozenset("poll survey study report analysis data result record document figure "
-                           "statistic estimate filing website memo letter email statement release "
-                           "transcript book article".split())
-# People running for office: parties to the story, not office holders (yet) nor commentators.
-CANDIDATE_HEADS = frozenset("candidate hopeful nominee contender challenger front-runner frontrunner "
-                            "runner-up running-mate mate".split())
-# "Fellow" is an academic title only in these company ("senior fellow"), not in "fellow Democrats".
-FELLOW_TITLES = re.compile(r"\b(?:senior|research|visiting|resident|nonresident|non-resident|"
-                           r"postdoctoral|distinguished|adjunct|policy|faculty)\s+fellow", re.I)
-# Words that mark a title as held in the past: a former office holder speaks as a commentator.
-FORMER = re.compile(r"\b(?:former|ex-|onetime|one-time|retired|erstwhile|then-)", re.I)
-# Institutions where experts work: decides when the head is not telling ("director of the Asia
-# program at the Wilson Center").
-EXPERT_PLACES = re.compile(
-    r"\b(?:universit(?:y|ies)|college|institute|institution|school of|think[- ]tank|"
-    r"cent(?:er|re) for|foundation|endowment|council on|brookings|rand corporation|heritage|"
-    r"chatham house|academy|laborator(?:y|ies)|research|studies|program(?:me)? (?:on|at)|"
-    r"polytechnic|observatory)\b", re.I)
-EXPERT_WORDS = re.compile(
-    r"\b(?:expert|analyst|professor|prof\.|scholar|researcher|research fellow|senior fellow|"
-    r"lecturer|academic|economist|political scientist|historian|specialist|specializing|"
-    r"specialising|pollster)s?\b", re.I)
-# Offices that remain a politician's identity after they leave them: a "former president" or a
-# "former senator" in campaign coverage is a party figure, not a commentator.
-HIGH_OFFICES = frozenset("president vice-president secretary minister leader senator sen governor gov congressman congresswoman "
-                         "representative rep mayor premier chancellor king queen speaker".split())
-# Words in a bare name that tell what kind of speaker it is ("the State Department", "U.S. officials").
-ORG_OFFICIAL = re.compile(
-    r"\b(?:ministry|department|white house|pentagon|kremlin|blue house|government|administration|"
-    r"embassy|officials?|authorities|negotiators?|delegation|military|police|army|navy|cabinet|"
-    r"foreign office|state council|spokes(?:person|man|woman))\b", re.I)
-TITLE_PREFIX = re.compile(
-    r"^(?:(?:u\.s\.|us|former|acting|deputy|vice|chief|top|senior)\s+)*"
-    r"(?P<title>president|prime minister|secretary|minister|sen\.|senator|rep\.|gov\.|governor|"
-    r"ambassador|envoy|mayor|chancellor|premier|prof\.|professor|dr\.)\b", re.I)
-PERSON_HEADS = EXPERT_HEADS | JOURNALIST_HEADS | OFFICIAL_HEADS | CANDIDATE_HEADS  # heads that name a person
-CAMPAIGN = re.compile(r"\bcampaign\b", re.I)
-
-# Countries and parties, in the order they are tried: the longer name must win over the shorter
-# one it contains ("North Korea" before "Korea").
-SIDES: tuple[tuple[str, str], ...] = (
-    ("North Korea", r"north korea(?:n|'s|’s)?|dprk|pyongyang|kcna|korean central|rodong"),
-    ("South Korea", r"south korea(?:n|'s|’s)?|seoul|blue house|rok\b"),
-    ("U.S.", r"u\.s\.|\bus\b|united states|american|washington|state department|white house|pentagon|"
-             r"trump administration|obama administration|congress(?:ional)?|the senate|cia\b|fbi\b"),
-    ("China", r"china|chinese|beijing|xinhua|global times|people's daily|cctv|cgtn"),
-    ("Japan", r"japan(?:ese)?|tokyo"),
-    ("Russia", r"russia(?:n)?|moscow|kremlin|tass|ria novosti|sputnik"),
-    ("Iran", r"iran(?:ian)?|tehran|irna"),
-    ("United Kingdom", r"britain|british|u\.k\.|united kingdom|downing street|foreign office"),
-    ("European Union", r"european union|\beu\b|brussels"),
-    ("United Nations", r"united nations|\bu\.n\.|\bun\b security council"),
-    ("Israel", r"israel(?:i)?"),
-    ("Ukraine", r"ukrain(?:e|ian)|kyiv|kiev"),
-    ("France", r"france|french|elysee|élysée"),
-    ("Germany", r"germany|german|berlin"),
-    ("Sweden", r"sweden|swedish|stockholm"),
-)
-PARTIES: tuple[tuple[str, str], ...] = (
-    ("Republican", r"republican|\bgop\b|\(r-|\br-[a-z]{2}\b"),
-    ("Democratic", r"democrat(?:ic)?|\(d-|\bd-[a-z]{2}\b"),
-)
-_SIDE_RES = [(side, re.compile(rf"(?:{pattern})", re.I)) for side, pattern in SIDES]
-_PARTY_RES = [(side, re.compile(rf"(?:{pattern})", re.I)) for side, pattern in PARTIES]
-_STATE_MEDIA_RE = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in STATE_MEDIA_NAMES) + r")(?![\w-])|"
-    + "|".join(STATE_MEDIA_PHRASES), re.I)
-# A head noun ends where the description moves on to affiliation or detail.
-_HEAD_END = re.compile(
-    r"\s(?:at|for|of|in|with|by|who|whom|which|that|from|on|to|under|specializing|specialising|based|"
-    r"and|since|now|during|until|whose|about)\s|[,;:(—–]|\s-\s", re.I)
-_WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
-_PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
+ROLES_FILE = Path(__file__).resolve().parent / "data" / "roles.toml"
+NOTHING = ""  # a rule's answer "this description names no role": later rules are not tried
 
 
 @dataclass(frozen=True)
@@ -149,162 +94,460 @@ class RoleGuess:
     evidence: str
 
 
-def _head(description: str) -> tuple[str | None, str]:
-    """The head noun of a description and the words before it ("nuclear affairs expert")."""
-    m = _HEAD_END.search(" " + description + " ")
-    prefix = (" " + description + " ")[: m.start()] if m else description
-    words = _WORD.findall(prefix)
-    if not words:
-        return None, ""
-    head = words[-1].lower().strip(".'’")
-    if head.endswith("'s") or head.endswith("’s"):
-        head = head[:-2]
-    return head, prefix.strip()
+def _norm(phrase: str) -> str:
+    return " ".join(phrase.lower().replace(".", "").replace("’", "'").split())
+
+
+class Lexicon:
+    """The word lists of `roles.toml`, compiled once."""
+
+    def __init__(self, data: dict):
+        self.heads: dict[str, str] = {}
+        for role, words in data["heads"].items():
+            for w in words:
+                self.heads.setdefault(_norm(w), role)
+        people = {_norm(k): v for k, v in data["generic_heads"].items()}
+        self.generic: dict[str, str] = {**people, **{_norm(k): v for k, v in data["body_heads"].items()}}
+        self.institutions = PhraseTable((w, kind) for kind, words in data["institutions"].items() for w in words)
+        self.academic = PhraseTable((w, "expert") for w in data["institutions"]["expert"])
+        self.high_offices = frozenset(_norm(w) for w in data["former"]["high_offices"])
+        self.former = _any_of(data["former"]["markers"], prefix_only=True)
+        self.fellow = re.compile(r"\b(?:" + "|".join(map(re.escape, data["fellow"]["qualifiers"])) + r")\s+fellows?\b",
+                                 re.I)
+        anon = data["anonymous_phrases"]
+        self.anonymous_strong = PhraseTable((p, "anonymous") for p in anon["strong"])
+        self.anonymous_weak = PhraseTable((p, "anonymous") for p in anon["weak"])
+        self.anonymous_heads = frozenset(_norm(w) for w in anon["weak_heads"])
+        media = data["state_media"]
+        self.state_media = re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(n) for n in media["names"]) + r")(?![\w-])|"
+            + "|".join(media["phrases"]), re.I)
+        # Words that may stand around an organisation's name without being part of it ("Wells
+        # Fargo CEO"); body words such as "Department" are part of the name.
+        self.titles = PhraseTable((w, "") for w, role in [*self.heads.items(), *people.items()]
+                                  if role not in _NOT_A_PERSON)
+        clauses = data["relative_clauses"]
+        # "who heads X" -> "head of X"; "who served as X" -> "former X"; ...
+        self.clauses: list[tuple[re.Pattern, str]] = [
+            (_verbs(clauses["heads"]), r"head of \g<rest>"),
+            (_verbs(clauses["headed"]), r"former head of \g<rest>"),
+            (_verbs(clauses["founded"]), r"founder of \g<rest>"),
+            (_verbs(clauses["served"]), r"former \g<rest>"),
+            (_verbs(clauses["became"]), r"\g<rest>"),
+            (_verbs(clauses["resident"]), r"resident of \g<rest>"),
+            (_verbs(clauses["works"]), r"member of \g<rest>"),
+            (_verbs(clauses["worked"]), r"former member of \g<rest>"),
+            (re.compile(r"^who\s+(?:.*?\s)?is\s+(?:now\s+)?(?P<rest>(?:a|an|the)\s.+)$", re.I), r"\g<rest>"),
+            (re.compile(r"^who\s+(?:.*?\s)?was\s+(?P<rest>(?:a|an|the)\s.+)$", re.I), r"former \g<rest>"),
+        ]
+
+    def head_role(self, phrase: str) -> str | None:
+        return self.heads.get(phrase)
+
+
+def _verbs(verbs: list[str]) -> re.Pattern:
+    """"who (now) heads X" for each verb given: X is the group `rest`."""
+    alternatives = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs)
+    return re.compile(rf"^who\s+(?:now\s+|also\s+|once\s+)?(?:{alternatives})\s+(?P<rest>.+)$", re.I)
+
+
+def _any_of(words: list[str], prefix_only: bool = False) -> re.Pattern:
+    end = "" if prefix_only else r"(?![\w-])"
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + ")" + end, re.I)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    with ROLES_FILE.open("rb") as fh:
+        return Lexicon(tomllib.load(fh))
+
+
+# A head noun ends where the description moves on to affiliation or detail.
+_HEAD_END = re.compile(
+    r"\s(?:at|for|of|in|with|by|who|whom|which|that|from|on|to|under|specializing|specialising|based|"
+    r"and|since|now|during|until|whose|about|representing|familiar|close\sto|knowledgeable|involved|responsible|"
+    r"briefed|filed|released|published|issued|obtained|posted|reviewed|seen|written|signed|sent|made|given|"
+    r"conducted|commissioned|prepared)\s|[,;:(—–]|\s-\s", re.I)
+_WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
+_PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
+_LAWYER_HEADS = frozenset({"lawyer", "attorney", "counsel"})
+_CHAIRS = frozenset({"chairman", "chairwoman", "chair", "chairperson", "vice chairman"})
+# A lawyer speaking for a client ("a lawyer for the family", "Smith's attorney") speaks for that
+# party, not as an expert.
+_CLIENT = re.compile(r"\b(?:lawyers?|attorneys?)\s+(?:for|representing)\b|['’]s?\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b|"
+                     r"\b(?:his|her|their|its)\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b", re.I)
 
 
 def _singular(word: str) -> str:
-    if word.endswith("people"):
+    if word.endswith("people") or word.endswith("ss"):
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+    if word.endswith("men") and len(word) > 4:
+        return word[:-3] + "man"  # spokesmen, congressmen
+    if word.endswith("s") and len(word) > 3:
         return word[:-1]
     return word
 
 
-def find_side(text: str) -> str | None:
-    """The country (or, failing that, the U.S. party) a phrase ties someone to."""
-    best: tuple[int, str] | None = None
-    for side, rx in _SIDE_RES:
-        m = rx.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), side)
-    if best:
-        return best[1]
-    for side, rx in _PARTY_RES:
-        if rx.search(text):
-            return side
+def _word_key(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    if w.endswith("'s"):
+        w = w[:-2]
+    return w.strip(".'-").replace(".", "")
+
+
+def _head(text: str) -> tuple[str | None, str]:
+    """The head noun phrase of a description ("vice president", "expert") and the words up to it."""
+    padded = " " + text + " "
+    m = _HEAD_END.search(padded, 1)  # not before the first word ("published reports")
+    prefix = (padded[: m.start()] if m else padded).strip()
+    words = [k for k in (_word_key(w) for w in _WORD.findall(prefix)) if k]
+    if not words:
+        return None, prefix
+    lex = lexicon()
+    if m and m.group(0).strip().lower() == "of":
+        # "chief of staff", "secretary of state": a head that spans the "of".
+        following = _WORD.findall(padded[m.end():])
+        if following:
+            spanning = f"{words[-1]} of {_word_key(following[0])}"
+            if spanning in lex.heads or spanning in lex.generic:
+                return spanning, prefix
+    for n in (3, 2, 1):
+        if len(words) < n:
+            continue
+        phrase = " ".join(words[-n:])
+        for cand in (phrase, " ".join([*words[-n:-1], _singular(words[-1])])):
+            if cand in lex.generic or cand in lex.heads:
+                return cand, prefix
+    return _singular(words[-1]), prefix
+
+
+def _institution_kind(text: str, after: int = 0) -> str | None:
+    """The kind of the first institution the text names ("the Justice Department" -> official)."""
+    hits = lexicon().institutions.find(text)
+    later = [h for h in hits if h.start >= after] or hits
+    return later[0].value if later else None
+
+
+def _names_other_body(text: str) -> bool:
+    """The description names an organisation that no word list knows ("president of the Acme Guild")."""
+    lex = lexicon()
+    return affiliation.organisation(text, lex.institutions, lex.titles) is not None
+
+
+def _generic_role(head: str, text: str, prefix: str) -> str | None:
+    """Role of a head that belongs to an institution: the institution's kind, else the default."""
+    default = lexicon().generic[head]
+    kind = _institution_kind(text)
+    if kind is not None:
+        # The chair of a Senate committee or the president of a national government is a politician.
+        chair = default == "politician" or head in _CHAIRS
+        return "politician" if chair and kind == "official" else kind
+    if default in ("politician", "military", "citizen") and _names_other_body(text):
+        return None  # the president of an organisation the lists do not know (a founder's is a firm)
+    return default or None
+
+
+def _head_role(head: str, text: str, prefix: str) -> str | None:
+    lex = lexicon()
+    if lex.heads.get(head) == "organisation" and _capitalised_head(text, head):
+        return None  # "the New York Post" is a name, not a post on a website
+    if head == "fellow":
+        return "expert" if lex.academic.first(text) or lex.fellow.search(text) else NOTHING
+    if head in _LAWYER_HEADS:
+        return NOTHING if _has_client(text, prefix) else "expert"
+    if head in lex.generic:
+        return _generic_role(head, text, prefix)
+    role = lex.head_role(head)
+    if role == "official":
+        kind = _institution_kind(text)
+        if kind == "military" and head not in lex.high_offices:
+            return "military"  # "Pentagon officials", but the secretary of a security department is one
+        if kind == "politician" and re.search(r"\bcampaign|\bparty\b|national committee", text, re.I):
+            return "politician"  # campaign and party staff hold no government office
+    return role
+
+
+def _capitalised_head(text: str, head: str) -> bool:
+    words = [w for w in _WORD.findall(text) if _word_key(w) == head or _singular(_word_key(w)) == head]
+    return bool(words) and words[0][:1].isupper() and not text.startswith(words[0])
+
+
+def _has_client(text: str, prefix: str) -> bool:
+    """"a lawyer for the family", "Smith's attorney", "Smith lawyer": speaking for a client."""
+    if _CLIENT.search(text):
+        return True
+    words = prefix.split()
+    before = words[-2] if len(words) >= 2 else ""
+    return before[:1].isupper() and not affiliation.is_place(before) and before.lower() not in ("a", "an", "the")
+
+
+def _after_former(role: str, head: str) -> str:
+    """A former office holder speaks as a commentator, except from high elected office."""
+    if role == "official":
+        return "politician" if head in lexicon().high_offices else "expert"
+    return role
+
+
+def _side(role: str, text: str, former: bool = False) -> str | None:
+    """The country, party or organisation a description ties the source to, as fits the role."""
+    lex = lexicon()
+    if role == "politician":
+        return (affiliation.party(text) or affiliation.campaign(text) or affiliation.country(text)
+                or (affiliation.US if affiliation.us_state(text) else None))
+    if role in ("official", "military", "state media", "anonymous", "unknown"):
+        return affiliation.country(text) or (affiliation.US if affiliation.us_state(text) else None)
+    if role in ("expert", "advocate", "business", "journalist"):
+        if former:
+            return _former_side(text)
+        return affiliation.organisation(text, lex.institutions, lex.titles) or affiliation.country(text)
     return None
 
 
-def classify_description(description: str) -> RoleGuess | None:
+_NOW = re.compile(r"\s(?:who|now|which|and is|and now)\s", re.I)
+
+
+def _former_side(text: str) -> str | None:
+    """"a former State Department official" -> "State Department (former)", unless the description
+    says where the person is now ("a retired diplomat who now teaches at Georgetown")."""
+    lex = lexicon()
+    m = _NOW.search(text)
+    if m:
+        now = affiliation.organisation(text[m.start():], lex.institutions, lex.titles)
+        if now:
+            return now
+    then = affiliation.organisation(text[:m.start()] if m else text, lex.institutions, lex.titles)
+    return f"{then} (former)" if then else None
+
+
+def _guess(role: str, text: str, former: bool = False) -> RoleGuess:
+    return RoleGuess(role, _side(role, text, former), text)
+
+
+# The agency is the channel the words reached the reader by: "cited by KCNA", "told Xinhua".
+_CARRIED_BY = re.compile(r"\b(?:cited|quoted|carried|reported|published|released|broadcast)\s+(?:by|in|on)\b|"
+                         r"\b(?:told|according\s+to|in\s+an?\s+interview\s+with)\b", re.I)
+
+
+def _state_media_rule(text: str, context: str) -> RoleGuess | None:
+    """A state agency or broadcaster named as the source, its staff ("RT host"), or the channel the
+    words came by; not a company that merely deals with one ("the chief executive of a firm that
+    produces RT programmes" is business)."""
+    if not lexicon().state_media.search(text):
+        return None
+    head, prefix = _head(text)
+    role = _head_role(head, text, prefix) if head else None
+    if role in (None, NOTHING, "official", "journalist", "organisation") or _CARRIED_BY.search(text):
+        return _guess("state media", text)
+    return None
+
+
+def _anonymous_rule(text: str, context: str) -> RoleGuess | None:
+    lex = lexicon()
+    if lex.anonymous_strong.first(text):
+        return _guess("anonymous", text)
+    head, _ = _head(text)
+    if head in lex.anonymous_heads and lex.anonymous_weak.first(text):
+        return _guess("anonymous", text)
+    return None
+
+
+def _party_tag_rule(text: str, context: str) -> RoleGuess | None:
+    """"(D-Mass.)", "R-Fla": the tag U.S. papers put after a lawmaker's name."""
+    if affiliation.has_party_tag(text):
+        return _guess("politician", text)
+    return None
+
+
+def _head_rule(text: str, context: str) -> RoleGuess | None:
+    head, prefix = _head(text)
+    if head is None:
+        return None
+    role = _head_role(head, context, prefix)
+    if role is None or role == NOTHING:
+        return None if role is None else RoleGuess(NOTHING, None, text)
+    former = bool(lexicon().former.search(prefix))
+    if former:
+        role = _after_former(role, head)
+    return RoleGuess(role, _side(role, context, former and role == "expert"), text)
+
+
+def _conjunct_rule(text: str, context: str) -> RoleGuess | None:
+    """"the architect of her 2008 campaign and a close aide": each conjunct's head, in turn."""
+    parts = [p.strip() for p in re.split(r"\s+and\s+|,\s+", text) if p.strip()]
+    for part in parts[1:]:
+        guess = _head_rule(part, context)
+        if guess is not None and guess.role:
+            return RoleGuess(guess.role, guess.side, text)
+    return None
+
+
+_POSSESSIVE_END = re.compile(r"['’]s?$")
+# How news introduces an ordinary person: an age, a home town ("59, of Ashton, Md.", "of Dayton, Ohio").
+_AGE = re.compile(r"^\d{1,3}(?:,|$)")
+_HOME = re.compile(r"^(?:\d{1,3},\s+)?of\s+(?P<town>[A-Z][\w.'’ -]*?)(?:,\s+(?P<state>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?))?$")
+# "at the National Review", "with the Cato Institute": the body the person belongs to.
+_AT_BODY = re.compile(r"^(?:at|with|of|from)\s+(?P<rest>(?:the\s+)?[A-Z].*)$")
+_ONE_OF = re.compile(r"^(?:one|some|many|two|three|several)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?P<rest>.+)$",
+                     re.I)
+
+
+def _resident_rule(text: str, context: str) -> RoleGuess | None:
+    """"Jane Doe, 59, of Ashton, Md.": the age and town news gives a resident it quotes (a town
+    with its state, or a known place; "of Acme Corp." is an employer)."""
+    if _AGE.match(text):
+        return RoleGuess("citizen", None, text)
+    m = _HOME.match(text)
+    if m and (m.group("state") or affiliation.is_place(m.group("town"))):
+        return RoleGuess("citizen", None, text)
+    return None
+
+
+def _rewrite_rule(text: str, context: str) -> RoleGuess | None:
+    """A relative clause or "one of the X" read as the noun phrase it stands for."""
+    m = _ONE_OF.match(text)
+    rewritten = m.group("rest") if m else None
+    at = _AT_BODY.match(text) if rewritten is None else None
+    if at:
+        rewritten = "member of " + at.group("rest")
+    if rewritten is None:
+        for pattern, template in lexicon().clauses:
+            if pattern.match(text):
+                rewritten = pattern.sub(template, text)
+                break
+    if not rewritten or rewritten == text:
+        return None
+    guess = classify_description(rewritten)
+    return RoleGuess(guess.role, guess.side, text) if guess else RoleGuess(NOTHING, None, text)
+
+
+def _institution_rule(text: str, context: str) -> RoleGuess | None:
+    """A name with no role head: the kind of institution its last capitalised institution word
+    names ("Wall Street Journal", "Yahoo News"); lower-case words ("house arrest") are not names."""
+    hits = [h for h in lexicon().institutions.find(text) if text[h.start:h.start + 1].isupper()]
+    if not hits:
+        return None
+    return _guess(hits[-1].value, text)
+
+
+_RULES = (_state_media_rule, _anonymous_rule, _party_tag_rule, _resident_rule, _rewrite_rule, _head_rule,
+          _conjunct_rule, _institution_rule)
+
+
+def classify_description(description: str, *, named_person: bool = False) -> RoleGuess | None:
     """The role one description gives, or None when it says nothing about the role.
 
     Order matters: the state-media test comes first because a spokesperson *cited by* a news
-    agency reaches the reader as that agency's copy; then the head noun; then, when the head is
-    uninformative, expert words or places anywhere in the phrase.
+    agency reaches the reader as that agency's copy; then anonymity; then the party tag; then an
+    age or home town; then relative clauses and "one of the X" read as noun phrases; then the
+    head noun; then the heads of later conjuncts; then, with no head, the kind of institution
+    named. For a named person (`named_person`), a bare institution name ("Canadian Press", next
+    to a photo) says where the words were printed, not what the person is: it gives no role.
     """
     text = " ".join(description.split())
     if not text:
         return None
-    if _STATE_MEDIA_RE.search(text):
-        return RoleGuess("state media", find_side(text), text)
-    head, prefix = _head(text)
-    head_s = _singular(head) if head else None
-    former = bool(FORMER.search(prefix))
-    if head_s in DOCUMENT_HEADS or (head_s not in PERSON_HEADS and any(
-            _singular(w.lower()) in DOCUMENT_HEADS for w in _WORD.findall(prefix))):
-        return None  # a poll or a report is cited, not a person with a role
-    if head_s == "fellow" and not (FELLOW_TITLES.search(text) or EXPERT_PLACES.search(text)):
-        return None
-    if head_s in EXPERT_HEADS:
-        return RoleGuess("expert", None, text)
-    if head_s in CANDIDATE_HEADS:
-        return RoleGuess("unknown", find_side(text), text)
-    if head_s in JOURNALIST_HEADS:
-        return RoleGuess("journalist", None, text)
-    if head_s in OFFICIAL_HEADS or (head and head in OFFICIAL_HEADS):
-        if former:
-            if head_s in HIGH_OFFICES:
-                return RoleGuess("unknown", find_side(text), text)
-            return RoleGuess("expert", None, text)
-        # Campaign staff speak for a party to the story but hold no office.
-        if CAMPAIGN.search(text) and head_s not in HIGH_OFFICES:
-            return RoleGuess("unknown", find_side(text), text)
-        # "director of X University's Y program" is an academic post, not an office.
-        if head_s in {"chief", "chair", "director", "deputy"} and EXPERT_PLACES.search(text):
-            return RoleGuess("expert", None, text)
-        return RoleGuess("official", find_side(text), text)
-    if EXPERT_WORDS.search(text) or (EXPERT_PLACES.search(text) and not ORG_OFFICIAL.search(text)):
-        return RoleGuess("expert", None, text)
-    if ORG_OFFICIAL.search(text):
-        if FORMER.search(text):
-            return RoleGuess("expert", None, text)
-        if CAMPAIGN.search(text):
-            return RoleGuess("unknown", find_side(text), text)
-        return RoleGuess("official", find_side(text), text)
-    if re.search(r"\b(?:newspaper|magazine|news|times|post|journal|reuters|associated press|"
-                 r"bloomberg|cnn|bbc|nbc|abc|cbs|fox|msnbc|npr)\b", text, re.I) and \
-            re.search(r"\b(?:wrote|reported|column|report|editorial)\b", text, re.I):
-        return RoleGuess("journalist", None, text)
+    if not any(c.isalpha() for c in text):
+        return _resident_rule(text, text)  # "Jane Doe, 31, said": an age alone
+    for rule in _RULES:
+        if named_person and rule is _institution_rule and not _POSSESSIVE_END.search(text):
+            continue  # but "NBC's Jane Doe" works there
+        guess = rule(text, text)
+        if guess is not None:
+            return guess if guess.role else None
     return None
 
 
-def _title_evidence(mention: str) -> RoleGuess | None:
-    """A title standing before a name in a mention ("Secretary of State Jane Doe")."""
-    m = TITLE_PREFIX.match(mention.strip())
-    if not m:
-        return None
-    title = m.group("title").lower()
-    if title in {"prof.", "professor"}:
-        return RoleGuess("expert", None, mention.strip())
-    if title == "dr.":
-        return None
-    guess = classify_description(mention.strip())
-    return guess if guess and guess.role != "unknown" else None
+def find_side(text: str) -> str | None:
+    """The country (or, failing that, the U.S. party) a phrase ties someone to."""
+    return affiliation.country(text) or affiliation.party(text)
+
+
+def _split(phrases: Iterable[str]) -> list[str]:
+    """Description parts: the quote extractor joins an appositive and a title with "; "."""
+    out: list[str] = []
+    for p in phrases:
+        if p and isinstance(p, str):
+            out.extend(part.strip() for part in p.split(";") if part.strip())
+    return out
+
+
+def _name_words(name: str) -> set[str]:
+    return {_word_key(w) for w in _WORD.findall(name)}
+
+
+def _title_part(mention: str, name_words: set[str]) -> str:
+    """What a mention says beyond the name: "President Doe" -> "President"."""
+    words = mention.split()
+    while words and _word_key(words[-1]) in name_words:
+        words.pop()
+    return " ".join(words)
+
+
+def _evidence_phrases(name: str, person: bool, descriptions: Iterable[str], mentions: Iterable[str],
+                      context: Iterable[str]) -> list[str]:
+    """Every phrase that may tell the role, in the order they are shown as evidence."""
+    own = _name_words(name) if person else set()
+    phrases = _split(descriptions)
+    for m in _split(mentions):
+        if m.lower() in _PRONOUNS:
+            continue
+        part = _title_part(m, own) if person else m
+        if part and part != name:
+            phrases.append(part)
+    if name and (not person or name[:1].islower()):
+        phrases.append(name)
+    phrases = [p.strip(" \"“”'‘’,;:") for p in phrases]
+    phrases.extend(_split(context))
+    # A phrase that is only words of the person's own name ("King" for a Mr. King) says nothing.
+    phrases = [p for p in phrases if not (own and _name_words(p) and _name_words(p) <= own)]
+    return list(dict.fromkeys(phrases))
 
 
 def guess_role(name: str, label: str | None, descriptions: Iterable[str],
-               mentions: Iterable[str] = ()) -> RoleGuess:
-    """Combine the evidence of every description, title and the name itself into one role.
+               mentions: Iterable[str] = (), context: Iterable[str] = ()) -> RoleGuess:
+    """Combine the evidence of every description, title, the name and the wider coverage.
 
-    Each phrase votes; the most frequent role wins and `_PRIORITY` breaks ties. The evidence
-    shown is the first phrase that voted for the winner, and the side is the one that most
-    phrases for the winner name.
+    `descriptions` come with the quotes, `mentions` are the words at the quotes ("President
+    Doe"), `context` the descriptions the corpus gives the same person elsewhere, most common
+    first. Each phrase votes; the most frequent role wins and `_PRIORITY` breaks ties. The evidence
+    shown is the first phrase that voted for the winner, and the side is the one that most phrases
+    for the winner name.
     """
-    votes: list[RoleGuess] = []
-    for d in descriptions:
-        if d and isinstance(d, str):
-            g = classify_description(d)
-            if g:
-                votes.append(g)
-    for m in mentions:
-        if m and isinstance(m, str) and m.strip().lower() not in _PRONOUNS:
-            # A title before the name ("Secretary of State Jane Doe"), or a mention that is
-            # itself a description ("U.S. negotiators", "the state news agency").
-            g = _title_evidence(m) or classify_description(m)
-            if g and g.role != "unknown":
-                votes.append(g)
     name = (name or "").strip()
-    # The name itself is evidence when it is a description or an organisation ("KCNA",
-    # "a spokesperson for the foreign ministry", "U.S. negotiators") rather than a person's name.
-    if name and (label or "").upper() != "PERSON" or (name and name[:1].islower()):
-        g = classify_description(name)
-        if g:
+    descriptions, mentions = list(descriptions), list(mentions)
+    person = (label or "").upper() == "PERSON" and not name[:1].islower()
+    votes = []
+    for phrase in _evidence_phrases(name, person, descriptions, mentions, context):
+        g = classify_description(phrase, named_person=person and phrase != name)
+        if g is not None and not (person and g.role in _NOT_A_PERSON):
             votes.append(g)
-    elif name and _STATE_MEDIA_RE.fullmatch(name):
-        votes.append(RoleGuess("state media", find_side(name), name))
-    # The same phrase seen as name and as mention is one piece of evidence, not two.
-    votes = list({v.evidence.lower(): v for v in votes}.values())
     # Words carried by a state agency reach the reader as that agency's copy, whoever the agency
     # cites ("a ministry spokesperson, cited by the state news agency"): that decides alone.
     state = [v for v in votes if v.role == "state media"]
     if state:
         votes = state
     if not votes:
-        side = find_side(name) if name and (label or "").upper() != "PERSON" else None
-        return RoleGuess("unknown", side, "")
+        return _no_evidence(name, label, person)
     counts = Counter(v.role for v in votes)
     role = min(counts, key=lambda r: (-counts[r], _PRIORITY[r]))
     chosen = [v for v in votes if v.role == role]
     sides = Counter(v.side for v in chosen if v.side)
     side = sides.most_common(1)[0][0] if sides else None
-    if role == "unknown" and side is None and (label or "").upper() != "PERSON":
-        side = find_side(name)  # "North Koreans", "the Chinese side": a side even without a role
-    if side is None and role in ("official", "state media"):
-        side = find_side(" ".join([name, *(d for d in descriptions if isinstance(d, str))]))
-    return RoleGuess(role, side if role in ("official", "state media", "unknown") else None,
-                     chosen[0].evidence)
+    if side is None and role in ("official", "state media", "politician"):
+        side = find_side(" ".join([name, *_split(descriptions)]))
+    return RoleGuess(role, side, chosen[0].evidence)
+
+
+def _no_evidence(name: str, label: str | None, person: bool) -> RoleGuess:
+    """No phrase tells the role: a country speaks through its government ("North Korea said"), a
+    named organisation is one, anything else is unknown."""
+    if not person and name and affiliation.is_place(name) and affiliation.country(name):
+        return RoleGuess("official", affiliation.country(name), name)
+    if not person and (label or "").upper() == "ORG" and name:
+        return RoleGuess("organisation", find_side(name), name)
+    return RoleGuess("unknown", find_side(name) if name and not person else None, "")
 
 
 @dataclass(frozen=True)
@@ -316,6 +559,16 @@ class Override:
 
 def _norm_key(name: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", name.lower()).split())
+
+
+# The analyst may write a role as its id, its label, or with underscores ("state_media").
+_ROLE_NAMES = {**{_norm_key(r): r for r in ROLES}, **{_norm_key(label): r for r, label in ROLE_LABELS.items()},
+               "organization": "organisation", "organization or document": "organisation"}
+
+
+def role_id(text: str) -> str | None:
+    """The role id an analyst's word names ("Expert or analyst", "state_media"), or None."""
+    return _ROLE_NAMES.get(_norm_key(text.replace("_", " ")))
 
 
 def load_overrides(path: Path | str) -> dict[str, Override]:
@@ -337,11 +590,10 @@ def load_overrides(path: Path | str) -> dict[str, Override]:
             if not speaker:
                 warnings.warn(f"{path}:{lineno}: no speaker, row skipped", stacklevel=2)
                 continue
-            role = (row.get("role") or "").lower() or None
-            if role == "state_media":
-                role = "state media"
-            if role is not None and role not in ROLES:
-                warnings.warn(f"{path}:{lineno}: unknown role {role!r} (use one of {', '.join(ROLES)}), "
+            written = row.get("role") or ""
+            role = role_id(written) if written else None
+            if written and role is None:
+                warnings.warn(f"{path}:{lineno}: unknown role {written.lower()!r} (use one of {', '.join(ROLES)}), "
                               "row skipped", stacklevel=2)
                 continue
             out[_norm_key(speaker)] = Override(role, row.get("side") or None, row.get("note") or None)
@@ -351,16 +603,26 @@ def load_overrides(path: Path | str) -> dict[str, Override]:
 def assign_roles(speakers: pd.DataFrame, overrides: Path | None) -> pd.DataFrame:
     """One role per corpus speaker: the rules' guess, unless the analyst's file says otherwise.
 
-    Input columns: `speaker_key`, `label`, `descriptions` (list[str]), `mentions` (list[str]);
-    any other column is kept. Adds `role`, `side`, `role_evidence`, `role_source`.
+    Input columns: `speaker_key`, `label`, `descriptions` (list[str]), `mentions` (list[str]),
+    optionally `context` (list[str], descriptions of the same person elsewhere in the corpus);
+    any other column is kept. Adds `role`, `role_label`, `side`, `role_evidence`, `role_source`.
     """
     overrides_table = load_overrides(overrides) if overrides and Path(overrides).is_file() else {}
-    roles, sides, evidence, source = [], [], [], []
+    has_context = "context" in speakers.columns
+    keys: list[str] = []
+    guesses: list[RoleGuess] = []
+    phrases: list[list[str]] = []
     for row in speakers.itertuples(index=False):
         key = getattr(row, "speaker_key", None) or ""
         descriptions = _as_list(getattr(row, "descriptions", None))
-        mentions = _as_list(getattr(row, "mentions", None))
-        guess = guess_role(key, getattr(row, "label", None), descriptions, mentions)
+        context = _as_list(getattr(row, "context", None)) if has_context else []
+        keys.append(key)
+        guesses.append(guess_role(key, getattr(row, "label", None), descriptions,
+                                  _as_list(getattr(row, "mentions", None)), context))
+        phrases.append(_split([*descriptions, *context]))
+    guesses = _staff_of_politicians(keys, guesses, phrases)
+    roles, sides, evidence, source = [], [], [], []
+    for key, guess in zip(keys, guesses, strict=True):
         role, side, ev, src = guess.role, guess.side, guess.evidence or None, "guess"
         ov = overrides_table.get(_norm_key(key)) if key else None
         if ov is not None:
@@ -374,9 +636,38 @@ def assign_roles(speakers: pd.DataFrame, overrides: Path | None) -> pd.DataFrame
         source.append(src)
     out = speakers.copy()
     out["role"] = pd.Series(roles, index=out.index, dtype="string")
+    out["role_label"] = pd.Series([ROLE_LABELS[r] for r in roles], index=out.index, dtype="string")
     out["side"] = pd.Series(sides, index=out.index, dtype="string")
     out["role_evidence"] = pd.Series(evidence, index=out.index, dtype="string")
     out["role_source"] = pd.Series(source, index=out.index, dtype="string")
+    return out
+
+
+# "Stein spokeswoman", "a Doe campaign aide", "Roe's communications director": the staff of a named person.
+_STAFF = re.compile(r"^(?:(?:a|an|the)\s+)?(?:top\s+|senior\s+|longtime\s+|chief\s+)?(?P<name>[A-Z][\w'’-]+?)(?:['’]s)?\s+"
+                    r"(?:campaign\s+)?(?:spokes(?:man|woman|person)|aide|adviser|advisor|press\s+secretary|"
+                    r"communications?\s+director|chief\s+of\s+staff|strategist|manager|speechwriter)$")
+
+
+def _staff_of_politicians(keys: list[str], guesses: list[RoleGuess], phrases: list[list[str]]) -> list[RoleGuess]:
+    """The spokesperson or aide of a person the coverage shows as a politician speaks for a
+    politician: a campaign or party figure, on that politician's side."""
+    politicians: dict[str, RoleGuess] = {}
+    for key, guess in zip(keys, guesses, strict=True):
+        words = key.split()
+        if guess.role == "politician" and len(words) >= 2:
+            politicians.setdefault(words[-1], guess)
+    out = []
+    for guess, said in zip(guesses, phrases, strict=True):
+        if guess.role in ("official", "unknown"):
+            for phrase in said:
+                m = _STAFF.match(phrase.strip())
+                boss = politicians.get(m.group("name")) if m else None
+                if boss is not None and not lexicon().former.search(phrase):
+                    side = boss.side or f"{m.group('name')} campaign"  # type: ignore[union-attr]
+                    guess = RoleGuess("politician", side, phrase)
+                    break
+        out.append(guess)
     return out
 
 

@@ -144,97 +144,111 @@ def corpus_speaker_names(names: Iterable[str]) -> dict[str, str]:
     comparison far from quadratic on a real corpus. The canonical spelling is the most used one.
     Descriptions ("a spokesperson for ...") pass through unchanged.
     """
-    counts = Counter(n for n in names if n)
+    counts = Counter(sorted(n for n in names if n))  # sorted: the merges do not hang on input order
     keys: dict[str, tuple[str, ...]] = {n: key_tokens(n) for n in counts}
-    key_count: Counter[tuple[str, ...]] = Counter()
-    spellings: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+    groups = _NameGroups()
     for n, c in counts.items():
         k = keys[n]
-        if not k or len(k) > 4 or not looks_like_name(n):
-            continue  # descriptions, groups and organisations are not merged
-        key_count[k] += c
-        spellings[k][strip_titles(n)[0]] += c
-
-    # 1. spelling variants among full names that share a surname
-    parent: dict[tuple[str, ...], tuple[str, ...]] = {k: k for k in key_count}
-
-    def find(k: tuple[str, ...]) -> tuple[str, ...]:
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    by_last: dict[str, list[tuple[str, ...]]] = defaultdict(list)
-    for k in key_count:
-        if len(k) >= 2:
-            by_last[k[-1][:4]].append(k)
-    for group in by_last.values():
-        if len(group) > 200:
-            group = sorted(group, key=lambda k: -key_count[k])[:200]
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if a[0][:1] != b[0][:1]:
-                    continue
-                if "".join(a) == "".join(b) or fuzz.ratio(" ".join(a), " ".join(b)) >= 92:
-                    ra, rb = find(a), find(b)
-                    if ra != rb:
-                        if key_count[ra] >= key_count[rb]:
-                            parent[rb] = ra
-                        else:
-                            parent[ra] = rb
-
-    # 2. shorter variants into the dominant full name containing them
-    group_total: Counter[tuple[str, ...]] = Counter()
-    for k, c in key_count.items():
-        group_total[find(k)] += c
-    full_by_word: dict[str, set[tuple[str, ...]]] = defaultdict(set)
-    for k in key_count:
-        if len(k) >= 2:
-            for w in k:
-                full_by_word[w].add(k)
-    for k in sorted(key_count, key=len):
-        pools = [full_by_word.get(w, set()) for w in k]
-        if not all(pools):
-            continue
-        cands = {find(c) for c in set.intersection(*pools) if c != k and len(c) > len(k) and c[-1] == k[-1]}
-        cands.discard(find(k))
-        if not cands:
-            continue
-        weights = Counter({c: group_total[c] for c in cands})
-        top, weight = weights.most_common(1)[0]
-        if len(cands) == 1 or weight >= 0.75 * sum(weights.values()):
-            parent[find(k)] = top
-
-    # 3. the canonical spelling of each group
-    group_spelling: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
-    for k, sp in spellings.items():
-        root = find(k)
-        for s, c in sp.items():
-            group_spelling[root][s] += c
-
-    def best_spelling(root: tuple[str, ...]) -> str:
-        """The most used full name; between equals the plainest: two or three words, no initials,
-        no repeated word ("Donald Trump" over "Donald J. Trump", "Crooked Hillary Clinton")."""
-        sp = group_spelling[root]
-        full = {s: c for s, c in sp.items() if len(key_tokens(s)) >= 2} or dict(sp)
-
-        def plain(s: str) -> tuple:
-            words = s.split()
-            initials = sum(1 for w in words if len(w.rstrip(".")) == 1)
-            repeated = len(words) - len({w.lower() for w in words})
-            return (full[s], -repeated, -initials, -abs(len(words) - 2.5), -len(s))
-
-        return max(full, key=plain)
-
-    cache: dict[tuple[str, ...], str] = {}
+        if k and len(k) <= 4 and looks_like_name(n):  # descriptions, groups and organisations are not merged
+            groups.add(k, strip_titles(n)[0], c)
+    groups.join_spelling_variants()
+    groups.join_short_variants()
     out: dict[str, str] = {}
     for n in counts:
         k = keys[n]
-        if k in parent and looks_like_name(n) and len(k) <= 4:
-            root = find(k)
-            if root not in cache:
-                cache[root] = best_spelling(root)
-            out[n] = cache[root]
-        else:
-            out[n] = n
+        out[n] = groups.spelling(k) if k in groups.parent and looks_like_name(n) and len(k) <= 4 else n
     return out
+
+
+SPELLING_SIMILARITY = 92  # rapidfuzz ratio at which two full names are one spelled two ways
+MAX_VARIANTS = 200  # names compared pairwise within one surname group, the most used first
+SHORT_SHARE = 0.75  # a short variant joins a full name that has this share of the candidates' uses
+
+
+class _NameGroups:
+    """Union-find over name keys: which keys are one person, and how each group is spelled."""
+
+    def __init__(self) -> None:
+        self.count: Counter[tuple[str, ...]] = Counter()
+        self.spellings: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+        self.parent: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._spelling: dict[tuple[str, ...], str] = {}
+        self._by_root: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
+
+    def add(self, key: tuple[str, ...], spelling: str, n: int) -> None:
+        self.count[key] += n
+        self.spellings[key][spelling] += n
+        self.parent.setdefault(key, key)
+
+    def find(self, k: tuple[str, ...]) -> tuple[str, ...]:
+        while self.parent[k] != k:
+            self.parent[k] = self.parent[self.parent[k]]
+            k = self.parent[k]
+        return k
+
+    def _union(self, a: tuple[str, ...], b: tuple[str, ...]) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if self.count[ra] >= self.count[rb]:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+    def join_spelling_variants(self) -> None:
+        """1. Spelling variants among full names that share the start of a surname."""
+        by_last: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+        for k in self.count:
+            if len(k) >= 2:
+                by_last[k[-1][:4]].append(k)
+        for group in by_last.values():
+            if len(group) > MAX_VARIANTS:
+                group = sorted(group, key=lambda k: -self.count[k])[:MAX_VARIANTS]
+            for i, a in enumerate(group):
+                for b in group[i + 1:]:
+                    if a[0][:1] == b[0][:1] and ("".join(a) == "".join(b)
+                                                 or fuzz.ratio(" ".join(a), " ".join(b)) >= SPELLING_SIMILARITY):
+                        self._union(a, b)
+
+    def join_short_variants(self) -> None:
+        """2. Shorter variants into the dominant full name that contains them, same surname."""
+        total: Counter[tuple[str, ...]] = Counter()
+        for k, c in self.count.items():
+            total[self.find(k)] += c
+        full_by_word: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for k in self.count:
+            if len(k) >= 2:
+                for w in k:
+                    full_by_word[w].add(k)
+        for k in sorted(self.count, key=len):
+            pools = [full_by_word.get(w, set()) for w in k]
+            if not all(pools):
+                continue
+            cands = {self.find(c) for c in set.intersection(*pools) if len(c) > len(k) and c[-1] == k[-1]}
+            cands.discard(self.find(k))
+            if not cands:
+                continue
+            weights = Counter({c: total[c] for c in sorted(cands)})
+            top, weight = weights.most_common(1)[0]
+            if len(cands) == 1 or weight >= SHORT_SHARE * sum(weights.values()):
+                self.parent[self.find(k)] = top
+
+    def spelling(self, key: tuple[str, ...]) -> str:
+        """3. The group's spelling: the most used full name; between equals the plainest: two or
+        three words, no initials, no repeated word ("Donald Trump" over "Donald J. Trump",
+        "Crooked Hillary Clinton")."""
+        root = self.find(key)
+        if not self._by_root:  # one pass over every key, the first time a spelling is asked for
+            for k, sp in self.spellings.items():
+                self._by_root[self.find(k)].update(sp)
+        if root not in self._spelling:
+            sp = self._by_root[root]
+            full = {s: c for s, c in sp.items() if len(key_tokens(s)) >= 2} or dict(sp)
+
+            def plain(s: str) -> tuple:
+                words = s.split()
+                initials = sum(1 for w in words if len(w.rstrip(".")) == 1)
+                repeated = len(words) - len({w.lower() for w in words})
+                return (full[s], -repeated, -initials, -abs(len(words) - 2.5), -len(s))
+
+            self._spelling[root] = max(full, key=plain)
+        return self._spelling[root]

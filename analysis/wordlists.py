@@ -11,8 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent / "data"
-# Read by the extractors at ingest (aliases.csv is read when the store loads, so it is not here).
-INGEST_FILES = ("first_names.tsv", "name_parts.txt", "quote_words.txt", "reporting_verbs.txt", "stance_cues.tsv", "titles.tsv")
+# Read by the extractors at ingest; editing one reprocesses the stored articles.
+INGEST_FILES = ("entity_types.txt", "first_names.tsv", "name_parts.txt", "quote_words.txt", "reporting_verbs.txt",
+                "stance_cues.tsv",
+                "titles.tsv")
+# Read when the store loads (`analysis.corpus`): editing one re-derives the corpus tables, no re-parse.
+CORPUS_FILES = ("aliases.csv", "nicknames.tsv", "roles.toml", "sides.toml")
 
 
 def lines(name: str) -> list[str]:
@@ -50,8 +54,18 @@ def table(name: str) -> tuple[tuple[str, ...], ...]:
 @lru_cache(maxsize=1)
 def ingest_hash() -> str:
     """A short hash of every list the extractors read, for the extractor version."""
+    return _hash(INGEST_FILES)
+
+
+@lru_cache(maxsize=1)
+def corpus_hash() -> str:
+    """A short hash of every list the corpus step reads, for the corpus cache key."""
+    return _hash(CORPUS_FILES)
+
+
+def _hash(files: tuple[str, ...]) -> str:
     digest = hashlib.sha256()
-    for name in INGEST_FILES:
+    for name in files:
         digest.update(name.encode())
         digest.update((DATA / name).read_bytes())
     return digest.hexdigest()[:8]

@@ -94,9 +94,36 @@ def test_first_name_joins_only_a_dominant_person():
     rows = ([(f"h{i}", "Hillary Clinton", "PERSON") for i in range(5)] + [("x", "Hillary", "PERSON")]
             + [(f"j{i}", "John Kasich", "PERSON") for i in range(4)]
             + [(f"m{i}", "John McCain", "PERSON") for i in range(3)] + [("y", "John", "PERSON")])
-    df = resolve_corpus_entities(table(rows), [])
+    df = table(rows)
+    # Articles about her call her "Hillary" (resolved within the article at ingest): that licenses
+    # the corpus to read a lone "Hillary" elsewhere as her.
+    df.loc[df.article_id == "h0", "text"] = "Hillary"
+    df = resolve_corpus_entities(df, [])
     assert entity_of(df, "Hillary") == "Hillary Clinton"
     assert entity_of(df, "John") == "John"
+
+
+def test_a_dropped_suffix_is_the_same_person_only_with_the_same_middle_name():
+    rows = ([(f"b{i}", "Joseph R. Biden Jr.", "PERSON") for i in range(3)] + [("x", "Joseph R. Biden", "PERSON")]
+            + [(f"t{i}", "Donald Trump", "PERSON") for i in range(3)] + [("y", "Donald Trump Jr.", "PERSON")])
+    df = resolve_corpus_entities(table(rows), [])
+    assert entity_of(df, "Joseph R. Biden") == entity_of(df, "Joseph R. Biden Jr.")
+    assert entity_of(df, "Donald Trump Jr.") == "Donald Trump Jr."
+
+
+def test_a_first_name_beside_the_family_name_is_that_person():
+    rows = [(f"c{i}", "Chelsea Clinton", "PERSON") for i in range(2)] + [("h", "Chelsea", "PERSON"),
+                                                                         ("h", "Clinton", "PERSON")]
+    df = resolve_corpus_entities(table(rows), [])
+    assert entity_of(df, "Chelsea") == "Chelsea Clinton"
+
+
+def test_a_first_name_no_article_uses_for_the_person_stays_apart():
+    """"Joseph" in an article about a parent named Joseph is not the vice president no article
+    calls "Joseph"."""
+    rows = [(f"b{i}", "Joseph R. Biden", "PERSON") for i in range(4)] + [("p", "Joseph", "PERSON")]
+    df = resolve_corpus_entities(table(rows), [])
+    assert entity_of(df, "Joseph") == "Joseph"
 
 
 def test_middle_names_and_case_join_and_suffixes_do_not():

@@ -17,7 +17,7 @@ def test_roles_follow_an_edited_speakers_file_and_the_cache_is_reused(tmp_path, 
 
     con = open_corpus(store, files)
     role = "SELECT role, side FROM speakers_corpus WHERE speaker_key = 'Mintaro Oba'"
-    assert con.execute(role).fetchone() == ("expert", None)
+    assert con.execute(role).fetchone() == ("expert", "U.S. State Department (former)")
     assert con.execute("SELECT count(*) FROM opinions").fetchone()[0] == \
         con.execute("SELECT count(*) FROM quotes").fetchone()[0]
     (cache,) = (store.root / "derived").glob("corpus-*.duckdb")
@@ -27,7 +27,7 @@ def test_roles_follow_an_edited_speakers_file_and_the_cache_is_reused(tmp_path, 
 
     monkeypatch.setattr(opinions, "derive_opinions", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     again = open_corpus(store, files)
-    assert again.execute(role).fetchone() == ("expert", None)
+    assert again.execute(role).fetchone() == ("expert", "U.S. State Department (former)")
     monkeypatch.undo()
 
     overrides.write_text("speaker,role,side,note\nMintaro Oba,official,U.S.,back at State\n", encoding="utf-8")

@@ -65,15 +65,17 @@ def test_honorific_gender_reaches_pronoun_resolution():
 def test_every_ingest_list_is_hashed_into_the_extractor_version():
     from analysis.pipeline import extractor_version
 
-    on_disk = {p.name for p in wordlists.DATA.iterdir() if p.suffix in (".txt", ".tsv", ".csv")}
-    assert on_disk - set(wordlists.INGEST_FILES) == {"aliases.csv"}, "a list read at ingest must be hashed"
+    on_disk = {p.name for p in wordlists.DATA.iterdir() if p.suffix in (".txt", ".tsv", ".csv", ".toml")}
+    assert on_disk - set(wordlists.INGEST_FILES) == set(wordlists.CORPUS_FILES), "every list must be hashed"
     assert extractor_version().endswith(".d" + wordlists.ingest_hash())
 
 
 def test_word_lists_hold_no_word_twice():
     for name in wordlists.INGEST_FILES:
         if name.endswith(".tsv"):
-            keys = [row[0 if name == "titles.tsv" else 1].lower() for row in wordlists.table(name)]
+            rows = wordlists.table(name)
+            keys = [tuple(r).__str__().lower() if name == "stance_cues.tsv" else r[0 if name == "titles.tsv" else 1].lower()
+                    for r in rows]
             assert len(keys) == len(set(keys)), name
         elif name != "reporting_verbs.txt":
             seen: dict[str, list[str]] = {}
