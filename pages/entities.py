@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis import labels
 from analysis import queries as Q
 from ui import charts, context, controls, corrections_view, runner, sidebar, text
 
@@ -12,10 +13,11 @@ MATRIX_SIZE = 12
 MAX_ENTITIES = 500
 ENTITY_COLUMNS = {
     "entity": st.column_config.TextColumn("Entity", width="medium"),
-    "type": st.column_config.TextColumn("Type", width="small"),
+    "type_words": st.column_config.TextColumn("Type", width="small"),
     "mentions": st.column_config.NumberColumn("Mentions", format="%d", width="small"),
     "articles": st.column_config.NumberColumn("Articles", format="%d", width="small"),
     "forms": st.column_config.ListColumn("Written as", width="large"),
+    "type": st.column_config.TextColumn("spaCy label", width="small", help="The model's own code for the type"),
 }
 
 
@@ -39,7 +41,8 @@ def render(ctx: context.AppContext) -> None:
     if not runner.page_start(ctx, "Entities", "entities"):
         return
     st.caption("People, organisations, places and other names the articles mention"
-               + (f"; showing type {text.md_escape(ctx.filters.entity_type)} only." if ctx.filters.entity_type else
+               + (f"; showing {text.md_escape(labels.entity_label(ctx.filters.entity_type))} only."
+                  if ctx.filters.entity_type else
                   " (dates and numbers are left out unless picked as the entity type)."))
     left, right = st.columns(2)
     with left:
@@ -47,8 +50,9 @@ def render(ctx: context.AppContext) -> None:
         if types.empty:
             st.info("No entities for these filters.")
         else:
-            st.plotly_chart(charts.hbar(types, "type", "mentions", "Mentions by entity type (click to filter)",
-                                        "Mentions", "Type", hover={"entities": "Distinct entities"}),
+            types = types.assign(words=types["type"].map(labels.entity_label))
+            st.plotly_chart(charts.hbar(types, "words", "mentions", "Mentions by entity type (click to filter)",
+                                        "Mentions", "Type", hover={"entities": "Distinct entities"}, value_of="type"),
                             key="en_types", on_select=sidebar.chart_picker("en_types", "entity_type"),
                             selection_mode="points")
     with right:
@@ -78,6 +82,7 @@ def render(ctx: context.AppContext) -> None:
     st.caption(f"{text.counted(len(table), 'entity', 'entities')}"
                + (f" (the {MAX_ENTITIES:,} most mentioned)" if len(table) >= MAX_ENTITIES else "")
                + ". Select a row to keep the articles naming it; sort by a column's header.")
+    table = table.assign(type_words=table["type"].map(labels.entity_label))
     st.session_state["_en_table_df"] = table
     st.dataframe(table, hide_index=True, width="stretch", key="en_table", on_select=_pick_row,
                  selection_mode="single-row", column_config=ENTITY_COLUMNS, column_order=list(ENTITY_COLUMNS),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analysis import labels
 from analysis import queries as Q
 from analysis.filters import period_range
 from ui import charts, context, controls, runner, sidebar, tables, text
@@ -55,8 +56,9 @@ def render(ctx: context.AppContext) -> None:
         if en.empty:
             st.info("No named entities for these filters.")
         else:
+            en = en.assign(type_words=en["type"].map(labels.entity_label))
             fig = charts.hbar(en, "entity", "mentions", "Most mentioned entities (click for the articles naming it)",
-                              "Mentions", "Entity", hover={"type": "Type", "articles": "Articles"}, color="#F58518")
+                              "Mentions", "Entity", hover={"type_words": "Type", "articles": "Articles"}, color="#F58518")
             st.plotly_chart(fig, key="ov_entities", on_select=sidebar.chart_picker("ov_entities", "entity", many=True),
                             selection_mode="points")
         out = ctx.q(Q.articles_by_outlet)

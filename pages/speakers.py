@@ -7,7 +7,9 @@ from dataclasses import replace
 
 import streamlit as st
 
+from analysis import labels
 from analysis import queries as Q
+from analysis.roles import ROLE_HELP, ROLE_LABELS
 from ui import charts, context, controls, corrections_view, runner, sidebar, tables, text
 
 MAX_QUOTES = 500
@@ -70,7 +72,8 @@ def profile(ctx: context.AppContext, name: str) -> None:
     cols = st.columns(4)
     cols[0].metric("Quotes", f"{p['quote_count']:,}")
     cols[1].metric("Articles", f"{p['article_count']:,}")
-    cols[2].metric("Role", p.get("role") or "not assigned")
+    role = p.get("role") or "unknown"
+    cols[2].metric("Role", ROLE_LABELS.get(role, role), help=ROLE_HELP.get(role))
     cols[3].metric("Side", p.get("side") or "—")
     if isinstance(p.get("role_evidence"), str) and p["role_evidence"]:
         st.caption("Role evidence: " + text.md_escape(p["role_evidence"]))
@@ -90,9 +93,10 @@ def profile(ctx: context.AppContext, name: str) -> None:
         if topics.empty:
             st.info("No named entities in this speaker's quotes.")
         else:
+            topics = topics.assign(type_words=topics["type"].map(labels.entity_label))
             st.plotly_chart(charts.hbar(topics, "entity", "quotes",
                                         f"What {name} is quoted about (click for the articles naming it)",
-                                        "Quotes naming it", "Entity", hover={"type": "Type"}, color="#F58518"),
+                                        "Quotes naming it", "Entity", hover={"type_words": "Type"}, color="#F58518"),
                             key="sp_topics", on_select=sidebar.chart_picker("sp_topics", "entity", many=True),
                             selection_mode="points")
     with right:

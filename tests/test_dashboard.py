@@ -400,3 +400,22 @@ def test_pasted_text_over_the_limit_is_refused_with_a_reason(on_seeds):
 
     result = process_uploads([], "x" * (DEFAULT_MAX_CHARS + 1))
     assert not result.processed and "over the limit" in result.problems[0].reason
+
+
+# --- words an analyst uses ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("value", ["GPE", "Country or city"])
+def test_entity_types_read_as_words_and_links_keep_the_label(on_seeds, value):
+    at = open_page("pages/entities.py", {"entity_type": value})
+    assert at.selectbox(key="entity_type").value == "GPE"
+    assert at.query_params.get("entity_type") in ("GPE", ["GPE"]), "the link keeps the model's label"
+    table = frame(at, "forms")
+    assert set(table["type_words"]) == {"Country or city"} and set(table["type"]) == {"GPE"}
+    spec = _chart(open_page("pages/entities.py"), "Mentions by entity type")
+    bars = spec["data"][0]
+    assert "Country or city" in bars["y"] and "GPE" not in bars["y"] and "GPE" in bars["customdata"]
+
+
+def test_a_speaker_profile_names_the_role_in_words(on_seeds):
+    at = open_page("pages/speakers.py", {"speaker": "Kim Myong Gil"})
+    assert {m.label: m.value for m in at.metric}["Role"] == "Government official"

@@ -38,8 +38,9 @@ def esc(values) -> list[str]:
 
 
 def hbar(df: pd.DataFrame, label: str, value: str, title: str, xlabel: str, ylabel: str,
-         hover: dict[str, str] | None = None, color: str = "#4C78A8") -> go.Figure:
-    """Horizontal bars, largest on top; `hover` maps extra columns to their hover names."""
+         hover: dict[str, str] | None = None, color: str = "#4C78A8", value_of: str | None = None) -> go.Figure:
+    """Horizontal bars, largest on top; `hover` maps extra columns to their hover names; a click
+    gives the bar's `value_of` column (its label by default)."""
     d = df.iloc[::-1]
     lines = []
     for _, row in d.iterrows():
@@ -50,7 +51,7 @@ def hbar(df: pd.DataFrame, label: str, value: str, title: str, xlabel: str, ylab
                 parts.append(f"{html.escape(name)}: {html.escape(str(v))}")
         lines.append("<br>".join(parts))
     fig = go.Figure(go.Bar(x=d[value], y=esc(d[label]), orientation="h", marker_color=color,
-                           customdata=list(d[label]), hovertext=lines, hoverinfo="text"))
+                           customdata=list(d[value_of or label]), hovertext=lines, hoverinfo="text"))
     fig.update_yaxes(automargin=True)
     _whole_counts(fig, "x", d[value].max() if len(d) else None)
     return _layout(fig, title, xlabel, ylabel, height=max(260, 60 + 26 * len(d)))

@@ -13,9 +13,10 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
-from analysis import queries
+from analysis import labels, queries
 from analysis.filters import Filters, unknown_values
 from analysis.indexes import MAX_SEARCH_WORDS, parse_search
+from analysis.roles import ROLE_HELP
 from ui import uploads_view
 from ui.context import AppContext
 from ui.text import counted, md_escape, short
@@ -53,7 +54,8 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
     roles = options["roles"]
     role = sb.selectbox("Speaker role", roles, index=None, key="role", bind="query-params",
                         placeholder="Any role" if roles else "No roles assigned yet",
-                        help="Quotes by speakers with this role.")
+                        help="Quotes by speakers with this role (source roles as newsroom sourcing studies use "
+                             "them):\n\n" + "\n".join(f"- **{r}**: {ROLE_HELP.get(r, '')}" for r in roles))
     q = sb.text_input("Search quotes, speakers, titles", key="q", bind="query-params",
                       placeholder="e.g. denuclearization", help=SEARCH_HELP)
     said = sb.text_input("Search what was said", key="said", bind="query-params",
@@ -63,9 +65,7 @@ def sidebar_filters(options: dict) -> tuple[Filters, list[str]]:
         placeholder="Any entity", help="Only the articles that name every entity picked (and, on quote views, the "
                                        "quotes that name them). Lists the most mentioned; type another name to add it.")
     article = _article_filter(sb, {**uploads_view.titles(), **options["articles"]})
-    entity_type = sb.selectbox("Entity type", options["entity_types"], index=None, key="entity_type",
-                               bind="query-params", placeholder="Named entities of every type",
-                               help="Entity views only (every article mentions entities).")
+    entity_type = _entity_type_filter(sb, options["entity_types"])
     filters = Filters(speakers=tuple(speakers), date_from=date_from, date_to=date_to, outlets=tuple(outlets),
                       article=article, entity_type=entity_type, role=role, q=(q or "").strip(),
                       entities=tuple(entities), said=(said or "").strip())
@@ -117,7 +117,7 @@ def _check_link(options: dict) -> list[str]:
     for key, name, known in (("role", "speaker role", options["roles"]),
                              ("entity_type", "entity type", options["entity_types"])):
         for v in st.query_params.get_all(key):
-            if v not in known:
+            if v not in known and (key != "entity_type" or labels.entity_label_code(v) not in known):
                 choices = ", ".join(md_escape(k) for k in known[:12]) or "none yet"
                 notices.append(f"The link's {name} “{md_escape(v)}” is not one of this corpus's ({choices}); "
                                "it is ignored.")
@@ -201,12 +201,32 @@ def _article_filter(sb, articles: dict) -> str | None:
     return article
 
 
+def _entity_type_filter(sb, codes: list[str]) -> str | None:
+    """The entity type, shown in an analyst's words ("Country or city") and kept in the URL as the
+    spaCy label (`entity_type=GPE`), synced by hand as the article is: a bound selectbox would
+    write the words into the link. A link may give either the label or the words."""
+    url_value = st.query_params.get("entity_type")
+    if "entity_type" not in st.session_state and url_value:
+        code = url_value if url_value in codes else labels.entity_label_code(url_value)
+        if code in codes:
+            st.session_state["entity_type"] = code
+    value = sb.selectbox("Entity type", codes, index=None, key="entity_type", format_func=labels.entity_label,
+                         placeholder="Named entities of every type",
+                         help="Entity views only (every article mentions entities).")
+    if value and st.query_params.get("entity_type") != value:
+        st.query_params["entity_type"] = value
+    elif not value and url_value is not None:
+        del st.query_params["entity_type"]
+    return value
+
+
 def clear_filters() -> None:
     """Every filter back to none, in the widgets and in the address bar (dates included)."""
     for k in URL_KEYS:
         st.session_state[k] = [] if k in LIST_KEYS else (() if k == "date" else (None if k not in ("q", "said") else ""))
-    if "article" in st.query_params:  # the one filter synced by hand; the bound ones follow their widget
-        del st.query_params["article"]
+    for k in ("article", "entity_type"):  # synced by hand; the bound ones follow their widget
+        if k in st.query_params:
+            del st.query_params[k]
 
 
 def set_filter(key: str, value) -> None:
