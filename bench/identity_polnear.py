@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis.corpus import AnalystFiles, open_corpus
+from analysis.analyst_files import AnalystFiles
+from analysis.corpus import open_corpus
 from analysis.store import Store
 
 
@@ -41,7 +42,7 @@ def main() -> int:
         from analysis.pipeline import ingest
 
         ingest([str(p) for p in args.ingest], store, metadata=str(args.metadata) if args.metadata else None)
-    con = open_corpus(store, AnalystFiles(None, None, None))
+    con = open_corpus(store, AnalystFiles())
     n_articles = con.execute("SELECT count(*) FROM articles").fetchone()[0]
     print(f"# Who is who: {args.store} ({n_articles} articles)\n")
 

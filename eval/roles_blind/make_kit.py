@@ -22,7 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from analysis.corpus import AnalystFiles, open_corpus
+from analysis.analyst_files import AnalystFiles
+from analysis.corpus import open_corpus
 from analysis.roles import ROLE_HELP, ROLE_LABELS
 from analysis.store import Store
 
@@ -56,7 +57,7 @@ def main() -> int:
     args = ap.parse_args()
 
     store = Store(args.store)
-    con = open_corpus(store, AnalystFiles(None, None, None))
+    con = open_corpus(store, AnalystFiles())
     speakers = con.execute("SELECT speaker_key, role, role_label, side, role_evidence, entity FROM speakers_corpus "
                            "ORDER BY speaker_key").df()
     rng = random.Random(args.seed)
