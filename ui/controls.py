@@ -32,9 +32,12 @@ def downloads(ctx: AppContext, fn: Callable, *args, table: str, columns: list[st
         df = make()
         return df[[c for c in columns if c in df.columns]]
 
+    # on_click="ignore": a download must not rerun the page; the rerun re-registers the deferred
+    # file while the browser is fetching it, and under load the fetch loses the race (no download).
     left = right = st.container(horizontal=True)
     left.download_button(f"Download {what} {table} (CSV)", lambda: export.to_csv(rows()), file_name=f"{stem}.csv",
-                         mime="text/csv", icon=":material/download:", key=f"dl_csv_{table}")
+                         mime="text/csv", icon=":material/download:", key=f"dl_csv_{table}",
+                         on_click="ignore")
     right.download_button("JSON", lambda: export.to_json(rows()), file_name=f"{stem}.json",
                           mime="application/json", icon=":material/data_object:", key=f"dl_json_{table}",
-                          help="The same rows as an array of objects, for a program or a notebook.")
+                          on_click="ignore", help="The same rows as an array of objects, for a program or a notebook.")
