@@ -94,6 +94,12 @@ def assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     # "Loretta Lynch, the attorney general,"): the role evidence for speakers quoted as "he".
     context = _entity_context(con)
     per_speaker["context"] = [context.get(e, []) if isinstance(e, str) else [] for e in per_speaker["entity"]]
+    # How widely the coverage names the person (a public figure is named across articles).
+    spread = dict(con.execute("SELECT entity, count(DISTINCT article_id) FROM entities "
+                              "WHERE entity_label = 'PERSON' GROUP BY entity").fetchall())
+    per_speaker["mentioned_articles"] = [max(spread.get(e, 0), n) if isinstance(e, str) else n
+                                         for e, n in zip(per_speaker["entity"], per_speaker["article_count"],
+                                                         strict=True)]
     table = roles.assign_roles(per_speaker, files.speakers)
     table["description"] = table["descriptions"].apply(lambda v: max(v, key=len) if len(v) else None)
     replace_table(con, "speakers_corpus", table)

@@ -46,8 +46,8 @@ def describe(doc: Doc, ent: Span, text: str | None = None) -> str | None:
     if "/" in text[line_start:ent.start_char]:
         return None  # a photo caption after its credit ("Jane Roe / The Daily Planet John Doe follows ...")
     parts = [p for p in (_title_before(doc, ent), _party_tag(text, ent), _appositive_after(doc, ent),
-                         _appositive_of(doc, ent), _age_or_home(doc, ent), _relative_clause(doc, ent),
-                         _affiliation_after(doc, ent)) if p]
+                         _appositive_of(doc, ent), _fronted_noun_phrase(doc, ent), _age_or_home(doc, ent),
+                         _relative_clause(doc, ent), _affiliation_after(doc, ent)) if p]
     return "; ".join(dict.fromkeys(parts)) or None
 
 
@@ -62,6 +62,9 @@ def _title_before(doc: Doc, ent: Span) -> str | None:
             start = i
         elif tok.lower_ == "of" and i - 1 >= sent_start and _title_token(doc[i - 1]) and start < ent.start:
             start = i  # "Secretary of State", "chief of staff"
+        elif tok.lower_ == "the" and start == i + 1 and i - 2 >= sent_start and doc[i - 1].lower_ == "of" \
+                and _title_token(doc[i - 2]) and doc[i + 1].is_title:
+            start = i  # "Speaker of the House", "Secretary of the Navy": an office named after its body
         elif tok.tag_ == "POS" and i - 1 >= sent_start and doc[i - 1].pos_ == "PROPN":
             start = i  # "Clinton's campaign chairman"
         else:
@@ -107,6 +110,10 @@ def _appositive_of(doc: Doc, ent: Span) -> str | None:
     if root.dep_ == "conj" and root.head.dep_ == "appos" and root.head.i < ent.start:
         root = root.head  # "two voters, Jane Roe and John Doe, who ...": both are the voters
     head = root.head
+    while head.pos_ == "PROPN" and head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.head.pos_ == "NOUN":
+        # "His former business partner at Acme, John Doe": the parser hangs the name on the
+        # body named last; the person is the noun that body belongs to.
+        head = head.head.head
     if root.dep_ != "appos" or head.i >= ent.start or head.pos_ != "NOUN" or head.sent.start != ent.sent.start:
         return None
     start = head.left_edge.i
@@ -118,6 +125,26 @@ def _appositive_of(doc: Doc, ent: Span) -> str | None:
     while start < head.i and doc[start].is_punct:
         start += 1
     return _text(doc, start, end)
+
+
+def _fronted_noun_phrase(doc: Doc, ent: Span) -> str | None:
+    """"A veteran of three campaigns" in "A veteran of three campaigns, Jane Doe said …": a noun
+    phrase that opens the sentence and is set off by a comma before its subject, the name.
+    ("As a young lawyer, Jane Doe …" opens with a preposition: a past, not what she is.)"""
+    if ent.start < 2 or doc[ent.start - 1].text != "," or ent.root.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    sent = ent.sent
+    start = sent.start
+    while start < ent.start and doc[start].pos_ == "ADV":
+        start += 1  # "Now the highest-ranking …"
+    head = next((t for t in doc[start:ent.start - 1] if t.head.i >= ent.start - 1 and t.pos_ == "NOUN"), None)
+    if head is None or head.left_edge.i != start or head.right_edge.i != ent.start - 2:
+        return None
+    if head.head != ent.root.head or ent.start - 1 - start > MAX_APPOSITIVE_TOKENS:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound") for t in doc[start:ent.start - 1]):
+        return None
+    return _text(doc, start, ent.start - 1)
 
 
 _AFFILIATION_PREPS = frozenset({"at", "of", "with", "from"})

@@ -39,7 +39,7 @@ import pandas as pd
 from analysis import affiliation
 from analysis.phrases import PhraseTable
 
-VERSION = "3"
+VERSION = "6"
 
 ROLE_LABELS: dict[str, str] = {
     "politician": "Politician or candidate",
@@ -167,7 +167,7 @@ _HEAD_END = re.compile(
     r"\s(?:at|for|of|in|with|by|who|whom|which|that|from|on|to|under|specializing|specialising|based|"
     r"and|since|now|during|until|whose|about|representing|familiar|close\sto|knowledgeable|involved|responsible|"
     r"briefed|filed|released|published|issued|obtained|posted|reviewed|seen|written|signed|sent|made|given|"
-    r"conducted|commissioned|prepared)\s|[,;:(—–]|\s-\s", re.I)
+    r"conducted|commissioned|prepared|hired|employed|appointed|recruited|elected|chosen)\s|[,;:(—–]|\s-\s", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
 _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
 _LAWYER_HEADS = frozenset({"lawyer", "attorney", "counsel"})
@@ -176,6 +176,11 @@ _CHAIRS = frozenset({"chairman", "chairwoman", "chair", "chairperson", "vice cha
 # party, not as an expert.
 _CLIENT = re.compile(r"\b(?:lawyers?|attorneys?)\s+(?:for|representing)\b|['’]s?\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b|"
                      r"\b(?:his|her|their|its)\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b", re.I)
+_CLIENT_BODY = re.compile(r"\b(?:for|representing)\s+(?P<body>[^,;]+)", re.I)
+# A private client: the lawyer of a family or of victims speaks for private people.
+_PRIVATE_CLIENT = re.compile(r"\b(?:for|representing)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\w+['’]s?\s+)?"
+                             r"(?:family|families|relatives|parents|victims?|widow|widower|estate|loved\s+ones)\b|"
+                             r"\b(?:family|families|victims?|widow)['’]s?\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b", re.I)
 
 
 def _singular(word: str) -> str:
@@ -256,6 +261,13 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
     if head == "fellow":
         return "expert" if lex.academic.first(text) or lex.fellow.search(text) else NOTHING
     if head in _LAWYER_HEADS:
+        if _PRIVATE_CLIENT.search(text):
+            return "citizen"
+        client = _CLIENT_BODY.search(text)
+        hits = lexicon().institutions.find(client.group("body")) if client else []
+        kind = hits[-1].value if hits else None  # the body's own kind: "the hotel workers' union" is a union
+        if kind is not None:
+            return kind  # "a lawyer for the Justice Department" speaks for a government body
         return NOTHING if _has_client(text, prefix) else "expert"
     if head in lex.generic:
         return _generic_role(head, text, prefix)
@@ -339,6 +351,8 @@ def _state_media_rule(text: str, context: str) -> RoleGuess | None:
     head, prefix = _head(text)
     role = _head_role(head, text, prefix) if head else None
     if role in (None, NOTHING, "official", "journalist", "organisation") or _CARRIED_BY.search(text):
+        if role == "journalist" and lexicon().former.search(prefix):
+            return _guess("journalist", text)  # "a former RT correspondent" no longer speaks for the state
         return _guess("state media", text)
     return None
 
@@ -621,6 +635,8 @@ def assign_roles(speakers: pd.DataFrame, overrides: Path | None) -> pd.DataFrame
                                   _as_list(getattr(row, "mentions", None)), context))
         phrases.append(_split([*descriptions, *context]))
     guesses = _staff_of_politicians(keys, guesses, phrases)
+    guesses = _conjoined_speakers(keys, guesses)
+    guesses = _private_people(speakers, guesses)
     roles, sides, evidence, source = [], [], [], []
     for key, guess in zip(keys, guesses, strict=True):
         role, side, ev, src = guess.role, guess.side, guess.evidence or None, "guess"
@@ -667,6 +683,75 @@ def _staff_of_politicians(keys: list[str], guesses: list[RoleGuess], phrases: li
                     side = boss.side or f"{m.group('name')} campaign"  # type: ignore[union-attr]
                     guess = RoleGuess("politician", side, phrase)
                     break
+        out.append(guess)
+    return out
+
+
+PRIVATE_PERSON = "named in full without a title or affiliation anywhere in the coverage"
+# A voice from the street is quoted once or twice; a person quoted at length is the story's
+# subject, whom the article may introduce in ways the rules do not read.
+PRIVATE_MAX_QUOTES = 3
+
+
+def _private_people(speakers: pd.DataFrame, guesses: list[RoleGuess]) -> list[RoleGuess]:
+    """News introduces officials, experts and office holders by what they are; a person it
+    names in full in one article only, with no title, description or affiliation anywhere, is
+    quoted as a private person (a voter, a witness, a parent at a rally), in a few quotes."""
+    if "article_count" not in speakers.columns:
+        return guesses
+    spread = speakers["mentioned_articles"] if "mentioned_articles" in speakers.columns else speakers["article_count"]
+    has_context = "context" in speakers.columns
+    out = []
+    for i, (row, guess) in enumerate(zip(speakers.itertuples(index=False), guesses, strict=True)):
+        key = getattr(row, "speaker_key", None) or ""
+        said = [*_as_list(getattr(row, "descriptions", None)),
+                *(_as_list(getattr(row, "context", None)) if has_context else [])]
+        words = key.split()
+        if (guess.role == "unknown" and (getattr(row, "label", None) or "").upper() == "PERSON"
+                and len(words) >= 2 and all(w[:1].isupper() for w in words) and not key.isupper()
+                and not said and _spread(spread.iloc[i]) <= 1
+                and _spread(getattr(row, "quote_count", 1)) <= PRIVATE_MAX_QUOTES):
+            guess = RoleGuess("citizen", None, PRIVATE_PERSON)
+        out.append(guess)
+    return out
+
+
+def _spread(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+_CONJOINED = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*)")
+
+
+def _conjoined_speakers(keys: list[str], guesses: list[RoleGuess]) -> list[RoleGuess]:
+    """"Jane Doe and John Roe" quoted together speak in the role both have elsewhere in the
+    coverage (two senators are politicians); people of different roles keep the pair unknown."""
+    known = {k: g for k, g in zip(keys, guesses, strict=True) if g.role not in ("unknown", NOTHING)}
+    by_surname: dict[str, list[RoleGuess]] = {}
+    for k, g in known.items():
+        if len(k.split()) >= 2:
+            by_surname.setdefault(k.split()[-1], []).append(g)
+    out = []
+    for key, guess in zip(keys, guesses, strict=True):
+        parts = [p for p in _CONJOINED.split(key) if p] if guess.role == "unknown" else []
+        found: list[RoleGuess] = []
+        for part in parts if len(parts) >= 2 else []:
+            one = known.get(part)
+            if one is None and len(by_surname.get(part.split()[-1], [])) == 1:
+                one = by_surname[part.split()[-1]][0]
+            if one is None:
+                break  # a part the coverage gives no role: the pair stays unknown
+            found.append(one)
+        roles = {g.role for g in found}
+        if len(parts) >= 2 and len(found) == len(parts) and len(roles) == 1:
+            sides = {g.side for g in found}
+            role = roles.pop()
+            guess = RoleGuess(role, sides.pop() if len(sides) == 1 else None,
+                              " and ".join(f"{p}: {g.evidence or ROLE_LABELS[role]}"
+                                           for p, g in zip(parts, found, strict=True)))
         out.append(guess)
     return out
 

@@ -30,6 +30,12 @@ def _describe(nlp, sentence: str, name: str) -> str | None:
     ("A lawyer for the news outlets, David Schulz, said no decision had been made.", "David Schulz",
      "A lawyer for the news outlets"),
     ("Photo: Jane Roe / Daily Planet John Doe waves to supporters.", "John Doe", None),
+    ("Her longtime partner at Acme Holdings, Paul Smith, called her a natural dealmaker.", "Paul Smith",
+     "Her longtime partner at Acme Holdings"),
+    ("The plan was backed by Secretary of the Navy Ann Carter in March.", "Ann Carter", "Secretary of the Navy"),
+    ("A veteran of three campaigns, Jane Doe said the race was close.", "Jane Doe", "A veteran of three campaigns"),
+    ("The city's longest-serving councillor, John Roe has seen many budgets.", "John Roe",
+     "The city's longest-serving councillor"),
 ])
 def test_titles_and_appositives(nlp, sentence, name, expected):
     assert _describe(nlp, sentence, name) == expected
@@ -39,6 +45,8 @@ def test_titles_and_appositives(nlp, sentence, name, expected):
     ("In an interview with CNN, Jane Doe said she was fine.", "Jane Doe"),  # a place in the sentence, not a title
     ("He met Jane Doe and John Roe on Friday.", "John Roe"),  # a list, not a title
     ("Jane Doe, John Roe and Mary Major signed the letter.", "Jane Doe"),  # a list, not an appositive
+    ("As a young lawyer at a small firm, Jane Doe said she was ignored.", "Jane Doe"),  # her past, not her role
+    ("After the meeting ended, Jane Doe said she was tired.", "Jane Doe"),
 ])
 def test_no_descriptor_where_the_sentence_gives_none(nlp, sentence, name):
     assert _describe(nlp, sentence, name) is None

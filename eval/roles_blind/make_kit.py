@@ -7,9 +7,13 @@ answers into the share of roles right. The sample itself (speaker keys, roles, a
 as `key.csv`; the sheet quotes the corpus's text, so it is written outside the project (the
 corpus may not be copied into it):
 
-    python eval/roles_blind/make_kit.py --store /tmp/p84 --n 100 --seed 13 --out /tmp/roles_blind
+    python eval/roles_blind/make_kit.py --store /tmp/p84 --n 100 --seed 14 --out /tmp/roles_blind \
+        --key eval/roles_blind/key-seed14.csv
     # hand /tmp/roles_blind/judge_sheet.md (and answers.csv to fill in) to the judge, then:
-    python eval/roles_blind/score.py /tmp/roles_blind/answers.csv eval/roles_blind/key.csv
+    python eval/roles_blind/score.py /tmp/roles_blind/answers.csv eval/roles_blind/key-seed14.csv
+
+Each judged sample is kept as key-seedN.csv and answers-seedN.csv: seed 13 was judged before the
+rules it led to (family lawyers, local-government offices, fronted appositives), seed 14 after.
 """
 from __future__ import annotations
 
