@@ -114,7 +114,10 @@ def _appositive_of(doc: Doc, ent: Span) -> str | None:
         # "His former business partner at Acme, John Doe": the parser hangs the name on the
         # body named last; the person is the noun that body belongs to.
         head = head.head.head
-    if root.dep_ != "appos" or head.i >= ent.start or head.pos_ != "NOUN" or head.sent.start != ent.sent.start:
+    partitive = head.pos_ in ("NUM", "PRON") and head.lower_ in ("one", "another", "some") and any(
+        c.dep_ == "prep" and c.lower_ == "of" for c in head.children)  # "one of the family's lawyers, John Doe"
+    if root.dep_ != "appos" or head.i >= ent.start or not (head.pos_ == "NOUN" or partitive) \
+            or head.sent.start != ent.sent.start:
         return None
     start = head.left_edge.i
     if ent.start - start > MAX_APPOSITIVE_TOKENS:

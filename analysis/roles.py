@@ -39,7 +39,7 @@ import pandas as pd
 from analysis import affiliation
 from analysis.phrases import PhraseTable
 
-VERSION = "6"
+VERSION = "8"
 
 ROLE_LABELS: dict[str, str] = {
     "politician": "Politician or candidate",
@@ -176,7 +176,8 @@ _CHAIRS = frozenset({"chairman", "chairwoman", "chair", "chairperson", "vice cha
 # party, not as an expert.
 _CLIENT = re.compile(r"\b(?:lawyers?|attorneys?)\s+(?:for|representing)\b|['’]s?\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b|"
                      r"\b(?:his|her|their|its)\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b", re.I)
-_CLIENT_BODY = re.compile(r"\b(?:for|representing)\s+(?P<body>[^,;]+)", re.I)
+_CLIENT_BODY = re.compile(r"\b(?:for|representing)\s+(?P<body>[^,;]+)|"
+                          r"(?P<owner>[\w\s.&-]+?)['’]s?\s+(?:\w+\s+)?(?:lawyers?|attorneys?)\b", re.I)
 # A private client: the lawyer of a family or of victims speaks for private people.
 _PRIVATE_CLIENT = re.compile(r"\b(?:for|representing)\s+(?:the\s+|his\s+|her\s+|their\s+)?(?:\w+['’]s?\s+)?"
                              r"(?:family|families|relatives|parents|victims?|widow|widower|estate|loved\s+ones)\b|"
@@ -248,6 +249,8 @@ def _generic_role(head: str, text: str, prefix: str) -> str | None:
     if kind is not None:
         # The chair of a Senate committee or the president of a national government is a politician.
         chair = default == "politician" or head in _CHAIRS
+        if default == "business" and kind == "journalist":
+            return "business"  # a television network's executive or founder runs a company, not a newsroom
         return "politician" if chair and kind == "official" else kind
     if default in ("politician", "military", "citizen") and _names_other_body(text):
         return None  # the president of an organisation the lists do not know (a founder's is a firm)
@@ -264,7 +267,7 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
         if _PRIVATE_CLIENT.search(text):
             return "citizen"
         client = _CLIENT_BODY.search(text)
-        hits = lexicon().institutions.find(client.group("body")) if client else []
+        hits = lexicon().institutions.find(client.group("body") or client.group("owner")) if client else []
         kind = hits[-1].value if hits else None  # the body's own kind: "the hotel workers' union" is a union
         if kind is not None:
             return kind  # "a lawyer for the Justice Department" speaks for a government body
@@ -662,7 +665,12 @@ def assign_roles(speakers: pd.DataFrame, overrides: Path | None) -> pd.DataFrame
 # "Stein spokeswoman", "a Doe campaign aide", "Roe's communications director": the staff of a named person.
 _STAFF = re.compile(r"^(?:(?:a|an|the)\s+)?(?:top\s+|senior\s+|longtime\s+|chief\s+)?(?P<name>[A-Z][\w'’-]+?)(?:['’]s)?\s+"
                     r"(?:campaign\s+)?(?:spokes(?:man|woman|person)|aide|adviser|advisor|press\s+secretary|"
-                    r"communications?\s+director|chief\s+of\s+staff|strategist|manager|speechwriter)$")
+                    r"communications?\s+director|chief\s+of\s+staff|strategist|manager|speechwriter|team|camp|staff)$")
+# "a spokeswoman for Jane Doe", "a senior adviser to Doe's campaign": the same, the name after.
+_STAFF_FOR = re.compile(r"^(?:(?:[Aa]n?|[Tt]he)\s+)?(?:top\s+|senior\s+|longtime\s+|chief\s+)?(?:campaign\s+)?"
+                        r"(?:spokes(?:man|woman|person)|aide|adviser|advisor|press\s+secretary|communications?\s+director|"
+                        r"strategist|speechwriter)\s+(?:for|to)\s+(?:[A-Z][\w.'’-]*\s+)*?(?P<name>[A-Z][\w'’-]+?)"
+                        r"(?:['’]s)?(?:\s+(?:campaign|team))?$")
 
 
 def _staff_of_politicians(keys: list[str], guesses: list[RoleGuess], phrases: list[list[str]]) -> list[RoleGuess]:
@@ -674,10 +682,10 @@ def _staff_of_politicians(keys: list[str], guesses: list[RoleGuess], phrases: li
         if guess.role == "politician" and len(words) >= 2:
             politicians.setdefault(words[-1], guess)
     out = []
-    for guess, said in zip(guesses, phrases, strict=True):
-        if guess.role in ("official", "unknown"):
-            for phrase in said:
-                m = _STAFF.match(phrase.strip())
+    for key, guess, said in zip(keys, guesses, phrases, strict=True):
+        if guess.role in ("official", "unknown", "organisation"):
+            for phrase in [key, *said]:  # an unnamed speaker is its own description ("A spokeswoman for Doe")
+                m = _STAFF.match(phrase.strip()) or _STAFF_FOR.match(phrase.strip())
                 boss = politicians.get(m.group("name")) if m else None
                 if boss is not None and not lexicon().former.search(phrase):
                     side = boss.side or f"{m.group('name')} campaign"  # type: ignore[union-attr]

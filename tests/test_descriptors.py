@@ -33,6 +33,7 @@ def _describe(nlp, sentence: str, name: str) -> str | None:
     ("Her longtime partner at Acme Holdings, Paul Smith, called her a natural dealmaker.", "Paul Smith",
      "Her longtime partner at Acme Holdings"),
     ("The plan was backed by Secretary of the Navy Ann Carter in March.", "Ann Carter", "Secretary of the Navy"),
+    ("One of the union's lawyers, Jane Doe, said the deal was fair.", "Jane Doe", "One of the union's lawyers"),
     ("A veteran of three campaigns, Jane Doe said the race was close.", "Jane Doe", "A veteran of three campaigns"),
     ("The city's longest-serving councillor, John Roe has seen many budgets.", "John Roe",
      "The city's longest-serving councillor"),

@@ -132,6 +132,11 @@ def test_rules_on_seed_descriptions():
     ("the Doe family", "citizen"),
     ("a lawyer for the Labor Department", "official"),  # a client whose kind is known
     ("an attorney for the hotel workers' union", "advocate"),
+    ("one of the union's lawyers", "advocate"),
+    ("a cable television executive", "business"),  # runs a company, not a newsroom
+    ("the founder of a radio network", "business"),
+    ("a television reporter", "journalist"),
+    ("the company's attorneys", "business"),
     ("City Attorney", "official"),  # a government's own lawyer holds an office
     ("the county executive", "official"),
     ("one of the oil industry veterans hired by the fund", "business"),
@@ -299,6 +304,19 @@ def test_a_person_named_in_full_once_without_any_title_is_a_private_person():
     assert out.loc["Doe", "role"] == "unknown"  # a surname alone may be anyone
     assert out.loc["ACME", "role"] == "unknown"
     assert out.loc["Rosa Diaz", "role"] == "unknown"  # quoted at length: the story's subject
+
+
+def test_the_staff_of_a_politician_speak_for_a_politician():
+    speakers = pd.DataFrame({
+        "speaker_key": ["Jane Doe", "A spokeswoman for Jane Doe", "Doe's team", "Ann Roe", "John Smith"],
+        "label": ["PERSON", "PERSON", "ORG", "PERSON", "PERSON"],
+        "descriptions": [["the Democratic nominee"], [], [], ["Secretary of State"], ["a senior adviser to Jane Doe"]],
+        "mentions": [[], [], [], [], []],
+    })
+    out = assign_roles(speakers, None).set_index("speaker_key")
+    for staff in ("A spokeswoman for Jane Doe", "Doe's team", "John Smith"):
+        assert (out.loc[staff, "role"], out.loc[staff, "side"]) == ("politician", "Democratic"), staff
+    assert out.loc["Ann Roe", "role"] == "official"
 
 
 def test_an_outlet_beside_a_name_is_a_credit_unless_it_is_theirs():
