@@ -39,7 +39,7 @@ import pandas as pd
 from analysis import affiliation
 from analysis.phrases import PhraseTable
 
-VERSION = "8"
+VERSION = "9"
 
 ROLE_LABELS: dict[str, str] = {
     "politician": "Politician or candidate",
@@ -171,6 +171,7 @@ _HEAD_END = re.compile(
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
 _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
 _LAWYER_HEADS = frozenset({"lawyer", "attorney", "counsel"})
+_NEWS_PIECES = frozenset({"article", "report", "editorial", "story", "column", "analysis", "investigation", "piece"})
 _CHAIRS = frozenset({"chairman", "chairwoman", "chair", "chairperson", "vice chairman"})
 # A lawyer speaking for a client ("a lawyer for the family", "Smith's attorney") speaks for that
 # party, not as an expert.
@@ -261,6 +262,8 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
     lex = lexicon()
     if lex.heads.get(head) == "organisation" and _capitalised_head(text, head):
         return None  # "the New York Post" is a name, not a post on a website
+    if head in _NEWS_PIECES and _institution_kind(re.sub(rf"\b{head}\w*", " ", text, flags=re.I)) == "journalist":
+        return "journalist"  # "a Times article", "a network's report": the newsroom's own reporting
     if head == "fellow":
         return "expert" if lex.academic.first(text) or lex.fellow.search(text) else NOTHING
     if head in _LAWYER_HEADS:

@@ -134,6 +134,13 @@ def test_rules_on_seed_descriptions():
     ("an attorney for the hotel workers' union", "advocate"),
     ("one of the union's lawyers", "advocate"),
     ("a cable television executive", "business"),  # runs a company, not a newsroom
+    ("several environmental groups", "advocate"),
+    ("a consumer watchdog group", "advocate"),
+    ("the Environmental Protection Agency", "official"),
+    ("a Tribune article", "journalist"),  # the newsroom's own reporting
+    ("a network news report", "journalist"),
+    ("a Pentagon report", "organisation"),  # a government document
+    ("a new Herald poll", "organisation"),  # a poll is a document, whoever ran it
     ("the founder of a radio network", "business"),
     ("a television reporter", "journalist"),
     ("the company's attorneys", "business"),
