@@ -39,7 +39,7 @@ import pandas as pd
 from analysis import affiliation
 from analysis.phrases import PhraseTable
 
-VERSION = "9"
+VERSION = "10"
 
 ROLE_LABELS: dict[str, str] = {
     "politician": "Politician or candidate",
@@ -171,6 +171,7 @@ _HEAD_END = re.compile(
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
 _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
 _LAWYER_HEADS = frozenset({"lawyer", "attorney", "counsel"})
+_HONORIFICS = frozenset({"and", "mr", "mrs", "ms", "miss", "mx", "&"})
 _NEWS_PIECES = frozenset({"article", "report", "editorial", "story", "column", "analysis", "investigation", "piece"})
 _CHAIRS = frozenset({"chairman", "chairwoman", "chair", "chairperson", "vice chairman"})
 # A lawyer speaking for a client ("a lawyer for the family", "Smith's attorney") speaks for that
@@ -521,7 +522,8 @@ def _evidence_phrases(name: str, person: bool, descriptions: Iterable[str], ment
     phrases = [p.strip(" \"“”'‘’,;:") for p in phrases]
     phrases.extend(_split(context))
     # A phrase that is only words of the person's own name ("King" for a Mr. King) says nothing.
-    phrases = [p for p in phrases if not (own and _name_words(p) and _name_words(p) <= own)]
+    # Nor do names joined with honorifics ("King and Mr. Schultz" for two hosts named King and Schultz).
+    phrases = [p for p in phrases if not (own and _name_words(p) - _HONORIFICS and _name_words(p) - _HONORIFICS <= own)]
     return list(dict.fromkeys(phrases))
 
 

@@ -339,6 +339,13 @@ def test_a_named_person_is_not_a_document_nor_anonymous():
     assert g.role == "unknown"
 
 
+def test_surnames_that_are_also_titles_say_nothing_about_the_people_who_bear_them():
+    g = guess_role("Larry King and Ed Schultz", "PERSON", [], ["King and Mr. Schultz"])
+    assert g.role == "unknown"
+    g = guess_role("Ann Bishop", "PERSON", [], ["Ms. Bishop"], context=["a nurse at the clinic"])
+    assert g.role == "citizen"
+
+
 def test_a_description_that_is_the_persons_own_name_says_nothing():
     """"King" stripped off "Larry King" as if it were a title is not a monarch."""
     assert guess_role("Larry King", "PERSON", ["King"], []).role == "unknown"
