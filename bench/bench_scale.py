@@ -50,6 +50,7 @@ RESULTS = ROOT / "bench" / "results"
 TABLES = ("articles", "entities", "quotes", "speakers", "claims")
 SHIFT_DAYS = 28
 OPINION_SUBJECT = "Donald Trump"
+ENTITY = "Russia"  # an entity filter (`entity=`): the articles that name it
 PART_SIZE = 64
 
 
@@ -191,7 +192,11 @@ def corpus_cached(store) -> bool:
 def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[str, tuple, str]]]:
     """Per page: (query, extra args, which filters) — what the page scripts call, in order."""
     speaker = options["speakers"][0] if options.get("speakers") else None
-    return {
+    # Every page runs the sidebar first: its facet counts (inside an expander, computed whether it is
+    # open or not) and, under a date filter, what the dates leave out.
+    sidebar = [("speaker_facet", (), "f"), ("outlet_facet", (), "f"), ("role_facet", (), "f"),
+               ("date_exclusions", (), "f")]
+    pages = {
         "overview": [("overview_counts", (), "f"), ("quotes_over_time", (), "f"), ("top_speakers", (12,), "f"),
                      ("top_entities", (12,), "f"), ("articles_by_outlet", (), "f"), ("articles_list", (200,), "f")],
         "quotes": [("quotes_count", (), "f"), ("quotes_table", (1000,), "f")],
@@ -206,10 +211,12 @@ def page_plan(options: dict, first_article: str | None) -> dict[str, list[tuple[
                      ("opinion_claims", (OPINION_SUBJECT,), "f"), ("opinion_camps", (OPINION_SUBJECT,), "f"),
                      ("opinion_grid", (OPINION_SUBJECT,), "f"), ("opinion_statement_count", (OPINION_SUBJECT,), "f"),
                      ("opinion_statements", (OPINION_SUBJECT, None, None, 1000), "f")],
+        "outlets": [("outlet_roles", (8,), "f"), ("outlet_stances", (8,), "f"), ("outlet_speakers", (8, 10), "f")],
         "article": [("article_meta", (first_article,), "raw"), ("articles_count", (), "f-article"),
                     ("articles_list", (1000,), "f-article"),
                     ("article_quotes", (first_article,), "raw"), ("article_entities", (first_article,), "raw")],
     }
+    return {page: sidebar + calls for page, calls in pages.items()}
 
 
 def scenarios(options: dict):
@@ -228,6 +235,8 @@ def scenarios(options: dict):
         "two words": Filters(q="white house"),
         "exact phrase": Filters(q='"white house"'),
         "outlet": Filters(outlets=(outlet,)) if outlet else Filters(),
+        "entity": Filters(entities=(ENTITY,)),
+        "quote text only": Filters(said="border"),
         "speaker+date+search": Filters(speakers=(speaker,) if speaker else (), q="said", **date),
     }
 
