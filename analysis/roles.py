@@ -39,7 +39,7 @@ import pandas as pd
 from analysis import affiliation
 from analysis.phrases import PhraseTable
 
-VERSION = "10"
+VERSION = "11"
 
 ROLE_LABELS: dict[str, str] = {
     "politician": "Politician or candidate",
@@ -137,6 +137,7 @@ class Lexicon:
             (_verbs(clauses["resident"]), r"resident of \g<rest>"),
             (_verbs(clauses["works"]), r"member of \g<rest>"),
             (_verbs(clauses["worked"]), r"former member of \g<rest>"),
+            (_verbs(clauses["attended"]), r"attendee"),  # a member of the public
             (re.compile(r"^who\s+(?:.*?\s)?is\s+(?:now\s+)?(?P<rest>(?:a|an|the)\s.+)$", re.I), r"\g<rest>"),
             (re.compile(r"^who\s+(?:.*?\s)?was\s+(?P<rest>(?:a|an|the)\s.+)$", re.I), r"former \g<rest>"),
         ]

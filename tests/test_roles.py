@@ -135,6 +135,9 @@ def test_rules_on_seed_descriptions():
     ("one of the union's lawyers", "advocate"),
     ("a cable television executive", "business"),  # runs a company, not a newsroom
     ("several environmental groups", "advocate"),
+    ("who attended the governor's town hall last week", "citizen"),  # a member of the public
+    ("who voted for the mayor twice", "citizen"),
+    ("who heads the county's health department", "official"),
     ("a consumer watchdog group", "advocate"),
     ("the Environmental Protection Agency", "official"),
     ("a Tribune article", "journalist"),  # the newsroom's own reporting
