@@ -220,6 +220,26 @@ def test_claims_are_per_subject_and_a_lone_statement_stays_under_its_subject():
     assert hal["subject"] == "museum" and hal["claim_size"] == 1
 
 
+COUNCIL = [("a1", "Ann", "council", ["stall", "vote", "month", "delay", "week"]),
+           ("a2", "Bob", "council", ["stall", "budget", "demand", "concession", "money"]),
+           ("a5", "Ed", "council", ["park", "tree", "garden"]), ("a6", "Fay", "council", ["bus", "route", "fare"]),
+           ("a7", "Gus", "council", ["school", "teacher", "class"]), ("a8", "Hal", "council", ["water", "pipe", "leak"]),
+           ("a9", "Ivy", "council", ["street", "lamp", "light"])]
+
+
+@pytest.mark.parametrize("leans, together", [((-1, -1), True), ((1, 1), True), ((0, 0), False)])
+def test_statements_that_lean_the_same_way_on_a_subject_are_closer(leans, together):
+    """Ann and Bob share one word about the council; leaning the same way makes them one camp."""
+    con = _corpus(COUNCIL)
+    con.execute("UPDATE claims SET stance_score = 0")
+    for start, lean in zip((0, 100), leans, strict=True):
+        con.execute("UPDATE claims SET stance_score = ? WHERE start = ?", [lean, start])
+    derive_opinions(con)
+    claim = dict(con.execute("SELECT speaker_key, claim_id FROM opinions").fetchall())
+    assert (claim["Ann"] == claim["Bob"]) is together
+    assert len({claim[s] for s in ("Ed", "Fay", "Gus", "Hal", "Ivy")}) == 5
+
+
 def test_new_statements_join_existing_claims_without_moving_old_ones():
     con = _corpus(ROWS)
     derive_opinions(con)

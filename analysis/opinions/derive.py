@@ -100,12 +100,15 @@ def _matrix(con: duckdb.DuckDBPyConnection):
     pairs = con.execute(f"""
         WITH c AS (
             SELECT g.row_no, g.name, list_distinct(c.terms) AS terms,
-                   list_filter(list_distinct(c.words), lambda x: NOT list_contains(c.terms, x)) AS words, c.negated
+                   list_filter(list_distinct(c.words), lambda x: NOT list_contains(c.terms, x)) AS words, c.negated,
+                   sign(coalesce(c.stance_score, 0)) AS lean
             FROM claims c JOIN _op_groups g ON g.claim_row = c.rowid),
         t AS (
             SELECT row_no, name, unnest(terms) AS term, {features.TERM_WEIGHT}::FLOAT AS w FROM c
             UNION ALL SELECT row_no, name, unnest(words), {features.WORD_WEIGHT}::FLOAT FROM c
-            UNION ALL SELECT row_no, name, '{features.NEGATED}', {features.TERM_WEIGHT}::FLOAT FROM c WHERE negated)
+            UNION ALL SELECT row_no, name, '{features.NEGATED}', {features.TERM_WEIGHT}::FLOAT FROM c WHERE negated
+            UNION ALL SELECT row_no, name, CASE WHEN lean > 0 THEN '{features.FOR}' ELSE '{features.AGAINST}' END,
+                             {features.LEAN_WEIGHT}::FLOAT FROM c WHERE lean <> 0)
         SELECT row_no::INTEGER AS row_no, hash(term) AS term, w FROM t
         WHERE term IS NOT NULL AND NOT list_contains(name, term)""").fetchnumpy()
     group = con.execute("SELECT g FROM _op_groups ORDER BY row_no").fetchnumpy()["g"]
