@@ -33,9 +33,13 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     _ensure_claims(con)
     subjects.build(con)
     X = _matrix(con)
-    sizes = con.execute("SELECT count(*) OVER (PARTITION BY subject_key) AS n, row_no FROM _op_st ORDER BY row_no"
-                        ).fetchnumpy()["n"]
-    claim_no = grouping.group(X, params, np.asarray(sizes))
+    rows = con.execute("""
+        SELECT count(*) OVER (PARTITION BY s.subject_key) AS n,
+               (dense_rank() OVER (ORDER BY s.subject_key NULLS LAST))::BIGINT AS g,
+               sign(coalesce(c.stance_score, 0))::INTEGER AS lean
+        FROM _op_st s LEFT JOIN claims c ON c.rowid = s.claim_row ORDER BY s.row_no""").fetchnumpy()
+    claim_no = grouping.group(X, params, np.asarray(rows["n"]), subject=np.asarray(rows["g"]),
+                              lean=np.asarray(rows["lean"]))
     _write(con, X, claim_no, codebook)
 
 
@@ -100,15 +104,12 @@ def _matrix(con: duckdb.DuckDBPyConnection):
     pairs = con.execute(f"""
         WITH c AS (
             SELECT g.row_no, g.name, list_distinct(c.terms) AS terms,
-                   list_filter(list_distinct(c.words), lambda x: NOT list_contains(c.terms, x)) AS words, c.negated,
-                   sign(coalesce(c.stance_score, 0)) AS lean
+                   list_filter(list_distinct(c.words), lambda x: NOT list_contains(c.terms, x)) AS words, c.negated
             FROM claims c JOIN _op_groups g ON g.claim_row = c.rowid),
         t AS (
             SELECT row_no, name, unnest(terms) AS term, {features.TERM_WEIGHT}::FLOAT AS w FROM c
             UNION ALL SELECT row_no, name, unnest(words), {features.WORD_WEIGHT}::FLOAT FROM c
-            UNION ALL SELECT row_no, name, '{features.NEGATED}', {features.TERM_WEIGHT}::FLOAT FROM c WHERE negated
-            UNION ALL SELECT row_no, name, CASE WHEN lean > 0 THEN '{features.FOR}' ELSE '{features.AGAINST}' END,
-                             {features.LEAN_WEIGHT}::FLOAT FROM c WHERE lean <> 0)
+            UNION ALL SELECT row_no, name, '{features.NEGATED}', {features.TERM_WEIGHT}::FLOAT FROM c WHERE negated)
         SELECT row_no::INTEGER AS row_no, hash(term) AS term, w FROM t
         WHERE term IS NOT NULL AND NOT list_contains(name, term)""").fetchnumpy()
     group = con.execute("SELECT g FROM _op_groups ORDER BY row_no").fetchnumpy()["g"]

@@ -15,10 +15,6 @@ import scipy.sparse as sp
 TERM_WEIGHT = 1.0  # a lemma of the assertion itself
 WORD_WEIGHT = 0.4  # a lemma elsewhere in the quote
 NEGATED = "(not)"  # a feature of negated claims: "did not fail" and "failed" make different claims
-# The statement's lean toward its subject (its general stance): two statements about one subject
-# that lean the same way are closer, two that lean opposite ways are not (camps: issue 15).
-FOR, AGAINST = "(+)", "(-)"
-LEAN_WEIGHT = 1.0
 
 
 def subject_matrix(rows: np.ndarray, terms: np.ndarray, weights: np.ndarray, groups: np.ndarray,
