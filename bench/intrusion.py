@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -123,9 +124,10 @@ def score(answers: Path, key_dir: Path) -> None:
     key = json.loads((key_dir / "key.json").read_text(encoding="utf-8"))
     given = {}
     for line in answers.read_text(encoding="utf-8").splitlines():
-        num, _, letter = line.partition(":")
-        if num.strip().isdigit() and letter.strip():
-            given[int(num)] = letter.strip()[:1].upper()
+        # "7: C", also "Task 7: C", "7. C", "7 - **C**"
+        m = re.match(r"\s*(?:task\s*)?(\d+)\s*[:.)\-]\s*\**\s*([A-F])\b", line, re.IGNORECASE)
+        if m:
+            given[int(m.group(1))] = m.group(2).upper()
     for system in ("claims", "tfidf-nmf"):
         mine = [t for t in key["tasks"] if t["system"] == system]
         right = sum(given.get(t["task"]) == t["answer"] for t in mine)

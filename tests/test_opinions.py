@@ -189,8 +189,8 @@ def _corpus(rows: list[tuple[str, str, str, list[str]]]) -> duckdb.DuckDBPyConne
     claims = pd.DataFrame([{"article_id": a, "start": i * 100, "subject": subject, "subject_key": subject,
                             "subject_kind": "noun", "subject_label": None, "mentions": [], "context": None,
                             "predicate": terms[0], "claim": f"{subject} {' '.join(terms)}", "terms": terms, "words": [],
-                            "negated": False, "modality": None, "hedges": None, "stance_score": -1,
-                            "stance_evidence": "−x"} for i, (a, sp, subject, terms) in enumerate(rows)])
+                            "negated": False, "modality": None, "hedges": None, "stance_score": 0,
+                            "stance_evidence": ""} for i, (a, sp, subject, terms) in enumerate(rows)])
     arts = pd.DataFrame({"article_id": list(article_no), "date": "2020-01-01", "article_no": list(article_no.values())})
     for name, df in (("quotes", quotes), ("claims", claims), ("articles", arts)):
         con.register("_df", df)
@@ -218,6 +218,43 @@ def test_claims_are_per_subject_and_a_lone_statement_stays_under_its_subject():
     assert claim["Fay"] == claim["Gus"] != claim["Ann"]
     hal = o[o["speaker_key"] == "Hal"].iloc[0]
     assert hal["subject"] == "museum" and hal["claim_size"] == 1
+
+
+COUNCIL = [("a1", "Ann", "council", ["stall", "vote", "delay"]), ("a2", "Bob", "council", ["demand", "concession", "money"]),
+           ("a3", "Cy", "council", ["park", "tree", "garden"]), ("a4", "Di", "council", ["bus", "route", "fare"])]
+
+
+@pytest.mark.parametrize("leans, together", [((-1, -1), True), ((1, 1), True), ((0, 0), False), ((-1, 1), False)])
+def test_in_a_small_subject_statements_that_lean_the_same_way_are_one_camp(leans, together):
+    """Ann and Bob say different things about the council (no word in common): in a subject of a
+    few statements (mostly one story), leaning the same way makes them one camp; neutral, or
+    leaning opposite ways, they stay apart, and so do the neutral others."""
+    con = _corpus(COUNCIL)
+    for start, lean in zip((0, 100), leans, strict=True):
+        con.execute("UPDATE claims SET stance_score = ? WHERE start = ?", [lean, start])
+    derive_opinions(con)
+    claim = dict(con.execute("SELECT speaker_key, claim_id FROM opinions").fetchall())
+    assert (claim["Ann"] == claim["Bob"]) is together
+    assert len({claim["Ann"], claim["Cy"], claim["Di"]}) == 3
+
+
+def test_a_lone_statement_joins_the_claim_of_its_nearest_statement():
+    """Eve shares one word with Bo's claim and none with the rest: she joins it (a weak link,
+    under the threshold at which claims start). Fred shares nothing: he stays alone, under his
+    subject. Neither stage joins the two strong claims."""
+    con = _corpus([("c1", "Al", "city", ["budget", "cut", "school", "teacher", "class", "year"]),
+                   ("c2", "Bo", "city", ["budget", "cut", "school", "teacher", "class", "union"]),
+                   ("c3", "Cat", "city", ["strike", "bus", "driver", "route", "fare", "depot"]),
+                   ("c4", "Dan", "city", ["strike", "bus", "driver", "route", "fare", "garage"]),
+                   ("c5", "Eve", "city", ["union", "leader", "vote", "ballot", "member", "meeting"]),
+                   ("c6", "Fred", "city", ["festival", "music", "ticket", "price", "stage", "crowd"]),
+                   ("c7", "Gil", "city", ["river", "flood", "warning", "rain", "bank", "water"])])
+    derive_opinions(con)
+    claim = dict(con.execute("SELECT speaker_key, claim_id FROM opinions").fetchall())
+    assert claim["Al"] == claim["Bo"] != claim["Cat"] == claim["Dan"]
+    assert claim["Eve"] == claim["Bo"]
+    size = dict(con.execute("SELECT speaker_key, claim_size FROM opinions").fetchall())
+    assert size["Fred"] == size["Gil"] == 1
 
 
 def test_new_statements_join_existing_claims_without_moving_old_ones():

@@ -33,9 +33,13 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     _ensure_claims(con)
     subjects.build(con)
     X = _matrix(con)
-    sizes = con.execute("SELECT count(*) OVER (PARTITION BY subject_key) AS n, row_no FROM _op_st ORDER BY row_no"
-                        ).fetchnumpy()["n"]
-    claim_no = grouping.group(X, params, np.asarray(sizes))
+    rows = con.execute("""
+        SELECT count(*) OVER (PARTITION BY s.subject_key) AS n,
+               (dense_rank() OVER (ORDER BY s.subject_key NULLS LAST))::BIGINT AS g,
+               sign(coalesce(c.stance_score, 0))::INTEGER AS lean
+        FROM _op_st s LEFT JOIN claims c ON c.rowid = s.claim_row ORDER BY s.row_no""").fetchnumpy()
+    claim_no = grouping.group(X, params, np.asarray(rows["n"]), subject=np.asarray(rows["g"]),
+                              lean=np.asarray(rows["lean"]))
     _write(con, X, claim_no, codebook)
 
 

@@ -9,10 +9,17 @@ corpus, in chunks, with sparse products:
 2. Refining: every statement moves to the claim whose members it is closest to on average
    (`Params.join`), else it stands alone. Two rounds settle it, and they undo the chains that
    linking can make.
-3. Attaching: a statement left alone joins the claim whose core it is closest to on average,
-   when it shares enough with it (`Params.attach`); the cores do not move meanwhile.
-4. In a subject of a handful of statements (mostly one story), lone statements that share a
-   weighty lemma make one claim.
+3. In a subject of a handful of statements (mostly one story), statements that share a weighty
+   lemma, or lean the same way on it (the speakers' camp), make one claim with the claims they
+   are in.
+4. Pairing: a statement still alone joins the statement of its subject it is nearest to, alone
+   or in a claim, when they share enough (`Params.partner`). Its nearest one only, so weak
+   links cannot chain a whole subject together.
+
+Measured on the PolNeAR dev statements (issue 15, BENCHMARKS.md 4c): the claims that seeding
+and refining make are the coherent ones; attaching lone statements to a claim by their average
+closeness to its members, or filing them by story or by lean across a large subject, raised
+the share in shared claims but made groups a reader cannot tell from chance, and was dropped.
 
 A statement that nothing is close to stays alone under its subject: there is no global bin.
 `assign` puts new statements into existing claims the same way, without moving any old one.
@@ -32,15 +39,19 @@ from analysis.opinions.features import normalize_rows
 class Params:
     seed: float = 0.2  # cosine at which two statements start a claim together
     join: float = 0.1  # average cosine to a claim's members at which a statement stays in it
-    attach: float = 0.02  # average cosine to a claim's core at which a lone statement joins it
-    small_subject: int = 6  # in a subject this small, lone statements that share anything are one claim
+    small_subject: int = 6  # in a subject this small, statements that share anything are one claim
+    partner: float = 0.1  # cosine to its nearest statement at which a lone statement joins it
     rounds: int = 2
     chunk: int = 5_000
+    pair_chunk: int = 1_000  # lone statements compared with every statement at once
 
 
-def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarray | None = None) -> np.ndarray:
+def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarray | None = None, *,
+          subject: np.ndarray | None = None, lean: np.ndarray | None = None) -> np.ndarray:
     """Claim number of each statement (0..k-1, numbered by first member). `subject_size`: the
-    number of statements of each statement's subject (for `Params.small_subject`)."""
+    number of statements of each statement's subject (for `Params.small_subject`); `subject`
+    (a number per subject) and `lean` (the sign of each statement's stance), when given, join
+    the statements of a small subject that lean the same way."""
     p = params or Params()
     n = X.shape[0]
     if n == 0:
@@ -48,9 +59,10 @@ def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarr
     labels = _seed(X, p)
     for _ in range(p.rounds):
         labels = _refine(X, labels, p.join)
-    labels = _attach(X, labels, p.attach)
     if subject_size is not None:
-        labels = _small_subjects(X, labels, subject_size <= p.small_subject)
+        camp = None if subject is None or lean is None else np.where(lean != 0, subject * 2 + (lean > 0), -1)
+        labels = _small_subjects(X, labels, subject_size <= p.small_subject, camp)
+    labels = _pair(X, labels, p.partner, p.pair_chunk)
     return _renumber(labels)
 
 
@@ -179,38 +191,58 @@ def _refine(X: sp.csr_matrix, labels: np.ndarray, join: float) -> np.ndarray:
     return _renumber(out)
 
 
-def _attach(X: sp.csr_matrix, labels: np.ndarray, attach: float) -> np.ndarray:
-    """Statements left alone join the claim whose members (its core, as formed above) they are
-    closest to on average, when they share anything worth `attach` with them. The cores do not
-    move while statements attach, so attaching cannot chain one claim into the next."""
-    k = int(labels.max()) + 1
-    size = np.bincount(labels, minlength=k)
-    alone = np.flatnonzero(size[labels] == 1)
-    if not len(alone) or not (size >= 2).any():
+def _small_subjects(X: sp.csr_matrix, labels: np.ndarray, small: np.ndarray,
+                    camp: np.ndarray | None = None) -> np.ndarray:
+    """A subject of a handful of statements is mostly one story: its statements that share a
+    lemma of weight (statements of other subjects share no column), or that lean the same way
+    (`camp`: one number per subject and lean, -1 for none), make one claim together with the
+    claims they are already in."""
+    rows = np.flatnonzero(small)
+    if len(rows) < 2:
         return labels
-    core = np.flatnonzero(size[labels] >= 2)
-    M = means(X[core], labels[core], k)
-    best, sim = nearest(X[alone], M)
-    ok = sim >= attach
-    out = labels.copy()
-    out[alone[ok]] = best[ok]
-    return out
-
-
-def _small_subjects(X: sp.csr_matrix, labels: np.ndarray, small: np.ndarray) -> np.ndarray:
-    """A subject of a handful of statements is mostly one story: its lone statements that share
-    a lemma of weight make one claim (statements of other subjects share no column)."""
-    size = np.bincount(labels)
-    alone = np.flatnonzero((size[labels] == 1) & small)
-    if len(alone) < 2:
-        return labels
-    S = sp.csr_matrix(X[alone] @ X[alone].T)
+    S = sp.csr_matrix(X[rows] @ X[rows].T)
     S.data[S.data <= 0] = 0
     S.eliminate_zeros()
-    _, comp = connected_components(S, directed=False)
+    links = [S, _same(labels[rows])]
+    if camp is not None:
+        links.append(_same(np.where(camp[rows] >= 0, camp[rows], -1 - np.arange(len(rows)))))
+    _, comp = connected_components(sum(links[1:], links[0]), directed=False)
     out = labels.copy()
-    out[alone] = int(labels.max()) + 1 + comp
+    out[rows] = int(labels.max()) + 1 + comp
     return out
+
+
+def _same(keys: np.ndarray) -> sp.csr_matrix:
+    """Links from each row to the first row of the same key (a star per key)."""
+    _, first, inv = np.unique(keys, return_index=True, return_inverse=True)
+    n = len(keys)
+    return sp.csr_matrix((np.ones(n, dtype=np.float32), (np.arange(n), first[inv])), shape=(n, n))
+
+
+def _pair(X: sp.csr_matrix, labels: np.ndarray, threshold: float, chunk: int) -> np.ndarray:
+    """Each statement still alone joins the statement of its subject nearest to it (alone or in a
+    claim), when at least `threshold` close. One link per lone statement: a claim never reaches
+    another through them, and a chain of weak links cannot sweep a whole subject together."""
+    size = np.bincount(labels)
+    alone = np.flatnonzero(size[labels] == 1)
+    if not len(alone):
+        return labels
+    XT = X.T.tocsc()
+    src, dst = [], []
+    for a in range(0, len(alone), chunk):
+        rows = alone[a:a + chunk]
+        S = sp.csr_matrix(X[rows] @ XT).tocoo()
+        other = rows[S.row] != S.col
+        S = sp.csr_matrix((S.data[other], (S.row[other], S.col[other])), shape=S.shape)
+        hit, arg, mx = row_argmax(S)
+        ok = mx >= threshold
+        src.append(rows[hit[ok]])
+        dst.append(arg[ok])
+    n = X.shape[0]
+    s, d = np.concatenate(src), np.concatenate(dst)
+    G = sp.csr_matrix((np.ones(len(s), dtype=np.float32), (s, d)), shape=(n, n)) + _same(labels)
+    _, comp = connected_components(G, directed=False)
+    return comp
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
