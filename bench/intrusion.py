@@ -6,9 +6,13 @@ word bags, it does not. Both systems group the same statements: the project's cl
 (`analysis.opinions`) and a TF-IDF + NMF baseline with 20 topics. Tasks of both are shuffled
 together with no system named; the key is written to another folder.
 
-    python bench/intrusion.py build [--out bench/intrusion] [--key-dir bench/intrusion-key]
-    python bench/intrusion.py proxy                    # a machine stand-in for a judge (not the measure)
+    python bench/intrusion.py build [--out /tmp/intrusion] [--key-dir bench/intrusion-key]
+    python bench/intrusion.py proxy [--out /tmp/intrusion]   # a machine stand-in for a judge (not the measure)
     python bench/intrusion.py score ANSWERS            # ANSWERS: one "task: statement letter" a line
+
+The judge's sheet and the statements' texts quote the corpus, so they are written outside the
+project (`--out`); the project keeps the key (statement numbers, the right letters) and the
+judge's answers (`bench/intrusion-key/answers-*.txt`).
 
 `build` ingests the PolNeAR dev articles into a temporary store (parse included: about a
 minute), writes `tasks.md` (the only file a judge gets, with the instruction "find the one
@@ -28,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 POLNEAR = ROOT.parent / "shared" / "corpora" / "polnear"
-OUT = ROOT / "bench" / "intrusion"
+OUT = Path(tempfile.gettempdir()) / "intrusion"
 KEY_DIR = ROOT / "bench" / "intrusion-key"
 MIN_TASKS = 50
 TOPICS = 20
@@ -113,7 +117,7 @@ def build(out: Path, key_dir: Path, seed: int) -> None:
     (out / "tasks.md").write_text("\n".join(lines), encoding="utf-8")
     (key_dir / "key.json").write_text(json.dumps({"seed": seed, "statements": len(df), "shared_claim_share": shared,
                                                   "tasks": key}, indent=1), encoding="utf-8")
-    (key_dir / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
+    (out / "texts.json").write_text(json.dumps(texts), encoding="utf-8")
     per = {s: sum(1 for t in tasks if t["system"] == s) for s in ("claims", "tfidf-nmf")}
     print(f"{len(df)} statements; {shared:.1%} in a claim shared by two or more; tasks {per}; "
           f"claims of 3+: {sum(1 for g in claims.values() if len(g) >= 3)}")
@@ -136,13 +140,13 @@ def score(answers: Path, key_dir: Path) -> None:
     print(f"statements in a shared claim: {key['shared_claim_share']:.1%} of {key['statements']}")
 
 
-def proxy(key_dir: Path) -> None:
+def proxy(key_dir: Path, out: Path) -> None:
     """A machine judge: the statement least similar (TF-IDF cosine) to the others. Only a sanity
     check on the tasks; the measure is a reader's judgement."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     key = json.loads((key_dir / "key.json").read_text(encoding="utf-8"))
-    texts = json.loads((key_dir / "texts.json").read_text(encoding="utf-8"))
+    texts = json.loads((out / "texts.json").read_text(encoding="utf-8"))
     vec = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit(texts)
     by_no = {}
     for t in key["tasks"]:
@@ -178,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("score needs the answers file")
         score(args.answers, args.key_dir)
     else:
-        proxy(args.key_dir)
+        proxy(args.key_dir, args.out)
     return 0
 
 
