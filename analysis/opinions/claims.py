@@ -31,7 +31,7 @@ from analysis.entities import normalise
 from analysis.opinions.stance import MINUS, Cues, load_cues, read_tokens
 from analysis.records import Article, Claim, EntityMention, Quote
 
-VERSION = "1"
+VERSION = "2"  # 2: a negated belief reverses the stance of what it frames
 
 SPEAKER_PRONOUNS = frozenset({"i", "me", "my", "myself", "we", "us", "our", "ourselves"})
 PERSON_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
@@ -121,9 +121,7 @@ def _claim(span: Span, q: Quote, mentions: Mentions, cues: Cues) -> Claim:
     words = [w for w in _terms([t for t in span if t.i not in in_clause], set(), None) if w not in terms]
     negated = (pred is not None and _has_neg(pred)) != frame_negated
     denied = _denied(span.doc, q, cues)
-    reading = read_tokens([t for t in span if not t.is_space], cues)
-    evidence = reading.evidence
-    score = reading.score
+    score, evidence = _stance(span, pred, frame_negated, cues)
     if denied:
         score = -score
         evidence = [f"denied ({e[1:]})" if e.startswith(("+", MINUS)) else e for e in evidence]
@@ -136,6 +134,38 @@ def _claim(span: Span, q: Quote, mentions: Mentions, cues: Cues) -> Claim:
         claim=_phrase(span, pred, subj, subject, kind), terms=terms, words=words, negated=negated != denied,
         modality=_modality(pred) if pred is not None else None, hedges="; ".join(dict.fromkeys(hedges)) or None,
         stance_score=score, stance_evidence="; ".join(evidence))
+
+
+def _stance(span: Span, pred: Token | None, frame_negated: bool, cues: Cues) -> tuple[float, list[str]]:
+    """The statement's stance score and evidence. Words in parentheses are an aside ("(this is
+    true)"), not the statement. Under a negated belief ("they don't believe the plan will work",
+    "I doubt it will help") the complement's cues count reversed, the disbelief verb itself is
+    no cue, and a complement without cues still reads as skeptical: doubting that something will
+    happen is doubting whoever is to make it happen."""
+    tokens = _outside_parentheses([t for t in span if not t.is_space])
+    if not frame_negated or pred is None:
+        reading = read_tokens(tokens, cues)
+        return reading.score, reading.evidence
+    inner_ids = {t.i for t in pred.subtree}
+    inner = read_tokens([t for t in tokens if t.i in inner_ids], cues)
+    outer = read_tokens([t for t in tokens if t.i not in inner_ids and not cues.is_(t.lemma_.lower(), "disbelief")],
+                        cues)
+    turned = [("+" if e.startswith(MINUS) else MINUS) + "not believed (" + e[1:] + ")" for e in inner.evidence]
+    if not inner.score:
+        return outer.score - 1.0, [*outer.evidence, f"{MINUS}not believed ({pred.text})"]
+    return outer.score - inner.score, outer.evidence + turned
+
+
+def _outside_parentheses(tokens: list[Token]) -> list[Token]:
+    out, depth = [], 0
+    for t in tokens:
+        if t.text in "([":
+            depth += 1
+        elif t.text in ")]" and depth:
+            depth -= 1
+        elif not depth:
+            out.append(t)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,7 +188,7 @@ def main_predicate(span: Span, cues: Cues) -> tuple[Token | None, list[str], boo
         if inner is None:
             break
         subj = _subject_token(pred, span)
-        neg = _has_neg(pred)
+        neg = _has_neg(pred) != cues.is_(pred.lemma_.lower(), "disbelief")  # "I doubt X": not X
         negated ^= neg
         frames.append(" ".join([*([subj.lower_] if subj is not None else []), *(["not"] if neg else []), pred.lower_]))
         pred = inner
@@ -168,7 +198,7 @@ def main_predicate(span: Span, cues: Cues) -> tuple[Token | None, list[str], boo
 def _framed(pred: Token, span: Span, cues: Cues) -> Token | None:
     """"I think [X]", "they don't believe [X]": the complement clause X, when the frame's subject
     is a pronoun (in reported speech, mostly the speaker) or there is none."""
-    if not cues.is_(pred.lemma_.lower(), "frame"):
+    if not (cues.is_(pred.lemma_.lower(), "frame") or cues.is_(pred.lemma_.lower(), "disbelief")):
         return None
     subj = _subject_token(pred, span)
     if subj is not None and subj.lower_ not in SPEAKER_PRONOUNS | PERSON_PRONOUNS | GROUP_PRONOUNS:

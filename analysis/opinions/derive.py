@@ -19,12 +19,17 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from analysis.opinions import features, grouping, labels, subjects
 from analysis.opinions.codebook import apply_codebook
 from analysis.store import table_columns
 
 TABLE = "opinions"
+# A quoted fragment of a few words ('called the plan a "blunder"') names a word, it states no
+# claim: it has no features, so it stays alone under its subject.
+FRAGMENT_WORDS = 3
+FRAGMENT_SQL = f"len(regexp_extract_all(q.text, '[[:alnum:]]+')) <= {FRAGMENT_WORDS}"
 
 
 def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None,
@@ -33,11 +38,12 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     _ensure_claims(con)
     subjects.build(con)
     X = _matrix(con)
-    rows = con.execute("""
+    rows = con.execute(f"""
         SELECT count(*) OVER (PARTITION BY s.subject_key) AS n,
                (dense_rank() OVER (ORDER BY s.subject_key NULLS LAST))::BIGINT AS g,
-               sign(coalesce(c.stance_score, 0))::INTEGER AS lean
-        FROM _op_st s LEFT JOIN claims c ON c.rowid = s.claim_row ORDER BY s.row_no""").fetchnumpy()
+               CASE WHEN {FRAGMENT_SQL} THEN 0 ELSE sign(coalesce(c.stance_score, 0)) END::INTEGER AS lean
+        FROM _op_st s LEFT JOIN claims c ON c.rowid = s.claim_row JOIN quotes q ON q.quote_no = s.quote_no
+        ORDER BY s.row_no""").fetchnumpy()
     claim_no = grouping.group(X, params, np.asarray(rows["n"]), subject=np.asarray(rows["g"]),
                               lean=np.asarray(rows["lean"]))
     _write(con, X, claim_no, codebook)
@@ -114,8 +120,15 @@ def _matrix(con: duckdb.DuckDBPyConnection):
         WHERE term IS NOT NULL AND NOT list_contains(name, term)""").fetchnumpy()
     group = con.execute("SELECT g FROM _op_groups ORDER BY row_no").fetchnumpy()["g"]
     con.execute("DROP TABLE _op_groups")
-    return features.subject_matrix(np.asarray(pairs["row_no"]), np.asarray(pairs["term"]),
-                                   np.asarray(pairs["w"]), np.asarray(group), n)
+    fragment = np.asarray(con.execute(f"""
+        SELECT {FRAGMENT_SQL} AS f FROM _op_st s JOIN quotes q ON q.quote_no = s.quote_no ORDER BY s.row_no
+        """).fetchnumpy()["f"], dtype=bool)
+    X = features.subject_matrix(np.asarray(pairs["row_no"]), np.asarray(pairs["term"]),
+                                np.asarray(pairs["w"]), np.asarray(group), n)
+    if fragment.any():
+        X = sp.csr_matrix(sp.diags((~fragment).astype(np.float32)) @ X)
+        X.eliminate_zeros()
+    return X
 
 
 def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Path | None,
@@ -126,9 +139,12 @@ def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Pa
     fit = np.zeros(len(claim_no), dtype=np.float32)
     if k:
         fit = grouping.rowwise_dot(X, grouping.centres(X, claim_no, k), claim_no)
-    meta = con.execute(f"SELECT length(coalesce(c.claim, '')) AS n, {labels.vague_sql('c')} AS vague FROM _op_st t "
+    meta = con.execute(f"SELECT length(coalesce(c.claim, '')) AS n, {labels.vague_sql('c')} AS vague, "
+                       f"{labels.short_sql('c', 'q')} AS short FROM _op_st t "
+                       "JOIN quotes q ON q.quote_no = t.quote_no "
                        "LEFT JOIN claims c ON c.rowid = t.claim_row ORDER BY t.row_no").fetchnumpy()
-    rep = labels.representatives(claim_no, fit, np.asarray(meta["n"]), np.asarray(meta["vague"], dtype=bool))
+    rep = labels.representatives(claim_no, fit, np.asarray(meta["n"]), np.asarray(meta["vague"], dtype=bool),
+                                 np.asarray(meta["short"], dtype=bool))
     kept = np.full(k, None, dtype=object)
     if keep_ids is not None:
         kept[:len(keep_ids)] = keep_ids

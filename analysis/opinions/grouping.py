@@ -194,15 +194,19 @@ def _refine(X: sp.csr_matrix, labels: np.ndarray, join: float) -> np.ndarray:
 def _small_subjects(X: sp.csr_matrix, labels: np.ndarray, small: np.ndarray,
                     camp: np.ndarray | None = None) -> np.ndarray:
     """A subject of a handful of statements is mostly one story: its statements that share a
-    lemma of weight (statements of other subjects share no column), or that lean the same way
-    (`camp`: one number per subject and lean, -1 for none), make one claim together with the
-    claims they are already in."""
+    lemma of weight (statements of other subjects share no column) and do not lean opposite
+    ways, or that lean the same way (`camp`: one number per subject and lean, odd for positive,
+    -1 for none), make one claim together with the claims they are already in."""
     rows = np.flatnonzero(small)
     if len(rows) < 2:
         return labels
-    S = sp.csr_matrix(X[rows] @ X[rows].T)
-    S.data[S.data <= 0] = 0
-    S.eliminate_zeros()
+    S = sp.csr_matrix(X[rows] @ X[rows].T).tocoo()
+    keep = S.data > 0
+    if camp is not None:
+        # Statements that lean opposite ways are opposing camps, whatever words they share.
+        sign = np.where(camp[rows] < 0, 0, np.where(camp[rows] % 2 == 1, 1, -1))
+        keep &= sign[S.row] * sign[S.col] >= 0
+    S = sp.csr_matrix((S.data[keep], (S.row[keep], S.col[keep])), shape=S.shape)
     links = [S, _same(labels[rows])]
     if camp is not None:
         links.append(_same(np.where(camp[rows] >= 0, camp[rows], -1 - np.arange(len(rows)))))

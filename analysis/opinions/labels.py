@@ -9,23 +9,37 @@ from __future__ import annotations
 
 import numpy as np
 
+FULL_WORDS = 5  # a statement of fewer words is a fragment, not a label
 TIE = 0.05  # cosines this close to the best count as a tie
 UNNAMED = ("it ", "this ", "that ", "they ", "he ", "she ", "we ", "i ")
 
 
-def representatives(claims: np.ndarray, fit: np.ndarray, lengths: np.ndarray, vague: np.ndarray) -> np.ndarray:
+def representatives(claims: np.ndarray, fit: np.ndarray, lengths: np.ndarray, vague: np.ndarray,
+                    short: np.ndarray | None = None) -> np.ndarray:
     """Index of the representative statement of each claim (claims numbered 0..k-1), from each
-    statement's closeness to its claim's centre, the length of its claim phrase and whether
-    that phrase opens with a pronoun (`VAGUE_SQL`)."""
+    statement's closeness to its claim's centre, the length of its claim phrase, whether
+    that phrase opens with a pronoun (`VAGUE_SQL`) and whether the statement is a fragment
+    (`short`: under `FULL_WORDS` words, or no verb): a full statement names a claim, a fragment
+    ("a disaster") does not, however close it is to the centre."""
     empty = lengths == 0
-    # Closeness first (in steps of TIE), then a named subject, then brevity.
-    score = np.floor(fit / TIE) * 1000 - vague * 500 - empty * 900 - np.minimum(lengths, 499)
+    short = np.zeros(len(claims), dtype=bool) if short is None else short
+    # A full statement first, then closeness (in steps of TIE), then a named subject, then brevity.
+    score = (np.floor(fit / TIE) * 1000 - short * 1_000_000 - vague * 500 - empty * 900
+             - np.minimum(lengths, 499))
     order = np.lexsort((-score, claims))
     first = np.ones(len(order), dtype=bool)
     first[1:] = claims[order][1:] != claims[order][:-1]
     rep = np.empty(int(claims.max()) + 1 if len(claims) else 0, dtype=np.int64)
     rep[claims[order][first]] = order[first]
     return rep
+
+
+def short_sql(claims: str, quotes: str) -> str:
+    """SQL: whether a statement is a fragment for labelling: fewer than `FULL_WORDS` words in it
+    or in its claim phrase (a phrase that short is mostly a noun phrase, or a verb cut from
+    what it is about: "demand more concessions")."""
+    return (f"(len(regexp_extract_all({quotes}.text, '[[:alnum:]]+')) < {FULL_WORDS} "
+            f"OR len(regexp_extract_all(coalesce({claims}.claim, ''), '[[:alnum:]]+')) < {FULL_WORDS})")
 
 
 def vague_sql(claims: str) -> str:

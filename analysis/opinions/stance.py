@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 CUE_FILE = Path(__file__).resolve().parent.parent / "data" / "stance_cues.tsv"
-KINDS = ("positive", "negative", "denial", "hedge", "frame")
+KINDS = ("positive", "negative", "denial", "hedge", "frame", "disbelief")
 NEGATORS = frozenset({"not", "n't", "no", "never", "hardly", "without", "nor", "neither", "nobody", "nothing",
                       "none", "cannot", "barely", "scarcely"})
 # Dependencies that open a new clause: a negation beyond one does not reach the cue.

@@ -21,6 +21,9 @@ import pandas as pd
 
 from analysis.store import table_columns
 
+# Nouns that name a meeting: as the head of a subject they are one event ("the talks", "the
+# negotiations", "these discussions", "peace summit" → `talk`, `peace talk`). General English.
+MEETING_NOUNS = ("talk", "negotiation", "discussion", "summit", "meeting", "dialogue")
 DEMONYM_ENDINGS = ("ians", "ans", "ese", "ian", "an", "is", "i", "ish", "ns", "n", "s")
 NO_SUBJECT = "(no subject named)"
 
@@ -32,6 +35,7 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
     carried: the claims' lists and phrases are joined where they are used."""
     _names(con)
     _demonyms(con)
+    _sides(con)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _op_base AS
         SELECT q.quote_no, q.article_id, q.start, q.speaker_key, c.rowid AS claim_row, c.subject_kind AS kind,
@@ -39,16 +43,24 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
                CASE c.subject_kind
                     WHEN 'speaker' THEN coalesce(q.speaker_key, c.subject_key)
                     WHEN 'entity' THEN coalesce(d.place, n.entity, c.subject_key)
-                    WHEN 'noun' THEN lower(c.subject_key) END AS base
+                    WHEN 'noun' THEN {meeting_sql('lower(c.subject_key)')} END AS base,
+               sd.side, coalesce(c.stance_score, 0) AS score
         FROM {statements} q
         LEFT JOIN claims c ON c.article_id = q.article_id AND c.start = q.start
         LEFT JOIN _op_names n ON n.article_id = q.article_id AND n.canonical = c.subject_key
-        LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, c.subject_key)""")
+        LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, c.subject_key)
+        LEFT JOIN _op_sides sd ON sd.speaker_key = q.speaker_key""")
+    # A speaker is not what their own statement is about ("we raised new proposals at the
+    # talks": the talks), nor is their own side what they complain of ("our rivals left us no
+    # choice": the rivals): such statements are filed like unshared ones, under what else they name.
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _op_base AS
+        SELECT *, (kind = 'speaker' OR (score < 0 AND base IS NOT NULL AND base = side)) AS redirect FROM _op_base""")
     # A common noun that is the subject in many unrelated stories ("people", "things", "the
     # day") groups nothing: it counts as unshared. One story's noun ("the museum") counts.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _op_counts AS
-        SELECT base, count(*) AS n FROM _op_base WHERE base IS NOT NULL GROUP BY base
+        SELECT base, count(*) AS n, bool_and(kind = 'noun') AS noun FROM _op_base WHERE base IS NOT NULL GROUP BY base
         HAVING NOT (bool_and(kind = 'noun') AND count(DISTINCT article_id) > greatest(3, count(*) / 2))""")
     _backoff(con)
     # Statements are numbered 0..n-1 in quote order: the quote number itself when the quotes are
@@ -61,7 +73,7 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
         WITH s AS (
             SELECT b.quote_no, b.article_id, b.start, b.speaker_key, b.claim_row, b.kind, b.written, b.base,
                    coalesce(o.cand, b.base) AS subject_key,
-                   CASE WHEN o.cand IS NOT NULL THEN 'entity' ELSE b.kind END AS subject_kind
+                   CASE WHEN o.cand IS NULL THEN b.kind WHEN o.noun THEN 'noun' ELSE 'entity' END AS subject_kind
             FROM _op_base b LEFT JOIN _op_backoff o USING (quote_no)),
         shown AS (
             SELECT subject_key, mode(written) AS noun FROM s
@@ -71,28 +83,59 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
                coalesce(CASE WHEN s.subject_kind = 'noun' THEN lower(sh.noun) END, s.subject_key,
                         '{NO_SUBJECT}') AS subject
         FROM s LEFT JOIN shown sh USING (subject_key)""")
-    for t in ("_op_base", "_op_counts", "_op_backoff"):
+    for t in ("_op_base", "_op_counts", "_op_backoff", "_op_sides"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
 def _backoff(con: duckdb.DuckDBPyConnection) -> None:
     """`_op_backoff`: for each statement whose own subject is unshared, the most shared entity it
-    (or the text before it) names."""
-    con.execute("""
+    (or the text before it) names; for a statement about its own speaker or against the
+    speaker's own side, the most shared entity or noun subject it names other than those, first
+    the entities, then the nouns of its claim, then the text before it."""
+    con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _op_backoff AS
         WITH lone AS (
-            SELECT b.quote_no, b.article_id, c.mentions, c.context FROM _op_base b
+            SELECT b.quote_no, b.article_id, b.redirect, b.speaker_key, b.side, b.base, c.mentions, c.context, c.terms
+            FROM _op_base b
             JOIN claims c ON c.rowid = b.claim_row
-            LEFT JOIN _op_counts k ON k.base = b.base WHERE coalesce(k.n, 0) < 2),
+            LEFT JOIN _op_counts k ON k.base = b.base WHERE coalesce(k.n, 0) < 2 OR b.redirect),
         named AS (
             SELECT quote_no, article_id, unnest(mentions) AS name, 0 AS far FROM lone
-            UNION ALL SELECT quote_no, article_id, context, 1 FROM lone WHERE context IS NOT NULL),
+            UNION ALL SELECT quote_no, article_id, context, 2 FROM lone WHERE context IS NOT NULL),
         cand AS (
             SELECT m.quote_no, coalesce(d.place, n.entity, m.name) AS cand, m.far FROM named m
             LEFT JOIN _op_names n ON n.article_id = m.article_id AND n.canonical = m.name
-            LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, m.name))
-        SELECT c.quote_no, c.cand FROM cand c JOIN _op_counts k ON k.base = c.cand
+            LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, m.name)
+            UNION ALL
+            SELECT quote_no, {meeting_sql('lower(t)')}, 1 FROM (
+                SELECT quote_no, unnest(terms) AS t FROM lone WHERE redirect)),
+        ok AS (
+            SELECT c.* FROM cand c JOIN lone l USING (quote_no)
+            WHERE NOT l.redirect OR (c.cand IS DISTINCT FROM l.speaker_key AND c.cand IS DISTINCT FROM l.side
+                                     AND c.cand IS DISTINCT FROM l.base))
+        SELECT c.quote_no, c.cand, k.noun FROM ok c JOIN _op_counts k ON k.base = c.cand
         QUALIFY row_number() OVER (PARTITION BY c.quote_no ORDER BY c.far, k.n DESC, c.cand) = 1""")
+
+
+def meeting_sql(key: str) -> str:
+    """SQL: a noun subject's key with a meeting noun at its head read as `talk`."""
+    return f"regexp_replace({key}, '(^| )({'|'.join(MEETING_NOUNS)})$', '\\1talk')"
+
+
+def _sides(con: duckdb.DuckDBPyConnection) -> None:
+    """`_op_sides`: each speaker's side as a corpus subject key ("U.S." → "United States" when
+    the articles resolve it so), from `speakers_corpus` when there is one."""
+    if {"speaker_key", "side"} <= table_columns(con, "speakers_corpus"):
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE _op_sides AS
+            WITH s AS (SELECT speaker_key, any_value(side) AS side FROM speakers_corpus
+                       WHERE side IS NOT NULL GROUP BY speaker_key),
+            n AS (SELECT canonical, mode(entity) AS entity FROM _op_names GROUP BY canonical)
+            SELECT s.speaker_key, coalesce(d.place, n.entity, s.side) AS side FROM s
+            LEFT JOIN n ON n.canonical = s.side
+            LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, s.side)""")
+    else:
+        con.execute("CREATE OR REPLACE TEMP TABLE _op_sides (speaker_key VARCHAR, side VARCHAR)")
 
 
 def _names(con: duckdb.DuckDBPyConnection) -> None:
