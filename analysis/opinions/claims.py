@@ -177,8 +177,8 @@ def main_predicate(span: Span, cues: Cues) -> tuple[Token | None, list[str], boo
     ("I think", "they don't believe"), those frames (they hedge the claim), and whether the
     frames negate it ("they don't believe the U.S. will bring a plan": not "will bring")."""
     tops = [t for t in span if (t.head.i < span.start or t.head.i >= span.end or t.head.i == t.i) and not t.is_punct]
-    if not tops:
-        return None, [], False
+    if not tops or not any(t.pos_ in ("VERB", "AUX") for t in span):
+        return None, [], False  # no verb: a phrase quoted for its words ("a total disaster"), no claim
     pred = next((t for t in tops if t.pos_ in ("VERB", "AUX") and any(c.dep_ in SUBJECT_DEPS for c in t.children)),
                 None) or next((t for t in tops if t.pos_ in ("VERB", "AUX")), tops[0])
     frames: list[str] = []

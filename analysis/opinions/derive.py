@@ -26,10 +26,10 @@ from analysis.opinions.codebook import apply_codebook
 from analysis.store import table_columns
 
 TABLE = "opinions"
-# A quoted fragment of a few words ('called the plan a "blunder"') names a word, it states no
-# claim: it has no features, so it stays alone under its subject.
+# A quoted fragment of a few words without a verb ('called the plan a "blunder"') names a word,
+# it states no claim: it has no features, so it stays alone under its subject.
 FRAGMENT_WORDS = 3
-FRAGMENT_SQL = f"len(regexp_extract_all(q.text, '[[:alnum:]]+')) <= {FRAGMENT_WORDS}"
+FRAGMENT_SQL = f"(len(regexp_extract_all(q.text, '[[:alnum:]]+')) <= {FRAGMENT_WORDS} AND c.predicate IS NULL)"
 
 
 def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None,
@@ -41,7 +41,7 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     rows = con.execute(f"""
         SELECT count(*) OVER (PARTITION BY s.subject_key) AS n,
                (dense_rank() OVER (ORDER BY s.subject_key NULLS LAST))::BIGINT AS g,
-               CASE WHEN {FRAGMENT_SQL} THEN 0 ELSE sign(coalesce(c.stance_score, 0)) END::INTEGER AS lean
+               CASE WHEN coalesce({FRAGMENT_SQL}, false) THEN 0 ELSE sign(coalesce(c.stance_score, 0)) END::INTEGER AS lean
         FROM _op_st s LEFT JOIN claims c ON c.rowid = s.claim_row JOIN quotes q ON q.quote_no = s.quote_no
         ORDER BY s.row_no""").fetchnumpy()
     claim_no = grouping.group(X, params, np.asarray(rows["n"]), subject=np.asarray(rows["g"]),
@@ -121,7 +121,8 @@ def _matrix(con: duckdb.DuckDBPyConnection):
     group = con.execute("SELECT g FROM _op_groups ORDER BY row_no").fetchnumpy()["g"]
     con.execute("DROP TABLE _op_groups")
     fragment = np.asarray(con.execute(f"""
-        SELECT {FRAGMENT_SQL} AS f FROM _op_st s JOIN quotes q ON q.quote_no = s.quote_no ORDER BY s.row_no
+        SELECT coalesce({FRAGMENT_SQL}, false) AS f FROM _op_st s JOIN quotes q ON q.quote_no = s.quote_no
+        LEFT JOIN claims c ON c.rowid = s.claim_row ORDER BY s.row_no
         """).fetchnumpy()["f"], dtype=bool)
     X = features.subject_matrix(np.asarray(pairs["row_no"]), np.asarray(pairs["term"]),
                                 np.asarray(pairs["w"]), np.asarray(group), n)

@@ -35,10 +35,10 @@ def representatives(claims: np.ndarray, fit: np.ndarray, lengths: np.ndarray, va
 
 
 def short_sql(claims: str, quotes: str) -> str:
-    """SQL: whether a statement is a fragment for labelling: fewer than `FULL_WORDS` words in it
-    or in its claim phrase (a phrase that short is mostly a noun phrase, or a verb cut from
+    """SQL: whether a statement is a fragment for labelling: no verb, or fewer than `FULL_WORDS`
+    words in it or in its claim phrase (a phrase that short is mostly a noun phrase, or a verb cut from
     what it is about: "demand more concessions")."""
-    return (f"(len(regexp_extract_all({quotes}.text, '[[:alnum:]]+')) < {FULL_WORDS} "
+    return (f"({claims}.predicate IS NULL OR len(regexp_extract_all({quotes}.text, '[[:alnum:]]+')) < {FULL_WORDS} "
             f"OR len(regexp_extract_all(coalesce({claims}.claim, ''), '[[:alnum:]]+')) < {FULL_WORDS})")
 
 

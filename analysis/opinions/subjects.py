@@ -50,12 +50,11 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
         LEFT JOIN _op_names n ON n.article_id = q.article_id AND n.canonical = c.subject_key
         LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, c.subject_key)
         LEFT JOIN _op_sides sd ON sd.speaker_key = q.speaker_key""")
-    # A speaker is not what their own statement is about ("we raised new proposals at the
-    # talks": the talks), nor is their own side what they complain of ("our rivals left us no
-    # choice": the rivals): such statements are filed like unshared ones, under what else they name.
+    # A speaker's own side is not what they complain of ("our rivals left us no choice": the
+    # rivals): such statements are filed like unshared ones, under what else they name.
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _op_base AS
-        SELECT *, (kind = 'speaker' OR (score < 0 AND base IS NOT NULL AND base = side)) AS redirect FROM _op_base""")
+        SELECT *, (score < 0 AND base IS NOT NULL AND base = side) AS redirect FROM _op_base""")
     # A common noun that is the subject in many unrelated stories ("people", "things", "the
     # day") groups nothing: it counts as unshared. One story's noun ("the museum") counts.
     con.execute("""
@@ -89,13 +88,15 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
 
 def _backoff(con: duckdb.DuckDBPyConnection) -> None:
     """`_op_backoff`: for each statement whose own subject is unshared, the most shared entity it
-    (or the text before it) names; for a statement about its own speaker or against the
-    speaker's own side, the most shared entity or noun subject it names other than those, first
-    the entities, then the nouns of its claim, then the text before it."""
+    (or the text before it) names. A statement against the speaker's own side, or about the
+    speaker alone ("we raised new proposals at the talks": the talks; a speaker who speaks of
+    themselves in several statements stays their subject), may also go under a noun subject its
+    claim names, and never under the speaker or their side: first the entities it names, then
+    the nouns of its claim, then the text before it."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _op_backoff AS
         WITH lone AS (
-            SELECT b.quote_no, b.article_id, b.redirect, b.speaker_key, b.side, b.base, c.mentions, c.context, c.terms
+            SELECT b.quote_no, b.article_id, b.kind, b.redirect, b.speaker_key, b.side, b.base, c.mentions, c.context, c.terms
             FROM _op_base b
             JOIN claims c ON c.rowid = b.claim_row
             LEFT JOIN _op_counts k ON k.base = b.base WHERE coalesce(k.n, 0) < 2 OR b.redirect),
@@ -108,10 +109,10 @@ def _backoff(con: duckdb.DuckDBPyConnection) -> None:
             LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, m.name)
             UNION ALL
             SELECT quote_no, {meeting_sql('lower(t)')}, 1 FROM (
-                SELECT quote_no, unnest(terms) AS t FROM lone WHERE redirect)),
+                SELECT quote_no, unnest(terms) AS t FROM lone WHERE redirect OR kind = 'speaker')),
         ok AS (
             SELECT c.* FROM cand c JOIN lone l USING (quote_no)
-            WHERE NOT l.redirect OR (c.cand IS DISTINCT FROM l.speaker_key AND c.cand IS DISTINCT FROM l.side
+            WHERE NOT (l.redirect OR l.kind = 'speaker') OR (c.cand IS DISTINCT FROM l.speaker_key AND c.cand IS DISTINCT FROM l.side
                                      AND c.cand IS DISTINCT FROM l.base))
         SELECT c.quote_no, c.cand, k.noun FROM ok c JOIN _op_counts k ON k.base = c.cand
         QUALIFY row_number() OVER (PARTITION BY c.quote_no ORDER BY c.far, k.n DESC, c.cand) = 1""")
