@@ -105,6 +105,29 @@ def test_stance_cues_and_negation(nlp, text, sign, phrase):
     assert (phrase in reading.evidence) if phrase else reading.evidence == []
 
 
+@pytest.mark.parametrize("text", [
+    "Residents said they don't believe the council will deliver a good budget.",
+    "Parents said they do not expect the new school to be ready.",
+    "I doubt the new bridge will be safe, the engineer said.",
+])
+def test_a_negated_belief_reverses_the_stance_of_what_it_frames(nlp, text):
+    """Not believing that the council will deliver a good budget is against the council: the
+    complement's cue ("good") counts reversed, and a complement without cues reads as doubt."""
+    _, claims = _claims_of(nlp, text)
+    c = claims[0]
+    assert c.stance_score < 0 and "not believed" in c.stance_evidence
+
+
+def test_words_in_parentheses_are_an_aside_not_the_statement(nlp):
+    reading_of = _claims_of(nlp, "The coach said the team will lose on Sunday (the fans seem happy anyway).")[1][0]
+    assert reading_of.stance_score < 0 and "happy" not in reading_of.stance_evidence
+
+
+def test_a_quoted_phrase_without_a_verb_has_no_predicate(nlp):
+    _, claims = _claims_of(nlp, 'The mayor called the stadium plan a "total fiasco" on Monday.')
+    assert [c.predicate for c in claims if "fiasco" in c.claim] in ([None], [])
+
+
 def test_a_nationality_names_its_country_by_english_endings():
     places = {"North Korea", "Iran", "Mexico", "Chin"}
     assert demonym_place("North Koreans", places) == "North Korea"
@@ -138,6 +161,37 @@ def test_seed_experts_on_north_korea(seeds):
     # Narang and Easley make one claim about North Korea: one camp.
     assert narang["claim_id"] == easley["claim_id"]
     assert narang["claim_label"] in set(seeds.loc[seeds["claim_id"] == narang["claim_id"], "claim"])
+
+
+def test_seed_talks_opposing_camps(seeds):
+    """The U.S. negotiators' "good" discussions and Kim Myong Gil's call to suspend the talks are
+    filed under one subject, the talks (meeting nouns are one subject, a speaker is not the
+    subject of their own statement), and lean opposite ways in different claims."""
+    us = _row(seeds, "new initiatives")
+    kim = _row(seeds, "talks be suspended")
+    assert us["subject"] == kim["subject"] == "talks"
+    assert (us["stance"], kim["stance"]) == ("positive", "negative")
+    assert us["claim_id"] != kim["claim_id"]
+    assert _row(seeds, "resume in")["subject"] == "talks"  # "negotiations"
+
+
+def test_seed_north_korean_officials_are_not_critics_of_north_korea(seeds):
+    critics = set(seeds.loc[(seeds["subject"] == "North Korea") & (seeds["stance"] == "negative")
+                            & (seeds["claim_size"] > 1), "speaker_key"])
+    assert critics == {"Vipin Narang", "Leif-Eric Easley", "Mintaro Oba"}
+    assert _row(seeds, "sickening negotiations")["subject"] != "North Korea"
+    # "they don't believe the United States will bring a realistic plan": against the U.S.
+    doubt = _row(seeds, "realistic plan")
+    assert doubt["subject"] == "United States" and doubt["stance"] == "negative"
+    # A scare-quoted word is no claim: it stays alone and names nothing.
+    fragment = seeds[seeds["text"].str.strip("“”\" ").str.lower() == "the “breakdown".lower()]
+    assert len(fragment) == 1 and fragment.iloc[0]["claim_size"] == 1
+    assert (seeds["claim_label"] != "breakdown").all()
+
+
+def test_seed_claim_labels_are_full_statements(seeds):
+    shared = seeds[seeds["claim_size"] > 1]
+    assert len(shared) and all(len(label.split()) >= 5 for label in shared["claim_label"])
 
 
 def test_every_statement_has_a_subject_and_a_claim(seeds):
@@ -236,6 +290,71 @@ def test_in_a_small_subject_statements_that_lean_the_same_way_are_one_camp(leans
     claim = dict(con.execute("SELECT speaker_key, claim_id FROM opinions").fetchall())
     assert (claim["Ann"] == claim["Bob"]) is together
     assert len({claim["Ann"], claim["Cy"], claim["Di"]}) == 3
+
+
+def test_meeting_nouns_at_the_head_of_a_subject_are_one_subject():
+    con = _corpus([("m1", "Ann", "negotiation", ["resume", "week"]), ("m2", "Bob", "discussion", ["good", "frank"]),
+                   ("m3", "Cy", "summit", ["cancel", "weather"]), ("m4", "Di", "trade meeting", ["tariff", "steel"]),
+                   ("m5", "Ed", "trade talk", ["tariff", "grain"]), ("m6", "Fay", "meeting room", ["paint", "wall"])])
+    derive_opinions(con)
+    subject = dict(con.execute("SELECT speaker_key, subject_key FROM opinions").fetchall())
+    assert subject["Ann"] == subject["Bob"] == subject["Cy"] == "talk"
+    assert subject["Di"] == subject["Ed"] == "trade talk"
+    assert subject["Fay"] == "meeting room"  # the room is not a meeting
+
+
+def _with_sides(con: duckdb.DuckDBPyConnection, sides: dict[str, str]) -> None:
+    con.register("_sides", pd.DataFrame({"speaker_key": list(sides), "role": "official", "side": list(sides.values())}))
+    con.execute("CREATE TABLE speakers_corpus AS SELECT * FROM _sides")
+    con.unregister("_sides")
+
+
+def test_a_complaint_against_the_speakers_own_side_is_filed_under_whom_it_blames():
+    """Ann (of the Harbor Guild) complains, with the Guild as the grammatical subject, of what
+    the Canal Board did: it is a statement about the Board. Bob, outside the Guild, criticising
+    it, and Cy praising her own Guild stay under the Guild."""
+    con = _corpus([("g1", "Ann", "Harbor Guild", ["force", "close", "dock"]),
+                   ("g2", "Bob", "Harbor Guild", ["waste", "fund"]),
+                   ("g3", "Cy", "Harbor Guild", ["win", "prize"]),
+                   ("g4", "Di", "Canal Board", ["raise", "fee"]),
+                   ("g5", "Ed", "Canal Board", ["delay", "permit"])])
+    con.execute("CREATE OR REPLACE TABLE claims AS SELECT * REPLACE (CASE WHEN start = 0 THEN ['Canal Board'] "
+                "ELSE []::VARCHAR[] END AS mentions) FROM claims ORDER BY start")
+    con.execute("UPDATE claims SET subject_kind = 'entity'")
+    con.execute("UPDATE claims SET stance_score = -1 WHERE start IN (0, 100)")
+    con.execute("UPDATE claims SET stance_score = 1 WHERE start = 200")
+    _with_sides(con, {"Ann": "Harbor Guild", "Bob": "Canal Board", "Cy": "Harbor Guild"})
+    derive_opinions(con)
+    subject = dict(con.execute("SELECT speaker_key, subject_key FROM opinions").fetchall())
+    assert subject["Ann"] == "Canal Board"
+    assert subject["Bob"] == subject["Cy"] == "Harbor Guild"
+
+
+def test_a_speakers_lone_statement_about_themselves_goes_under_what_it_names():
+    """"We made new offers at the talks": the talks, not the speaker."""
+    con = _corpus([("s1", "Ann", "Ann", ["make", "offer", "talk"]),
+                   ("s2", "Bob", "talk", ["fail", "offer"]), ("s3", "Cy", "talk", ["end", "early"])])
+    con.execute("UPDATE claims SET subject_kind = 'speaker' WHERE start = 0")
+    derive_opinions(con)
+    subject = dict(con.execute("SELECT speaker_key, subject FROM opinions").fetchall())
+    assert subject["Ann"] == "talk"
+
+
+def test_a_fragment_stays_alone_and_a_full_statement_labels_the_claim():
+    """A quoted fragment (a few words, no verb) shares the claim's words but states nothing: it
+    stays alone. Of the others, the full statement names the claim, not the three-word one."""
+    con = _corpus([("f1", "Ann", "levy", ["raise", "burden", "family"]), ("f2", "Bob", "levy", ["raise", "burden", "family"]),
+                   ("f3", "Cy", "levy", ["raise", "burden", "family"]), ("f4", "Di", "levy", ["burden"])])
+    con.execute("UPDATE claims SET claim = 'raise the burden' WHERE start = 0")
+    con.execute("UPDATE claims SET claim = 'the levy will raise the burden on every family' WHERE start = 100")
+    con.execute("UPDATE quotes SET text = 'the levy will raise the burden on every family' WHERE start = 100")
+    con.execute("UPDATE claims SET predicate = NULL, claim = 'a burden' WHERE start = 300")
+    con.execute("UPDATE quotes SET text = 'a \"burden\"' WHERE start = 300")
+    derive_opinions(con)
+    o = con.execute("SELECT speaker_key, claim_id, claim_size, claim_label FROM opinions").df().set_index("speaker_key")
+    assert o.loc["Ann", "claim_id"] == o.loc["Bob", "claim_id"] == o.loc["Cy", "claim_id"] != o.loc["Di", "claim_id"]
+    assert o.loc["Di", "claim_size"] == 1
+    assert o.loc["Ann", "claim_label"] == "the levy will raise the burden on every family"
 
 
 def test_a_lone_statement_joins_the_claim_of_its_nearest_statement():

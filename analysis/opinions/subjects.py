@@ -112,8 +112,9 @@ def _backoff(con: duckdb.DuckDBPyConnection) -> None:
                 SELECT quote_no, unnest(terms) AS t FROM lone WHERE redirect OR kind = 'speaker')),
         ok AS (
             SELECT c.* FROM cand c JOIN lone l USING (quote_no)
-            WHERE NOT (l.redirect OR l.kind = 'speaker') OR (c.cand IS DISTINCT FROM l.speaker_key AND c.cand IS DISTINCT FROM l.side
-                                     AND c.cand IS DISTINCT FROM l.base))
+            WHERE NOT (l.redirect OR l.kind = 'speaker')
+               OR (c.cand IS DISTINCT FROM l.speaker_key AND c.cand IS DISTINCT FROM l.side
+                   AND c.cand IS DISTINCT FROM l.base))
         SELECT c.quote_no, c.cand, k.noun FROM ok c JOIN _op_counts k ON k.base = c.cand
         QUALIFY row_number() OVER (PARTITION BY c.quote_no ORDER BY c.far, k.n DESC, c.cand) = 1""")
 
