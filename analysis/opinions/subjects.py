@@ -92,7 +92,7 @@ def _backoff(con: duckdb.DuckDBPyConnection) -> None:
     speaker alone ("we raised new proposals at the talks": the talks; a speaker who speaks of
     themselves in several statements stays their subject), may also go under a noun subject its
     claim names, and never under the speaker or their side: first the entities it names, then
-    the nouns of its claim, then the text before it."""
+    the nouns of its claim (for a statement about the speaker, after the text before it)."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _op_backoff AS
         WITH lone AS (
@@ -108,8 +108,8 @@ def _backoff(con: duckdb.DuckDBPyConnection) -> None:
             LEFT JOIN _op_names n ON n.article_id = m.article_id AND n.canonical = m.name
             LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, m.name)
             UNION ALL
-            SELECT quote_no, {meeting_sql('lower(t)')}, 1 FROM (
-                SELECT quote_no, unnest(terms) AS t FROM lone WHERE redirect OR kind = 'speaker')),
+            SELECT quote_no, {meeting_sql('lower(t)')}, CASE WHEN redirect THEN 1 ELSE 3 END FROM (
+                SELECT quote_no, redirect, unnest(terms) AS t FROM lone WHERE redirect OR kind = 'speaker')),
         ok AS (
             SELECT c.* FROM cand c JOIN lone l USING (quote_no)
             WHERE NOT (l.redirect OR l.kind = 'speaker')
