@@ -26,10 +26,6 @@ from analysis.opinions.codebook import apply_codebook
 from analysis.store import table_columns
 
 TABLE = "opinions"
-# A quoted fragment of a few words without a verb ('called the plan a "blunder"') names a word,
-# it states no claim: it has no features, so it stays alone under its subject.
-FRAGMENT_WORDS = 3
-FRAGMENT_SQL = f"(len(regexp_extract_all(q.text, '[[:alnum:]]+')) <= {FRAGMENT_WORDS} AND c.predicate IS NULL)"
 
 
 def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None,
@@ -38,12 +34,11 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     _ensure_claims(con)
     subjects.build(con)
     X = _matrix(con)
-    rows = con.execute(f"""
+    rows = con.execute("""
         SELECT count(*) OVER (PARTITION BY s.subject_key) AS n,
                (dense_rank() OVER (ORDER BY s.subject_key NULLS LAST))::BIGINT AS g,
-               CASE WHEN coalesce({FRAGMENT_SQL}, false) THEN 0 ELSE sign(coalesce(c.stance_score, 0)) END::INTEGER AS lean
-        FROM _op_st s LEFT JOIN claims c ON c.rowid = s.claim_row JOIN quotes q ON q.quote_no = s.quote_no
-        ORDER BY s.row_no""").fetchnumpy()
+               CASE WHEN s.fragment THEN 0 ELSE sign(coalesce(c.stance_score, 0)) END::INTEGER AS lean
+        FROM _op_st s LEFT JOIN claims c ON c.rowid = s.claim_row ORDER BY s.row_no""").fetchnumpy()
     claim_no = grouping.group(X, params, np.asarray(rows["n"]), subject=np.asarray(rows["g"]),
                               lean=np.asarray(rows["lean"]))
     _write(con, X, claim_no, codebook)
@@ -120,10 +115,7 @@ def _matrix(con: duckdb.DuckDBPyConnection):
         WHERE term IS NOT NULL AND NOT list_contains(name, term)""").fetchnumpy()
     group = con.execute("SELECT g FROM _op_groups ORDER BY row_no").fetchnumpy()["g"]
     con.execute("DROP TABLE _op_groups")
-    fragment = np.asarray(con.execute(f"""
-        SELECT coalesce({FRAGMENT_SQL}, false) AS f FROM _op_st s JOIN quotes q ON q.quote_no = s.quote_no
-        LEFT JOIN claims c ON c.rowid = s.claim_row ORDER BY s.row_no
-        """).fetchnumpy()["f"], dtype=bool)
+    fragment = np.asarray(con.execute("SELECT fragment FROM _op_st ORDER BY row_no").fetchnumpy()["fragment"], dtype=bool)
     X = features.subject_matrix(np.asarray(pairs["row_no"]), np.asarray(pairs["term"]),
                                 np.asarray(pairs["w"]), np.asarray(group), n)
     if fragment.any():
@@ -141,8 +133,7 @@ def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Pa
     if k:
         fit = grouping.rowwise_dot(X, grouping.centres(X, claim_no, k), claim_no)
     meta = con.execute(f"SELECT length(coalesce(c.claim, '')) AS n, {labels.vague_sql('c')} AS vague, "
-                       f"{labels.short_sql('c', 'q')} AS short FROM _op_st t "
-                       "JOIN quotes q ON q.quote_no = t.quote_no "
+                       f"{labels.short_sql('c', 't')} AS short FROM _op_st t "
                        "LEFT JOIN claims c ON c.rowid = t.claim_row ORDER BY t.row_no").fetchnumpy()
     rep = labels.representatives(claim_no, fit, np.asarray(meta["n"]), np.asarray(meta["vague"], dtype=bool),
                                  np.asarray(meta["short"], dtype=bool))

@@ -34,12 +34,11 @@ def representatives(claims: np.ndarray, fit: np.ndarray, lengths: np.ndarray, va
     return rep
 
 
-def short_sql(claims: str, quotes: str) -> str:
-    """SQL: whether a statement is a fragment for labelling: no verb, or fewer than `FULL_WORDS`
-    words in it or in its claim phrase (a phrase that short is mostly a noun phrase, or a verb cut from
-    what it is about: "demand more concessions")."""
-    return (f"({claims}.predicate IS NULL OR len(regexp_extract_all({quotes}.text, '[[:alnum:]]+')) < {FULL_WORDS} "
-            f"OR len(regexp_extract_all(coalesce({claims}.claim, ''), '[[:alnum:]]+')) < {FULL_WORDS})")
+def short_sql(claims: str, statement: str) -> str:
+    """SQL: whether a statement is a fragment for labelling: `short` in `_op_st` (no verb, or
+    fewer than `FULL_WORDS` words), or fewer than `FULL_WORDS` words in its claim phrase (a
+    phrase that short is mostly a verb cut from what it is about: "demand more concessions")."""
+    return (f"({statement}.short OR len(string_split(trim(coalesce({claims}.claim, '')), ' ')) < {FULL_WORDS})")
 
 
 def vague_sql(claims: str) -> str:

@@ -19,10 +19,14 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from analysis.opinions.labels import FULL_WORDS
 from analysis.store import table_columns
 
 # Nouns that name a meeting: as the head of a subject they are one event ("the talks", "the
 # negotiations", "these discussions", "peace summit" → `talk`, `peace talk`). General English.
+# A quoted fragment of a few words without a verb ('called the plan a "blunder"') names a word,
+# it states no claim: it has no features (`derive`), so it stays alone under its subject.
+FRAGMENT_WORDS = 3
 MEETING_NOUNS = ("talk", "negotiation", "discussion", "summit", "meeting", "dialogue")
 DEMONYM_ENDINGS = ("ians", "ans", "ese", "ian", "an", "is", "i", "ish", "ns", "n", "s")
 NO_SUBJECT = "(no subject named)"
@@ -30,8 +34,9 @@ NO_SUBJECT = "(no subject named)"
 
 def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
     """Create `_op_st`: one row per statement (`row_no` 0..n-1 in quote order) with its quote's
-    keys, its claim's `rowid` in `claims` (`claim_row`), `subject_key`, `subject_kind` and
-    `subject` (as shown). Only these light columns are
+    keys, its claim's `rowid` in `claims` (`claim_row`), `subject_key`, `subject_kind`,
+    `subject` (as shown), `fragment` (a few words, no verb: no claim) and `short` (under
+    `labels.FULL_WORDS` words or no verb: no label). Only these light columns are
     carried: the claims' lists and phrases are joined where they are used."""
     _names(con)
     _demonyms(con)
@@ -44,7 +49,8 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
                     WHEN 'speaker' THEN coalesce(q.speaker_key, c.subject_key)
                     WHEN 'entity' THEN coalesce(d.place, n.entity, c.subject_key)
                     WHEN 'noun' THEN {meeting_sql('lower(c.subject_key)')} END AS base,
-               sd.side, coalesce(c.stance_score, 0) AS score
+               sd.side, coalesce(c.stance_score, 0) AS score,
+               len(string_split(trim(q.text), ' ')) AS n_words, coalesce(c.predicate IS NULL, true) AS no_verb
         FROM {statements} q
         LEFT JOIN claims c ON c.article_id = q.article_id AND c.start = q.start
         LEFT JOIN _op_names n ON n.article_id = q.article_id AND n.canonical = c.subject_key
@@ -71,6 +77,7 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
         CREATE OR REPLACE TEMP TABLE _op_st AS
         WITH s AS (
             SELECT b.quote_no, b.article_id, b.start, b.speaker_key, b.claim_row, b.kind, b.written, b.base,
+                   b.n_words <= {FRAGMENT_WORDS} AND b.no_verb AS fragment, b.n_words < {FULL_WORDS} OR b.no_verb AS short,
                    coalesce(o.cand, b.base) AS subject_key,
                    CASE WHEN o.cand IS NULL THEN b.kind WHEN o.noun THEN 'noun' ELSE 'entity' END AS subject_kind
             FROM _op_base b LEFT JOIN _op_backoff o USING (quote_no)),
@@ -78,7 +85,7 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
             SELECT subject_key, mode(written) AS noun FROM s
             WHERE kind = 'noun' AND base = subject_key GROUP BY subject_key)
         SELECT {row_no} AS row_no, s.quote_no, s.article_id, s.start, s.speaker_key, s.claim_row, s.subject_key,
-               s.subject_kind,
+               s.subject_kind, s.fragment, s.short,
                coalesce(CASE WHEN s.subject_kind = 'noun' THEN lower(sh.noun) END, s.subject_key,
                         '{NO_SUBJECT}') AS subject
         FROM s LEFT JOIN shown sh USING (subject_key)""")
