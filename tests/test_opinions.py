@@ -109,6 +109,7 @@ def test_stance_cues_and_negation(nlp, text, sign, phrase):
     "Residents said they don't believe the council will deliver a good budget.",
     "Parents said they do not expect the new school to be ready.",
     "I doubt the new bridge will be safe, the engineer said.",
+    "Voters said they no longer expect the mayor to fix the roads.",
 ])
 def test_a_negated_belief_reverses_the_stance_of_what_it_frames(nlp, text):
     """Not believing that the council will deliver a good budget is against the council: the

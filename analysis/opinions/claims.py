@@ -188,7 +188,9 @@ def main_predicate(span: Span, cues: Cues) -> tuple[Token | None, list[str], boo
         if inner is None:
             break
         subj = _subject_token(pred, span)
-        neg = _has_neg(pred) != cues.is_(pred.lemma_.lower(), "disbelief")  # "I doubt X": not X
+        # "they don't / no longer believe X", "I doubt X": not X
+        negs = _has_neg(pred) or any(c.dep_ == "advmod" and _has_neg(c) for c in pred.children)
+        neg = negs != cues.is_(pred.lemma_.lower(), "disbelief")
         negated ^= neg
         frames.append(" ".join([*([subj.lower_] if subj is not None else []), *(["not"] if neg else []), pred.lower_]))
         pred = inner
