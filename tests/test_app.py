@@ -197,10 +197,11 @@ def test_opinions_page_role_in_url_keeps_only_that_role(on_seeds):
 
 
 def test_opinions_page_opposing_camps_on_the_talks(on_seeds):
-    """The seeds' talks: Kim Myong Gil against (suspend them), the Trump regime's denial that they
-    broke down for; a denial is not the U.S. side saying the talks failed."""
+    """The seeds' talks: Kim Myong Gil against (suspend them), the U.S. negotiators ("good"
+    discussions: filed under the talks, not under themselves) and the Trump regime's denial that
+    they broke down for; a denial is not the U.S. side saying the talks failed."""
     at = _open("pages/opinions.py", {"subject": "talks"})
     assert not at.exception, [e.value for e in at.exception]
     against, favour = [d.value for d in at.dataframe if list(d.value.columns) == ["speaker", "role", "statements"]]
     assert "Kim Myong Gil" in set(against["speaker"])
-    assert list(favour["speaker"]) == ["The Trump regime"]
+    assert set(favour["speaker"]) == {"The Trump regime", "U.S. negotiators"}
