@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from analysis import corrections, indexes
+from analysis import corrections, incremental, indexes
 from analysis import derive as derive_mod
 from analysis.analyst_files import AnalystFiles
 from analysis.corrections import CorrectionLog
@@ -138,9 +138,9 @@ def update_corpus(store: Store, files: AnalystFiles | None = None, *, full: bool
     mode, added = "full", 0
     try:
         if (not full and found is not None and found.inputs == inputs and set(found.parts) <= set(parts)
-                and _incremental_applies(store, found.path, new_parts)):
+                and incremental.applies(store, found.path, new_parts)):
             shutil.copyfile(found.path, tmp)
-            added = _incremental_update(tmp, store, new_parts, files)
+            added = incremental.update(tmp, store, new_parts, files, memory_limit=MEMORY_LIMIT)
             mode = "incremental"
         else:
             con = derived_connection(store, files)
@@ -155,14 +155,6 @@ def update_corpus(store: Store, files: AnalystFiles | None = None, *, full: bool
         tmp.unlink(missing_ok=True)
     _point_to(out, inputs, parts)
     return UpdateReport(mode, added, time.perf_counter() - started, out)
-
-
-def _incremental_applies(store: Store, path: Path, new_parts: list[str]) -> bool:
-    return False  # the incremental update comes next
-
-
-def _incremental_update(path: Path, store: Store, new_parts: list[str], files: AnalystFiles) -> int:
-    raise NotImplementedError
 
 
 def _point_to(path: Path, inputs: str, parts: tuple[str, ...]) -> None:
