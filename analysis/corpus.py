@@ -51,7 +51,7 @@ MEMORY_LIMIT = os.environ.get("ANALYSIS_MEMORY_LIMIT", "1GB")
 def inputs_key(files: AnalystFiles) -> str:
     """Names what the corpus tables are derived with, the articles aside: the analyst's files and
     the derivation versions. A derived file of another inputs key is not served as current."""
-    return hashlib.sha1(repr((files.signature(), VERSION, derive_mod.versions())).encode()).hexdigest()[:16]
+    return hashlib.sha1(repr((files.signature(), VERSION, incremental.VERSION, derive_mod.versions())).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -112,6 +112,7 @@ class UpdateReport:
     new_articles: int = 0
     seconds: float = 0.0
     path: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step of an incremental update
 
 
 def update_corpus(store: Store, files: AnalystFiles | None = None, *, full: bool = False) -> UpdateReport:
@@ -136,11 +137,14 @@ def update_corpus(store: Store, files: AnalystFiles | None = None, *, full: bool
     tmp.unlink(missing_ok=True)
     new_parts = [p for p in parts if found is None or p not in found.parts]
     mode, added = "full", 0
+    timings: dict[str, float] = {}
     try:
         if (not full and found is not None and found.inputs == inputs and set(found.parts) <= set(parts)
                 and incremental.applies(store, found.path, new_parts)):
+            copy_started = time.perf_counter()
             shutil.copyfile(found.path, tmp)
-            added = incremental.update(tmp, store, new_parts, files, memory_limit=MEMORY_LIMIT)
+            timings["copy"] = time.perf_counter() - copy_started
+            added = incremental.update(tmp, store, new_parts, files, memory_limit=MEMORY_LIMIT, timings=timings)
             mode = "incremental"
         else:
             con = derived_connection(store, files)
@@ -154,7 +158,7 @@ def update_corpus(store: Store, files: AnalystFiles | None = None, *, full: bool
     finally:
         tmp.unlink(missing_ok=True)
     _point_to(out, inputs, parts)
-    return UpdateReport(mode, added, time.perf_counter() - started, out)
+    return UpdateReport(mode, added, time.perf_counter() - started, out, timings)
 
 
 def _point_to(path: Path, inputs: str, parts: tuple[str, ...]) -> None:

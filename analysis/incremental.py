@@ -35,6 +35,7 @@ mentions and speakers (a few thousand rows) and the roles of the speakers concer
 """
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import duckdb
@@ -43,6 +44,7 @@ from analysis import aliases, derive, indexes, opinions, speaker_identity
 from analysis.analyst_files import AnalystFiles
 from analysis.store import Store, table_columns
 
+VERSION = 1  # part of the derived file's inputs key (`corpus.inputs_key`)
 SHORT_ARTICLES = 3
 SHORT_SHARE = 0.75
 _PART = "regexp_extract(filename, '([^/\\\\]+)[/\\\\][a-z]+\\.parquet$', 1)"
@@ -70,21 +72,27 @@ def applies(store: Store, derived: Path, new_parts: list[str]) -> bool:
 
 
 def update(path: Path, store: Store, new_parts: list[str], files: AnalystFiles, *,
-           memory_limit: str = "1GB") -> int:
+           memory_limit: str = "1GB", timings: dict[str, float] | None = None) -> int:
     """Add the articles of `new_parts` to the derived corpus file at `path` (a copy of the
-    current one, written in place). Returns how many articles were added."""
+    current one, written in place). Returns how many articles were added; `timings` gets the
+    seconds of each step."""
+    timings = timings if timings is not None else {}
     con = duckdb.connect(str(path))
     try:
         con.execute(f"SET memory_limit = '{memory_limit}'")
+        started = time.perf_counter()
         added = _load_new(con, store, new_parts)
-        if added:
-            _entities(con, files)
-            _number(con)
-            _speakers(con)
-            _roles(con, files)
-            _opinions(con, store, files)
-            _indexes(con)
+        timings["load"] = time.perf_counter() - started
+        steps = (("entities", lambda: _entities(con, files)), ("numbers", lambda: _number(con)),
+                 ("speakers", lambda: _speakers(con)), ("roles", lambda: _roles(con, files)),
+                 ("opinions", lambda: _opinions(con, store, files)), ("indexes", lambda: _indexes(con)))
+        for name, step in steps if added else ():
+            started = time.perf_counter()
+            step()
+            timings[name] = time.perf_counter() - started
+        started = time.perf_counter()
         con.execute("CHECKPOINT")
+        timings["checkpoint"] = time.perf_counter() - started
         return added
     finally:
         con.close()
