@@ -148,18 +148,26 @@ def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series, narrow: b
     """Speakers are entities: the PERSON/ORG entity each speaker is, so a speaker's page can show
     what they are quoted about and who appears with them. `narrow`: read only the mentions whose
     forms can match one of `keys` (a few speakers of a large corpus)."""
-    where = ""
     if narrow:
+        # The loose key is computed once per distinct written form, not once per mention.
         con.register("_name_keys", pd.DataFrame({"k": sorted({aliases.name_key(k) for k in keys if isinstance(k, str)})}))
-        forms = " OR ".join(f"{_NAME_KEY_SQL.format(x=c)} IN (SELECT k FROM _name_keys)"
-                            for c in ("text", "canonical", "entity"))
-        where = f"AND ({forms})"
-    try:
-        people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
-                             f"WHERE entity_label IN ('PERSON', 'ORG') {where}").df()
-    finally:
-        if narrow:
+        try:
+            con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE _speaker_forms AS
+                SELECT f FROM (SELECT text AS f FROM entities WHERE entity_label IN ('PERSON', 'ORG')
+                               UNION SELECT canonical FROM entities WHERE entity_label IN ('PERSON', 'ORG')
+                               UNION SELECT entity FROM entities WHERE entity_label IN ('PERSON', 'ORG'))
+                WHERE {_NAME_KEY_SQL.format(x='f')} IN (SELECT k FROM _name_keys)""")
+            people = con.execute("""
+                SELECT text, canonical, entity, entity_label FROM entities WHERE entity_label IN ('PERSON', 'ORG')
+                AND (text IN (SELECT f FROM _speaker_forms) OR canonical IN (SELECT f FROM _speaker_forms)
+                     OR entity IN (SELECT f FROM _speaker_forms))""").df()
+            con.execute("DROP TABLE _speaker_forms")
+        finally:
             con.unregister("_name_keys")
+    else:
+        people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
+                             "WHERE entity_label IN ('PERSON', 'ORG')").df()
     links = aliases.link_names(keys, people) if len(keys) else {}
     return keys.map(links).astype("string")
 
