@@ -144,9 +144,13 @@ def update_corpus(store: Store, files: AnalystFiles | None = None, *, full: bool
             copy_started = time.perf_counter()
             shutil.copyfile(found.path, tmp)
             timings["copy"] = time.perf_counter() - copy_started
-            added = incremental.update(tmp, store, new_parts, files, memory_limit=MEMORY_LIMIT, timings=timings)
-            mode = "incremental"
-        else:
+            try:
+                added = incremental.update(tmp, store, new_parts, files, memory_limit=MEMORY_LIMIT, timings=timings)
+                mode = "incremental"
+            except Exception:  # logged with its traceback: a failed shortcut costs time, never the corpus
+                log_.exception("the incremental update failed; deriving the corpus tables in full")
+                tmp.unlink(missing_ok=True)
+        if mode != "incremental":
             con = derived_connection(store, files)
             try:
                 _save(con, tmp)

@@ -140,3 +140,19 @@ def test_the_dashboard_shows_the_last_complete_corpus_with_the_notice(tmp_path, 
     at.run()
     assert not any("processed" in str(i.value) for i in at.info)
     assert {str(m.label): str(m.value) for m in at.metric}.get("Articles") == "3"
+
+
+def test_a_failed_incremental_update_derives_in_full(tmp_path, nlp, monkeypatch):
+    from analysis import incremental
+
+    first, second = _halves(tmp_path)
+    store = Store(tmp_path / "store")
+    ingest([first], store)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(incremental, "update", broken)
+    report = ingest([second], store)
+    assert report.derivation == "full"
+    assert corpus.open_corpus(store, AnalystFiles()).execute("SELECT count(*) FROM articles").fetchone() == (3,)
