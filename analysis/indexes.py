@@ -283,8 +283,12 @@ def quote_text_matches(q: str, con: duckdb.DuckDBPyConnection | None = None) -> 
     for phrase in search.phrases:
         checks.append("regexp_matches(lower(q.text), ?)")
         params.append(r"\s+".join(re.escape(w) for w in phrase))
-    return (f"SELECT q.quote_no, q.article_no FROM quotes q WHERE q.quote_no IN "
-            f"(SELECT quote_no FROM ({sql}) WHERE quote_no IS NOT NULL) AND {' AND '.join(checks)}"), params
+    sql = (f"SELECT q.quote_no, q.article_no FROM quotes q WHERE q.quote_no IN "
+           f"(SELECT quote_no FROM ({sql}) WHERE quote_no IS NOT NULL) AND {' AND '.join(checks)}")
+    if con is None:
+        return sql, params
+    # Reading the candidates' text is the cost (a second at 100,000 articles): once per search.
+    return _kept(con, "said", (search.words, search.phrases), sql, params, "quote_no, article_no")
 
 
 # A page asks the same search in four to eight queries. With a connection, the matching units
@@ -301,7 +305,14 @@ def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[
     search = parse_search(q)
     if con is None or search.empty:
         return matching_units(search)
-    key = hashlib.sha1(repr((search.words, search.phrases)).encode()).hexdigest()[:16]
+    sql, params = matching_units(search)
+    return _kept(con, "units", (search.words, search.phrases), sql, params, "unit_no, article_no, quote_no")
+
+
+def _kept(con: duckdb.DuckDBPyConnection, kind: str, search: tuple, sql: str, params: list,
+          columns: str) -> tuple[str, list]:
+    """A SELECT over the result of `sql`, computed once per connection and search and kept."""
+    key = hashlib.sha1(repr((kind, search)).encode()).hexdigest()[:16]
     table = f"search_result_{key}"
     if _table_exists(con, table):
         try:
@@ -309,7 +320,6 @@ def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[
         except duckdb.Error:
             pass  # another session touched it at the same moment: used just now anyway
     else:
-        sql, params = matching_units(search)
         try:
             con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{table} AS {sql}", params)
             con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{_REGISTRY} (name VARCHAR, used TIMESTAMP)")
@@ -317,8 +327,8 @@ def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[
             _evict(con)
         except duckdb.Error:
             if not _table_exists(con, table):  # another session made it meanwhile, or a real error
-                return matching_units(search)
-    return f"SELECT unit_no, article_no, quote_no FROM memory.main.{table}", []
+                return sql, params
+    return f"SELECT {columns} FROM memory.main.{table}", []
 
 
 def clear_search_cache(con: duckdb.DuckDBPyConnection) -> None:
