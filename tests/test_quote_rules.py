@@ -149,6 +149,13 @@ PRONOUNS = [
      "“We will try again next week,” he said.", "try again", "Ken Walsh", "he"),
     ("“The plan is dead,” said Tom Smith, who worked with Bob Jones for a decade. "
      "“It was never going to work,” he said.", "never going to work", "Tom Smith", "he"),
+    # someone in a photo caption is not the story's next "he"
+    ("Coach Mark Lopez said the team would rebuild around its young players.\n\n"
+     "Goalie Sam Ortiz stretches before practice in March. (Jane Roe/The Daily Courier)\n\n"
+     "“We have the pieces to win now,” he said.", "pieces to win", "Mark Lopez", "he"),
+    ("Coach Mark Lopez said the team would rebuild around its young players.\n\n"
+     "Open this photo in gallery Goalie Sam Ortiz stretches before practice in March.\n\n"
+     "“We have the pieces to win now,” he said.", "pieces to win", "Mark Lopez", "he"),
     ("Justice Ann Ray ruled against the station. Still, she denied Mr. Hall’s request for costs.\n\n"
      "“This has become an acrimonious fight,” she wrote.", "acrimonious fight", "Ann Ray", "she"),
 ]

@@ -23,6 +23,6 @@ from __future__ import annotations
 
 from analysis.quotes.extract import extract_quotes
 
-VERSION = "4"
+VERSION = "5"
 
 __all__ = ["VERSION", "extract_quotes"]

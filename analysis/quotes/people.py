@@ -104,8 +104,8 @@ class People:
         self.person_subj: list[bool] = []
         self.person_poss: list[bool] = []  # "Roe’s request": named only as an owner
         for ent in persons:
-            if self.ctx.inside[ent.root.i] >= 0:
-                continue
+            if self.ctx.inside[ent.root.i] >= 0 or self.ctx.caption(self.ctx.para_of(ent.start_char)):
+                continue  # someone in a photo is not the next "he"
             key = self.names.resolve_key(self.name_of(ent), ent.start_char)
             if not key:
                 continue
@@ -127,19 +127,24 @@ class People:
         self.org_pos: list[int] = []
         self.org_name: list[str] = []
         self.org_subj: list[bool] = []
+        pictured: set[str] = set()
         for ent in ctx.doc.ents:
             if ent.label_ != "ORG" or ent.start_char < ctx.body_start or ctx.inside[ent.root.i] >= 0:
                 continue
-            if self.aside(ent) or "/" in ent.text or ctx.furniture(ctx.para_of(ent.start_char)):
+            p = ctx.para_of(ent.start_char)
+            if self.aside(ent) or "/" in ent.text or ctx.furniture(p):
                 continue  # photo credits ("Reuters/Getty Images") and subheads
             name = self.name_of(ent)
-            if name:
+            if name and ctx.caption(p):
+                pictured.add(name)  # its full name still spells out a short form, it is no antecedent
+            elif name:
                 self.org_pos.append(ent.start_char)
                 self.org_name.append(name)
                 self.org_subj.append(ent.root.dep_ in SUBJECT_DEPS)
-        self.org_names = set(self.org_name)
+        self.org_names = set(self.org_name) | pictured
         for t in ctx.subject_tokens:  # "EDC declined": an organisation's name the tagger missed here
-            if t.pos_ == "PROPN" and t.i not in self.ent_of and t.text in self.org_names and ctx.inside[t.i] < 0:
+            if t.pos_ == "PROPN" and t.i not in self.ent_of and t.text in self.org_names and ctx.inside[t.i] < 0 \
+                    and not ctx.caption(ctx.para_of(t.idx)):
                 self.org_pos.append(t.idx)
                 self.org_name.append(t.text)
                 self.org_subj.append(True)
@@ -196,7 +201,8 @@ class People:
             ent = self.ent_of.get(t.i)
             if ent is not None and ent.label_ in NAME_ENTS:
                 continue
-            if is_title_word(t.text) or ctx.boilerplate(t.idx) or ctx.furniture(ctx.para_of(t.idx)):
+            p = ctx.para_of(t.idx)
+            if is_title_word(t.text) or ctx.boilerplate_para(p) or ctx.furniture(p) or ctx.caption(p):
                 continue
             key = self.names.resolve_key(t.text, t.idx)
             if key not in self.names.names and ent is None and t.is_title and t.tag_ == "NNP":
@@ -255,7 +261,8 @@ class People:
             index.setdefault(word, []).append((pos, name, key, label))
 
         for ent in self.ctx.doc.ents:
-            if ent.start_char >= self.ctx.body_start and ent.label_ in NAME_ENTS | {"ORG"}:
+            if ent.start_char >= self.ctx.body_start and ent.label_ in NAME_ENTS | {"ORG"} and \
+                    not self.ctx.caption(self.ctx.para_of(ent.start_char)):
                 self._describe(ent, put)
         self.descriptors = index
 
