@@ -223,6 +223,31 @@ def test_a_missed_full_stop_does_not_merge_two_reports(model):
     assert "The commission" not in found.get("The agency", ""), found
 
 
+SECOND_CUES = [
+    # a speech verb coordinated with the first cue: a second report by the same speaker
+    ("Tom Hale claimed great wealth and said it ensured he was beholden to nobody.",
+     "it ensured he was beholden to nobody", "Tom Hale"),
+    # hung by the parse on the reported clause, it is still the reporter who goes on speaking
+    ("The minister said the talks were over and added that no new offer would come.",
+     "that no new offer would come", "The minister"),
+    ("Lee says the mayor promised to keep the rink open and said she would fight the closure.",
+     "she would fight the closure", "Lee"),
+]
+
+
+@pytest.mark.parametrize("text, second, speaker", SECOND_CUES)
+def test_a_second_cue_inside_a_report_starts_a_second_report(model, text, second, speaker):
+    found = quotes(model, text)
+    assert (second, speaker) in [(q.text, q.speaker) for q in found], found
+    assert not any(second in q.text and q.text != second for q in found), found
+
+
+def test_a_verb_deep_inside_the_report_stays_in_it(model):
+    text = "Ana Ruiz said the senator was at the hall when the guards found her and told her to leave."
+    found = quotes(model, text)
+    assert len(found) == 1 and found[0].text.endswith("told her to leave"), found
+
+
 # --- organisations: the full name, and "it"/"the company" back to the one the story is about ----
 ORGANISATIONS = [
     ("Export Development Canada insures Canadian firms abroad.\n\nEDC says it is self-funding.",
