@@ -88,6 +88,10 @@ SIGNED = [
      "worst night of television", "Marta Velasquez", "Marta Velasquez"),
     ("Readers wrote in after the debate.\n\n“Nobody answered a single question tonight.”\u00a0―\u00a0Tom H. Brennan",
      "single question", "Tom H. Brennan", "Tom H. Brennan"),
+    # a dash glued to the name by a no-break space, which the tagger takes into the name
+    ("Readers wrote in.\n\n“He is someone no sane person would want as the boss. You are not a leader you are "
+     "a dictator.” ―\u00a0Marta N Jose Olivera\n“No voter wants a man who insults us.”",
+     "not a leader", "Marta N Jose Olivera", "Marta N Jose Olivera"),
     ("Readers wrote in.\n\n“We need a change.” — Ana Ruiz\n“I am staying home this year.” — Joe Park",
      "staying home", "Joe Park", "Joe Park"),
 ]

@@ -164,6 +164,11 @@ def _dash_speaker(ctx: Context, m: Marked) -> Mention | None:
         return None
     ent = ctx.people.ent_of.get(j)
     if ent is not None and ent.label_ in NAME_ENTS | ORG_ENTS:
+        name_start = pe - len(lead.lstrip(DASH_CHARS + " \u00a0"))
+        if ent.start_char < name_start:
+            # "―\u00a0Jo Park": a dash glued to the name by a no-break space is one token with it
+            raw = ctx.text[name_start:ent.end_char]
+            return Mention(ent.root, name_start, ent.end_char, raw, "PERSON", name=strip_titles(raw)[0])
         return mention(ctx, ent.root)
     end = j
     while end + 1 < len(doc) and doc[end + 1].idx < pe and _name_word(doc[end + 1]) and end - j < 4:
