@@ -208,6 +208,9 @@ PLAIN = [
     # the parser put the clause's subject into a phrase of the cue
     ("The union says in Nova Scotia ambulances are too often missing the mark.",
      "ambulances are too often missing the mark", "The union", "The union"),
+    # a closing mark after a space (the inner quotation's mark before it) still closes the quotation
+    ("Lena Holt spoke at the breakfast.\n\n\"I have never liked the word 'outreach,' \" she told the group.",
+     "I have never liked the word", "Lena Holt", "she"),
     # a reason the parser hung on the cue belongs to what was said
     ("Senator Joan Park said the claim smacked of hypocrisy, because her opponents had done the same.",
      "because her opponents had done the same", "Joan Park", "Joan Park"),
