@@ -255,6 +255,20 @@ def test_a_verb_deep_inside_the_report_stays_in_it(model):
     assert len(found) == 1 and found[0].text.endswith("told her to leave"), found
 
 
+# --- a cue that opens the sentence, the speaker after it and a colon before the words ------------
+OPENING_CUES = [
+    ("Economist Ryan Hale has studied the plan. Critics say it is too costly. Said Hale: “I don’t see "
+     "how the numbers add up for anyone.”", "numbers add up", "Ryan Hale", "Hale"),
+    ("The vote passed late on Friday.\n\nAdded the senator: “This fight is not over for anyone.”",
+     "not over", "the senator", "the senator"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", OPENING_CUES)
+def test_a_cue_that_opens_the_sentence(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
 # --- organisations: the full name, and "it"/"the company" back to the one the story is about ----
 ORGANISATIONS = [
     ("Export Development Canada insures Canadian firms abroad.\n\nEDC says it is self-funding.",

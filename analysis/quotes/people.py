@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from analysis.names import INSTITUTION_WORDS, PRONOUN_GENDER, clean_name, is_title_word, strip_titles
-from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS, ROLE_SUFFIXES
+from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS, ROLE_SUFFIXES, is_cue
 from analysis.speakers import NameIndex
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ def ent_name(text: str, ent: Span) -> str:
     toks = [t for t in ent if not (t.tag_ == "POS" or t.lower_ in ("'s", "’s"))]
     while toks and toks[0].lower_ == "the":
         toks = toks[1:]
+    if len(toks) > 1 and toks[0].tag_ in ("VBD", "VBN") and is_cue(toks[0], direct=False):
+        toks = toks[1:]  # 'Said Ellis: “…”': the cue that opens the sentence is no first name
     if not toks:
         return ""
     return clean_name(text[toks[0].idx:toks[-1].idx + len(toks[-1].text)])

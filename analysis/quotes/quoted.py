@@ -69,7 +69,11 @@ def _cue_of(ctx: Context, m: Marked, inner_words: int) -> tuple[Token | None, st
     cue = _cue_after(ctx, m) if (m.closed and inner_words >= 1) else None
     if cue is not None:
         return cue, "after"
-    return _cue_before(ctx, m), "before"
+    cue = _cue_before(ctx, m)
+    if cue is not None:
+        return cue, "before"
+    cue = _inverted_cue(ctx, m)
+    return cue, "inverted"
 
 
 def _label(ctx: Context, m: Marked, inner_words: int, cue: Token) -> bool:
@@ -148,6 +152,28 @@ def _cue_before(ctx: Context, m: Marked) -> Token | None:
             return None
         j -= 1
     return None
+
+
+def _inverted_cue(ctx: Context, m: Marked) -> Token | None:
+    """'Said Ellis: “…”', 'Added the senator: “…”': a sentence that opens with the reporting
+    verb, the speaker after it, and a colon before the quotation (the parse makes the verb part of
+    the name or the speaker its object)."""
+    doc = ctx.doc
+    i = bisect.bisect_left(ctx.tok_starts, m.start) - 1
+    while i >= ctx.first_body_tok and doc[i].is_space:
+        i -= 1
+    if i < ctx.first_body_tok or doc[i].text != ":" or doc[i].idx < ctx.para_starts[m.para]:
+        return None
+    j = i - 1
+    while j >= ctx.first_body_tok and i - j <= 7 and doc[j].pos_ in ("PROPN", "NOUN", "DET", "ADJ") and \
+            not (doc[j].tag_ in ("VBD", "VBN") or doc[j].is_sent_start):
+        j -= 1
+    cue = doc[j]
+    opens = cue.is_sent_start or cue.idx == ctx.para_starts[m.para] or (j > 0 and doc[j - 1].text in SENTENCE_END)
+    if j >= i - 1 or not opens or not cue.is_title or cue.tag_ not in ("VBD", "VBN") or \
+            not is_cue(cue, direct=True):
+        return None
+    return cue
 
 
 def _dash_speaker(ctx: Context, m: Marked) -> Mention | None:
