@@ -250,6 +250,8 @@ def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span
                 b = max(b, c.right_edge.i)
         b = _past_abbreviation(ctx, b, pb)
     a, b = max(a, pa), min(b, pb)
+    if comp.i < cue.i:
+        a = _after_colon(ctx, a, b)
     if b < a:
         return None
     return doc[a].idx, doc[b].idx + len(doc[b].text)
@@ -341,9 +343,20 @@ def _beside_cue(ctx: Context, cue: Token, pa: int, pb: int) -> Span_ | None:
         a = _after_cue_start(ctx, cue)
     if resumed is not None:
         b = resumed
+    a = _after_colon(ctx, a, b)
     if not _reads_as_speech(doc, a, b):
         return None
     return doc[a].idx, doc[b].idx + len(doc[b].text)
+
+
+def _after_colon(ctx: Context, a: int, b: int) -> int:
+    """'Sen. Clara Moss scolded him: “You know better,” she said': a colon before a quotation
+    ends the narration that introduces it; the words are the quotation."""
+    doc = ctx.doc
+    for k in range(b - 1, a, -1):
+        if doc[k].text == ":" and ctx.inside[k] < 0 and ctx.inside[k + 1] < 0 and doc[k + 1].text in QUOTE_TOKENS:
+            return k + 1
+    return a
 
 
 def _after_cue_start(ctx: Context, cue: Token) -> int:
