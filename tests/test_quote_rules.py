@@ -160,6 +160,9 @@ PRONOUNS = [
     ("Coach Mark Lopez said the team would rebuild around its young players.\n\n"
      "Open this photo in gallery Goalie Sam Ortiz stretches before practice in March.\n\n"
      "“We have the pieces to win now,” he said.", "pieces to win", "Mark Lopez", "he"),
+    # "him" after a woman's name, as the object of her verb, is someone else: no vote for her gender
+    ("“We will not apologize for the ruling,” Tom Pence said.\n\nSen. Clara Moss scolded him: “You know "
+     "better than anyone in this room,” she said.", "You know better", "Clara Moss", "she"),
     ("Justice Ann Ray ruled against the station. Still, she denied Mr. Hall’s request for costs.\n\n"
      "“This has become an acrimonious fight,” she wrote.", "acrimonious fight", "Ann Ray", "she"),
 ]
@@ -253,6 +256,12 @@ def test_a_verb_deep_inside_the_report_stays_in_it(model):
     text = "Ana Ruiz said the senator was at the hall when the guards found her and told her to leave."
     found = quotes(model, text)
     assert len(found) == 1 and found[0].text.endswith("told her to leave"), found
+
+
+def test_a_colon_ends_the_narration_before_a_quotation(model):
+    text = "Sen. Clara Moss scolded the witness: “You know better than anyone in this room,” she said."
+    q = check(model, text, "You know better", "Clara Moss", "she")
+    assert q is not None and "scolded" not in q.text, q.text
 
 
 # --- a cue that opens the sentence, the speaker after it and a colon before the words ------------

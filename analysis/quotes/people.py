@@ -318,6 +318,8 @@ class People:
                 last_tok = bisect.bisect_left(ctx.tok_starts, self.person_pos[k])
                 k += 1
             g = PRONOUN_GENDER[t.lower_]
+            if last_key is not None and self._object_of(t, self.person_pos[k - 1]):
+                continue  # "Clara Moss scolded him": an object is someone other than its clause's subject
             if last_key is not None and t.i - last_tok <= 25 and ctx.inside[t.i] < 0:
                 v = votes.setdefault(last_key, [0, 0])
                 v[0 if g == "m" else 1] += 1
@@ -329,6 +331,19 @@ class People:
                 self.names.gender[key] = "m"
             elif f >= 2 * m and f > 0:
                 self.names.gender[key] = "f"
+
+    def _object_of(self, pronoun: Token, pos: int) -> bool:
+        """Whether the pronoun is the object of a verb whose subject is the name at `pos`: "him"
+        in "Moss scolded him" is not Moss (English says "herself" for that)."""
+        if pronoun.dep_ not in ("dobj", "dative", "pobj"):
+            return False
+        verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+        for c in verb.children:
+            if c.dep_ in SUBJECT_DEPS:
+                ent = self.ent_of.get(c.i)
+                if (ent.start_char if ent is not None else c.idx) == pos:
+                    return True
+        return False
 
     def latest_person_before(self, pos: int) -> int:
         """Index into the person mentions of the last one before `pos` (-1 when none)."""
