@@ -264,6 +264,34 @@ def test_a_colon_ends_the_narration_before_a_quotation(model):
     assert q is not None and "scolded" not in q.text, q.text
 
 
+# --- a cue that closes the sentence: ", Marchetti writes.", ", argued Petrosian." ----------------
+TRAILING = [
+    ("The shelter is full most nights. That is not just a problem for the people turned away, but for "
+     "the whole city, argued Petrosian.", "That is not just a problem for the people turned away",
+     "Petrosian", "Petrosian"),
+    ("Councillor Ada Okafor spoke first.\n\n\"The council's refusal to act on these warnings is a form of "
+     "wilful neglect,\" Okafor states. \"Nobody can say they were not told.\"",
+     "refusal to act on these warnings", "Ada Okafor", "Okafor"),
+    ("Cities preferred builders who were local; specifically, those that were already known, Marchetti "
+     "writes. He argues that this is why costs rose.", "Cities preferred builders who were local",
+     "Marchetti", "Marchetti"),
+    ("But cutting the route to ten stations could make the line look cheaper than it is, Kowalczyk said.",
+     "cutting the route to ten stations", "Kowalczyk", "Kowalczyk"),
+    # an adverbial clause before the comma is no report, an object after the verb is what was said
+    ("But when the council cut funding two years later, the city said enough.", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", TRAILING)
+def test_a_cue_that_closes_the_sentence(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+def test_a_cue_that_closes_its_sentence_reports_nothing_after_it(model):
+    found = quotes(model, TRAILING[2][0])
+    assert ("that this is why costs rose", "Marchetti") in [(q.text, q.speaker) for q in found], found
+
+
 # --- a cue that opens the sentence, the speaker after it and a colon before the words ------------
 OPENING_CUES = [
     ("Economist Ryan Hale has studied the plan. Critics say it is too costly. Said Hale: “I don’t see "

@@ -30,6 +30,7 @@ from analysis.quotes.marks import DASH_CHARS, QUOTE_TOKENS
 from analysis.quotes.mentions import Mention, mention
 from analysis.quotes.quoted import after_name_word
 from analysis.quotes.subjects import speaker_at
+from analysis.quotes.trailing import trailing_cue
 
 if TYPE_CHECKING:
     from analysis.quotes.context import Context
@@ -52,12 +53,17 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
                 out.append(claimed)
             continue
         span = _reported(ctx, tok)
+        m = None
+        if span is None or span[0] > tok.idx:
+            trail = _trailing(ctx, tok)
+            if trail is not None:
+                span, m = trail
         if span is None:
             continue
         s, e = trim(ctx, *span)
         if e - s < 8 or s < ctx.body_start or len(ctx.text[s:e].split()) < 3:
             continue
-        m = speaker_at(ctx, tok)
+        m = m or speaker_at(ctx, tok)
         k = kind(ctx, s, e)
         if m is None and (k == "indirect" or tok.lemma_.lower() in DIRECTIVE_VERBS | PLEDGE_VERBS):
             continue  # reported speech with nobody reporting it is narration ("there's no telling what…")
@@ -67,6 +73,18 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
             continue
         out.append(Candidate(s, e, k, tok, cue_text(tok), m, para=ctx.para_of(s), channel=medium(tok)))
     return out
+
+
+def _trailing(ctx: Context, tok: Token) -> tuple[Span_, Mention] | None:
+    """"…, Foster writes." read from the words when the parse missed it (`trailing`)."""
+    if negated(tok) or ctx.boilerplate(tok.idx):
+        return None
+    found = trailing_cue(ctx, tok)
+    if found is None:
+        return None
+    (a, b), m = found
+    doc = ctx.doc
+    return (doc[a].idx, doc[b].idx + len(doc[b].text)), m
 
 
 def _claim(ctx: Context, noun: Token) -> Candidate | None:
@@ -296,6 +314,8 @@ def _orphan_clause(ctx: Context, cue: Token, pb: int) -> Span_ | None:
         return None
     j = cue.i + 1
     while j <= pb and j <= cue.i + 4 and cue.is_ancestor(doc[j]) and doc[j].dep_ in ("advmod", "npadvmod", "punct"):
+        if doc[j].text in (".", "!", "?"):
+            return None  # "…, Foster writes. He argues …": the next sentence is not what was written
         j += 1
     if j > pb or cue.is_ancestor(doc[j]) or doc[j].is_punct or ctx.inside[j] >= 0:
         return None
