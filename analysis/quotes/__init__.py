@@ -2,13 +2,13 @@
 
 Two passes meet in the middle. The syntactic pass (`syntax`) starts from reporting verbs
 (`lexicon`: "said", "told", "according to") and takes the clause they govern: that finds
-indirect speech and quotes whose cue is in the same sentence; a cue that closes its sentence ("…, Foster writes.") is
-also read from the words, where the parse of such a tail often fails (`trailing`). The quotation-mark pass (`quoted`,
-over the marks found by `marks`) catches what the parse misses (quotes introduced by a colon or
-a dash, quotes split by their cue, quotes that run over paragraphs, floating quotes that continue
-the previous speaker) and drops short quoted terms with no cue at all, which are scare quotes or
-titles, not anyone's words. Between them, interview transcripts ("PENCE: Well, look, …") are
-attributed by their labels (`transcripts`).
+indirect speech and quotes whose cue is in the same sentence; a cue that closes its sentence
+("…, Foster writes.") is also read from the words, where the parse of such a tail often fails
+(`trailing`). The quotation-mark pass (`quoted`, over the marks found by `marks`) catches what
+the parse misses (quotes introduced by a colon or a dash, quotes split by their cue, quotes that
+run over paragraphs, floating quotes that continue the previous speaker) and drops short quoted
+terms with no cue at all, which are scare quotes or titles, not anyone's words. Between them,
+interview transcripts ("PENCE: Well, look, …") are attributed by their labels (`transcripts`).
 
 The words at a cue become a mention (`subjects`, `mentions`); speakers are resolved in document
 order (`resolve`, `pronouns`, `memory`), because "he", "the company" and a quote with no cue all
