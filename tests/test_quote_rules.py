@@ -102,6 +102,25 @@ def test_signed_after_the_text(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
 
 
+# pull quotes: a paragraph of someone's words signed with a name the story gives elsewhere
+PULL_QUOTES = [
+    ("Councillor Ana Ruiz said the board had failed the city.\n\nThe board's repeated failures to fix the "
+     "roads constitute an emergency for every driver. Ana Ruiz\n\nRuiz will table a motion on Monday.",
+     "repeated failures to fix the roads", "Ana Ruiz", "Ana Ruiz"),
+    ("Jo Lee, who chairs the Harbour Trust, spoke after the vote.\n\nWe will not close a single school "
+     "this year, and I will fight anyone who tries. Jo Lee, Harbour Trust", "not close a single school",
+     "Jo Lee", "Jo Lee"),
+    # a name the story never gives is the reporter signing off, not a speaker
+    ("The city will vote on the budget next week.\n\nThe story was written over the weekend and will be "
+     "updated. Maria Fenwick", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", PULL_QUOTES)
+def test_pull_quotes(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
 # --- documents and statements: the issuer speaks, the document is the channel ------------------
 DOCUMENTS = [
     ("The Harbour Trust issued a report on Monday.\n\nThe report said water levels would rise by a metre.",
