@@ -192,6 +192,23 @@ def test_pronoun_antecedents(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
 
 
+# --- a party member described by the party: the person the story is about ----------------------
+PARTY_MEMBERS = [
+    ("Senator Dan Roper defended the bill on Tuesday.\n\n“Far-left activists have twisted every word of "
+     "this bill,” the Ohio Republican said in a statement.", "twisted every word", "Dan Roper", "the Ohio Republican"),
+    ("Premier Ruth Okoye spoke after the vote. The Ontario Liberal said the budget would pass.",
+     "the budget would pass", "Ruth Okoye", "The Ontario Liberal"),
+    # the party's members together are a group, not the person before
+    ("Senator Dan Roper defended the bill.\n\nRepublicans in the House said the vote would be close.",
+     "the vote would be close", "Republicans", "Republicans"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", PARTY_MEMBERS)
+def test_a_party_member_described_by_the_party(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
 # --- reported speech the parse splits or hides ----------------------------------------------------
 PLAIN = [
     # the parser made the reported clause a sentence of its own

@@ -14,7 +14,7 @@ from spacy.tokens import Token
 
 from analysis.quotes.candidates import Candidate
 from analysis.quotes.documents import is_document, issuer
-from analysis.quotes.lexicon import ORG_NOUNS, noun_gender, person_noun
+from analysis.quotes.lexicon import ORG_NOUNS, noun_gender, party_member, person_noun
 from analysis.quotes.memory import NOBODY, Key, Memory, Resolution, Said
 from analysis.quotes.mentions import Mention, mention
 from analysis.quotes.people import Described
@@ -58,7 +58,7 @@ class Resolver:
             found = self._issuer(m, cand)
             if found is not None:
                 return found
-        if head.pos_ == "NOUN" and head.tag_ == "NN" and any(
+        if (head.pos_ == "NOUN" and head.tag_ == "NN" or party_member(head)) and any(
                 c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
             described = self._described(head, m.start) or self._definite(head, m.start, cand.para)
             if described is not None:
