@@ -261,6 +261,17 @@ def test_reported_speech_the_parse_hides(model, text, fragment, speaker, mention
     check(model, text, fragment, speaker, mention)
 
 
+def test_a_clause_the_parse_took_across_a_paragraph_break_is_no_report(model):
+    text = ("The bill failed on Tuesday.\n\nArticle continues below\n\nAfter the debate, Mr. Hale acknowledged "
+            "the size of the loss but refused to quit, and he thanked his staff for their work.")
+    assert not quotes(model, text), [q.text for q in quotes(model, text)]
+    # a quotation broken over two paragraphs still goes on in the cue's
+    text = ("Dana Roe explained the rule in an email.\n\n\"Who may join the plan is decided by the office\n\n"
+            "on the advice of the doctor, and in consultation with the family,\" said Roe in the email.")
+    found = quotes(model, text)
+    assert any("on the advice of the doctor" in q.text and q.speaker == "Dana Roe" for q in found), found
+
+
 def test_a_missed_full_stop_does_not_merge_two_reports(model):
     text = ("The agency said it was taking steps to vet applicants and oversee the centres The commission "
             "said it would increase oversight as well.")

@@ -254,6 +254,10 @@ def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span
     a, b = comp.left_edge.i, comp.right_edge.i
     if not _reported_clause(ctx, cue, comp):
         return None
+    if not pa <= comp.i <= pb and not any(ctx.inside[k] >= 0 or doc[k].text in QUOTE_TOKENS for k in range(pa, cue.i)):
+        # the parse ran over a paragraph break ("Story continues below advertisement"); only a
+        # quotation broken over two paragraphs goes on in the cue's
+        return None
     if comp.i < cue.i and any(doc[k].text in (":", ";") for k in range(b + 1, cue.i)):
         return None  # "the party announced a policy: its leader promised …": a colon ends the report
     if comp.i > cue.i and ctx.inside[comp.i] < 0 and _finite(comp) and \
