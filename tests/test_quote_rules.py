@@ -121,6 +121,24 @@ def test_pull_quotes(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
 
 
+# block quotations: the cue closes the paragraph before with a colon
+BLOCK_QUOTES = [
+    ("Mayor Tom Reyes answered the question with an example.\n\nHe said:\n\n\"We have streets where people "
+     "are afraid to walk at night. You cannot build a city like that.\"", "afraid to walk at night",
+     "Tom Reyes", "He"),
+    ("The Daily Ledger reviewed the filings.\n\nThe Daily Ledger reports:\n\n\"Just one in four donors to the "
+     "campaign so far have given $200 or less.\"", "one in four donors", "Daily Ledger", "Daily Ledger"),
+    ("Governor Chris Dale blasted the mayor on a radio show.\n\nThe governor added:\n\nIt is typical of the "
+     "mayor. She knows nothing about the city and has no idea what happened there.\n\nThe mayor did not respond.",
+     "She knows nothing about the city", "Chris Dale", "The governor"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", BLOCK_QUOTES)
+def test_block_quotations(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
 # --- documents and statements: the issuer speaks, the document is the channel ------------------
 DOCUMENTS = [
     ("The Harbour Trust issued a report on Monday.\n\nThe report said water levels would rise by a metre.",

@@ -9,7 +9,8 @@ the parse misses (quotes introduced by a colon or a dash, quotes split by their 
 run over paragraphs, floating quotes that continue the previous speaker) and drops short quoted
 terms with no cue at all, which are scare quotes or titles, not anyone's words. Between them,
 interview transcripts ("PENCE: Well, look, …") are attributed by their labels (`transcripts`),
-and pull quotes ("… every driver. Ana Ruiz") by the name that signs them (`pullquotes`).
+pull quotes ("… every driver. Ana Ruiz") by the name that signs them, and block quotations by the
+cue that ends the paragraph before them with a colon (`pullquotes`).
 
 The words at a cue become a mention (`subjects`, `mentions`); speakers are resolved in document
 order (`resolve`, `pronouns`, `memory`), because "he", "the company" and a quote with no cue all

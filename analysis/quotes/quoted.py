@@ -135,6 +135,11 @@ def _cue_before(ctx: Context, m: Marked) -> Token | None:
     doc = ctx.doc
     i = bisect.bisect_left(ctx.tok_starts, m.start) - 1
     ps = ctx.para_starts[m.para]
+    while i >= ctx.first_body_tok and doc[i].is_space:
+        i -= 1
+    if i >= ctx.first_body_tok and doc[i].idx < ps and doc[i].text == ":" and m.para > 0 and \
+            ctx.starts_paragraph(m.start):
+        ps = ctx.para_starts[m.para - 1]  # 'The Times reports:' ending the paragraph before the quotation
     if i < ctx.first_body_tok or doc[i].idx < ps:
         return None
     lead = doc[i]
