@@ -22,14 +22,16 @@ if TYPE_CHECKING:
     from analysis.quotes.context import Context
 
 SENTENCE_END = {".", "!", "?"}
-# Words of a speaker's phrase: "Foster", "the former minister", "Dr. Jo Lee", "he".
-PHRASE_POS = {"PROPN", "NOUN", "DET", "ADJ", "NUM"}
+# Forms of reporting verbs the lemmatizer may miss when the tagger reads them as nouns.
 IRREGULAR = {"said": "say", "says": "say", "wrote": "write", "told": "tell", "tells": "tell"}
-# When and where it was said, after the verb: "on Monday", "in a statement", "last week".
-TAIL_POS = {"ADP", "DET", "NOUN", "PROPN", "ADJ", "NUM", "ADV"}
+# Words of a speaker's phrase ("Foster", "the former minister", "Dr. Jo Lee", "he"), at most MAX_PHRASE.
+PHRASE_POS = {"PROPN", "NOUN", "DET", "ADJ", "NUM"}
 MAX_PHRASE = 6
-OBJECTS = ("dobj", "ccomp", "xcomp", "attr", "oprd", "dative")
+# When and where it was said, after the verb ("on Monday", "in a statement"), at most MAX_TAIL words.
+TAIL_POS = {"ADP", "DET", "NOUN", "PROPN", "ADJ", "NUM", "ADV"}
 MAX_TAIL = 6
+# Links after a verb to what it says or does: with one, the verb does not close a report.
+OBJECTS = ("dobj", "ccomp", "xcomp", "attr", "oprd", "dative")
 
 
 def trailing_cue(ctx: Context, cue: Token) -> tuple[tuple[int, int], Mention] | None:
