@@ -151,6 +151,10 @@ DOCUMENTS = [
      "Spending rose only 0.2 per cent a year, the report said.", "Spending rose only", "Jo Park", "the report"),
     ("A statement e-mailed by Dana Lee, the board's chair, said the station would respect the order.",
      "the station would respect", "Dana Lee", "Dana Lee"),
+    # the subject of a relative clause that issues the document
+    ("The Tax Research Group says the plan would cost $84 billion.\n\nThe goal is to curb short-term "
+     "investors, according to a speech Senator Ana Ruiz delivered in July.", "curb short-term investors",
+     "Ana Ruiz", "a speech"),
     # a finding of a study or of data is no one's words
     ("The study suggests that young workers are leaving the province.", None, None, None),
     ("The data show the economy shrank in the third quarter.", None, None, None),
