@@ -198,6 +198,8 @@ PRONOUNS = [
     ("Coach Mark Lopez said the team would rebuild around its young players.\n\n"
      "Goalie Sam Ortiz stretches before practice in March. (Jane Roe/The Daily Courier)\n\n"
      "“We have the pieces to win now,” he said.", "pieces to win", "Mark Lopez", "he"),
+    ("Ana Ruiz, a lawyer, works with newcomers.\n\nTheir daughters Mia, centre, Lena, left, and Sara pose for a "
+     "photo at home.\n\n“The paperwork alone takes months,” she said.", "paperwork alone", "Ana Ruiz", "she"),
     ("Coach Mark Lopez said the team would rebuild around its young players.\n\n"
      "Open this photo in gallery Goalie Sam Ortiz stretches before practice in March.\n\n"
      "“We have the pieces to win now,” he said.", "pieces to win", "Mark Lopez", "he"),
@@ -272,6 +274,10 @@ PLAIN = [
     # a closing mark after a space (the inner quotation's mark before it) still closes the quotation
     ("Lena Holt spoke at the breakfast.\n\n\"I have never liked the word 'outreach,' \" she told the group.",
      "I have never liked the word", "Lena Holt", "she"),
+    # a gerund as the subject of what was said
+    ("Ana Ruiz, a lawyer, works with newcomers.\n\nFinding a doctor and a school can be very hard for new "
+     "families, she said, especially those still recovering from war.",
+     "Finding a doctor and a school", "Ana Ruiz", "she"),
     # a reason the parser hung on the cue belongs to what was said
     ("Senator Joan Park said the claim smacked of hypocrisy, because her opponents had done the same.",
      "because her opponents had done the same", "Joan Park", "Joan Park"),

@@ -25,11 +25,12 @@ from analysis.records import Article
 BOILERPLATE = re.compile(
     r"(?:READ MORE|MORE|RELATED|WATCH|LISTEN|SEE ALSO|ALSO READ|READ|Read more|Related|Watch|VIDEO|PHOTOS?)"
     r"(?:\s+[A-Z]+){0,2}\s*:")
-# A photo caption: the gallery button before it, or the photographer's credit closing it
-# ("… at a rally in May. (Jane Roe/The Daily Courier)", "… in 2015. Jo Lee/Reuters").
+# A photo caption: the gallery button before it, the photographer's credit closing it ("… at a rally
+# in May. (Jane Roe/The Daily Courier)", "… in 2015. Jo Lee/Reuters"), or where each one stands.
 _CREDIT = r"(?:[A-Z][\w.'-]*\s?){1,4}/\s?[A-Z][\w.'&-]*(?:[\s/]+[A-Z][\w.'&-]*){0,4}"
 CAPTION = re.compile(r"^Open this photo in gallery|\bvia Getty Images\b|\([^()]*\b(?:[Pp]hoto|PHOTO)\b[^()]*\)\s*$"
-                     rf"|\(\s*(?:For\s)?{_CREDIT}\s*\)\s*$|[.!?]\s+{_CREDIT}\s*$")
+                     rf"|\(\s*(?:For\s)?{_CREDIT}\s*\)\s*$|[.!?]\s+{_CREDIT}\s*$"
+                     r"|\b[A-Z][\w'’-]+,\s(?:far\s)?(?:left|right|centre|center),")  # "daughters Judy, left, and …"
 SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "at", "by", "with", "from", "as"}
 
 

@@ -419,9 +419,11 @@ def _reads_as_speech(doc: Doc, a: int, b: int) -> bool:
     """A clause with a verb and a subject, not an adverbial ("After the vote, she acknowledged")."""
     if b - a < 3 or not any(doc[x].pos_ in ("VERB", "AUX") for x in range(a, b + 1)):
         return False
-    if not any(doc[x].dep_ in ("nsubj", "nsubjpass", "expl") for x in range(a, b + 1)):
+    if not any(doc[x].dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in range(a, b + 1)):
         return False
     f = a + 1 if doc[a].pos_ == "CCONJ" and a + 1 < b else a
+    if doc[f].tag_ == "VBG" and doc[f].dep_ == "csubj":
+        return True  # a gerund as the subject: "Meeting the costs can be impossible, she said"
     return not (doc[f].pos_ in ("SCONJ", "ADP") or doc[f].tag_ in ("VBN", "VBG", "WRB"))
 
 
