@@ -216,6 +216,22 @@ def test_pronoun_antecedents(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
 
 
+# --- someone the story brought in unnamed keeps the description that brought them in -----------
+UNNAMED = [
+    ("A justice official said the request would take months.\n\n“By the time they make a request, the trial "
+     "will be over,” the official said.", "the trial will be over", "A justice official", "the official"),
+    # a description with its own complement says more than the first one
+    ("She faced a lawyer in court on Thursday.\n\nAccording to the lawyer for the animal welfare agency, the "
+     "animals were seized after a tip.", "the animals were seized",
+     "the lawyer for the animal welfare agency", "the lawyer for the animal welfare agency"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", UNNAMED)
+def test_someone_brought_in_unnamed(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
 # --- a party member described by the party: the person the story is about ----------------------
 PARTY_MEMBERS = [
     ("Senator Dan Roper defended the bill on Tuesday.\n\n“Far-left activists have twisted every word of "
