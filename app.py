@@ -44,6 +44,7 @@ ctx.notices += sidebar.entity_notices(ctx)
 sidebar.date_note(ctx)
 sidebar.facets(ctx)
 runner.show_data_notices(context.corpus_notices(str(store.root), key))
+runner.show_pending(store)
 
 if (dest := st.session_state.pop("_goto", None)) in PAGES:
     st.switch_page(PAGES[dest])

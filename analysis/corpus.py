@@ -1,74 +1,248 @@
 """The corpus as the dashboard and the reports open it: the store snapshot plus the corpus-level
-tables of `analysis.derive`, kept in a cache file per corpus state.
+tables of `analysis.derive`, kept in a DuckDB file in the store folder.
 
 Deriving the corpus tables costs seconds to minutes on a large store (opinion grouping, entity
-resolution over millions of mentions), so the result is kept in the store folder as a DuckDB
-file named by `corpus_key`: the committed parts, the analyst's files and the derivation
-versions. Later opens, in any process, attach it read-only and see it through views: nothing is
-recomputed and nothing is copied into memory. A new ingest or an edited analyst file changes
-the key.
+resolution over millions of mentions), so the ingest does it before it exits, never the first
+visitor after it (`update_corpus`, called by `pipeline.ingest` while it holds the store's write
+lock). Each derivation is written to a new file, `derived/corpus-<stamp>.duckdb`, and then named
+in `derived/CURRENT.json` (replaced in one rename) with what it was derived from: the analyst's
+files and the derivation versions (`inputs_key`) and the store parts it covers. A reader attaches
+the file the pointer names, read-only, and keeps it until it reloads; an older file removed
+meanwhile stays readable to the processes that have it open.
+
+After an ingest that only added articles, the new file is the previous one with the new parts
+added (`analysis.incremental`); when parts were removed or reprocessed, or a version or an
+analyst file changed, the whole corpus is derived again (`python -m analysis rebuild` does the
+same on demand). A reader that finds no file derived with the current analyst files and versions
+(a store from before this layout, an edited `speakers.csv`) derives once, under the write lock,
+and saves the result for every later open.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import logging
 import os
+import shutil
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
-from analysis import corrections, indexes
+from analysis import corrections, incremental, indexes
 from analysis import derive as derive_mod
 from analysis.analyst_files import AnalystFiles
 from analysis.corrections import CorrectionLog
-from analysis.store import Store, table_columns
+from analysis.store import Store, StoreBusy, table_columns
 
 log_ = logging.getLogger(__name__)
 
-VERSION = 2  # this module's own steps (cache layout, schema completion)
+VERSION = 3  # this module's own steps (cache layout, schema completion)
 CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions", *indexes.INDEX_TABLES)
+POINTER = "CURRENT.json"
+# DuckDB's own memory for a derivation: the set-based steps spill to disk beyond it.
+MEMORY_LIMIT = os.environ.get("ANALYSIS_MEMORY_LIMIT", "1GB")
+
+
+def inputs_key(files: AnalystFiles) -> str:
+    """Names what the corpus tables are derived with, the articles aside: the analyst's files and
+    the derivation versions. A derived file of another inputs key is not served as current."""
+    return hashlib.sha1(repr((files.signature(), VERSION, incremental.VERSION, derive_mod.versions())).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Derived:
+    """One complete derivation in the store folder, as `derived/CURRENT.json` names it."""
+
+    path: Path
+    inputs: str
+    parts: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        return self.path.stem.removeprefix("corpus-")
+
+
+def current(store: Store) -> Derived | None:
+    """The derivation readers attach now, if there is one."""
+    pointer = store.root / "derived" / POINTER
+    try:
+        data = json.loads(pointer.read_text(encoding="utf-8"))
+        found = Derived(store.root / "derived" / str(data["file"]), str(data["inputs"]), tuple(data["parts"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return found if found.path.is_file() else None
 
 
 def corpus_key(store: Store, files: AnalystFiles | None = None) -> str:
-    """Names one state of everything the corpus tables are derived from."""
+    """Names the corpus state a reader opens: the current derived file when it was derived with
+    these analyst files and versions, else the state that `open_corpus` will derive."""
     files = files if files is not None else AnalystFiles.find(store.root)
-    state = (store.signature(), files.signature(), VERSION, derive_mod.versions())
-    return hashlib.sha1(repr(state).encode()).hexdigest()[:16]
+    inputs = inputs_key(files)
+    found = current(store)
+    if found is not None and found.inputs == inputs:
+        return found.key
+    return hashlib.sha1(repr((store.signature(), inputs)).encode()).hexdigest()[:16]
 
 
 def cache_path(store: Store, files: AnalystFiles | None = None) -> Path:
-    """Where the corpus tables of this store state and these analyst files are kept."""
+    """The derived file a reader attaches (it exists once a derivation for these files ran)."""
+    files = files if files is not None else AnalystFiles.find(store.root)
+    found = current(store)
+    if found is not None and found.inputs == inputs_key(files):
+        return found.path
     return store.root / "derived" / f"corpus-{corpus_key(store, files)}.duckdb"
 
 
 def derived_connection(store: Store, files: AnalystFiles) -> duckdb.DuckDBPyConnection:
     """An in-memory snapshot of the store with every corpus-level table derived, uncached."""
     con = store.connect()
+    con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     derive_mod.derive(con, files)
     return con
 
 
+@dataclass
+class UpdateReport:
+    mode: str  # "unchanged", "incremental" or "full"
+    new_articles: int = 0
+    seconds: float = 0.0
+    path: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step of an incremental update
+
+
+def update_corpus(store: Store, files: AnalystFiles | None = None, *, full: bool = False) -> UpdateReport:
+    """Bring the derived corpus tables up to date with the store; call it holding `store.writer()`.
+
+    Only new parts since the current derivation, with the same inputs, and nothing removed or
+    reprocessed: the previous file is copied and the new articles are added to it (`analysis.
+    incremental`). Anything else, or `full`: everything is derived again."""
+    started = time.perf_counter()
+    files = files if files is not None else AnalystFiles.find(store.root)
+    inputs = inputs_key(files)
+    parts = store.signature()
+    found = current(store)
+    if not full and found is not None and found.inputs == inputs and found.parts == parts:
+        return UpdateReport("unchanged", path=found.path)
+    if store.is_empty():
+        return UpdateReport("unchanged")
+    out = store.root / "derived" / f"corpus-{dt.datetime.now(dt.timezone.utc).strftime('%Y%m%dT%H%M%S%f')}-" \
+                                   f"{uuid.uuid4().hex[:6]}.duckdb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f"{out.stem}.{os.getpid()}.tmp")
+    tmp.unlink(missing_ok=True)
+    new_parts = [p for p in parts if found is None or p not in found.parts]
+    mode, added = "full", 0
+    timings: dict[str, float] = {}
+    try:
+        if (not full and found is not None and found.inputs == inputs and set(found.parts) <= set(parts)
+                and incremental.applies(store, found.path, new_parts)):
+            copy_started = time.perf_counter()
+            shutil.copyfile(found.path, tmp)
+            timings["copy"] = time.perf_counter() - copy_started
+            try:
+                added = incremental.update(tmp, store, new_parts, files, memory_limit=MEMORY_LIMIT, timings=timings)
+                mode = "incremental"
+            except Exception:  # logged with its traceback: a failed shortcut costs time, never the corpus
+                log_.exception("the incremental update failed; deriving the corpus tables in full")
+                tmp.unlink(missing_ok=True)
+        if mode != "incremental":
+            con = derived_connection(store, files)
+            try:
+                _save(con, tmp)
+                added = int(con.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
+            finally:
+                con.close()
+        _fsync(tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _point_to(out, inputs, parts)
+    return UpdateReport(mode, added, time.perf_counter() - started, out, timings)
+
+
+def _point_to(path: Path, inputs: str, parts: tuple[str, ...]) -> None:
+    """Name `path` as the current derivation (one rename) and drop the older files."""
+    pointer = path.parent / POINTER
+    tmp = pointer.with_name(f"{POINTER}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"file": path.name, "inputs": inputs, "parts": list(parts)}), encoding="utf-8")
+    _fsync(tmp)
+    os.replace(tmp, pointer)
+    for old in [*path.parent.glob("corpus-*.duckdb"), *path.parent.glob("opinions-*.parquet")]:
+        if old != path:
+            old.unlink(missing_ok=True)  # a process that still has it attached keeps reading it
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
 def open_corpus(store: Store | None = None, files: AnalystFiles | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the snapshot and every corpus-level table, from the cache file
-    of this corpus state when there is one, else derived now and saved for the next open."""
+    """A DuckDB connection with the snapshot and every corpus-level table: the current derived
+    file when it was derived with these analyst files and versions (new parts not yet derived
+    wait for the ingest that adds them), else derived now, saved, and attached."""
     store = store or Store()
     files = files if files is not None else AnalystFiles.find(store.root)
-    cache = cache_path(store, files)
-    if cache.is_file():
+    inputs = inputs_key(files)
+    damaged = False
+    for attempt in range(3):  # the file named may be replaced between reading the pointer and attaching it
+        found = current(store)
+        if found is None or found.inputs != inputs:
+            break
         try:
-            return _attach(cache)
+            return _attach(found.path)
         except duckdb.Error:
-            cache.unlink(missing_ok=True)  # a damaged cache is rebuilt, never trusted
-    con = derived_connection(store, files)
+            damaged = attempt == 2  # the same file three times: damaged, derived again, never trusted
+            time.sleep(0.05)
     if store.is_empty():
-        return con
-    try:  # a reader may not be allowed to write the store folder; the cache is only a speed-up
-        _save(con, cache)
+        return derived_connection(store, files)
+    try:  # a reader may not be allowed to write the store folder; the saved file is only a speed-up
+        with store.writer():
+            update_corpus(store, files, full=damaged)
+    except StoreBusy:
+        stale = current(store)
+        if stale is not None:  # an ingest or a rebuild is deriving now: the last complete corpus
+            return _attach(stale.path)
+        return derived_connection(store, files)
     except (OSError, duckdb.Error):
-        return con
-    con.close()
-    return _attach(cache)
+        return derived_connection(store, files)
+    found = current(store)
+    return _attach(found.path) if found is not None else derived_connection(store, files)
+
+
+def pending_notice(store: Store) -> str | None:
+    """What the dashboard says while the corpus it shows lacks articles of the store: being
+    processed by a running ingest, or left by one that stopped before deriving."""
+    status = store.status()
+    found = current(store)
+    covered = set(found.parts) if found is not None else set()
+    waiting = [p for p in store.part_dirs() if p.name not in covered]
+    if status:
+        n = int(status.get("articles") or 0) or _articles_in(waiting)
+        if not n:
+            return None if not status.get("deriving") else "The corpus tables are being updated; reload in a minute."
+        return f"{n:,} new article{'s are' if n != 1 else ' is'} being processed; reload in a minute."
+    if found is not None and waiting:
+        n = _articles_in(waiting)
+        return (f"{n:,} article{'s' if n != 1 else ''} in the store {'are' if n != 1 else 'is'} not on the dashboard "
+                f"yet: the ingest that added them stopped before updating the corpus tables. "
+                f"`python -m analysis rebuild --store {store.root}` adds them.")
+    return None
+
+
+def _articles_in(parts: list[Path]) -> int:
+    n = 0
+    for part in parts:
+        try:
+            n += pq.ParquetFile(part / "articles.parquet").metadata.num_rows
+        except (OSError, ValueError):
+            continue
+    return n
 
 
 def _attach(path: Path) -> duckdb.DuckDBPyConnection:
@@ -79,21 +253,15 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _save(con: duckdb.DuckDBPyConnection, cache: Path) -> None:
-    """Write the corpus tables to a new file and rename it into place; drop older versions."""
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_name(f"{cache.stem}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    con.execute(f"ATTACH '{_sql_path(tmp)}' AS out")
+def _save(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Write the corpus tables to a new DuckDB file."""
+    path.unlink(missing_ok=True)
+    con.execute(f"ATTACH '{_sql_path(path)}' AS out")
     try:
         for table in CORPUS_TABLES:
             con.execute(f"CREATE TABLE out.{table} AS SELECT * FROM {table}")
     finally:
         con.execute("DETACH out")
-    os.replace(tmp, cache)
-    for old in [*cache.parent.glob("corpus-*.duckdb"), *cache.parent.glob("opinions-*.parquet")]:
-        if old != cache:
-            old.unlink(missing_ok=True)  # a process that still has it attached keeps reading it
 
 
 def _sql_path(path: Path) -> str:

@@ -46,6 +46,16 @@ def replace_table(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -
     con.register("_df", df)
     con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _df")
     con.unregister("_df")
+    untyped_to_text(con, name)
+
+
+def untyped_to_text(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """A column that was all missing in a frame has no type ("NULL"); rows added later (an
+    incremental update) could not be inserted into it: it becomes text (a list: of text)."""
+    rows = con.execute("SELECT column_name, data_type FROM information_schema.columns "
+                       "WHERE table_name = ? AND replace(data_type, '\"', '') IN ('NULL', 'NULL[]')", [name]).fetchall()
+    for column, kind in rows:
+        con.execute(f'ALTER TABLE {name} ALTER "{column}" TYPE {"VARCHAR[]" if kind.endswith("[]") else "VARCHAR"}')
 
 
 def resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
@@ -68,7 +78,14 @@ def resolve_speakers(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> Non
 
 
 def assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    per_speaker = con.execute("""
+    replace_table(con, "speakers_corpus", speaker_roles(con, files))
+
+
+def speaker_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles, only: str = "") -> pd.DataFrame:
+    """One row per speaker key with role, side and evidence: every key, or those in the table
+    `only` (column `speaker_key`; an incremental update redoes the speakers new quotes name)."""
+    where = f"AND q.speaker_key IN (SELECT speaker_key FROM {only})" if only else ""
+    per_speaker = con.execute(f"""
         SELECT q.speaker_key,
                mode(q.speaker_label) AS label,
                list(DISTINCT q.speaker_description ORDER BY q.speaker_description)
@@ -80,38 +97,45 @@ def assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
                min(a.date) AS first_date,
                max(a.date) AS last_date
         FROM quotes q JOIN articles a USING (article_id)
-        WHERE q.speaker_key IS NOT NULL
+        WHERE q.speaker_key IS NOT NULL {where}
         GROUP BY q.speaker_key ORDER BY q.speaker_key
     """).df()
     for col in ("descriptions", "mentions"):
         per_speaker[col] = per_speaker[col].apply(lambda v: list(v) if pd.api.types.is_list_like(v) else [])
-    per_speaker["entity"] = _speaker_entities(con, per_speaker["speaker_key"])
+    per_speaker["entity"] = _speaker_entities(con, per_speaker["speaker_key"], narrow=bool(only))
     # A speaker the quote step took for a person but whose entity the corpus knows as an
     # organisation ("PolitiFact said") is read as one.
-    orgs = {e for (e,) in con.execute("SELECT DISTINCT entity FROM entities WHERE entity_label = 'ORG'").fetchall()}
+    con.register("_speaker_entities", pd.DataFrame({"entity": per_speaker["entity"].dropna().astype(str).unique()}))
+    try:
+        orgs = {e for (e,) in con.execute("SELECT DISTINCT entity FROM entities WHERE entity_label = 'ORG' "
+                                          "AND entity IN (SELECT entity FROM _speaker_entities)").fetchall()}
+        # What the coverage says about the same person wherever it names them ("President Trump",
+        # "Loretta Lynch, the attorney general,"): the role evidence for speakers quoted as "he".
+        context = _entity_context(con, only="_speaker_entities")
+        # How widely the coverage names the person (a public figure is named across articles).
+        spread = dict(con.execute("SELECT entity, count(DISTINCT article_id) FROM entities WHERE entity_label = 'PERSON' "
+                                  "AND entity IN (SELECT entity FROM _speaker_entities) GROUP BY entity").fetchall())
+    finally:
+        con.unregister("_speaker_entities")
     per_speaker.loc[per_speaker["entity"].isin(orgs).fillna(False).astype(bool), "label"] = "ORG"
-    # What the coverage says about the same person wherever it names them ("President Trump",
-    # "Loretta Lynch, the attorney general,"): the role evidence for speakers quoted as "he".
-    context = _entity_context(con)
     per_speaker["context"] = [context.get(e, []) if isinstance(e, str) else [] for e in per_speaker["entity"]]
-    # How widely the coverage names the person (a public figure is named across articles).
-    spread = dict(con.execute("SELECT entity, count(DISTINCT article_id) FROM entities "
-                              "WHERE entity_label = 'PERSON' GROUP BY entity").fetchall())
     per_speaker["mentioned_articles"] = [max(spread.get(e, 0), n) if isinstance(e, str) else n
                                          for e, n in zip(per_speaker["entity"], per_speaker["article_count"],
                                                          strict=True)]
     table = roles.assign_roles(per_speaker, files.speakers)
     table["description"] = table["descriptions"].apply(lambda v: max(v, key=len) if len(v) else None)
-    replace_table(con, "speakers_corpus", table)
+    return table
 
 
-def _entity_context(con: duckdb.DuckDBPyConnection, per_entity: int = 20) -> dict[str, list[str]]:
-    """Per PERSON entity, its descriptors and titles across the corpus, most frequent first."""
+def _entity_context(con: duckdb.DuckDBPyConnection, per_entity: int = 20, only: str = "") -> dict[str, list[str]]:
+    """Per PERSON entity (of those in the table `only`), its descriptors and titles across the
+    corpus, most frequent first."""
     descriptor = "descriptor" if "descriptor" in _columns(con, "entities") else "NULL"
+    where = f"AND entity IN (SELECT entity FROM {only})" if only else ""
     rows = con.execute(f"""
         SELECT entity, list(phrase ORDER BY n DESC, phrase)[:{per_entity}]
         FROM (SELECT entity, coalesce({descriptor}, title) AS phrase, count(*) AS n FROM entities
-              WHERE entity_label = 'PERSON' AND coalesce({descriptor}, title) IS NOT NULL GROUP BY ALL)
+              WHERE entity_label = 'PERSON' AND coalesce({descriptor}, title) IS NOT NULL {where} GROUP BY ALL)
         GROUP BY entity
     """).fetchall()
     return {entity: list(phrases) for entity, phrases in rows}
@@ -121,11 +145,35 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
     return {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
 
 
-def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series) -> pd.Series:
+# `aliases.name_key` in SQL, loosely (a superset of its matches): which mentions can name a speaker.
+_NAME_KEY_SQL = ("regexp_replace(trim(regexp_replace(lower(replace(replace(replace(replace({x}, '.', ''), chr(8217), ''''), "
+                 "chr(8216), ''''), chr(160), ' ')), '\\s+', ' ', 'g')), '^the ', '')")
+
+
+def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series, narrow: bool = False) -> pd.Series:
     """Speakers are entities: the PERSON/ORG entity each speaker is, so a speaker's page can show
-    what they are quoted about and who appears with them."""
-    people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
-                         "WHERE entity_label IN ('PERSON', 'ORG')").df()
+    what they are quoted about and who appears with them. `narrow`: read only the mentions whose
+    forms can match one of `keys` (a few speakers of a large corpus)."""
+    if narrow:
+        # The loose key is computed once per distinct written form, not once per mention.
+        con.register("_name_keys", pd.DataFrame({"k": sorted({aliases.name_key(k) for k in keys if isinstance(k, str)})}))
+        try:
+            con.execute(f"""
+                CREATE OR REPLACE TEMP TABLE _speaker_forms AS
+                SELECT f FROM (SELECT text AS f FROM entities WHERE entity_label IN ('PERSON', 'ORG')
+                               UNION SELECT canonical FROM entities WHERE entity_label IN ('PERSON', 'ORG')
+                               UNION SELECT entity FROM entities WHERE entity_label IN ('PERSON', 'ORG'))
+                WHERE {_NAME_KEY_SQL.format(x='f')} IN (SELECT k FROM _name_keys)""")
+            people = con.execute("""
+                SELECT text, canonical, entity, entity_label FROM entities WHERE entity_label IN ('PERSON', 'ORG')
+                AND (text IN (SELECT f FROM _speaker_forms) OR canonical IN (SELECT f FROM _speaker_forms)
+                     OR entity IN (SELECT f FROM _speaker_forms))""").df()
+            con.execute("DROP TABLE _speaker_forms")
+        finally:
+            con.unregister("_name_keys")
+    else:
+        people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
+                             "WHERE entity_label IN ('PERSON', 'ORG')").df()
     links = aliases.link_names(keys, people) if len(keys) else {}
     return keys.map(links).astype("string")
 

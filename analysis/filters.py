@@ -209,11 +209,12 @@ class EntityScope:
         return {"where": self.where, "where_params": self.where_params, "labels": self.labels, "q": self.q}
 
 
-def entity_scope(f: Filters) -> EntityScope:
+def entity_scope(f: Filters, con: duckdb.DuckDBPyConnection | None = None) -> EntityScope:
     """The filters for the entity views: article filters, the entity type (by default the named
     types: dates and numbers are not who or what the news is about) and the text search, which
-    also matches entity names. The quote search (`said`) keeps the articles with such a quote."""
-    w = where(f.without("q", "entity_type"), "articles")
+    also matches entity names. The quote search (`said`) keeps the articles with such a quote
+    (matched once per connection when `con` is given)."""
+    w = where(f.without("q", "entity_type"), "articles", con=con)
     labels = (f.entity_type,) if f.entity_type else NAME_LABELS
     return EntityScope(None if w.sql == "TRUE" else w.sql, w.params, labels, f.q.strip())
 

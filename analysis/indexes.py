@@ -81,59 +81,23 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
             SELECT e.entity, mode(e.entity_label) AS entity_label, mode({group}) AS "group",
                    count(*) AS mentions, count(DISTINCT e.article_id) AS articles
             FROM entities e WHERE e.entity IS NOT NULL GROUP BY e.entity),
-        forms AS (
-            SELECT entity, list(text ORDER BY n DESC, text)[1:{FORMS}] AS forms
-            FROM (SELECT e.entity, replace(e.text, '’', '''') AS text, count(*) AS n FROM entities e
-                  WHERE e.entity IS NOT NULL GROUP BY ALL)
-            GROUP BY entity)
+        forms AS ({forms_sql()})
         SELECT (row_number() OVER (ORDER BY p.mentions DESC, p.entity) - 1)::INTEGER AS entity_no,
                p.entity, p.entity_label, coalesce(p."group", p.entity) AS "group",
                p.entity_label IN ({numeric}) AS numeric, p.mentions, p.articles, f.forms
         FROM per_entity p LEFT JOIN forms f USING (entity)
         ORDER BY entity_no""")
-    con.execute("""
-        CREATE OR REPLACE TABLE entity_articles AS
-        SELECT i.entity_no, a.article_no, count(*)::INTEGER AS mentions
-        FROM entities e JOIN entity_index i ON i.entity = e.entity JOIN articles a ON a.article_id = e.article_id
-        GROUP BY ALL ORDER BY i.entity_no, a.article_no""")
-    con.execute("""
-        CREATE OR REPLACE TABLE entity_pairs AS
-        WITH m AS (
-            SELECT DISTINCT i.entity_no, a.article_no, e.sentence
-            FROM entities e JOIN entity_index i ON i.entity = e.entity JOIN articles a ON a.article_id = e.article_id
-            WHERE NOT i.numeric AND e.sentence IS NOT NULL)
-        SELECT m1.entity_no AS source_no, m2.entity_no AS target_no, m1.article_no, count(*)::INTEGER AS sentences
-        FROM m m1 JOIN m m2 ON m1.article_no = m2.article_no AND m1.sentence = m2.sentence
-                           AND m1.entity_no < m2.entity_no
-        GROUP BY ALL ORDER BY source_no, target_no, article_no""")
-    con.execute("""
-        CREATE OR REPLACE TABLE search_units AS
-        SELECT (row_number() OVER (ORDER BY article_no, quote_no NULLS FIRST))::INTEGER AS unit_no, *
-        FROM (SELECT a.article_no, NULL::INTEGER AS quote_no, lower(a.title) AS doc
-              FROM articles a WHERE a.title IS NOT NULL
-              UNION ALL
-              SELECT q.article_no, q.quote_no, lower(concat_ws(chr(31), q.text, q.speaker_key)) AS doc
-              FROM quotes q)
-        ORDER BY unit_no""")
-    con.execute("""
-        CREATE OR REPLACE TEMP TABLE _words AS
-        SELECT DISTINCT unit_no, word
-        FROM (SELECT unit_no, unnest(string_split_regex(doc, '[\\s\\x1f]+')) AS word FROM search_units)
-        WHERE word <> ''""")
+    con.execute(f"CREATE OR REPLACE TABLE entity_articles AS {entity_articles_sql()} ORDER BY entity_no, article_no")
+    con.execute(f"CREATE OR REPLACE TABLE entity_pairs AS {entity_pairs_sql()} ORDER BY source_no, target_no, article_no")
+    con.execute(f"CREATE OR REPLACE TABLE search_units AS {search_units_sql()} ORDER BY unit_no")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _words AS {words_sql()}")
     con.execute("""
         CREATE OR REPLACE TABLE search_words AS
         SELECT (row_number() OVER (ORDER BY word) - 1)::INTEGER AS word_no, word
         FROM (SELECT DISTINCT word FROM _words) ORDER BY word_no""")
-    con.execute("""
-        CREATE OR REPLACE TABLE search_postings AS
-        SELECT w.word_no, t.unit_no, u.article_no, u.quote_no
-        FROM _words t JOIN search_words w USING (word) JOIN search_units u USING (unit_no)
-        ORDER BY w.word_no, t.unit_no""")
+    con.execute(f"CREATE OR REPLACE TABLE search_postings AS {postings_sql()} ORDER BY word_no, unit_no")
     con.execute("DROP TABLE _words")
-    con.execute("""
-        CREATE OR REPLACE TABLE speaker_articles AS
-        SELECT DISTINCT speaker_key, article_no FROM quotes
-        WHERE speaker_key IS NOT NULL ORDER BY speaker_key, article_no""")
+    con.execute(f"CREATE OR REPLACE TABLE speaker_articles AS {speaker_articles_sql()} ORDER BY speaker_key, article_no")
     ocols = table_columns(con, "opinions")
     if {"article_id", "start"} <= ocols:
         # The quote's keys copied in, so the opinion views filter and count without a join.
@@ -143,13 +107,76 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
             SELECT {keep}, q.quote_no, q.article_no, q.speaker_key
             FROM opinions o JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start
             ORDER BY q.quote_no""")
-    con.execute("""
-        CREATE OR REPLACE TABLE quote_entities AS
+    con.execute(f"CREATE OR REPLACE TABLE quote_entities AS {quote_entities_sql()} ORDER BY quote_no, entity_no")
+
+
+# The index tables' rows as SELECTs over named source tables: `build` runs them over the whole
+# corpus, `analysis.incremental` over the rows of new articles only (and appends them).
+
+def forms_sql(only: str = "") -> str:
+    """Per entity (of those in the table `only`, else all), its most frequent written forms."""
+    where = f"AND e.entity IN (SELECT entity FROM {only})" if only else ""
+    return f"""
+        SELECT entity, list(text ORDER BY n DESC, text)[1:{FORMS}] AS forms
+        FROM (SELECT e.entity, replace(e.text, '’', '''') AS text, count(*) AS n FROM entities e
+              WHERE e.entity IS NOT NULL {where} GROUP BY ALL)
+        GROUP BY entity"""
+
+
+def entity_articles_sql(entities: str = "entities", articles: str = "articles") -> str:
+    return f"""
+        SELECT i.entity_no, a.article_no, count(*)::INTEGER AS mentions
+        FROM {entities} e JOIN entity_index i ON i.entity = e.entity JOIN {articles} a ON a.article_id = e.article_id
+        GROUP BY ALL"""
+
+
+def entity_pairs_sql(entities: str = "entities", articles: str = "articles") -> str:
+    return f"""
+        WITH m AS (
+            SELECT DISTINCT i.entity_no, a.article_no, e.sentence
+            FROM {entities} e JOIN entity_index i ON i.entity = e.entity JOIN {articles} a ON a.article_id = e.article_id
+            WHERE NOT i.numeric AND e.sentence IS NOT NULL)
+        SELECT m1.entity_no AS source_no, m2.entity_no AS target_no, m1.article_no, count(*)::INTEGER AS sentences
+        FROM m m1 JOIN m m2 ON m1.article_no = m2.article_no AND m1.sentence = m2.sentence
+                           AND m1.entity_no < m2.entity_no
+        GROUP BY ALL"""
+
+
+def search_units_sql(articles: str = "articles", quotes: str = "quotes", first_unit: int = 1) -> str:
+    """One unit per article title and per quote (its text and speaker), numbered from `first_unit`."""
+    return f"""
+        SELECT (row_number() OVER (ORDER BY article_no, quote_no NULLS FIRST) + {int(first_unit) - 1})::INTEGER
+                   AS unit_no, *
+        FROM (SELECT a.article_no, NULL::INTEGER AS quote_no, lower(a.title) AS doc
+              FROM {articles} a WHERE a.title IS NOT NULL
+              UNION ALL
+              SELECT q.article_no, q.quote_no, lower(concat_ws(chr(31), q.text, q.speaker_key)) AS doc
+              FROM {quotes} q)"""
+
+
+def words_sql(units: str = "search_units") -> str:
+    return f"""
+        SELECT DISTINCT unit_no, word
+        FROM (SELECT unit_no, unnest(string_split_regex(doc, '[\\s\\x1f]+')) AS word FROM {units})
+        WHERE word <> ''"""
+
+
+def postings_sql(words: str = "_words", units: str = "search_units") -> str:
+    return f"""
+        SELECT w.word_no, t.unit_no, u.article_no, u.quote_no
+        FROM {words} t JOIN search_words w USING (word) JOIN {units} u USING (unit_no)"""
+
+
+def speaker_articles_sql(quotes: str = "quotes") -> str:
+    return f"SELECT DISTINCT speaker_key, article_no FROM {quotes} WHERE speaker_key IS NOT NULL"
+
+
+def quote_entities_sql(quotes: str = "quotes", entities: str = "entities") -> str:
+    return f"""
         SELECT DISTINCT q.quote_no, i.entity_no
-        FROM quotes q JOIN entities e ON e.article_id = q.article_id
+        FROM {quotes} q JOIN {entities} e ON e.article_id = q.article_id
              AND ((e.start >= q.start AND e."end" <= q."end") OR (q.sentence IS NOT NULL AND e.sentence = q.sentence))
-        JOIN entity_index i ON i.entity = e.entity
-        ORDER BY q.quote_no, i.entity_no""")
+        JOIN entity_index i ON i.entity = e.entity"""
 
 
 def _number_quotes(con: duckdb.DuckDBPyConnection) -> None:
@@ -256,8 +283,12 @@ def quote_text_matches(q: str, con: duckdb.DuckDBPyConnection | None = None) -> 
     for phrase in search.phrases:
         checks.append("regexp_matches(lower(q.text), ?)")
         params.append(r"\s+".join(re.escape(w) for w in phrase))
-    return (f"SELECT q.quote_no, q.article_no FROM quotes q WHERE q.quote_no IN "
-            f"(SELECT quote_no FROM ({sql}) WHERE quote_no IS NOT NULL) AND {' AND '.join(checks)}"), params
+    sql = (f"SELECT q.quote_no, q.article_no FROM quotes q WHERE q.quote_no IN "
+           f"(SELECT quote_no FROM ({sql}) WHERE quote_no IS NOT NULL) AND {' AND '.join(checks)}")
+    if con is None:
+        return sql, params
+    # Reading the candidates' text is the cost (a second at 100,000 articles): once per search.
+    return _kept(con, "said", (search.words, search.phrases), sql, params, "quote_no, article_no")
 
 
 # A page asks the same search in four to eight queries. With a connection, the matching units
@@ -274,7 +305,14 @@ def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[
     search = parse_search(q)
     if con is None or search.empty:
         return matching_units(search)
-    key = hashlib.sha1(repr((search.words, search.phrases)).encode()).hexdigest()[:16]
+    sql, params = matching_units(search)
+    return _kept(con, "units", (search.words, search.phrases), sql, params, "unit_no, article_no, quote_no")
+
+
+def _kept(con: duckdb.DuckDBPyConnection, kind: str, search: tuple, sql: str, params: list,
+          columns: str) -> tuple[str, list]:
+    """A SELECT over the result of `sql`, computed once per connection and search and kept."""
+    key = hashlib.sha1(repr((kind, search)).encode()).hexdigest()[:16]
     table = f"search_result_{key}"
     if _table_exists(con, table):
         try:
@@ -282,7 +320,6 @@ def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[
         except duckdb.Error:
             pass  # another session touched it at the same moment: used just now anyway
     else:
-        sql, params = matching_units(search)
         try:
             con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{table} AS {sql}", params)
             con.execute(f"CREATE TABLE IF NOT EXISTS memory.main.{_REGISTRY} (name VARCHAR, used TIMESTAMP)")
@@ -290,8 +327,8 @@ def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[
             _evict(con)
         except duckdb.Error:
             if not _table_exists(con, table):  # another session made it meanwhile, or a real error
-                return matching_units(search)
-    return f"SELECT unit_no, article_no, quote_no FROM memory.main.{table}", []
+                return sql, params
+    return f"SELECT {columns} FROM memory.main.{table}", []
 
 
 def clear_search_cache(con: duckdb.DuckDBPyConnection) -> None:

@@ -170,7 +170,9 @@ class IngestReport:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     parts_removed: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # the whole run, the derivation included
+    derivation: str = ""  # how the corpus tables were updated: unchanged, incremental or full
+    derive_seconds: float = 0.0
 
     @property
     def rejected(self) -> list[Problem]:
@@ -186,8 +188,12 @@ Engine = Callable[[Iterable[Article]], Iterable[ProcessedArticle]]
 def ingest(paths: Iterable[str | Path], store: Store, *, metadata: str | Path | None = None,
            workers: int = 1, commit_every: int = 64, max_bytes: int = DEFAULT_MAX_BYTES,
            progress: ProgressFn | None = None, articles: list[Article] | None = None,
-           engine: Engine | None = None) -> IngestReport:
-    """Bring the store up to date with the files under `paths` (or with `articles` given directly)."""
+           engine: Engine | None = None, derive: bool = True) -> IngestReport:
+    """Bring the store up to date with the files under `paths` (or with `articles` given directly).
+
+    With `derive` (the default), the corpus-level tables are then brought up to date too
+    (`corpus.update_corpus`) before the store's write lock is released, so that no reader has to
+    derive them; a caller that derives on its own (a temporary store) passes False."""
     started = time.perf_counter()
     report = IngestReport()
     if articles is None:
@@ -221,6 +227,7 @@ def ingest(paths: Iterable[str | Path], store: Store, *, metadata: str | Path | 
         report.reprocessed = len(stale) + sum(1 for a in todo if a.article_id in stored
                                               and (stored[a.article_id].model,
                                                    stored[a.article_id].extractor_version) != current)
+        store.set_status(articles=todo_count)
         if progress:
             progress(0, todo_count)
         if todo_count or replaced:
@@ -241,6 +248,13 @@ def ingest(paths: Iterable[str | Path], store: Store, *, metadata: str | Path | 
                 store.write_part(batch, model=current[0], extractor_version=current[1], removed=replaced)
             report.ingested = done
             report.parts_removed = store.remove_superseded()
+        if derive:
+            from analysis.corpus import update_corpus
+
+            store.set_status(articles=report.ingested, deriving=True)
+            derive_started = time.perf_counter()
+            report.derivation = update_corpus(store).mode
+            report.derive_seconds = time.perf_counter() - derive_started
     report.seconds = time.perf_counter() - started
     return report
 

@@ -103,7 +103,7 @@ def overview_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, int
         f"FROM articles a WHERE {wa.sql}", wa.params)
     quotes, speakers = _one(con,
         f"SELECT count(*), count(DISTINCT q.speaker_key) FROM {QUOTES_BARE} WHERE {wq.sql}", wq.params)
-    entities, mentions = EQ.entity_totals(con, **entity_scope(f).kwargs())
+    entities, mentions = EQ.entity_totals(con, **entity_scope(f, con).kwargs())
     return {"articles": articles, "undated": undated, "words": int(words), "quotes": quotes,
             "speakers": speakers, "entities": entities, "mentions": mentions}
 
@@ -219,7 +219,7 @@ def top_speakers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) ->
 
 
 def top_entities(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
-    df = EQ.entity_counts(con, **entity_scope(f).kwargs(), limit=limit)
+    df = EQ.entity_counts(con, **entity_scope(f, con).kwargs(), limit=limit)
     return df.rename(columns={"entity_label": "type"})[["entity", "type", "mentions", "articles"]]
 
 
@@ -356,7 +356,7 @@ def speakers_table(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 # Entities
 
 def entity_type_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    scope = entity_scope(f)
+    scope = entity_scope(f, con)
     if not f.entity_type:  # every type, dates and numbers included: this chart is where one picks them
         scope.labels = None
     df = EQ.entity_label_counts(con, **scope.kwargs(), with_articles=False)
@@ -368,7 +368,7 @@ def entity_timeline(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 6,
     """Mentions over time of the `top` most mentioned entities (dated articles only), and the
     mentions of those entities in undated articles, which the chart cannot place."""
     grain = _granularity(con, f, grain)
-    scope = entity_scope(f)
+    scope = entity_scope(f, con)
     names = list(EQ.entity_counts(con, **scope.kwargs(), limit=top)["entity"])
     if not names:
         return pd.DataFrame(columns=["period", "entity", "mentions"]), 0, grain
@@ -381,7 +381,7 @@ def entity_timeline(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 6,
 def entity_pairs(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 12) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The `top` entities (most mentioned first) and, for every two of them, how many sentences
     name both: the cells of a matrix that reads the strongest pairs at a glance."""
-    scope = entity_scope(f)
+    scope = entity_scope(f, con)
     nodes = EQ.entity_counts(con, **scope.kwargs(), limit=top).rename(columns={"entity_label": "type"})
     nodes = nodes[["entity", "type", "mentions"]]
     if nodes.empty:
@@ -394,7 +394,7 @@ def entity_pairs(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 12) -> t
 
 def entities_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) -> pd.DataFrame:
     """The entity table: mentions and articles in the filtered view, and how the corpus writes it."""
-    df = EQ.entity_counts(con, **entity_scope(f).kwargs(), limit=limit)
+    df = EQ.entity_counts(con, **entity_scope(f, con).kwargs(), limit=limit)
     df["forms"] = df["forms"].apply(lambda v: list(v) if v is not None and len(v) else [])
     return df.rename(columns={"entity_label": "type"})[["entity", "type", "mentions", "articles", "forms"]]
 

@@ -39,7 +39,7 @@ import pandas as pd
 from analysis import affiliation
 from analysis.phrases import PhraseTable
 
-VERSION = "11"
+VERSION = "12"
 
 ROLE_LABELS: dict[str, str] = {
     "politician": "Politician or candidate",
@@ -168,7 +168,8 @@ _HEAD_END = re.compile(
     r"\s(?:at|for|of|in|with|by|who|whom|which|that|from|on|to|under|specializing|specialising|based|"
     r"and|since|now|during|until|whose|about|representing|familiar|close\sto|knowledgeable|involved|responsible|"
     r"briefed|filed|released|published|issued|obtained|posted|reviewed|seen|written|signed|sent|made|given|"
-    r"conducted|commissioned|prepared|hired|employed|appointed|recruited|elected|chosen)\s|[,;:(—–]|\s-\s", re.I)
+    r"conducted|commissioned|prepared|"
+    r"(?:hired|employed|appointed|recruited|elected|chosen)\s+(?:by|to|in|as))\s|[,;:(—–]|\s-\s", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
 _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
 _LAWYER_HEADS = frozenset({"lawyer", "attorney", "counsel"})

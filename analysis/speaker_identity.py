@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 
 import pandas as pd
 
@@ -76,11 +77,14 @@ def _people(head: str) -> bool:
                                       and not word.endswith(("ment", "ments")))
 
 
-def speaker_keys(pairs: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+def speaker_keys(pairs: pd.DataFrame, mentions: pd.DataFrame, known: Mapping[str, int] | None = None) -> pd.DataFrame:
     """The corpus key of every (article, speaker) pair.
 
     `pairs`: article_id, speaker, n (quotes). `mentions`: article_id, text, entity, n for the
     PERSON mentions of those articles. Returns article_id, speaker, speaker_key (None: no speaker).
+    `known`: speaker keys the corpus already has, with their quote counts (an incremental update
+    of new articles): they take part in the merge, so a new variant joins the known name, and
+    keep their own keys.
     """
     index = _ArticleNames(mentions)
     chosen: list[str | None] = []
@@ -91,7 +95,14 @@ def speaker_keys(pairs: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
     for name, n in zip(chosen, pairs["n"].tolist(), strict=True):
         if name:
             weights[name] += int(n)
+    if known:
+        words = {w for name in weights for w in name.lower().split()}
+        for key, n in known.items():  # only names that could merge with a new one (a shared word)
+            if key and words.intersection(key.lower().split()):
+                weights[key] += int(n)
     merged = corpus_speaker_names(weights.elements())
+    if known:
+        merged = {c: (k if c not in known else c) for c, k in merged.items()}
     return pd.DataFrame({"article_id": pairs["article_id"], "speaker": pairs["speaker"],
                          "speaker_key": [merged.get(c, c) if c else None for c in chosen]},
                         columns=["article_id", "speaker", "speaker_key"]).astype("string")

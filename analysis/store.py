@@ -8,6 +8,8 @@ Layout of a store folder (default `data/`):
                      speakers.parquet
     staging/                            batches being written (never read)
     ingest.lock                         held by the one process that writes
+    ingest.status                       what that process is doing (read for readers' notices)
+    derived/                            the corpus-level tables (`analysis.corpus`)
 
 Why parts and not one DuckDB file: a DuckDB file admits one writing process and no readers from
 other processes while it writes, but the dashboard must keep reading while the CLI ingests. A
@@ -22,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import fcntl
+import json
 import os
 import shutil
 import time
@@ -40,6 +43,7 @@ from analysis.records import Article, Claim, EntityMention, Problem, Quote, Spea
 
 DEFAULT_STORE = Path(os.environ.get("ANALYSIS_STORE", "data"))
 # Record type per table; `ProcessedArticle` has a list of each under the table's name.
+STATUS_FILE = "ingest.status"  # what the process holding ingest.lock is doing (JSON)
 TABLES: dict[str, type] = {"entities": EntityMention, "quotes": Quote, "speakers": Speaker, "claims": Claim}
 
 
@@ -224,19 +228,58 @@ class Store:
         """Hold the store's write lock: two ingests at once would duplicate work, not corrupt."""
         self.root.mkdir(parents=True, exist_ok=True)
         lock = open(self.root / "ingest.lock", "w")
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.close()
-            raise StoreBusy(f"another ingest is writing to {self.root}; wait for it to finish") from None
+        for attempt in range(5):  # a reader's probe (`writing`) holds the lock for microseconds
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if attempt == 4:
+                    lock.close()
+                    raise StoreBusy(f"another ingest is writing to {self.root}; wait for it to finish") from None
+                time.sleep(0.05)
         try:
             # Batches left half-written by a killed ingest are never read; clear them.
             shutil.rmtree(self.staging_dir, ignore_errors=True)
             shutil.rmtree(self.root / "trash", ignore_errors=True)
             yield self
         finally:
+            (self.root / STATUS_FILE).unlink(missing_ok=True)
             fcntl.flock(lock, fcntl.LOCK_UN)
             lock.close()
+
+    def writing(self) -> bool:
+        """Whether a process holds the write lock now (an ingest or a derivation is running)."""
+        try:
+            fd = os.open(self.root / "ingest.lock", os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)  # closing the descriptor releases a lock taken here
+        return False
+
+    def set_status(self, **status) -> None:
+        """What the writer is doing (`articles` being processed), for readers' notices; removed
+        when the write lock is released. Only believed while the lock is held."""
+        path = self.root / STATUS_FILE
+        tmp = path.with_name(f"{STATUS_FILE}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(status), encoding="utf-8")
+        os.replace(tmp, path)
+
+    def status(self) -> dict:
+        """The running writer's status (see `set_status`); empty when no writer runs."""
+        if not self.writing():
+            return {}
+        try:
+            value = json.loads((self.root / STATUS_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return value if isinstance(value, dict) else {}
 
     def write_part(self, processed: list[ProcessedArticle], *, model: str, extractor_version: str,
                    removed: Iterable[str] = ()) -> Path:

@@ -88,6 +88,10 @@ SIGNED = [
      "worst night of television", "Marta Velasquez", "Marta Velasquez"),
     ("Readers wrote in after the debate.\n\n“Nobody answered a single question tonight.”\u00a0―\u00a0Tom H. Brennan",
      "single question", "Tom H. Brennan", "Tom H. Brennan"),
+    # a dash glued to the name by a no-break space, which the tagger takes into the name
+    ("Readers wrote in.\n\n“He is someone no sane person would want as the boss. You are not a leader you are "
+     "a dictator.” ―\u00a0Marta N Jose Olivera\n“No voter wants a man who insults us.”",
+     "not a leader", "Marta N Jose Olivera", "Marta N Jose Olivera"),
     ("Readers wrote in.\n\n“We need a change.” — Ana Ruiz\n“I am staying home this year.” — Joe Park",
      "staying home", "Joe Park", "Joe Park"),
 ]
@@ -95,6 +99,43 @@ SIGNED = [
 
 @pytest.mark.parametrize("text, fragment, speaker, mention", SIGNED)
 def test_signed_after_the_text(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+# pull quotes: a paragraph of someone's words signed with a name the story gives elsewhere
+PULL_QUOTES = [
+    ("Councillor Ana Ruiz said the board had failed the city.\n\nThe board's repeated failures to fix the "
+     "roads constitute an emergency for every driver. Ana Ruiz\n\nRuiz will table a motion on Monday.",
+     "repeated failures to fix the roads", "Ana Ruiz", "Ana Ruiz"),
+    ("Jo Lee, who chairs the Harbour Trust, spoke after the vote.\n\nWe will not close a single school "
+     "this year, and I will fight anyone who tries. Jo Lee, Harbour Trust", "not close a single school",
+     "Jo Lee", "Jo Lee"),
+    # a name the story never gives is the reporter signing off, not a speaker
+    ("The city will vote on the budget next week.\n\nThe story was written over the weekend and will be "
+     "updated. Maria Fenwick", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", PULL_QUOTES)
+def test_pull_quotes(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+# block quotations: the cue closes the paragraph before with a colon
+BLOCK_QUOTES = [
+    ("Mayor Tom Reyes answered the question with an example.\n\nHe said:\n\n\"We have streets where people "
+     "are afraid to walk at night. You cannot build a city like that.\"", "afraid to walk at night",
+     "Tom Reyes", "He"),
+    ("The Daily Ledger reviewed the filings.\n\nThe Daily Ledger reports:\n\n\"Just one in four donors to the "
+     "campaign so far have given $200 or less.\"", "one in four donors", "Daily Ledger", "Daily Ledger"),
+    ("Governor Chris Dale blasted the mayor on a radio show.\n\nThe governor added:\n\nIt is typical of the "
+     "mayor. She knows nothing about the city and has no idea what happened there.\n\nThe mayor did not respond.",
+     "She knows nothing about the city", "Chris Dale", "The governor"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", BLOCK_QUOTES)
+def test_block_quotations(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
 
 
@@ -110,6 +151,10 @@ DOCUMENTS = [
      "Spending rose only 0.2 per cent a year, the report said.", "Spending rose only", "Jo Park", "the report"),
     ("A statement e-mailed by Dana Lee, the board's chair, said the station would respect the order.",
      "the station would respect", "Dana Lee", "Dana Lee"),
+    # the subject of a relative clause that issues the document
+    ("The Tax Research Group says the plan would cost $84 billion.\n\nThe goal is to curb short-term "
+     "investors, according to a speech Senator Ana Ruiz delivered in July.", "curb short-term investors",
+     "Ana Ruiz", "a speech"),
     # a finding of a study or of data is no one's words
     ("The study suggests that young workers are leaving the province.", None, None, None),
     ("The data show the economy shrank in the third quarter.", None, None, None),
@@ -149,6 +194,18 @@ PRONOUNS = [
      "“We will try again next week,” he said.", "try again", "Ken Walsh", "he"),
     ("“The plan is dead,” said Tom Smith, who worked with Bob Jones for a decade. "
      "“It was never going to work,” he said.", "never going to work", "Tom Smith", "he"),
+    # someone in a photo caption is not the story's next "he"
+    ("Coach Mark Lopez said the team would rebuild around its young players.\n\n"
+     "Goalie Sam Ortiz stretches before practice in March. (Jane Roe/The Daily Courier)\n\n"
+     "“We have the pieces to win now,” he said.", "pieces to win", "Mark Lopez", "he"),
+    ("Ana Ruiz, a lawyer, works with newcomers.\n\nTheir daughters Mia, centre, Lena, left, and Sara pose for a "
+     "photo at home.\n\n“The paperwork alone takes months,” she said.", "paperwork alone", "Ana Ruiz", "she"),
+    ("Coach Mark Lopez said the team would rebuild around its young players.\n\n"
+     "Open this photo in gallery Goalie Sam Ortiz stretches before practice in March.\n\n"
+     "“We have the pieces to win now,” he said.", "pieces to win", "Mark Lopez", "he"),
+    # "him" after a woman's name, as the object of her verb, is someone else: no vote for her gender
+    ("“We will not apologize for the ruling,” Tom Pence said.\n\nSen. Clara Moss turned to him: “You know "
+     "better than anyone in this room,” she said.", "You know better", "Clara Moss", "she"),
     ("Justice Ann Ray ruled against the station. Still, she denied Mr. Hall’s request for costs.\n\n"
      "“This has become an acrimonious fight,” she wrote.", "acrimonious fight", "Ann Ray", "she"),
 ]
@@ -156,6 +213,39 @@ PRONOUNS = [
 
 @pytest.mark.parametrize("text, fragment, speaker, mention", PRONOUNS)
 def test_pronoun_antecedents(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+# --- someone the story brought in unnamed keeps the description that brought them in -----------
+UNNAMED = [
+    ("A justice official said the request would take months.\n\n“By the time they make a request, the trial "
+     "will be over,” the official said.", "the trial will be over", "A justice official", "the official"),
+    # a description with its own complement says more than the first one
+    ("She faced a lawyer in court on Thursday.\n\nAccording to the lawyer for the animal welfare agency, the "
+     "animals were seized after a tip.", "the animals were seized",
+     "the lawyer for the animal welfare agency", "the lawyer for the animal welfare agency"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", UNNAMED)
+def test_someone_brought_in_unnamed(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+# --- a party member described by the party: the person the story is about ----------------------
+PARTY_MEMBERS = [
+    ("Senator Dan Roper defended the bill on Tuesday.\n\n“Far-left activists have twisted every word of "
+     "this bill,” the Ohio Republican said in a statement.", "twisted every word", "Dan Roper", "the Ohio Republican"),
+    ("Premier Ruth Okoye spoke after the vote. The Ontario Liberal said the budget would pass.",
+     "the budget would pass", "Ruth Okoye", "The Ontario Liberal"),
+    # the party's members together are a group, not the person before
+    ("Senator Dan Roper defended the bill.\n\nRepublicans in the House said the vote would be close.",
+     "the vote would be close", "Republicans", "Republicans"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", PARTY_MEMBERS)
+def test_a_party_member_described_by_the_party(model, text, fragment, speaker, mention):
     check(model, text, fragment, speaker, mention)
 
 
@@ -197,6 +287,13 @@ PLAIN = [
     # the parser put the clause's subject into a phrase of the cue
     ("The union says in Nova Scotia ambulances are too often missing the mark.",
      "ambulances are too often missing the mark", "The union", "The union"),
+    # a closing mark after a space (the inner quotation's mark before it) still closes the quotation
+    ("Lena Holt spoke at the breakfast.\n\n\"I have never liked the word 'outreach,' \" she told the group.",
+     "I have never liked the word", "Lena Holt", "she"),
+    # a gerund as the subject of what was said
+    ("Ana Ruiz, a lawyer, works with newcomers.\n\nFinding a doctor and a school can be very hard for new "
+     "families, she said, especially those still recovering from war.",
+     "Finding a doctor and a school", "Ana Ruiz", "she"),
     # a reason the parser hung on the cue belongs to what was said
     ("Senator Joan Park said the claim smacked of hypocrisy, because her opponents had done the same.",
      "because her opponents had done the same", "Joan Park", "Joan Park"),
@@ -208,12 +305,114 @@ def test_reported_speech_the_parse_hides(model, text, fragment, speaker, mention
     check(model, text, fragment, speaker, mention)
 
 
+def test_a_clause_the_parse_took_across_a_paragraph_break_is_no_report(model):
+    text = ("The bill failed on Tuesday.\n\nArticle continues below\n\nAfter the debate, Mr. Hale acknowledged "
+            "the size of the loss but refused to quit, and he thanked his staff for their work.")
+    assert not quotes(model, text), [q.text for q in quotes(model, text)]
+    # a quotation broken over two paragraphs still goes on in the cue's
+    text = ("Dana Roe explained the rule in an email.\n\n\"Who may join the plan is decided by the office\n\n"
+            "on the advice of the doctor, and in consultation with the family,\" said Roe in the email.")
+    found = quotes(model, text)
+    assert any("on the advice of the doctor" in q.text and q.speaker == "Dana Roe" for q in found), found
+
+
 def test_a_missed_full_stop_does_not_merge_two_reports(model):
     text = ("The agency said it was taking steps to vet applicants and oversee the centres The commission "
             "said it would increase oversight as well.")
     found = {q.speaker: q.text for q in quotes(model, text)}
     assert "it would increase oversight as well" in found.get("The commission", ""), found
     assert "The commission" not in found.get("The agency", ""), found
+
+
+SECOND_CUES = [
+    # a speech verb coordinated with the first cue: a second report by the same speaker
+    ("Tom Hale claimed great wealth and said it ensured he was beholden to nobody.",
+     "it ensured he was beholden to nobody", "Tom Hale"),
+    # hung by the parse on the reported clause, it is still the reporter who goes on speaking
+    ("The minister said the talks were over and added that no new offer would come.",
+     "that no new offer would come", "The minister"),
+    ("Lee says the mayor promised to keep the rink open and said she would fight the closure.",
+     "she would fight the closure", "Lee"),
+]
+
+
+@pytest.mark.parametrize("text, second, speaker", SECOND_CUES)
+def test_a_second_cue_inside_a_report_starts_a_second_report(model, text, second, speaker):
+    found = quotes(model, text)
+    assert (second, speaker) in [(q.text, q.speaker) for q in found], found
+    assert not any(second in q.text and q.text != second for q in found), found
+
+
+def test_a_verb_deep_inside_the_report_stays_in_it(model):
+    text = "Ana Ruiz said the senator was at the hall when the guards found her and told her to leave."
+    found = quotes(model, text)
+    assert len(found) == 1 and found[0].text.endswith("told her to leave"), found
+
+
+def test_a_colon_ends_the_narration_before_a_quotation(model):
+    text = "Sen. Clara Moss turned to the witness: “You know better than anyone in this room,” she said."
+    q = check(model, text, "You know better", "Clara Moss", "she")
+    assert q is not None and "turned" not in q.text, q.text
+
+
+# --- verbs of speaking that count next to quotation marks only ----------------------------------
+QUOTED_ONLY_CUES = [
+    ("“Why is this not proof that the bank is too big to manage?” Senator Ray Dunn demanded.",
+     "too big to manage", "Ray Dunn", "Ray Dunn"),
+    ("“This is a disgrace to the whole council,” Mayor Lena Cho fumed after the vote.",
+     "a disgrace to the whole council", "Lena Cho", "Lena Cho"),
+    ("“You were warned about this twice,” Judge Ana Silva scolded the company’s lawyer.",
+     "You were warned", "Ana Silva", "Ana Silva"),
+    # with a plain clause or an object they report an act, not words
+    ("The union demanded a raise for every nurse in the province.", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", QUOTED_ONLY_CUES)
+def test_verbs_that_count_next_to_quotation_marks(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+# --- a cue that closes the sentence: ", Marchetti writes.", ", argued Petrosian." ----------------
+TRAILING = [
+    ("The shelter is full most nights. That is not just a problem for the people turned away, but for "
+     "the whole city, argued Petrosian.", "That is not just a problem for the people turned away",
+     "Petrosian", "Petrosian"),
+    ("Councillor Ada Okafor spoke first.\n\n\"The council's refusal to act on these warnings is a form of "
+     "wilful neglect,\" Okafor states. \"Nobody can say they were not told.\"",
+     "refusal to act on these warnings", "Ada Okafor", "Okafor"),
+    ("Cities preferred builders who were local; specifically, those that were already known, Marchetti "
+     "writes. He argues that this is why costs rose.", "Cities preferred builders who were local",
+     "Marchetti", "Marchetti"),
+    ("But cutting the route to ten stations could make the line look cheaper than it is, Kowalczyk said.",
+     "cutting the route to ten stations", "Kowalczyk", "Kowalczyk"),
+    # an adverbial clause before the comma is no report, an object after the verb is what was said
+    ("But when the council cut funding two years later, the city said enough.", None, None, None),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", TRAILING)
+def test_a_cue_that_closes_the_sentence(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
+
+
+def test_a_cue_that_closes_its_sentence_reports_nothing_after_it(model):
+    found = quotes(model, TRAILING[2][0])
+    assert ("that this is why costs rose", "Marchetti") in [(q.text, q.speaker) for q in found], found
+
+
+# --- a cue that opens the sentence, the speaker after it and a colon before the words ------------
+OPENING_CUES = [
+    ("Economist Ryan Hale has studied the plan. Critics say it is too costly. Said Hale: “I don’t see "
+     "how the numbers add up for anyone.”", "numbers add up", "Ryan Hale", "Hale"),
+    ("The vote passed late on Friday.\n\nAdded the senator: “This fight is not over for anyone.”",
+     "not over", "the senator", "the senator"),
+]
+
+
+@pytest.mark.parametrize("text, fragment, speaker, mention", OPENING_CUES)
+def test_a_cue_that_opens_the_sentence(model, text, fragment, speaker, mention):
+    check(model, text, fragment, speaker, mention)
 
 
 # --- organisations: the full name, and "it"/"the company" back to the one the story is about ----

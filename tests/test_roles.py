@@ -136,6 +136,10 @@ def test_rules_on_seed_descriptions():
     ("a cable television executive", "business"),  # runs a company, not a newsroom
     ("several environmental groups", "advocate"),
     ("who attended the governor's town hall last week", "citizen"),  # a member of the public
+    ("an elected official", "politician"),  # a participle before the head is part of it
+    ("local elected officials from both parties", "politician"),
+    ("an appointed official", "official"),
+    ("a consultant hired by the city", "expert"),  # ... and after it, a clause
     ("who voted for the mayor twice", "citizen"),
     ("who heads the county's health department", "official"),
     ("a consumer watchdog group", "advocate"),

@@ -31,8 +31,9 @@ def store_root() -> Path:
 
 
 def current_key(store: Store) -> str:
-    """Names the corpus state (store parts, analyst files, versions, the analyst's corrections):
-    every cache keys on it, so a correction shows on the next page load."""
+    """Names the corpus state (the derived file the ingest last completed, analyst files,
+    versions, the analyst's corrections): every cache keys on it, so new articles show on the
+    first page load after their ingest finished and a correction on the next one."""
     fixes = CorrectionLog(store.root).signature()
     return corpus_key(store) + (f"-c{fixes[0]}-{fixes[1]}" if fixes else "")
 

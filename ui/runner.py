@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from analysis import seeding
+from analysis import corpus, seeding
 from analysis.store import Store
 from ui.context import AppContext
 from ui.text import md_escape
@@ -72,6 +72,14 @@ def show_notices(ctx: AppContext) -> None:
     """Notices about the visitor's filters (an unknown speaker in a link) go on top of the page."""
     for n in ctx.notices:
         st.warning(n, icon=":material/warning:")
+
+
+def show_pending(store: Store) -> None:
+    """While an ingest adds articles, the page shows the last complete corpus and says so (the
+    words are the library's, `corpus.pending_notice`)."""
+    notice = corpus.pending_notice(store)
+    if notice:
+        st.info(md_escape(notice), icon=":material/hourglass_top:")
 
 
 def show_data_notices(notices: list[str]) -> None:

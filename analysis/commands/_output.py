@@ -76,7 +76,7 @@ def derived_corpus(args, files: AnalystFiles) -> Iterator[duckdb.DuckDBPyConnect
     with tempfile.TemporaryDirectory(prefix="analysis-") as tmp:
         store = Store(tmp)
         report = ingest(args.paths, store, metadata=getattr(args, "metadata", None),
-                        workers=getattr(args, "workers", 1))
+                        workers=getattr(args, "workers", 1), derive=False)
         report_problems(report.problems)
         for source, first in report.duplicates:
             print(f"notice: {printable(source)}: same text as {printable(first)}, read once", file=sys.stderr)

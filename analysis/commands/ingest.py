@@ -92,4 +92,6 @@ def _summary(report, root) -> None:
     print(f"  rejected: {len(report.rejected)}", file=out)
     for p in report.rejected:
         print(f"    {printable(p)}", file=out)
+    if report.derivation and report.derivation != "unchanged":
+        print(f"corpus tables for the dashboard: {report.derivation} update, {report.derive_seconds:.1f} s", file=out)
     print(f"time: {report.seconds:.1f} s", file=out)

@@ -68,6 +68,8 @@ def dedupe(text: str, cands: list[Candidate]) -> list[Candidate]:
             cue = _second_report(out[-1], c)
             if cue is not None:
                 _end_before(text, out[-1], cue)
+                if len(text[out[-1].start:out[-1].end].split()) < 3:
+                    out.pop()  # "claimed great wealth and said …": what is left of the first is no report
                 out.append(c)
             continue
         if out and c.start < out[-1].end:
@@ -89,6 +91,10 @@ def _second_report(p: Candidate, c: Candidate) -> Token | None:
         return None
     if cue.tag_ == "VBG" and cue.idx < c.start:
         return cue
+    if cue.dep_ == "conj" and cue.idx < c.start:
+        cc = _coordinated_report(p, c, cue)
+        if cc is not None:
+            return cc
     # "… regional centers The S.E.C. said it would increase oversight": a cue with a subject of its
     # own inside the first report starts a second one (the parser missed a full stop)
     m = c.mention
@@ -98,6 +104,24 @@ def _second_report(p: Candidate, c: Candidate) -> Token | None:
         if first.lower_ in ("the", "a", "an", "this") and first.is_title and not first.is_sent_start:
             return first  # a sentence that starts mid-sentence: the full stop before it went missing
     return None
+
+
+def _coordinated_report(p: Candidate, c: Candidate, cue: Token) -> Token | None:
+    """"…claimed great wealth and said it kept him independent": a speech verb coordinated with the
+    first cue, or with the clause it reports, is a second report of its own, cut at the
+    conjunction (the conjunction is returned). Deep inside the reported clause it is part of what
+    was said ("… when the police found her and told her to leave")."""
+    outer = p.cue
+    if outer is None or not (cue.head.i == outer.i or (cue.head.dep_ == "ccomp" and cue.head.head.i == outer.i)):
+        return None
+    cc = next((t for t in cue.head.children if t.dep_ == "cc" and cue.head.i < t.i < cue.i), None)
+    if cc is None or cue.i - cc.i > 2 or cc.idx <= p.start:
+        return None
+    if cue.head.i != outer.i and not any(t.dep_ in ("nsubj", "nsubjpass") for t in cue.children):
+        # "The minister said the talks were over and added …": the parse hung the second verb on
+        # the reported clause, but the one who goes on speaking is the reporter
+        c.mention = p.mention
+    return cc
 
 
 def _end_before(text: str, p: Candidate, cue: Token) -> None:

@@ -25,6 +25,12 @@ from analysis.records import Article
 BOILERPLATE = re.compile(
     r"(?:READ MORE|MORE|RELATED|WATCH|LISTEN|SEE ALSO|ALSO READ|READ|Read more|Related|Watch|VIDEO|PHOTOS?)"
     r"(?:\s+[A-Z]+){0,2}\s*:")
+# A photo caption: the gallery button before it, the photographer's credit closing it ("… at a rally
+# in May. (Jane Roe/The Daily Courier)", "… in 2015. Jo Lee/Reuters"), or where each one stands.
+_CREDIT = r"(?:[A-Z][\w.'-]*\s?){1,4}/\s?[A-Z][\w.'&-]*(?:[\s/]+[A-Z][\w.'&-]*){0,4}"
+CAPTION = re.compile(r"^Open this photo in gallery|\bvia Getty Images\b|\([^()]*\b(?:[Pp]hoto|PHOTO)\b[^()]*\)\s*$"
+                     rf"|\(\s*(?:For\s)?{_CREDIT}\s*\)\s*$|[.!?]\s+{_CREDIT}\s*$"
+                     r"|\b[A-Z][\w'’-]+,\s(?:far\s)?(?:left|right|centre|center),")  # "daughters Judy, left, and …"
 SMALL_WORDS = {"a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "at", "by", "with", "from", "as"}
 
 
@@ -89,6 +95,7 @@ class Context:
         self.para_starts = starts
         self.para_ends = ends
         self._boiler = [bool(BOILERPLATE.match(self.text[a:min(b, a + 40)])) for a, b in zip(starts, ends, strict=True)]
+        self._caption = [bool(CAPTION.search(self.text[a:b])) for a, b in zip(starts, ends, strict=True)]
 
     def boilerplate(self, char: int) -> bool:
         """Whether the paragraph is a link to another story ("READ MORE: Trudeau says …"), whose
@@ -97,6 +104,11 @@ class Context:
 
     def boilerplate_para(self, p: int) -> bool:
         return self._boiler[p]
+
+    def caption(self, p: int) -> bool:
+        """Whether paragraph p is a photo caption: the people it names stand in a picture, not in
+        the story, and are never the next "he" or "the company"."""
+        return self._caption[p]
 
     def para_of(self, char: int) -> int:
         return max(0, bisect.bisect_right(self.para_starts, char) - 1)

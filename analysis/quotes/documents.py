@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 # How far back (paragraphs) the article may have introduced the document.
 LOOK_BACK = 8
 # Verbs that bring a document into the story, whose subject issued it ("released a report").
-ISSUING_VERBS = AUTHORING_VERBS | {"file", "launch", "commission", "produce", "prepare", "unveil"}
+ISSUING_VERBS = AUTHORING_VERBS | {"file", "launch", "commission", "produce", "prepare", "unveil", "deliver", "give"}
 
 
 def is_document(head: Token) -> bool:
@@ -42,10 +42,15 @@ def issuer(ctx: Context, memory: Memory, head: Token, para: int) -> Token | Said
 
 
 def named_inside(ctx: Context, head: Token) -> Token | None:
-    """A name inside the document's noun phrase: "the Civic Action study", "the PBO report"."""
+    """A name inside the document's noun phrase: "the Civic Action study", "the PBO report", "a
+    speech Mrs. Clinton delivered" (the subject of a relative clause that issues it)."""
     for c in head.children:
         if c.i < head.i and c.dep_ in ("compound", "nmod", "poss") and _names_someone(ctx, c):
             return c
+        if c.i > head.i and c.dep_ == "relcl" and c.lemma_.lower() in ISSUING_VERBS:
+            subj = next((g for g in c.children if g.dep_ == "nsubj" and g.i > head.i), None)
+            if subj is not None and _names_someone(ctx, subj):
+                return subj
     return None
 
 

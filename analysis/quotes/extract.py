@@ -9,6 +9,7 @@ from analysis.quotes.candidates import Candidate, dedupe
 from analysis.quotes.context import Context
 from analysis.quotes.descriptions import descriptions_from_previous_sentence, fill_descriptions
 from analysis.quotes.naming import naming_candidates
+from analysis.quotes.pullquotes import block_quote_candidates, pull_quote_candidates
 from analysis.quotes.quoted import mark_candidates
 from analysis.quotes.resolve import Resolver
 from analysis.quotes.syntax import syntactic_candidates
@@ -38,10 +39,13 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
 
 
 def find_candidates(ctx: Context) -> list[Candidate]:
-    """The passes in order: syntax, labels, transcripts, quotation marks, each skipping what is taken."""
+    """The passes in order: syntax, labels, transcripts, pull and block quotes, quotation marks, each
+    skipping what is taken."""
     cands = dedupe(ctx.text, syntactic_candidates(ctx))
     cands += naming_candidates(ctx, [(c.start, c.end) for c in cands])
     cands += transcript_candidates(ctx, [(c.start, c.end) for c in cands])
+    cands += pull_quote_candidates(ctx, [(c.start, c.end) for c in cands])
+    cands += block_quote_candidates(ctx, [(c.start, c.end) for c in cands])
     cands += mark_candidates(ctx, [(c.start, c.end) for c in cands])
     cands = dedupe(ctx.text, cands)
     for c in cands:

@@ -36,6 +36,7 @@ MEDIA_NOUNS = _words["medium"]  # "said in an interview", "wrote on Facebook": t
 NOT_SPEAKER_NOUNS = ORG_NOUNS | DOCUMENT_NOUNS | NOT_PEOPLE
 ROLE_SUFFIXES = ("er", "or", "ist", "ian", "man", "woman", "person", "ess", "ant", "ent")
 PERSON_NOUNS = _words["person"]  # "the victim", "the forward": nouns for a person that no suffix tells
+PARTY_MEMBERS = _words["party_member"]  # "the Ohio Republican said": one person, described by party
 FEMALE_NOUNS = _words["female_noun"]
 MALE_NOUNS = _words["male_noun"]
 
@@ -115,11 +116,19 @@ def role_noun(t: Token) -> bool:
 def person_noun(t: Token) -> bool:
     """A noun for one person: "the coach", "the 26-year-old forward", "the lanky professor"."""
     lemma = t.lemma_.lower()
+    if party_member(t):
+        return True
     if lemma in NOT_SPEAKER_NOUNS or t.tag_ != "NN":
         return False
     aged = any(c.dep_ in ("amod", "compound") and c.lower_.endswith("-old") for c in t.children)
     return aged or lemma in ROLE_NOUNS or lemma in PERSON_NOUNS or lemma.endswith(ROLE_SUFFIXES) or \
         lemma in FEMALE_NOUNS or lemma in MALE_NOUNS
+
+
+def party_member(t: Token) -> bool:
+    """"the Kentucky Republican", "the veteran Democrat": one party member, with a definite article."""
+    return t.lower_ in PARTY_MEMBERS and t.tag_ in ("NN", "NNP", "JJ") and \
+        any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in t.children)
 
 
 def noun_gender(t: Token) -> str | None:

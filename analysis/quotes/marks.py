@@ -110,6 +110,8 @@ def _roles(text: str, i: int, ps: int, pe: int) -> tuple[bool, bool]:
         opener = True
     if ch in CLOSING_ONLY and not opener:
         closer = True
+    if not opener and not closer and before.isspace() and after.isspace():
+        closer = True  # "the term 'outreach,' " he said": a space after the inner quotation's mark
     return opener, closer
 
 

@@ -22,6 +22,7 @@ from analysis.quotes.lexicon import (
     PERSONAL,
     PLURAL_PRONOUNS,
     is_cue,
+    party_member,
 )
 
 if TYPE_CHECKING:
@@ -54,6 +55,10 @@ def mention(ctx: Context, head: Token) -> Mention:
     if found is not None:
         return found
     ent = ctx.people.ent_of.get(head.i)
+    if party_member(head):  # "the Kentucky Republican": a description, not a name
+        np = np_text(ctx, head)
+        s_ = max(head.left_edge, ctx.doc[ctx.para_tokens(head)[0]]).idx
+        return Mention(head, s_, s_ + len(np), np, "UNNAMED", name=clean_name(np))
     if (head.pos_ == "PROPN" and not head.is_lower) or (ent is not None and ent.label_ in NAME_ENTS):
         return _with_others(ctx, _proper_mention(ctx, head, ent))  # a lower-case "union" is no name
     if head.is_title and ctx.people.names.resolve_key(head.text) in ctx.people.names.names and len(head.text) > 2:

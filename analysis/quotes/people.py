@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Span, Token
 
 from analysis.names import INSTITUTION_WORDS, PRONOUN_GENDER, clean_name, is_title_word, strip_titles
-from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS, ROLE_SUFFIXES
+from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS, ROLE_SUFFIXES, is_cue
 from analysis.speakers import NameIndex
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ def ent_name(text: str, ent: Span) -> str:
     toks = [t for t in ent if not (t.tag_ == "POS" or t.lower_ in ("'s", "’s"))]
     while toks and toks[0].lower_ == "the":
         toks = toks[1:]
+    if len(toks) > 1 and toks[0].tag_ in ("VBD", "VBN") and is_cue(toks[0], direct=False):
+        toks = toks[1:]  # 'Said Ellis: “…”': the cue that opens the sentence is no first name
     if not toks:
         return ""
     return clean_name(text[toks[0].idx:toks[-1].idx + len(toks[-1].text)])
@@ -104,8 +106,8 @@ class People:
         self.person_subj: list[bool] = []
         self.person_poss: list[bool] = []  # "Roe’s request": named only as an owner
         for ent in persons:
-            if self.ctx.inside[ent.root.i] >= 0:
-                continue
+            if self.ctx.inside[ent.root.i] >= 0 or self.ctx.caption(self.ctx.para_of(ent.start_char)):
+                continue  # someone in a photo is not the next "he"
             key = self.names.resolve_key(self.name_of(ent), ent.start_char)
             if not key:
                 continue
@@ -127,19 +129,24 @@ class People:
         self.org_pos: list[int] = []
         self.org_name: list[str] = []
         self.org_subj: list[bool] = []
+        pictured: set[str] = set()
         for ent in ctx.doc.ents:
             if ent.label_ != "ORG" or ent.start_char < ctx.body_start or ctx.inside[ent.root.i] >= 0:
                 continue
-            if self.aside(ent) or "/" in ent.text or ctx.furniture(ctx.para_of(ent.start_char)):
+            p = ctx.para_of(ent.start_char)
+            if self.aside(ent) or "/" in ent.text or ctx.furniture(p):
                 continue  # photo credits ("Reuters/Getty Images") and subheads
             name = self.name_of(ent)
-            if name:
+            if name and ctx.caption(p):
+                pictured.add(name)  # its full name still spells out a short form, it is no antecedent
+            elif name:
                 self.org_pos.append(ent.start_char)
                 self.org_name.append(name)
                 self.org_subj.append(ent.root.dep_ in SUBJECT_DEPS)
-        self.org_names = set(self.org_name)
+        self.org_names = set(self.org_name) | pictured
         for t in ctx.subject_tokens:  # "EDC declined": an organisation's name the tagger missed here
-            if t.pos_ == "PROPN" and t.i not in self.ent_of and t.text in self.org_names and ctx.inside[t.i] < 0:
+            if t.pos_ == "PROPN" and t.i not in self.ent_of and t.text in self.org_names and ctx.inside[t.i] < 0 \
+                    and not ctx.caption(ctx.para_of(t.idx)):
                 self.org_pos.append(t.idx)
                 self.org_name.append(t.text)
                 self.org_subj.append(True)
@@ -196,7 +203,8 @@ class People:
             ent = self.ent_of.get(t.i)
             if ent is not None and ent.label_ in NAME_ENTS:
                 continue
-            if is_title_word(t.text) or ctx.boilerplate(t.idx) or ctx.furniture(ctx.para_of(t.idx)):
+            p = ctx.para_of(t.idx)
+            if is_title_word(t.text) or ctx.boilerplate_para(p) or ctx.furniture(p) or ctx.caption(p):
                 continue
             key = self.names.resolve_key(t.text, t.idx)
             if key not in self.names.names and ent is None and t.is_title and t.tag_ == "NNP":
@@ -255,7 +263,8 @@ class People:
             index.setdefault(word, []).append((pos, name, key, label))
 
         for ent in self.ctx.doc.ents:
-            if ent.start_char >= self.ctx.body_start and ent.label_ in NAME_ENTS | {"ORG"}:
+            if ent.start_char >= self.ctx.body_start and ent.label_ in NAME_ENTS | {"ORG"} and \
+                    not self.ctx.caption(self.ctx.para_of(ent.start_char)):
                 self._describe(ent, put)
         self.descriptors = index
 
@@ -309,6 +318,8 @@ class People:
                 last_tok = bisect.bisect_left(ctx.tok_starts, self.person_pos[k])
                 k += 1
             g = PRONOUN_GENDER[t.lower_]
+            if last_key is not None and self._object_of(t, self.person_pos[k - 1]):
+                continue  # "Clara Moss scolded him": an object is someone other than its clause's subject
             if last_key is not None and t.i - last_tok <= 25 and ctx.inside[t.i] < 0:
                 v = votes.setdefault(last_key, [0, 0])
                 v[0 if g == "m" else 1] += 1
@@ -320,6 +331,19 @@ class People:
                 self.names.gender[key] = "m"
             elif f >= 2 * m and f > 0:
                 self.names.gender[key] = "f"
+
+    def _object_of(self, pronoun: Token, pos: int) -> bool:
+        """Whether the pronoun is the object of a verb whose subject is the name at `pos`: "him"
+        in "Moss scolded him" is not Moss (English says "herself" for that)."""
+        if pronoun.dep_ not in ("dobj", "dative", "pobj"):
+            return False
+        verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+        for c in verb.children:
+            if c.dep_ in SUBJECT_DEPS:
+                ent = self.ent_of.get(c.i)
+                if (ent.start_char if ent is not None else c.idx) == pos:
+                    return True
+        return False
 
     def latest_person_before(self, pos: int) -> int:
         """Index into the person mentions of the last one before `pos` (-1 when none)."""

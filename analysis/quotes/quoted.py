@@ -69,7 +69,11 @@ def _cue_of(ctx: Context, m: Marked, inner_words: int) -> tuple[Token | None, st
     cue = _cue_after(ctx, m) if (m.closed and inner_words >= 1) else None
     if cue is not None:
         return cue, "after"
-    return _cue_before(ctx, m), "before"
+    cue = _cue_before(ctx, m)
+    if cue is not None:
+        return cue, "before"
+    cue = _inverted_cue(ctx, m)
+    return cue, "inverted"
 
 
 def _label(ctx: Context, m: Marked, inner_words: int, cue: Token) -> bool:
@@ -131,6 +135,11 @@ def _cue_before(ctx: Context, m: Marked) -> Token | None:
     doc = ctx.doc
     i = bisect.bisect_left(ctx.tok_starts, m.start) - 1
     ps = ctx.para_starts[m.para]
+    while i >= ctx.first_body_tok and doc[i].is_space:
+        i -= 1
+    if i >= ctx.first_body_tok and doc[i].idx < ps and doc[i].text == ":" and m.para > 0 and \
+            ctx.starts_paragraph(m.start):
+        ps = ctx.para_starts[m.para - 1]  # 'The Times reports:' ending the paragraph before the quotation
     if i < ctx.first_body_tok or doc[i].idx < ps:
         return None
     lead = doc[i]
@@ -150,6 +159,28 @@ def _cue_before(ctx: Context, m: Marked) -> Token | None:
     return None
 
 
+def _inverted_cue(ctx: Context, m: Marked) -> Token | None:
+    """'Said Ellis: “…”', 'Added the senator: “…”': a sentence that opens with the reporting
+    verb, the speaker after it, and a colon before the quotation (the parse makes the verb part of
+    the name or the speaker its object)."""
+    doc = ctx.doc
+    i = bisect.bisect_left(ctx.tok_starts, m.start) - 1
+    while i >= ctx.first_body_tok and doc[i].is_space:
+        i -= 1
+    if i < ctx.first_body_tok or doc[i].text != ":" or doc[i].idx < ctx.para_starts[m.para]:
+        return None
+    j = i - 1
+    while j >= ctx.first_body_tok and i - j <= 7 and doc[j].pos_ in ("PROPN", "NOUN", "DET", "ADJ") and \
+            not (doc[j].tag_ in ("VBD", "VBN") or doc[j].is_sent_start):
+        j -= 1
+    cue = doc[j]
+    opens = cue.is_sent_start or cue.idx == ctx.para_starts[m.para] or (j > 0 and doc[j - 1].text in SENTENCE_END)
+    if j >= i - 1 or not opens or not cue.is_title or cue.tag_ not in ("VBD", "VBN") or \
+            not is_cue(cue, direct=True):
+        return None
+    return cue
+
+
 def _dash_speaker(ctx: Context, m: Marked) -> Mention | None:
     """'“…” — Jane Doe, minister of …': a name right after a dash that follows the quotation, as
     pull quotes, tweets and reader comments are signed. The name may be one the tagger missed."""
@@ -164,6 +195,11 @@ def _dash_speaker(ctx: Context, m: Marked) -> Mention | None:
         return None
     ent = ctx.people.ent_of.get(j)
     if ent is not None and ent.label_ in NAME_ENTS | ORG_ENTS:
+        name_start = pe - len(lead.lstrip(DASH_CHARS + " \u00a0"))
+        if ent.start_char < name_start:
+            # "―\u00a0Jo Park": a dash glued to the name by a no-break space is one token with it
+            raw = ctx.text[name_start:ent.end_char]
+            return Mention(ent.root, name_start, ent.end_char, raw, "PERSON", name=strip_titles(raw)[0])
         return mention(ctx, ent.root)
     end = j
     while end + 1 < len(doc) and doc[end + 1].idx < pe and _name_word(doc[end + 1]) and end - j < 4:

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from analysis.names import clean_name
 from analysis.quotes.candidates import Candidate
 from analysis.quotes.documents import is_document, issuer
-from analysis.quotes.lexicon import ORG_NOUNS, noun_gender, person_noun
+from analysis.quotes.lexicon import ORG_NOUNS, noun_gender, party_member, person_noun
 from analysis.quotes.memory import NOBODY, Key, Memory, Resolution, Said
-from analysis.quotes.mentions import Mention, mention
+from analysis.quotes.mentions import Mention, mention, np_text
 from analysis.quotes.people import Described
 from analysis.quotes.pronouns import resolve_pronoun
 
@@ -58,13 +59,20 @@ class Resolver:
             found = self._issuer(m, cand)
             if found is not None:
                 return found
-        if head.pos_ == "NOUN" and head.tag_ == "NN" and any(
+        if (head.pos_ == "NOUN" and head.tag_ == "NN" or party_member(head)) and any(
                 c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
             described = self._described(head, m.start) or self._definite(head, m.start, cand.para)
             if described is not None:
                 name, key, label = described
                 self.memory.remember(m.start, name, label, key, cand.para)
                 return name, label, (m.text if label == "PERSON" else None)
+            bare = not any(c.dep_ in ("prep", "relcl", "acl", "appos") for c in head.children)
+            first = self._introduced_unnamed(head) if bare and person_noun(head) else None
+            if first is not None:
+                # "a justice official … the official said": the description that brought them in
+                name = clean_name(np_text(self.ctx, first))
+                self.memory.remember(m.start, name, "UNNAMED", None, cand.para)
+                return name, "UNNAMED", None
         name = m.name or m.text
         if m.label == "ORG":
             name = self.ctx.people.full_org(name)
@@ -128,12 +136,13 @@ class Resolver:
         """"The company said", "the 26-year-old forward said": the organisation or the person the
         story is about just now, when the description fits them ("the Canadian government" is
         never the Australian one, "the father" never a woman). A description the article first
-        gave someone unnamed ("a justice official … the official said") stays a description."""
+        gave someone unnamed ("a justice official … the official said") is no one named (`_mention`
+        gives the first description)."""
         lemma = head.lemma_.lower()
         if lemma in ORG_NOUNS:
             found = self._organisation(pos, para)
             return found if found is not None and _fits(head, found[0]) else None
-        if not person_noun(head) or self._introduced_unnamed(head):
+        if not person_noun(head) or self._introduced_unnamed(head) is not None:
             return None
         names = self.ctx.people.names
         want = noun_gender(head)
@@ -143,15 +152,15 @@ class Resolver:
                 return name, key, "PERSON"
         return None
 
-    def _introduced_unnamed(self, head: Token) -> bool:
-        """Whether the article brought in someone with "a"/"an" and this noun before ("a justice official")."""
+    def _introduced_unnamed(self, head: Token) -> Token | None:
+        """The noun with which the article brought in someone with "a"/"an" before ("a justice official")."""
         doc = self.ctx.doc
         lemma = head.lemma_.lower()
         for t in doc[max(self.ctx.first_body_tok, head.i - 400):head.i]:
             if t.lemma_.lower() == lemma and t.pos_ == "NOUN" and \
                     any(c.dep_ == "det" and c.lower_ in ("a", "an", "one") for c in t.children):
-                return not any(c.dep_ == "appos" for c in t.children)
-        return False
+                return None if any(c.dep_ == "appos" for c in t.children) else t
+        return None
 
     def _organisation(self, pos: int, para: int) -> Described | None:
         """The organisation that spoke last, else the one named last (as a subject, if one was),

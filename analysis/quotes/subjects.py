@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Token
 
+from analysis.names import strip_titles
 from analysis.quotes.lexicon import CITING_VERBS, DOCUMENT_NOUNS, NAME_ENTS, PERSONAL, PLURAL_PRONOUNS, is_according, is_cue
 from analysis.quotes.marks import DOUBLE_MARKS
 from analysis.quotes.mentions import Mention, mention, np_text
@@ -25,6 +26,9 @@ INHERITING_DEPS = ("advcl", "xcomp", "conj", "pcomp", "prep", "pobj", "acl", "cc
 
 def speaker_at(ctx: Context, cue: Token) -> Mention | None:
     """Who speaks at this cue, with guards against the parse's usual failures."""
+    inverted = _inverted_subject(ctx, cue)
+    if inverted is not None:
+        return _after_cue(ctx, mention(ctx, inverted), cue)
     subj = subject_of(cue)
     if subj is not None and (subj.idx < ctx.body_start or ctx.para_of(subj.idx) != ctx.para_of(cue.idx)):
         subj = None  # the parse glued a heading, caption or byline to this paragraph
@@ -40,6 +44,36 @@ def speaker_at(ctx: Context, cue: Token) -> Mention | None:
         # between May and October, says …"): take the person named earlier in the clause
         person = _person_before(ctx, cue)
         return mention(ctx, person) if person is not None else None
+    return m
+
+
+def _inverted_subject(ctx: Context, cue: Token) -> Token | None:
+    """'Said Ellis: “…”', 'Added the senator: “…”': the reporting verb opens the sentence and the
+    speaker follows it up to a colon; the parse makes the verb part of the name or the speaker
+    its object. The last noun before the colon heads the speaker's phrase."""
+    doc = ctx.doc
+    if not cue.is_title or cue.tag_ not in ("VBD", "VBN") or cue.i + 2 >= len(doc):
+        return None
+    if not (cue.is_sent_start or cue.idx in ctx.para_starts or (cue.i > 0 and doc[cue.i - 1].text in (".", "!", "?"))):
+        return None
+    j = cue.i + 1
+    while j < len(doc) and j - cue.i <= 7 and (doc[j].pos_ in ("PROPN", "NOUN", "DET", "ADJ") or doc[j].text == "."):
+        j += 1
+    if j >= len(doc) or doc[j].text != ":" or j == cue.i + 1:
+        return None
+    k = j - 1
+    while k > cue.i and doc[k].pos_ not in ("PROPN", "NOUN"):
+        k -= 1
+    return doc[k] if k > cue.i else None
+
+
+def _after_cue(ctx: Context, m: Mention, cue: Token) -> Mention:
+    """The mention without the cue the tagger took into the name ("Said Ellis")."""
+    if m.start <= cue.idx < m.end:
+        start = cue.doc[cue.i + 1].idx
+        m.text = ctx.text[start:m.end]
+        m.start = start
+        m.name = strip_titles(m.text)[0] if m.label == "PERSON" else m.text
     return m
 
 

@@ -30,6 +30,7 @@ from analysis.quotes.marks import DASH_CHARS, QUOTE_TOKENS
 from analysis.quotes.mentions import Mention, mention
 from analysis.quotes.quoted import after_name_word
 from analysis.quotes.subjects import speaker_at
+from analysis.quotes.trailing import trailing_cue
 
 if TYPE_CHECKING:
     from analysis.quotes.context import Context
@@ -52,12 +53,17 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
                 out.append(claimed)
             continue
         span = _reported(ctx, tok)
+        m = None
+        if span is None or span[0] > tok.idx:
+            trail = _trailing(ctx, tok)
+            if trail is not None:
+                span, m = trail
         if span is None:
             continue
         s, e = trim(ctx, *span)
         if e - s < 8 or s < ctx.body_start or len(ctx.text[s:e].split()) < 3:
             continue
-        m = speaker_at(ctx, tok)
+        m = m or speaker_at(ctx, tok)
         k = kind(ctx, s, e)
         if m is None and (k == "indirect" or tok.lemma_.lower() in DIRECTIVE_VERBS | PLEDGE_VERBS):
             continue  # reported speech with nobody reporting it is narration ("there's no telling what…")
@@ -67,6 +73,18 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
             continue
         out.append(Candidate(s, e, k, tok, cue_text(tok), m, para=ctx.para_of(s), channel=medium(tok)))
     return out
+
+
+def _trailing(ctx: Context, tok: Token) -> tuple[Span_, Mention] | None:
+    """"…, Foster writes." read from the words when the parse missed it (`trailing`)."""
+    if negated(tok) or ctx.boilerplate(tok.idx):
+        return None
+    found = trailing_cue(ctx, tok)
+    if found is None:
+        return None
+    (a, b), m = found
+    doc = ctx.doc
+    return (doc[a].idx, doc[b].idx + len(doc[b].text)), m
 
 
 def _claim(ctx: Context, noun: Token) -> Candidate | None:
@@ -236,6 +254,10 @@ def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span
     a, b = comp.left_edge.i, comp.right_edge.i
     if not _reported_clause(ctx, cue, comp):
         return None
+    if not pa <= comp.i <= pb and not any(ctx.inside[k] >= 0 or doc[k].text in QUOTE_TOKENS for k in range(pa, cue.i)):
+        # the parse ran over a paragraph break ("Story continues below advertisement"); only a
+        # quotation broken over two paragraphs goes on in the cue's
+        return None
     if comp.i < cue.i and any(doc[k].text in (":", ";") for k in range(b + 1, cue.i)):
         return None  # "the party announced a policy: its leader promised …": a colon ends the report
     if comp.i > cue.i and ctx.inside[comp.i] < 0 and _finite(comp) and \
@@ -250,6 +272,8 @@ def _complement(ctx: Context, cue: Token, comp: Token, pa: int, pb: int) -> Span
                 b = max(b, c.right_edge.i)
         b = _past_abbreviation(ctx, b, pb)
     a, b = max(a, pa), min(b, pb)
+    if comp.i < cue.i:
+        a = _after_colon(ctx, a, b)
     if b < a:
         return None
     return doc[a].idx, doc[b].idx + len(doc[b].text)
@@ -294,6 +318,8 @@ def _orphan_clause(ctx: Context, cue: Token, pb: int) -> Span_ | None:
         return None
     j = cue.i + 1
     while j <= pb and j <= cue.i + 4 and cue.is_ancestor(doc[j]) and doc[j].dep_ in ("advmod", "npadvmod", "punct"):
+        if doc[j].text in (".", "!", "?"):
+            return None  # "…, Foster writes. He argues …": the next sentence is not what was written
         j += 1
     if j > pb or cue.is_ancestor(doc[j]) or doc[j].is_punct or ctx.inside[j] >= 0:
         return None
@@ -341,9 +367,20 @@ def _beside_cue(ctx: Context, cue: Token, pa: int, pb: int) -> Span_ | None:
         a = _after_cue_start(ctx, cue)
     if resumed is not None:
         b = resumed
+    a = _after_colon(ctx, a, b)
     if not _reads_as_speech(doc, a, b):
         return None
     return doc[a].idx, doc[b].idx + len(doc[b].text)
+
+
+def _after_colon(ctx: Context, a: int, b: int) -> int:
+    """'Sen. Clara Moss scolded him: “You know better,” she said': a colon before a quotation
+    ends the narration that introduces it; the words are the quotation."""
+    doc = ctx.doc
+    for k in range(b - 1, a, -1):
+        if doc[k].text == ":" and ctx.inside[k] < 0 and ctx.inside[k + 1] < 0 and doc[k + 1].text in QUOTE_TOKENS:
+            return k + 1
+    return a
 
 
 def _after_cue_start(ctx: Context, cue: Token) -> int:
@@ -382,9 +419,11 @@ def _reads_as_speech(doc: Doc, a: int, b: int) -> bool:
     """A clause with a verb and a subject, not an adverbial ("After the vote, she acknowledged")."""
     if b - a < 3 or not any(doc[x].pos_ in ("VERB", "AUX") for x in range(a, b + 1)):
         return False
-    if not any(doc[x].dep_ in ("nsubj", "nsubjpass", "expl") for x in range(a, b + 1)):
+    if not any(doc[x].dep_ in ("nsubj", "nsubjpass", "expl", "csubj") for x in range(a, b + 1)):
         return False
     f = a + 1 if doc[a].pos_ == "CCONJ" and a + 1 < b else a
+    if doc[f].tag_ == "VBG" and doc[f].dep_ == "csubj":
+        return True  # a gerund as the subject: "Meeting the costs can be impossible, she said"
     return not (doc[f].pos_ in ("SCONJ", "ADP") or doc[f].tag_ in ("VBN", "VBG", "WRB"))
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 TRANSCRIPT = re.compile(r"""["“]?((?:[A-Z][A-Za-z'’.-]*\.?\s){0,3}[A-Z][A-Za-z'’-]+)\s?:\s+\S""")
 
+
 def transcript_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candidate]:
     """One candidate per transcript line not already taken; marks the transcript's paragraphs on `ctx`."""
     found = _labelled_paragraphs(ctx)
