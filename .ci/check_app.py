@@ -24,7 +24,15 @@ with sync_playwright() as p:
         "--no-first-run"])
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(url)
-    page.get_by_text("They’re Not Wrong").first.wait_for(timeout=300_000)
+    # The article list is a data grid drawn on a canvas: its cells are in the page (for screen
+    # readers) but never "visible" to Playwright, so wait for the cell to exist, then for the
+    # overview's article count to show the three seeds.
+    page.get_by_text("They’re Not Wrong").first.wait_for(state="attached", timeout=300_000)
+    articles = page.locator("[data-testid='stMetric']", has_text="Articles").first
+    articles.wait_for(timeout=60_000)
+    value = articles.locator("[data-testid='stMetricValue']").inner_text().strip()
+    if value != "3":
+        sys.exit(f"the overview shows {value!r} articles on first start, not the 3 seeds")
     page.screenshot(path="ci-first-start.png", full_page=True)
     browser.close()
 print("the dashboard listed the seed articles on first start")
