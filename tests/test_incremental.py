@@ -13,23 +13,45 @@ from analysis.analyst_files import AnalystFiles
 from analysis.pipeline import ingest
 from analysis.store import Store
 
-from .conftest import SEEDS, SHARED
+from .conftest import SEEDS
 
-POLNEAR = SHARED / "corpora" / "polnear" / "dev" / "text"
+# Invented news of the shape the corpus holds (a dateline, named and described people, quotes
+# with and without marks, a spokesperson, a returning surname), so the test needs nothing
+# outside the project. Each story names people the seeds and the other stories name too.
+_PEOPLE = [("Maria Keller", "a trade analyst at the Lindgren Institute", "Keller"),
+           ("Tomas Varga", "the finance minister", "Varga"),
+           ("Anna Brooks", "a spokeswoman for the Harbor Workers Union", "Brooks"),
+           ("Daniel Osei", "a professor of economics at Eastfield University", "Osei"),
+           ("Ruth Amari", "the mayor of Port Lewis", "Amari"),
+           ("Kim Myong Gil", "North Korea's chief negotiator", "Kim")]
+_TOPICS = ["the tariff talks", "the port strike", "the budget vote", "the nuclear talks",
+           "the housing plan", "the river cleanup"]
+
+
+def _story(i: int) -> str:
+    a, b = _PEOPLE[i % len(_PEOPLE)], _PEOPLE[(i + 2) % len(_PEOPLE)]
+    topic = _TOPICS[i % len(_TOPICS)]
+    return (f"Officials weigh {topic} as deadline nears\n\ndate 2019-10-{10 + i:02d}\n\n"
+            f"{a[0]}, {a[1]}, said on Monday that {topic} would need another week. "
+            f"\u201cWe are not there yet, and nobody should pretend otherwise,\u201d {a[2]} said.\n\n"
+            f"{b[0]}, {b[1]}, disagreed. \u201cThe outline is ready and the numbers add up,\u201d "
+            f"{b[2]} told reporters in Stockholm. {b[2]} added that the United States and the European "
+            f"Union had been briefed.\n\n"
+            f"A spokesperson for the ministry said the government would publish its plan for {topic} "
+            f"on Friday.\n")
 
 
 @pytest.fixture(scope="module")
 def halves(tmp_path_factory, nlp):
-    """(incremental, full, first-half corpus before the update) for seeds + 12 PolNeAR texts."""
-    if not POLNEAR.is_dir():
-        pytest.skip("../shared (PolNeAR dev texts) is not beside the project")
+    """(incremental, full, first-half corpus before the update) for the seeds + 12 invented stories."""
     root = tmp_path_factory.mktemp("halves")
     first, second = root / "first", root / "second"
     first.mkdir()
     second.mkdir()
-    texts = [*sorted(SEEDS.glob("*.txt")), *sorted(POLNEAR.glob("*.txt"))[::7][:12]]
-    for i, path in enumerate(texts):
+    for i, path in enumerate(sorted(SEEDS.glob("*.txt"))):
         shutil.copy(path, (first if i % 2 == 0 else second) / path.name)
+    for i in range(12):
+        ((first if i % 2 == 0 else second) / f"story-{i:02d}.txt").write_text(_story(i), encoding="utf-8")
     store = Store(root / "store")
     ingest([first], store)
     before = corpus.open_corpus(store, AnalystFiles())
