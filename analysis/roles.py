@@ -669,14 +669,15 @@ def assign_roles(speakers: pd.DataFrame, overrides: Path | None) -> pd.DataFrame
     return out
 
 
+# The titles of a politician's staff, shared by both shapes below.
+_STAFF_TITLES = (r"spokes(?:man|woman|person)|aide|adviser|advisor|press\s+secretary|communications?\s+director|"
+                 r"strategist|speechwriter")
 # "Stein spokeswoman", "a Doe campaign aide", "Roe's communications director": the staff of a named person.
 _STAFF = re.compile(r"^(?:(?:a|an|the)\s+)?(?:top\s+|senior\s+|longtime\s+|chief\s+)?(?P<name>[A-Z][\w'’-]+?)(?:['’]s)?\s+"
-                    r"(?:campaign\s+)?(?:spokes(?:man|woman|person)|aide|adviser|advisor|press\s+secretary|"
-                    r"communications?\s+director|chief\s+of\s+staff|strategist|manager|speechwriter|team|camp|staff)$")
+                    rf"(?:campaign\s+)?(?:{_STAFF_TITLES}|chief\s+of\s+staff|manager|team|camp|staff)$")
 # "a spokeswoman for Jane Doe", "a senior adviser to Doe's campaign": the same, the name after.
 _STAFF_FOR = re.compile(r"^(?:(?:[Aa]n?|[Tt]he)\s+)?(?:top\s+|senior\s+|longtime\s+|chief\s+)?(?:campaign\s+)?"
-                        r"(?:spokes(?:man|woman|person)|aide|adviser|advisor|press\s+secretary|communications?\s+director|"
-                        r"strategist|speechwriter)\s+(?:for|to)\s+(?:[A-Z][\w.'’-]*\s+)*?(?P<name>[A-Z][\w'’-]+?)"
+                        rf"(?:{_STAFF_TITLES})\s+(?:for|to)\s+(?:[A-Z][\w.'’-]*\s+)*?(?P<name>[A-Z][\w'’-]+?)"
                         r"(?:['’]s)?(?:\s+(?:campaign|team))?$")
 
 
