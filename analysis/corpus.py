@@ -219,9 +219,7 @@ def pending_notice(store: Store) -> str | None:
     """What the dashboard says while the corpus it shows lacks articles of the store: being
     processed by a running ingest, or left by one that stopped before deriving."""
     status = store.status()
-    found = current(store)
-    covered = set(found.parts) if found is not None else set()
-    waiting = [p for p in store.part_dirs() if p.name not in covered]
+    found, waiting = _waiting_parts(store)
     if status:
         n = int(status.get("articles") or 0) or _articles_in(waiting)
         if not n:
@@ -233,6 +231,29 @@ def pending_notice(store: Store) -> str | None:
                 f"yet: the ingest that added them stopped before updating the corpus tables. "
                 f"`python -m analysis rebuild --store {store.root}` adds them.")
     return None
+
+
+# Every page run asks; listing a large store's parts takes tens of milliseconds, so the answer is
+# kept until the parts folder or the pointer changes (a commit renames a part in, a derivation
+# replaces the pointer: both change a modification time).
+_WAITING: dict[Path, tuple[tuple[int, int], tuple[Derived | None, list[Path]]]] = {}
+
+
+def _waiting_parts(store: Store) -> tuple[Derived | None, list[Path]]:
+    """The current derivation and the committed parts it does not cover."""
+    try:
+        stamp = (store.parts_dir.stat().st_mtime_ns, (store.root / "derived" / POINTER).stat().st_mtime_ns)
+    except OSError:
+        stamp = None
+    kept = _WAITING.get(store.root)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    found = current(store)
+    covered = set(found.parts) if found is not None else set()
+    answer = (found, [p for p in store.part_dirs() if p.name not in covered])
+    if stamp is not None:
+        _WAITING[store.root] = (stamp, answer)
+    return answer
 
 
 def _articles_in(parts: list[Path]) -> int:
