@@ -33,7 +33,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from analysis import corrections, incremental, indexes
+from analysis import corrections, incremental, indexes, opinions
 from analysis import derive as derive_mod
 from analysis.analyst_files import AnalystFiles
 from analysis.corrections import CorrectionLog
@@ -42,7 +42,8 @@ from analysis.store import Store, StoreBusy, table_columns
 log_ = logging.getLogger(__name__)
 
 VERSION = 3  # this module's own steps (cache layout, schema completion)
-CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions", *indexes.INDEX_TABLES)
+CORPUS_TABLES = ("articles", "entities", "quotes", "speakers", "speakers_corpus", "opinions", *opinions.STATE_TABLES,
+                 *indexes.INDEX_TABLES)
 POINTER = "CURRENT.json"
 # DuckDB's own memory for a derivation: the set-based steps spill to disk beyond it.
 MEMORY_LIMIT = os.environ.get("ANALYSIS_MEMORY_LIMIT", "1GB")

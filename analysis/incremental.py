@@ -44,7 +44,7 @@ from analysis import aliases, derive, indexes, opinions, speaker_identity
 from analysis.analyst_files import AnalystFiles
 from analysis.store import Store, table_columns
 
-VERSION = 1  # part of the derived file's inputs key (`corpus.inputs_key`)
+VERSION = 2  # part of the derived file's inputs key (`corpus.inputs_key`)
 SHORT_ARTICLES = 3
 SHORT_SHARE = 0.75
 _PART = "regexp_extract(filename, '([^/\\\\]+)[/\\\\][a-z]+\\.parquet$', 1)"
@@ -85,7 +85,7 @@ def update(path: Path, store: Store, new_parts: list[str], files: AnalystFiles, 
         timings["load"] = time.perf_counter() - started
         steps = (("entities", lambda: _entities(con, files)), ("numbers", lambda: _number(con)),
                  ("speakers", lambda: _speakers(con)), ("roles", lambda: _roles(con, files)),
-                 ("opinions", lambda: _opinions(con, store, files)), ("indexes", lambda: _indexes(con)))
+                 ("opinions", lambda: _opinions(con, files)), ("indexes", lambda: _indexes(con)))
         for name, step in steps if added else ():
             started = time.perf_counter()
             step()
@@ -113,6 +113,8 @@ def _load_new(con: duckdb.DuckDBPyConnection, store: Store, new_parts: list[str]
     for table in ("entities", "quotes", "speakers"):  # every part since claims were added has all four
         con.execute(f"CREATE TEMP TABLE new_{table} AS SELECT * EXCLUDE (filename), {_PART} AS part "
                     "FROM read_parquet(?, filename=true, union_by_name=true)", [files(table)])
+    if files("claims"):  # the statements' claims as the opinion step reads them (`claims`)
+        con.execute("CREATE TEMP TABLE claims AS SELECT * FROM read_parquet(?, union_by_name=true)", [files("claims")])
     row = con.execute("SELECT count(*) FROM new_articles").fetchone()
     return int(row[0]) if row else 0
 
@@ -221,17 +223,10 @@ def _roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     con.execute("DROP TABLE _affected")
 
 
-def _opinions(con: duckdb.DuckDBPyConnection, store: Store, files: AnalystFiles) -> None:
-    """5. New statements filed into the existing claims; none already grouped moves."""
-    parts = store.part_dirs()
-    have = [str(p / "claims.parquet") for p in parts if (p / "claims.parquet").is_file()]
-    if have:  # the claims of every current article copy (the rows statements point at)
-        con.execute(f"""
-            CREATE TEMP TABLE claims AS
-            SELECT c.* EXCLUDE (filename) FROM read_parquet(?, filename=true, union_by_name=true) c
-            SEMI JOIN articles a ON a.article_id = c.article_id AND a.part = {_PART.replace('filename', 'c.filename')}""",
-                    [have])
-    opinions.assign_new_statements(con, files.codebook)
+def _opinions(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
+    """5. New statements filed into the existing claims; none already grouped moves. Only the new
+    parts' claims are read: the corpus's claims are in the state the derivation kept."""
+    opinions.assign_new_statements(con, files.codebook, statements="new_quotes")
     con.execute("DROP TABLE IF EXISTS claims")
 
 

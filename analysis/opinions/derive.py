@@ -1,8 +1,8 @@
 """The corpus-level `opinions` table: every statement with its subject, claim, stance and role.
 
-`derive_opinions` regroups the whole corpus (on open after an ingest, or on demand);
-`assign_new_statements` files statements that are not in `opinions` yet into the claims that
-exist, moving no old statement (an incremental update after a small ingest). Both read:
+`derive_opinions` regroups the whole corpus (a full derivation); `assign_new_statements` files
+statements that are not in `opinions` yet into the claims that exist, moving no old statement
+(an incremental update after a daily ingest). Both read:
 
 * `quotes` (with `speaker_key`, `quote_no`, `article_no`), `articles`;
 * `claims` (the ingest records of `analysis.opinions.claims`);
@@ -11,6 +11,13 @@ exist, moving no old statement (an incremental update after a small ingest). Bot
 
 The grouping itself is sparse algebra on arrays that DuckDB hands over (`subjects`, `features`,
 `grouping`); no Python runs per statement except the codebook, when there is one.
+
+A full derivation also keeps what filing a new statement needs, so that it never has to read
+the corpus's statements again (`STATE_TABLES`): each claim's mean member vector keyed by
+(subject, lemma) hashes (`opinion_vectors`), its id, size and norm (`opinion_claims`), each
+lemma's document frequency (`opinion_terms`, for the IDF) and each subject's counts
+(`opinion_bases`, which decide the shared subjects). A new statement's closeness to every claim
+of its subject is then one SQL join of its few (subject, lemma) keys against those vectors.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import scipy.sparse as sp
 
 from analysis.opinions import features, grouping, labels, subjects
@@ -26,14 +34,16 @@ from analysis.opinions.codebook import apply_codebook
 from analysis.store import table_columns
 
 TABLE = "opinions"
+STATE_TABLES = ("opinion_vectors", "opinion_claims", "opinion_terms", "opinion_bases")
 
 
 def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None,
                     params: grouping.Params | None = None) -> None:
-    """Create or replace `opinions`: one row per statement (quote), grouped from scratch."""
+    """Create or replace `opinions`: one row per statement (quote), grouped from scratch, and the
+    state tables that `assign_new_statements` files new statements by."""
     _ensure_claims(con)
     subjects.build(con)
-    X = _matrix(con)
+    X, cols, subject_hash = _matrix(con)
     rows = con.execute("""
         SELECT count(*) OVER (PARTITION BY s.subject_key) AS n,
                (dense_rank() OVER (ORDER BY s.subject_key NULLS LAST))::BIGINT AS g,
@@ -42,34 +52,80 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     claim_no = grouping.group(X, params, np.asarray(rows["n"]), subject=np.asarray(rows["g"]),
                               lean=np.asarray(rows["lean"]))
     _write(con, X, claim_no, codebook)
+    _save_state(con, X, cols, subject_hash, claim_no)
+    con.execute("DROP TABLE IF EXISTS _op_claims")
+    con.execute("DROP TABLE IF EXISTS _op_base_counts")
 
 
 def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None = None,
-                          params: grouping.Params | None = None) -> int:
-    """File the quotes that `opinions` lacks into its existing claims (or new ones of their own);
-    no statement already grouped moves. Returns how many were added. Without an `opinions`
-    table this is `derive_opinions`."""
-    if not table_columns(con, TABLE):
+                          params: grouping.Params | None = None, statements: str = "quotes") -> int:
+    """File the statements of `statements` (quotes) that `opinions` lacks into its existing claims,
+    or into new claims of their own; no statement already grouped moves. Returns how many were
+    added. Without an `opinions` table (or its state tables: a file derived before they were
+    kept) this is `derive_opinions`.
+
+    Each new statement goes to the claim whose members it is closest to on average, when that is
+    at least `Params.join`, as `grouping.assign` files them; the rest are seeded among
+    themselves. Their vectors are weighed by the whole corpus's lemma rarity and their subjects
+    decided by its subject counts, both kept from before and updated here, so the next update
+    reads them too. By design a claim's label and the statement it is named after stay as they
+    were (a full regroup may name it by a new member)."""
+    if not table_columns(con, TABLE) or any(not table_columns(con, t) for t in STATE_TABLES):
         derive_opinions(con, codebook, params)
         return _count(con, f"SELECT count(*) FROM {TABLE}")
+    p = params or grouping.Params()
     _ensure_claims(con)
-    subjects.build(con)
     con.execute(f"""
-        CREATE OR REPLACE TEMP TABLE _op_old AS
-        SELECT s.row_no, o.claim_id FROM _op_st s JOIN {TABLE} o ON o.article_id = s.article_id AND o.start = s.start""")
-    new = _count(con, "SELECT count(*) FROM _op_st WHERE row_no NOT IN (SELECT row_no FROM _op_old)")
+        CREATE OR REPLACE TEMP TABLE _op_new AS
+        SELECT q.* FROM {statements} q ANTI JOIN {TABLE} o ON o.article_id = q.article_id AND o.start = q.start""")
+    new = _count(con, "SELECT count(*) FROM _op_new")
     if not new:
+        con.execute("DROP TABLE _op_new")
         return 0
-    X = _matrix(con)
-    old = con.execute("SELECT row_no, claim_id FROM _op_old ORDER BY row_no").df()
-    ids, claim_of_old = np.unique(old["claim_id"].astype(str).to_numpy(), return_inverse=True)
-    old_rows = old["row_no"].to_numpy()
-    M = grouping.means(X[old_rows], claim_of_old, len(ids))
-    new_rows = np.setdiff1d(np.arange(X.shape[0]), old_rows)
-    claim_no = np.empty(X.shape[0], dtype=np.int64)
-    claim_no[old_rows] = claim_of_old
-    claim_no[new_rows] = grouping.assign(X[new_rows], M, params)
-    _write(con, X, claim_no, codebook, keep_ids=ids)
+    subjects.build(con, "_op_new", prior_bases="opinion_bases")
+    # A subject the corpus already shows keeps the name it shows (`build` names it from the
+    # new statements alone).
+    con.execute(f"""
+        UPDATE _op_st s SET subject = o.subject
+        FROM (SELECT subject_key, any_value(subject) AS subject FROM {TABLE}
+              WHERE subject_key IN (SELECT subject_key FROM _op_st) GROUP BY subject_key) o
+        WHERE s.subject_key = o.subject_key""")
+    prior_rows = _count(con, f"SELECT count(*) FROM {TABLE}")
+    X, cols, subject_hash = _matrix(con, prior_rows=prior_rows)
+    keys = features.column_keys(subject_hash[cols.group], cols.term) if X.shape[1] else np.zeros(0, np.uint64)
+    coo = X.tocoo()
+    con.register("_op_new_x", pa.table({"row_no": pa.array(coo.row.astype(np.int64)),
+                                        "col": pa.array(keys[coo.col], pa.uint64()),
+                                        "w": pa.array(coo.data.astype(np.float32))}))
+    best = con.execute("""
+        SELECT row_no, arg_max(claim_no, sim) AS claim_no, max(sim) AS sim FROM (
+            SELECT x.row_no, v.claim_no, sum(x.w * v.w) AS sim
+            FROM _op_new_x x JOIN opinion_vectors v USING (col) GROUP BY ALL)
+        GROUP BY row_no""").fetchnumpy()
+    k_old = _count(con, "SELECT coalesce(max(claim_no) + 1, 0) FROM opinion_claims")
+    n = X.shape[0]
+    claim_no = np.full(n, -1, dtype=np.int64)
+    sim = np.zeros(n, dtype=np.float32)
+    hit = np.asarray(best["row_no"], dtype=np.int64)
+    sim[hit] = np.asarray(best["sim"], dtype=np.float32)
+    joined = hit[sim[hit] >= p.join]
+    claim_no[joined] = np.asarray(best["claim_no"], dtype=np.int64)[sim[hit] >= p.join]
+    rest = np.flatnonzero(claim_no < 0)
+    fit = np.zeros(n, dtype=np.float32)
+    if len(joined):  # closeness to the claim's centre: its mean vector, normalised
+        norms = con.execute("SELECT claim_no, norm FROM opinion_claims WHERE claim_no IN (SELECT unnest(?))",
+                            [np.unique(claim_no[joined]).tolist()]).fetchnumpy()
+        norm_of = dict(zip(norms["claim_no"].tolist(), norms["norm"].tolist(), strict=True))
+        fit[joined] = sim[joined] / np.maximum([norm_of.get(int(c), 1.0) for c in claim_no[joined]], 1e-6)
+    if len(rest):
+        own = grouping.seed(X[rest], p)
+        claim_no[rest] = k_old + own
+        if own.max(initial=-1) >= 0:
+            fit[rest] = grouping.rowwise_dot(X[rest], grouping.centres(X[rest], own), own)
+    _append(con, X, keys, cols, claim_no, fit, k_old, codebook)
+    con.unregister("_op_new_x")
+    for t in ("_op_new", "_op_st", "_op_base_counts"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
     return int(new)
 
 
@@ -90,17 +146,20 @@ def _ensure_claims(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("_claims_empty")
 
 
-def _matrix(con: duckdb.DuckDBPyConnection):
-    """The features of `_op_st` as a subject-paired sparse matrix (see `features`).
+def _matrix(con: duckdb.DuckDBPyConnection, prior_rows: int = 0) -> tuple[sp.csr_matrix, features.Columns, np.ndarray]:
+    """The features of `_op_st` as a subject-paired sparse matrix (see `features`), what its
+    columns are, and each subject number's hash (the subject half of a column's key).
 
     Lemmas travel as 64-bit hashes, not strings: DuckDB unnests and filters them, numpy numbers
     the (subject, lemma) pairs. The subject's own name is no feature: it is in most of its
     statements and says what they are about, which the subject already says, not what they claim.
+    `prior_rows`: the statements grouped before, whose lemma counts `opinion_terms` holds.
     """
     n = _count(con, "SELECT count(*) FROM _op_st")
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _op_groups AS
         SELECT row_no, claim_row, (dense_rank() OVER (ORDER BY subject_key NULLS LAST))::INTEGER AS g,
+               hash(subject_key) AS subject_hash,
                string_split(lower(coalesce(subject_key, '')), ' ') AS name FROM _op_st""")
     pairs = con.execute(f"""
         WITH c AS (
@@ -113,21 +172,140 @@ def _matrix(con: duckdb.DuckDBPyConnection):
             UNION ALL SELECT row_no, name, '{features.NEGATED}', {features.TERM_WEIGHT}::FLOAT FROM c WHERE negated)
         SELECT row_no::INTEGER AS row_no, hash(term) AS term, w FROM t
         WHERE term IS NOT NULL AND NOT list_contains(name, term)""").fetchnumpy()
-    group = con.execute("SELECT g FROM _op_groups ORDER BY row_no").fetchnumpy()["g"]
+    groups = con.execute("SELECT g, subject_hash FROM _op_groups ORDER BY row_no").fetchnumpy()
     con.execute("DROP TABLE _op_groups")
+    group = np.asarray(groups["g"])
+    subject_hash = np.zeros(int(group.max()) + 1 if len(group) else 0, dtype=np.uint64)
+    subject_hash[group] = np.asarray(groups["subject_hash"], dtype=np.uint64)
+    prior_df: dict[int, int] | None = None
+    if prior_rows:
+        con.register("_op_terms", pa.table({"term": pa.array(np.unique(np.asarray(pairs["term"], dtype=np.uint64)))}))
+        prior_df = dict(con.execute("SELECT term, df FROM opinion_terms SEMI JOIN _op_terms USING (term)").fetchall())
+        con.unregister("_op_terms")
     fragment = np.asarray(con.execute("SELECT fragment FROM _op_st ORDER BY row_no").fetchnumpy()["fragment"], dtype=bool)
-    X = features.subject_matrix(np.asarray(pairs["row_no"]), np.asarray(pairs["term"]),
-                                np.asarray(pairs["w"]), np.asarray(group), n)
+    X, cols = features.subject_matrix(np.asarray(pairs["row_no"]), np.asarray(pairs["term"]),
+                                      np.asarray(pairs["w"]), group, n, prior_df=prior_df, prior_rows=prior_rows)
     if fragment.any():
         X = sp.csr_matrix(sp.diags((~fragment).astype(np.float32)) @ X)
         X.eliminate_zeros()
-    return X
+    return X, cols, subject_hash
 
 
-def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Path | None,
-           keep_ids: np.ndarray | None = None) -> None:
-    """`opinions` from `_op_st` and each statement's claim number; claims numbered below
-    `len(keep_ids)` keep those ids (an incremental update)."""
+def _save_state(con: duckdb.DuckDBPyConnection, X: sp.csr_matrix, cols: features.Columns,
+                subject_hash: np.ndarray, claim_no: np.ndarray) -> None:
+    """The state tables (`STATE_TABLES`) after a full grouping; `_op_claims` and
+    `_op_base_counts` still exist."""
+    k = int(claim_no.max()) + 1 if len(claim_no) else 0
+    M = grouping.means(X, claim_no, k).tocoo() if k else sp.coo_matrix((0, X.shape[1]), dtype=np.float32)
+    keys = features.column_keys(subject_hash[cols.group], cols.term) if X.shape[1] else np.zeros(0, np.uint64)
+    _put(con, "opinion_vectors", pa.table({"claim_no": pa.array(M.row.astype(np.int32)),
+                                           "col": pa.array(keys[M.col], pa.uint64()),
+                                           "w": pa.array(M.data.astype(np.float32))}), order="col")
+    norm = np.sqrt(np.bincount(M.row, weights=M.data.astype(np.float64) ** 2, minlength=k)).astype(np.float32)
+    con.register("_op_norms", pa.table({"claim_no": pa.array(np.arange(k, dtype=np.int32)), "norm": pa.array(norm)}))
+    con.execute("""
+        CREATE OR REPLACE TABLE opinion_claims AS
+        SELECT c.claim_no::INTEGER AS claim_no, c.claim_id, c.claim_size::INTEGER AS size, n.norm
+        FROM _op_claims c JOIN _op_norms n USING (claim_no) ORDER BY claim_no""")
+    con.unregister("_op_norms")
+    _put(con, "opinion_terms", pa.table({"term": pa.array(cols.terms, pa.uint64()),
+                                         "df": pa.array(np.asarray(cols.df, dtype=np.int64))}), order="term")
+    con.execute("CREATE OR REPLACE TABLE opinion_bases AS SELECT * FROM _op_base_counts ORDER BY base")
+
+
+def _put(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, order: str) -> None:
+    con.register("_op_put", table)
+    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _op_put ORDER BY {order}")
+    con.unregister("_op_put")
+
+
+def _append(con: duckdb.DuckDBPyConnection, X: sp.csr_matrix, keys: np.ndarray, cols: features.Columns,
+            claim_no: np.ndarray, fit: np.ndarray, k_old: int, codebook: Path | None) -> None:
+    """The new statements of `_op_st` (numbered like `X`'s rows) into `opinions` with their
+    claims (`claim_no`: below `k_old` an existing claim, else a new one), and the state tables
+    updated: the claims they joined get their new size and mean, new claims are added."""
+    new_claims = claim_no >= k_old
+    reps = np.zeros(0, dtype=np.int64)
+    if new_claims.any():
+        local = claim_no[new_claims] - k_old
+        meta = con.execute(f"SELECT length(coalesce(c.claim, '')) AS n, {labels.vague_sql('c')} AS vague, "
+                           f"{labels.short_sql('c', 't')} AS short FROM _op_st t "
+                           "LEFT JOIN claims c ON c.rowid = t.claim_row ORDER BY t.row_no").fetchnumpy()
+        pick = np.flatnonzero(new_claims)
+        rep = labels.representatives(local, fit[pick], np.asarray(meta["n"])[pick],
+                                     np.asarray(meta["vague"], dtype=bool)[pick], np.asarray(meta["short"], dtype=bool)[pick])
+        reps = pick[rep]
+    con.register("_op_grouped", pd.DataFrame({"row_no": np.arange(len(claim_no)), "claim_no": claim_no, "fit": fit}))
+    con.register("_op_reps", pd.DataFrame({"claim_no": k_old + np.arange(len(reps)), "rep_row": reps}))
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _op_added AS
+        SELECT claim_no, count(*)::INTEGER AS added FROM _op_grouped GROUP BY claim_no""")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _op_claims AS
+        SELECT r.claim_no, {labels.claim_id_sql('t')} AS claim_id,
+               coalesce(cl.claim, left(q.text, 160)) AS claim_label, a.added AS claim_size
+        FROM _op_reps r JOIN _op_st t ON t.row_no = r.rep_row JOIN quotes q ON q.quote_no = t.quote_no
+        LEFT JOIN claims cl ON cl.rowid = t.claim_row JOIN _op_added a USING (claim_no)
+        UNION ALL
+        SELECT c.claim_no, c.claim_id, o.claim_label, c.size + a.added
+        FROM opinion_claims c JOIN _op_added a USING (claim_no)
+        JOIN (SELECT claim_id, any_value(claim_label) AS claim_label FROM {TABLE}
+              WHERE claim_id IN (SELECT c2.claim_id FROM opinion_claims c2 SEMI JOIN _op_added USING (claim_no))
+              GROUP BY claim_id) o USING (claim_id)""")
+    con.unregister("_op_reps")
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _op_rows AS {_rows_sql(con)}")
+    con.unregister("_op_grouped")
+    if codebook is not None:
+        coded = apply_codebook(con.execute("SELECT o.*, q.text FROM _op_rows o JOIN quotes q USING (quote_no)").df(),
+                               codebook)
+        con.register("_op_coded", coded)
+        con.execute("CREATE OR REPLACE TEMP TABLE _op_rows AS SELECT * EXCLUDE (text) FROM _op_coded")
+        con.unregister("_op_coded")
+    con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM _op_rows ORDER BY quote_no")
+    con.execute(f"""
+        UPDATE {TABLE} o SET claim_size = c.claim_size FROM _op_claims c
+        WHERE o.claim_id = c.claim_id AND c.claim_no < {k_old}""")
+    # The state: the joined claims' means (size-weighted with the new members), the new claims'
+    # means, their sizes and norms, the lemma counts and the subject counts.
+    coo = X.tocoo()
+    con.register("_op_x", pa.table({"row_no": pa.array(coo.row.astype(np.int64)), "col": pa.array(keys[coo.col], pa.uint64()),
+                                    "w": pa.array(coo.data.astype(np.float32))}))
+    con.register("_op_of", pa.table({"row_no": pa.array(np.arange(len(claim_no), dtype=np.int64)),
+                                     "claim_no": pa.array(claim_no.astype(np.int32))}))
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _op_vec AS
+        WITH added AS (SELECT f.claim_no, x.col, sum(x.w) AS w FROM _op_x x JOIN _op_of f USING (row_no) GROUP BY ALL),
+        old AS (SELECT v.* FROM opinion_vectors v SEMI JOIN _op_added a ON a.claim_no = v.claim_no),
+        sizes AS (SELECT a.claim_no, coalesce(c.size, 0) AS size, a.added FROM _op_added a
+                  LEFT JOIN opinion_claims c USING (claim_no))
+        SELECT claim_no::INTEGER AS claim_no, col,
+               ((coalesce(o.w, 0) * s.size + coalesce(n.w, 0)) / (s.size + s.added))::FLOAT AS w
+        FROM old o FULL JOIN added n USING (claim_no, col) JOIN sizes s USING (claim_no)""")
+    con.unregister("_op_x")
+    con.unregister("_op_of")
+    con.execute("DELETE FROM opinion_vectors WHERE claim_no IN (SELECT claim_no FROM _op_added)")
+    con.execute("INSERT INTO opinion_vectors SELECT * FROM _op_vec")
+    con.execute("DELETE FROM opinion_claims WHERE claim_no IN (SELECT claim_no FROM _op_added)")
+    con.execute("""
+        INSERT INTO opinion_claims
+        SELECT c.claim_no::INTEGER, c.claim_id, c.claim_size::INTEGER, sqrt(sum(v.w * v.w))::FLOAT
+        FROM _op_claims c JOIN _op_vec v USING (claim_no) GROUP BY ALL""")
+    con.execute("""
+        INSERT INTO opinion_claims
+        SELECT c.claim_no::INTEGER, c.claim_id, c.claim_size::INTEGER, 0::FLOAT
+        FROM _op_claims c ANTI JOIN _op_vec v USING (claim_no)""")
+    con.register("_op_df", pa.table({"term": pa.array(cols.terms, pa.uint64()), "df": pa.array(np.asarray(cols.df, np.int64))}))
+    con.execute("DELETE FROM opinion_terms WHERE term IN (SELECT term FROM _op_df)")
+    con.execute("INSERT INTO opinion_terms SELECT * FROM _op_df")
+    con.unregister("_op_df")
+    con.execute("CREATE OR REPLACE TABLE opinion_bases AS SELECT * FROM _op_base_counts ORDER BY base")
+    for t in ("_op_vec", "_op_added", "_op_claims", "_op_rows"):
+        con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Path | None) -> np.ndarray:
+    """`opinions` from `_op_st` and each statement's claim number (a full grouping); returns each
+    statement's closeness to its claim's centre and leaves `_op_claims` for the state."""
     k = int(claim_no.max()) + 1 if len(claim_no) else 0
     fit = np.zeros(len(claim_no), dtype=np.float32)
     if k:
@@ -137,23 +315,35 @@ def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Pa
                        "LEFT JOIN claims c ON c.rowid = t.claim_row ORDER BY t.row_no").fetchnumpy()
     rep = labels.representatives(claim_no, fit, np.asarray(meta["n"]), np.asarray(meta["vague"], dtype=bool),
                                  np.asarray(meta["short"], dtype=bool))
-    kept = np.full(k, None, dtype=object)
-    if keep_ids is not None:
-        kept[:len(keep_ids)] = keep_ids
     con.register("_op_grouped", pd.DataFrame({"row_no": np.arange(len(claim_no)), "claim_no": claim_no, "fit": fit}))
-    con.register("_op_reps", pd.DataFrame({"claim_no": np.arange(k), "rep_row": rep, "kept_id": pd.array(kept, dtype="string"),
+    con.register("_op_reps", pd.DataFrame({"claim_no": np.arange(k), "rep_row": rep,
                                            "claim_size": np.bincount(claim_no, minlength=k)}))
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _op_claims AS
-        SELECT r.claim_no, coalesce(r.kept_id, {labels.claim_id_sql('t')}) AS claim_id,
+        SELECT r.claim_no, {labels.claim_id_sql('t')} AS claim_id,
                coalesce(cl.claim, left(q.text, 160)) AS claim_label, r.claim_size
         FROM _op_reps r JOIN _op_st t ON t.row_no = r.rep_row JOIN quotes q ON q.quote_no = t.quote_no
         LEFT JOIN claims cl ON cl.rowid = t.claim_row""")
+    con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS {_rows_sql(con)}")
+    con.unregister("_op_grouped")
+    con.unregister("_op_reps")
+    con.execute("DROP TABLE IF EXISTS _op_st")
+    if codebook is not None:
+        coded = apply_codebook(con.execute(f"SELECT o.*, q.text FROM {TABLE} o JOIN quotes q USING (quote_no)").df(),
+                               codebook)
+        con.register("_op_coded", coded)
+        con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * EXCLUDE (text) FROM _op_coded ORDER BY quote_no")
+        con.unregister("_op_coded")
+    return fit
+
+
+def _rows_sql(con: duckdb.DuckDBPyConnection) -> str:
+    """SQL: the `opinions` rows of the statements of `_op_st`, from `_op_grouped` (row_no, claim_no,
+    fit) and `_op_claims` (claim_no, claim_id, claim_label, claim_size)."""
     roles = table_columns(con, "speakers_corpus") >= {"speaker_key", "role", "side"}
     join_roles = "LEFT JOIN speakers_corpus r ON r.speaker_key = s.speaker_key" if roles else ""
     role_cols = "r.role, r.side" if roles else "NULL::VARCHAR AS role, NULL::VARCHAR AS side"
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {TABLE} AS
+    return f"""
         SELECT s.quote_no, q.article_no, s.article_id, s.start, s.speaker_key, q.kind, a.date,
                s.subject, s.subject_key, s.subject_kind, c.claim_id, c.claim_label, c.claim_size,
                cl.claim, coalesce(cl.negated, false) AS negated, cl.modality, cl.hedges,
@@ -166,14 +356,4 @@ def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Pa
         JOIN quotes q ON q.quote_no = s.quote_no
         LEFT JOIN claims cl ON cl.rowid = s.claim_row
         LEFT JOIN articles a ON a.article_no = q.article_no
-        {join_roles}""")
-    con.unregister("_op_grouped")
-    con.unregister("_op_reps")
-    for t in ("_op_st", "_op_claims"):
-        con.execute(f"DROP TABLE IF EXISTS {t}")
-    if codebook is not None:
-        coded = apply_codebook(con.execute(f"SELECT o.*, q.text FROM {TABLE} o JOIN quotes q USING (quote_no)").df(),
-                               codebook)
-        con.register("_op_coded", coded)
-        con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * EXCLUDE (text) FROM _op_coded ORDER BY quote_no")
-        con.unregister("_op_coded")
+        {join_roles}"""

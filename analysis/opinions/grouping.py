@@ -117,9 +117,14 @@ def assign(X_new: sp.csr_matrix, means: sp.csr_matrix, params: Params | None = N
     out = np.where(sim >= p.join, best, -1)
     rest = np.flatnonzero(out < 0)
     if len(rest):
-        own = _renumber(_seed(X_new[rest], p))
-        out[rest] = means.shape[0] + own
+        out[rest] = means.shape[0] + seed(X_new[rest], p)
     return out
+
+
+def seed(X: sp.csr_matrix, params: Params | None = None) -> np.ndarray:
+    """Claims among statements alone (0..k-1 by first member): the seeding pass of `group`, which
+    new statements that join no existing claim go through."""
+    return _renumber(_seed(X, params or Params())) if X.shape[0] else np.zeros(0, dtype=np.int64)
 
 
 def _seed(X: sp.csr_matrix, p: Params) -> np.ndarray:

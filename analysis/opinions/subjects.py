@@ -32,13 +32,18 @@ DEMONYM_ENDINGS = ("ians", "ans", "ese", "ian", "an", "is", "i", "ish", "ns", "n
 NO_SUBJECT = "(no subject named)"
 
 
-def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
+def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes", prior_bases: str | None = None) -> None:
     """Create `_op_st`: one row per statement (`row_no` 0..n-1 in quote order) with its quote's
     keys, its claim's `rowid` in `claims` (`claim_row`), `subject_key`, `subject_kind`,
     `subject` (as shown), `fragment` (a few words, no verb: no claim) and `short` (under
     `labels.FULL_WORDS` words or no verb: no label). Only these light columns are
-    carried: the claims' lists and phrases are joined where they are used."""
-    _names(con)
+    carried: the claims' lists and phrases are joined where they are used.
+
+    Also `_op_base_counts`: per subject, its statements, articles and whether it is only ever a
+    noun, the corpus-wide counts that decide which subjects are shared. `prior_bases` names a
+    table of those counts for statements grouped before (an incremental update files new
+    statements by the whole corpus's counts); the caller keeps or drops `_op_base_counts`."""
+    _names(con, None if statements == "quotes" else statements)
     _demonyms(con)
     _sides(con)
     con.execute(f"""
@@ -64,9 +69,18 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes") -> None:
     # A common noun that is the subject in many unrelated stories ("people", "things", "the
     # day") groups nothing: it counts as unshared. One story's noun ("the museum") counts.
     con.execute("""
+        CREATE OR REPLACE TEMP TABLE _op_base_counts AS
+        SELECT base, count(*)::BIGINT AS n, count(DISTINCT article_id)::BIGINT AS articles, bool_and(kind = 'noun') AS noun
+        FROM _op_base WHERE base IS NOT NULL GROUP BY base""")
+    if prior_bases:  # articles add up: new statements are of new articles
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _op_base_counts AS
+            SELECT base, sum(n)::BIGINT AS n, sum(articles)::BIGINT AS articles, bool_and(noun) AS noun
+            FROM (SELECT * FROM _op_base_counts UNION ALL SELECT base, n, articles, noun FROM {prior_bases})
+            GROUP BY base""")
+    con.execute("""
         CREATE OR REPLACE TEMP TABLE _op_counts AS
-        SELECT base, count(*) AS n, bool_and(kind = 'noun') AS noun FROM _op_base WHERE base IS NOT NULL GROUP BY base
-        HAVING NOT (bool_and(kind = 'noun') AND count(DISTINCT article_id) > greatest(3, count(*) / 2))""")
+        SELECT base, n, noun FROM _op_base_counts WHERE NOT (noun AND articles > greatest(3, n / 2))""")
     _backoff(con)
     # Statements are numbered 0..n-1 in quote order: the quote number itself when the quotes are
     # numbered 1..n (as `analysis.indexes` numbers them), which spares a sort of every statement.
@@ -135,11 +149,19 @@ def _sides(con: duckdb.DuckDBPyConnection) -> None:
     """`_op_sides`: each speaker's side as a corpus subject key ("U.S." → "United States" when
     the articles resolve it so), from `speakers_corpus` when there is one."""
     if {"speaker_key", "side"} <= table_columns(con, "speakers_corpus"):
-        con.execute("""
+        # The corpus entity of each side's name, as `_op_names` reads names (per article, then
+        # across them), for the side names only: an incremental update has `_op_names` for its
+        # new articles alone.
+        names = ("""SELECT canonical, mode(entity) AS entity FROM (
+                        SELECT article_id, canonical, mode(entity) AS entity FROM entities
+                        WHERE entity IS NOT NULL AND canonical IN (SELECT side FROM s) GROUP BY ALL)
+                    GROUP BY canonical""" if {"article_id", "canonical", "entity"} <= table_columns(con, "entities")
+                 else "SELECT NULL::VARCHAR AS canonical, NULL::VARCHAR AS entity WHERE false")
+        con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _op_sides AS
             WITH s AS (SELECT speaker_key, any_value(side) AS side FROM speakers_corpus
                        WHERE side IS NOT NULL GROUP BY speaker_key),
-            n AS (SELECT canonical, mode(entity) AS entity FROM _op_names GROUP BY canonical)
+            n AS ({names})
             SELECT s.speaker_key, coalesce(d.place, n.entity, s.side) AS side FROM s
             LEFT JOIN n ON n.canonical = s.side
             LEFT JOIN _op_demonyms d ON d.name = coalesce(n.entity, s.side)""")
@@ -147,14 +169,16 @@ def _sides(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("CREATE OR REPLACE TEMP TABLE _op_sides (speaker_key VARCHAR, side VARCHAR)")
 
 
-def _names(con: duckdb.DuckDBPyConnection) -> None:
-    """Within-article canonical name → corpus entity (`entities.entity`, when resolved)."""
+def _names(con: duckdb.DuckDBPyConnection, articles_of: str | None = None) -> None:
+    """Within-article canonical name → corpus entity (`entities.entity`, when resolved); only
+    for the articles of the table `articles_of`, when given (a few new statements)."""
     cols = table_columns(con, "entities")
     if {"article_id", "canonical", "entity"} <= cols:
-        con.execute("""
+        only = f"AND article_id IN (SELECT DISTINCT article_id FROM {articles_of})" if articles_of else ""
+        con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _op_names AS
             SELECT article_id, canonical, mode(entity) AS entity FROM entities
-            WHERE entity IS NOT NULL AND canonical IS NOT NULL GROUP BY ALL""")
+            WHERE entity IS NOT NULL AND canonical IS NOT NULL {only} GROUP BY ALL""")
     else:
         con.execute("CREATE OR REPLACE TEMP TABLE _op_names (article_id VARCHAR, canonical VARCHAR, entity VARCHAR)")
 
