@@ -365,10 +365,16 @@ def link_names(names: list[str] | pd.Series, resolved: pd.DataFrame,
     by_form = (pd.concat([pool[["canonical", "entity"]].rename(columns={"canonical": "form"}),
                           pool[["text", "entity"]].rename(columns={"text": "form"}),
                           pool[["entity"]].assign(form=pool["entity"])])
-               .groupby(["form", "entity"]).size().rename("n").reset_index()
-               .sort_values("n", ascending=False))
+               .groupby(["form", "entity"]).size().rename("n").reset_index())
+    return link_forms(names, by_form)
+
+
+def link_forms(names: list[str] | pd.Series, forms: pd.DataFrame) -> dict[str, str]:
+    """`link_names` from the forms already counted: `forms` has one row per written form and
+    entity with `n`, how often the form names it (`indexes.entity_forms`, for a few speakers)."""
     index: dict[str, str] = {}
-    for form, entity in zip(by_form["form"], by_form["entity"], strict=True):
+    ranked = forms.sort_values(["n", "form", "entity"], ascending=[False, True, True], kind="stable")
+    for form, entity in zip(ranked["form"], ranked["entity"], strict=True):
         index.setdefault(name_key(form), entity)
     out: dict[str, str] = {}
     for name in dict.fromkeys(n for n in names if isinstance(n, str) and n):

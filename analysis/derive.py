@@ -25,6 +25,7 @@ import pandas as pd
 
 from analysis import aliases, indexes, opinions, roles, speaker_identity, speakers, wordlists
 from analysis.analyst_files import AnalystFiles
+from analysis.store import table_columns
 
 VERSION = 2  # the steps of this module: a change to them must not keep serving an old cache
 
@@ -152,28 +153,21 @@ _NAME_KEY_SQL = ("regexp_replace(trim(regexp_replace(lower(replace(replace(repla
 
 def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series, narrow: bool = False) -> pd.Series:
     """Speakers are entities: the PERSON/ORG entity each speaker is, so a speaker's page can show
-    what they are quoted about and who appears with them. `narrow`: read only the mentions whose
-    forms can match one of `keys` (a few speakers of a large corpus)."""
-    if narrow:
-        # The loose key is computed once per distinct written form, not once per mention.
+    what they are quoted about and who appears with them. `narrow`: read only the written forms
+    that can match one of `keys` (a few speakers of a large corpus), from `indexes.entity_forms`."""
+    if narrow and table_columns(con, "entity_forms"):
+        # The written forms counted once per corpus (`indexes.entity_forms`); the loose key is
+        # computed for each distinct form, not for each mention.
         con.register("_name_keys", pd.DataFrame({"k": sorted({aliases.name_key(k) for k in keys if isinstance(k, str)})}))
         try:
-            con.execute(f"""
-                CREATE OR REPLACE TEMP TABLE _speaker_forms AS
-                SELECT f FROM (SELECT text AS f FROM entities WHERE entity_label IN ('PERSON', 'ORG')
-                               UNION SELECT canonical FROM entities WHERE entity_label IN ('PERSON', 'ORG')
-                               UNION SELECT entity FROM entities WHERE entity_label IN ('PERSON', 'ORG'))
-                WHERE {_NAME_KEY_SQL.format(x='f')} IN (SELECT k FROM _name_keys)""")
-            people = con.execute("""
-                SELECT text, canonical, entity, entity_label FROM entities WHERE entity_label IN ('PERSON', 'ORG')
-                AND (text IN (SELECT f FROM _speaker_forms) OR canonical IN (SELECT f FROM _speaker_forms)
-                     OR entity IN (SELECT f FROM _speaker_forms))""").df()
-            con.execute("DROP TABLE _speaker_forms")
+            forms = con.execute(f"SELECT form, entity, n FROM entity_forms "
+                                f"WHERE {_NAME_KEY_SQL.format(x='form')} IN (SELECT k FROM _name_keys)").df()
         finally:
             con.unregister("_name_keys")
-    else:
-        people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
-                             "WHERE entity_label IN ('PERSON', 'ORG')").df()
+        links = aliases.link_forms(keys, forms) if len(keys) else {}
+        return keys.map(links).astype("string")
+    people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
+                         "WHERE entity_label IN ('PERSON', 'ORG')").df()
     links = aliases.link_names(keys, people) if len(keys) else {}
     return keys.map(links).astype("string")
 

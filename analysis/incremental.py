@@ -132,10 +132,9 @@ def _entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     con.execute(f"""
         CREATE TEMP TABLE _corpus_names AS
         SELECT name, entity FROM (
-            SELECT canonical AS name, arg_max(entity, n) AS entity, max(n) AS top, sum(n) AS total
-            FROM (SELECT canonical, entity, count(DISTINCT article_id) AS n FROM entities
-                  WHERE canonical IN (SELECT canonical FROM _resolved UNION SELECT entity FROM _resolved)
-                  GROUP BY ALL)
+            SELECT canonical AS name, arg_max(entity, articles) AS entity, max(articles) AS top, sum(articles) AS total
+            FROM entity_names
+            WHERE canonical IN (SELECT canonical FROM _resolved UNION SELECT entity FROM _resolved)
             GROUP BY canonical)
         WHERE entity = name OR contains(name, ' ')
               OR (top >= {SHORT_ARTICLES} AND top >= {SHORT_SHARE} * total)""")
@@ -168,6 +167,9 @@ def _entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     con.execute("DROP TABLE _joined")
     con.execute("DROP TABLE _corpus_names")
     con.execute("INSERT INTO entities BY NAME SELECT * FROM new_entities")
+    # The names and forms the next steps (and the next update) resolve against.
+    indexes.add_counts(con, "entity_names", indexes.entity_names_sql("new_entities"), ("canonical", "entity"), "articles")
+    indexes.add_counts(con, "entity_forms", indexes.entity_forms_sql("new_entities"), ("form", "entity", "entity_label"), "n")
 
 
 def _number(con: duckdb.DuckDBPyConnection) -> None:

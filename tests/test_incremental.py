@@ -145,12 +145,23 @@ def test_claim_sizes_and_the_kept_claim_state_follow_the_new_statements(halves):
                           WHERE c.size IS DISTINCT FROM o.n""").fetchone() == (0,)
     assert inc.execute("SELECT count(DISTINCT claim_no) = count(*) FROM opinion_claims").fetchone() == (True,)
     assert inc.execute("SELECT count(*) FROM opinion_vectors ANTI JOIN opinion_claims USING (claim_no)").fetchone() == (0,)
-    assert inc.execute("SELECT sum(n) FROM opinion_bases").fetchone() == full.execute("SELECT sum(n) FROM opinion_bases").fetchone()
+    bases = "SELECT sum(n) FROM opinion_bases"
+    assert inc.execute(bases).fetchone() == full.execute(bases).fetchone()
     # A lemma that is in its statement's subject's name is no feature, and a few subjects differ
     # by design (see `test_names_speakers_and_roles...`): the counts agree but for those.
     got, want = (c.execute("SELECT sum(df) FROM opinion_terms").fetchone()[0] for c in (inc, full))
     assert abs(got - want) <= 0.02 * want
-    assert before.execute("SELECT sum(df) FROM opinion_terms").fetchone()[0] < inc.execute("SELECT sum(df) FROM opinion_terms").fetchone()[0]
+    terms = "SELECT sum(df) FROM opinion_terms"
+    assert before.execute(terms).fetchone()[0] < inc.execute(terms).fetchone()[0]
+
+
+def test_the_name_counts_the_update_resolves_against_are_those_of_its_entities(halves):
+    """`entity_names` and `entity_forms` grow with the new mentions: after the update they are
+    what counting the updated `entities` afresh gives."""
+    inc, _, before = halves
+    for table, sql in (("entity_names", indexes.entity_names_sql()), ("entity_forms", indexes.entity_forms_sql())):
+        assert rows(inc, f"SELECT * FROM {table}") == rows(inc, sql), table
+        assert len(rows(before, f"SELECT * FROM {table}")) < len(rows(inc, f"SELECT * FROM {table}"))
 
 
 def test_names_speakers_and_roles_differ_only_where_the_whole_corpus_decides(halves):

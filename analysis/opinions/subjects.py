@@ -45,7 +45,7 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes", prior_base
     statements by the whole corpus's counts); the caller keeps or drops `_op_base_counts`."""
     _names(con, None if statements == "quotes" else statements)
     _demonyms(con)
-    _sides(con)
+    _sides(con, None if statements == "quotes" else statements)
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE _op_base AS
         SELECT q.quote_no, q.article_id, q.start, q.speaker_key, c.rowid AS claim_row, c.subject_kind AS kind,
@@ -145,13 +145,15 @@ def meeting_sql(key: str) -> str:
     return f"regexp_replace({key}, '(^| )({'|'.join(MEETING_NOUNS)})$', '\\1talk')"
 
 
-def _sides(con: duckdb.DuckDBPyConnection) -> None:
+def _sides(con: duckdb.DuckDBPyConnection, speakers_of: str | None = None) -> None:
     """`_op_sides`: each speaker's side as a corpus subject key ("U.S." → "United States" when
-    the articles resolve it so), from `speakers_corpus` when there is one."""
+    the articles resolve it so), from `speakers_corpus` when there is one; only for the speakers
+    of the table `speakers_of`, when given (a few new statements)."""
     if {"speaker_key", "side"} <= table_columns(con, "speakers_corpus"):
         # The corpus entity of each side's name, as `_op_names` reads names (per article, then
         # across them), for the side names only: an incremental update has `_op_names` for its
         # new articles alone.
+        only = f"AND speaker_key IN (SELECT speaker_key FROM {speakers_of})" if speakers_of else ""
         names = ("""SELECT canonical, mode(entity) AS entity FROM (
                         SELECT article_id, canonical, mode(entity) AS entity FROM entities
                         WHERE entity IS NOT NULL AND canonical IN (SELECT side FROM s) GROUP BY ALL)
@@ -160,7 +162,7 @@ def _sides(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE _op_sides AS
             WITH s AS (SELECT speaker_key, any_value(side) AS side FROM speakers_corpus
-                       WHERE side IS NOT NULL GROUP BY speaker_key),
+                       WHERE side IS NOT NULL {only} GROUP BY speaker_key),
             n AS ({names})
             SELECT s.speaker_key, coalesce(d.place, n.entity, s.side) AS side FROM s
             LEFT JOIN n ON n.canonical = s.side
