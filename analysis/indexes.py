@@ -286,9 +286,13 @@ def matching_units(q: str | Search) -> tuple[str, list]:
     params: list = list(search.words)
     if not search.phrases:  # the keys of the units, never their text
         return f"SELECT unit_no, article_no, quote_no FROM search_units WHERE unit_no IN ({together})", params
-    checks = " AND ".join("regexp_matches(doc, ?)" for _ in search.phrases)
-    params += [r"\s+".join(re.escape(w) for w in phrase) for phrase in search.phrases]
-    return f"SELECT unit_no, article_no, quote_no FROM search_units WHERE unit_no IN ({together}) AND {checks}", params
+    # As in `quote_text_matches`, the phrases travel as columns of the candidates, so that only
+    # the candidates' text is read.
+    cols = ", ".join(f"?::VARCHAR AS p{j}" for j in range(len(search.phrases)))
+    checks = " AND ".join(f"regexp_matches(u.doc, c.p{j})" for j in range(len(search.phrases)))
+    phrases = [r"\s+".join(re.escape(w) for w in phrase) for phrase in search.phrases]
+    return (f"SELECT u.unit_no, u.article_no, u.quote_no FROM (SELECT unit_no, {cols} FROM ({together})) c "
+            f"JOIN search_units u ON u.unit_no = c.unit_no WHERE {checks}"), [*phrases, *params]
 
 
 def matching_articles(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list]:
@@ -313,13 +317,19 @@ def quote_text_matches(q: str, con: duckdb.DuckDBPyConnection | None = None) -> 
     if search.empty:
         return "SELECT NULL::INTEGER AS quote_no, NULL::INTEGER AS article_no WHERE FALSE", []
     sql, params = search_units(q, con)
-    checks = ["contains(lower(q.text), ?)"] * len(search.words)
-    params = [*params, *search.words]
-    for phrase in search.phrases:
-        checks.append("regexp_matches(lower(q.text), ?)")
-        params.append(r"\s+".join(re.escape(w) for w in phrase))
-    sql = (f"SELECT q.quote_no, q.article_no FROM quotes q WHERE q.quote_no IN "
-           f"(SELECT quote_no FROM ({sql}) WHERE quote_no IS NOT NULL) AND {' AND '.join(checks)}")
+    # The words travel as columns of the candidates, so the checks need both sides of the join:
+    # DuckDB then reads the text of the candidates only, instead of pushing the checks into a
+    # scan of every quote's text (0.19 s against 0.07 s at 10,000 articles).
+    cols = [f"?::VARCHAR AS w{i}" for i in range(len(search.words))]
+    checks = [f"contains(lower(q.text), c.w{i})" for i in range(len(search.words))]
+    values: list = list(search.words)
+    for j, phrase in enumerate(search.phrases):
+        cols.append(f"?::VARCHAR AS p{j}")
+        checks.append(f"regexp_matches(lower(q.text), c.p{j})")
+        values.append(r"\s+".join(re.escape(w) for w in phrase))
+    sql = (f"SELECT q.quote_no, q.article_no FROM (SELECT DISTINCT quote_no, {', '.join(cols)} FROM ({sql}) "
+           f"WHERE quote_no IS NOT NULL) c JOIN quotes q ON q.quote_no = c.quote_no WHERE {' AND '.join(checks)}")
+    params = [*values, *params]
     if con is None:
         return sql, params
     # Reading the candidates' text is the cost (a second at 100,000 articles): once per search.

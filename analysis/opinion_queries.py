@@ -9,6 +9,7 @@ SQL only: no Streamlit.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import duckdb
@@ -19,6 +20,14 @@ from analysis.queries import UNDATED, title_sql
 
 FROM = ("opinions o JOIN articles a ON a.article_no = o.article_no "
         "LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key")
+_NO_ARTICLES = "opinions o LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key"
+
+
+def _from(cond: str) -> str:
+    """`FROM`, without the articles when the conditions name none of their columns (a date,
+    outlet, article or entity filter does): every statement has its article, so the join only
+    costs (a probe per statement, a third of a subject's query at 100,000 articles)."""
+    return FROM if re.search(r"\ba\.", cond) else _NO_ARTICLES
 ROLE_ORDER = ("expert", "journalist", "official", "state media")
 # 0.. for the roles above, then the rest: unknown role, a group, no speaker at all.
 RANK_SQL = ("CASE WHEN o.speaker_key IS NULL OR coalesce(s.label, '') = 'GROUP' THEN 9 "
@@ -48,7 +57,7 @@ def opinion_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, flo
     row = con.execute(f"""
         SELECT count(*), count(DISTINCT o.subject), count(DISTINCT o.group_id),
                coalesce(avg((o.claim_size >= 2)::INTEGER), 0)
-        FROM {FROM} WHERE {cond}""", params).fetchone()
+        FROM {_from(cond)} WHERE {cond}""", params).fetchone()
     assert row is not None
     return {"statements": row[0], "subjects": row[1], "claims": row[2], "shared": float(row[3])}
 
@@ -62,7 +71,7 @@ def opinion_subjects(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 20
                count(DISTINCT o.speaker_key) FILTER (WHERE s.role = 'expert') AS experts,
                count(*) FILTER (WHERE o.stance = 'positive') AS positive,
                count(*) FILTER (WHERE o.stance = 'negative') AS negative
-        FROM {FROM} WHERE {cond}
+        FROM {_from(cond)} WHERE {cond}
         GROUP BY o.subject ORDER BY statements DESC, o.subject LIMIT {int(limit)}""", params)
 
 
@@ -76,7 +85,7 @@ def opinion_claims(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> 
                count(*) FILTER (WHERE o.stance = 'positive') AS positive,
                count(*) FILTER (WHERE o.stance = 'negative') AS negative,
                count(*) FILTER (WHERE o.stance = 'neutral') AS neutral
-        FROM {FROM} WHERE {cond}
+        FROM {_from(cond)} WHERE {cond}
         GROUP BY o.group_id ORDER BY statements DESC, claim""", params)
 
 
@@ -88,7 +97,7 @@ def opinion_camps(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> p
         SELECT coalesce(o.speaker_key, 'unknown') AS speaker, any_value(s.role) AS role, any_value(s.side) AS side,
                min({RANK_SQL}) AS rank, {NET_STANCE_SQL} AS stance, count(*) AS statements,
                string_agg(o.stance_evidence, '; ') FILTER (WHERE o.stance_evidence <> '') AS evidence
-        FROM {FROM} WHERE {cond}
+        FROM {_from(cond)} WHERE {cond}
         GROUP BY 1 ORDER BY rank, statements DESC, speaker""", params)
 
 
@@ -102,7 +111,7 @@ def opinion_grid(con: duckdb.DuckDBPyConnection, f: Filters, subject: str, max_s
             SELECT coalesce(o.speaker_key, 'unknown') AS speaker, min({RANK_SQL}) AS rank, any_value(s.role) AS role,
                    o.group_id AS claim_id, any_value(o.group_label) AS claim, count(*) AS statements,
                    {NET_STANCE_SQL} AS stance
-            FROM {FROM} WHERE {cond} GROUP BY 1, o.group_id),
+            FROM {_from(cond)} WHERE {cond} GROUP BY 1, o.group_id),
         top_claims AS (SELECT claim_id, sum(statements) AS n FROM cells GROUP BY claim_id
                        ORDER BY n DESC, claim_id LIMIT {int(max_claims)}),
         top_speakers AS (SELECT speaker, min(rank) AS rank, sum(statements) AS n FROM cells GROUP BY speaker
@@ -132,5 +141,5 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, subject: str 
 def opinion_statement_count(con: duckdb.DuckDBPyConnection, f: Filters, subject: str | None = None,
                             claim: str | None = None, speaker: str | None = None) -> int:
     cond, params = _scope(con, f, subject, claim, speaker)
-    row = con.execute(f"SELECT count(*) FROM {FROM} WHERE {cond}", params).fetchone()
+    row = con.execute(f"SELECT count(*) FROM {_from(cond)} WHERE {cond}", params).fetchone()
     return int(row[0]) if row else 0

@@ -239,9 +239,17 @@ def test_searching_what_was_said_never_matches_the_speaker(on_seeds):
 # --- facets and outlets ------------------------------------------------------------------------
 
 def test_facet_counts_are_under_the_other_filters(on_outlets):
-    at = open_page("pages/quotes.py", {"speaker": "Vipin Narang"})
-    speakers = frame(at, "speaker") if False else next(d.value for d in at.sidebar.dataframe
-                                                       if list(d.value.columns) == ["speaker", "quotes"])
+    closed = open_page("pages/quotes.py", {"speaker": "Vipin Narang"})
+    assert not any(list(d.value.columns) == ["speaker", "quotes"] for d in closed.sidebar.dataframe), \
+        "counted while the expander is closed"
+    assert "Open to count quotes per speaker" in texts(closed)
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["speaker"] = "Vipin Narang"
+    at.switch_page("pages/quotes.py")
+    at.session_state["facets_open"] = True  # as a click on the expander sets it
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    speakers = next(d.value for d in at.sidebar.dataframe if list(d.value.columns) == ["speaker", "quotes"])
     assert len(speakers) > 1, "the speaker facet ignores the speaker filter itself"
     (narang,) = stored(on_outlets, "SELECT count(*) FROM quotes WHERE speaker_key = 'Vipin Narang'")[0]
     assert int(speakers.set_index("speaker").loc["Vipin Narang", "quotes"]) == narang
