@@ -184,9 +184,12 @@ def test_seed_north_korean_officials_are_not_critics_of_north_korea(seeds):
     # "they don't believe the United States will bring a realistic plan": against the U.S.
     doubt = _row(seeds, "realistic plan")
     assert doubt["subject"] == "United States" and doubt["stance"] == "negative"
-    # A scare-quoted word is no claim: it stays alone and names nothing.
-    fragment = seeds[seeds["text"].str.strip("“”\" ").str.lower() == "the “breakdown".lower()]
-    assert len(fragment) == 1 and fragment.iloc[0]["claim_size"] == 1
+    # A scare-quoted word states no claim of its own: it goes with its speaker's point (Kim
+    # Myong Gil's call to suspend the talks), not alone under North Korea, and labels nothing.
+    fragment = _row(seeds, "the “breakdown")
+    kim = _row(seeds, "talks be suspended")
+    assert fragment["subject"] == "talks" and fragment["claim_id"] == kim["claim_id"]
+    assert fragment["claim_label"] == kim["claim_label"] and "suspended" in kim["claim_label"]
     assert (seeds["claim_label"] != "breakdown").all()
 
 

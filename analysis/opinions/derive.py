@@ -47,14 +47,28 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     rows = con.execute("""
         SELECT count(*) OVER (PARTITION BY s.subject_key) AS n,
                (dense_rank() OVER (ORDER BY s.subject_key NULLS LAST))::BIGINT AS g,
-               CASE WHEN s.fragment THEN 0 ELSE sign(coalesce(c.stance_score, 0)) END::INTEGER AS lean
+               CASE WHEN s.fragment THEN 0 ELSE sign(coalesce(c.stance_score, 0)) END::INTEGER AS lean,
+               -- one speaker on one subject in one article; one subject in one article
+               CASE WHEN s.speaker_key IS NOT NULL AND s.subject_key IS NOT NULL
+                    THEN hash(s.article_id, s.speaker_key, s.subject_key) >> 3 END AS speaker_story,
+               CASE WHEN s.subject_key IS NOT NULL THEN hash(s.article_id, s.subject_key) >> 3 END AS story
         FROM _op_st s LEFT JOIN claims c ON c.rowid = s.claim_row ORDER BY s.row_no""").fetchnumpy()
     claim_no = grouping.group(X, params, np.asarray(rows["n"]), subject=np.asarray(rows["g"]),
-                              lean=np.asarray(rows["lean"]))
+                              lean=np.asarray(rows["lean"]), speaker_story=_key(rows["speaker_story"]),
+                              story=_key(rows["story"]))
     _write(con, X, claim_no, codebook)
     _save_state(con, X, cols, subject_hash, claim_no)
     con.execute("DROP TABLE IF EXISTS _op_claims")
     con.execute("DROP TABLE IF EXISTS _op_base_counts")
+
+
+def _key(column) -> np.ndarray:
+    """A hashed key column as int64, -1 where it is NULL (masked)."""
+    filled = np.ma.filled(column, 0) if np.ma.isMaskedArray(column) else np.asarray(column)
+    out = filled.astype(np.uint64).astype(np.int64)
+    if np.ma.isMaskedArray(column):
+        out[np.ma.getmaskarray(column)] = -1
+    return out
 
 
 def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None = None,

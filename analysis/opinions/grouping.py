@@ -12,14 +12,21 @@ corpus, in chunks, with sparse products:
 3. In a subject of a handful of statements (mostly one story), statements that share a weighty
    lemma, or lean the same way on it (the speakers' camp), make one claim with the claims they
    are in.
-4. Pairing: a statement still alone joins the statement of its subject it is nearest to, alone
-   or in a claim, when they share enough (`Params.partner`). Its nearest one only, so weak
-   links cannot chain a whole subject together.
+4. One story: the statements still alone that one speaker makes about one subject in one
+   article, then those that one article makes about one subject, make one claim each (one per
+   lean where leans oppose). A reader recognises them as one point however they are worded,
+   which word overlap cannot see ("the ferry is late every morning", "fares doubled this
+   winter").
+5. Pairing: a statement still alone joins the statement of its subject it is nearest to, alone
+   or in a claim, when they share enough (`Params.partner`). Its nearest one only, and a lone
+   statement only when that one chose it back, so weak links cannot chain a subject together.
 
 Measured on the PolNeAR dev statements (issue 15, BENCHMARKS.md 4c): the claims that seeding
 and refining make are the coherent ones; attaching lone statements to a claim by their average
-closeness to its members, or filing them by story or by lean across a large subject, raised
-the share in shared claims but made groups a reader cannot tell from chance, and was dropped.
+closeness to its members, or filing them by lean across a large subject, raised the share in
+shared claims but made groups a reader cannot tell from chance, and was dropped. Chains of
+single-word links across stories ("a big win", "big crowds", "Big Ben") were most of the
+claims a blind reader could not tell apart; one article's statements on one subject were not.
 
 A statement that nothing is close to stays alone under its subject: there is no global bin.
 `assign` puts new statements into existing claims the same way, without moving any old one.
@@ -47,11 +54,15 @@ class Params:
 
 
 def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarray | None = None, *,
-          subject: np.ndarray | None = None, lean: np.ndarray | None = None) -> np.ndarray:
+          subject: np.ndarray | None = None, lean: np.ndarray | None = None,
+          speaker_story: np.ndarray | None = None, story: np.ndarray | None = None) -> np.ndarray:
     """Claim number of each statement (0..k-1, numbered by first member). `subject_size`: the
     number of statements of each statement's subject (for `Params.small_subject`); `subject`
     (a number per subject) and `lean` (the sign of each statement's stance), when given, join
-    the statements of a small subject that lean the same way."""
+    the statements of a small subject that lean the same way. `speaker_story` (a number per
+    article, speaker and subject) and then `story` (per article and subject), -1 for none: the
+    statements still alone that share one make a claim, one per lean where leans oppose
+    (`_one_story`)."""
     p = params or Params()
     n = X.shape[0]
     if n == 0:
@@ -62,6 +73,9 @@ def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarr
     if subject_size is not None:
         camp = None if subject is None or lean is None else np.where(lean != 0, subject * 2 + (lean > 0), -1)
         labels = _small_subjects(X, labels, subject_size <= p.small_subject, camp)
+    for key in (speaker_story, story):
+        if key is not None:
+            labels = _one_story(labels, key, lean)
     labels = _pair(X, labels, p.partner, p.pair_chunk)
     return _renumber(labels)
 
@@ -221,6 +235,30 @@ def _small_subjects(X: sp.csr_matrix, labels: np.ndarray, small: np.ndarray,
     return out
 
 
+def _one_story(labels: np.ndarray, story: np.ndarray, lean: np.ndarray | None = None) -> np.ndarray:
+    """Statements still alone that share a `story` number (-1: none) make one claim: what one
+    article says about one subject, read by its reader as one point, however it is worded.
+    Where such statements lean opposite ways they are opposing camps: each lean (and the
+    neutral ones) makes its own claim. A statement in a claim with others stays there: claims are
+    never merged here. Linear: a sort of the lone statements by story."""
+    alone = np.bincount(labels)[labels] == 1
+    rows = np.flatnonzero((story >= 0) & alone)
+    if len(rows) < 2:
+        return labels
+    key = story[rows]
+    if lean is not None:
+        sign = np.sign(lean[rows]).astype(np.int64)
+        _, inv = np.unique(key, return_inverse=True)
+        pos = np.bincount(inv, weights=sign > 0) > 0
+        neg = np.bincount(inv, weights=sign < 0) > 0
+        split = (pos & neg)[inv]
+        key = key * 3 + np.where(split, sign + 1, 0)
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
+    out = labels.copy()
+    out[rows] = labels[rows[first[inv]]]
+    return out
+
+
 def _same(keys: np.ndarray) -> sp.csr_matrix:
     """Links from each row to the first row of the same key (a star per key)."""
     _, first, inv = np.unique(keys, return_index=True, return_inverse=True)
@@ -249,6 +287,13 @@ def _pair(X: sp.csr_matrix, labels: np.ndarray, threshold: float, chunk: int) ->
         dst.append(arg[ok])
     n = X.shape[0]
     s, d = np.concatenate(src), np.concatenate(dst)
+    # A lone statement joins a claim, or a lone statement that chose it back: never a lone
+    # statement that chose a third one, so weak links cannot chain across the corpus ("a big
+    # win" - "big crowds" - "Big Ben": three stories, one word).
+    choice = np.full(n, -1, dtype=np.int64)
+    choice[s] = d
+    keep = (size[labels[d]] >= 2) | (choice[d] == s)
+    s, d = s[keep], d[keep]
     G = sp.csr_matrix((np.ones(len(s), dtype=np.float32), (s, d)), shape=(n, n)) + _same(labels)
     _, comp = connected_components(G, directed=False)
     return comp

@@ -13,6 +13,10 @@ A statement whose subject no other statement shares (or that has none) is filed 
 it or the text just before it names that most other statements are about, if any: "the plan
 would hurt workers" in a story about a candidate is about the candidate. What is still unshared
 stays under its own subject, alone.
+
+A quoted fragment ('called the vote a "farce"'), or a statement whose subject is still its own
+alone, is part of the point its speaker was making: it goes under the subject of that speaker's
+nearest statement in the same article whose subject others share.
 """
 from __future__ import annotations
 
@@ -103,8 +107,42 @@ def build(con: duckdb.DuckDBPyConnection, statements: str = "quotes", prior_base
                coalesce(CASE WHEN s.subject_kind = 'noun' THEN lower(sh.noun) END, s.subject_key,
                         '{NO_SUBJECT}') AS subject
         FROM s LEFT JOIN shown sh USING (subject_key)""")
+    _fragments_follow_their_speaker(con)
     for t in ("_op_base", "_op_counts", "_op_backoff", "_op_sides"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
+
+
+def _fragments_follow_their_speaker(con: duckdb.DuckDBPyConnection) -> None:
+    """A quoted fragment ('called the vote a "farce"') states no claim of its own: it is a word
+    the speaker chose for the point they were making. A statement about something no other
+    statement is about ("the gangway is too steep") is, for the corpus, part of that speaker's
+    point too. Both go under the subject of the speaker's nearest statement in the same article
+    that is a full statement under a shared subject, where the grouping puts them with it
+    (`grouping._one_story`)."""
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _op_follow AS
+        WITH n AS (SELECT subject_key, count(*) AS n FROM _op_st GROUP BY subject_key),
+        f AS (SELECT st.* FROM _op_st st LEFT JOIN n USING (subject_key) WHERE st.fragment OR coalesce(n.n, 0) < 2)
+        SELECT f.row_no, s.subject_key, s.subject_kind, s.subject FROM f
+        JOIN _op_st s ON s.article_id = f.article_id AND s.speaker_key = f.speaker_key
+        JOIN n ON n.subject_key = s.subject_key
+        WHERE NOT s.fragment AND n.n >= 2
+        QUALIFY row_number() OVER (PARTITION BY f.row_no ORDER BY abs(s.start - f.start), s.start) = 1""")
+    if not _count(con, "SELECT count(*) FROM _op_follow"):
+        con.execute("DROP TABLE _op_follow")
+        return
+    con.execute("""
+        CREATE OR REPLACE TEMP TABLE _op_st AS
+        SELECT s.* REPLACE (coalesce(f.subject_key, s.subject_key) AS subject_key,
+                            coalesce(f.subject_kind, s.subject_kind) AS subject_kind,
+                            coalesce(f.subject, s.subject) AS subject)
+        FROM _op_st s LEFT JOIN _op_follow f USING (row_no) ORDER BY s.row_no""")
+    con.execute("DROP TABLE _op_follow")
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = con.execute(sql).fetchone()
+    return int(row[0]) if row else 0
 
 
 def _backoff(con: duckdb.DuckDBPyConnection) -> None:
