@@ -405,3 +405,29 @@ def test_opinions_command_on_seeds(capsys):
     narang = [r for r in rows if r["speaker"] == "Vipin Narang"]
     assert narang and {r["role"] for r in narang} == {"expert"}
     assert all(r["file"].endswith(".txt") for r in rows)
+
+
+def test_new_statements_of_one_story_make_one_claim_as_a_full_grouping_files_them():
+    """Two new statements by one speaker on one subject in one new article, worded apart and
+    close to no existing claim, make one claim, as `derive_opinions` would file them; another
+    speaker's new statement on another subject stays apart."""
+    con = _corpus(ROWS)
+    derive_opinions(con)
+    new = [("a9", "Ivy", "bridge", ["rust", "girder", "inspection"]),
+           ("a9", "Ivy", "bridge", ["toll", "commuter", "fee"]),
+           ("a9", "Jo", "harbour", ["dredge", "silt", "channel"])]
+    for i, (a, sp, subject, terms) in enumerate(new):
+        start = 900 + i * 100
+        con.execute("INSERT INTO quotes VALUES (?, 9, ?, ?, ?, ?, 'indirect')",
+                    [9 + i, a, start, f"{subject} {' '.join(terms)}", sp])
+        con.execute("INSERT INTO claims SELECT * REPLACE (?::VARCHAR AS article_id, ?::BIGINT AS start, ?::VARCHAR AS subject, "
+                    "?::VARCHAR AS subject_key, ?::VARCHAR[] AS terms, ?::VARCHAR AS predicate) FROM claims WHERE start = 0",
+                    [a, start, subject, subject, terms, terms[0]])
+    con.execute("INSERT INTO articles VALUES ('a9', '2020-01-02', 9)")
+    assert assign_new_statements(con) == 3
+    claim = dict(con.execute("SELECT start, claim_id FROM opinions WHERE article_id = 'a9'").fetchall())
+    old = {c for (c,) in con.execute("SELECT claim_id FROM opinions WHERE article_id <> 'a9'").fetchall()}
+    assert claim[900] == claim[1000] != claim[1100]
+    assert not set(claim.values()) & old
+    size = dict(con.execute("SELECT start, claim_size FROM opinions WHERE article_id = 'a9'").fetchall())
+    assert size[900] == size[1000] == 2 and size[1100] == 1

@@ -44,6 +44,18 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     _ensure_claims(con)
     subjects.build(con)
     X, cols, subject_hash = _matrix(con)
+    rows = _row_keys(con)
+    claim_no = grouping.group(X, params, rows["n"], subject=rows["g"], lean=rows["lean"],
+                              speaker_story=rows["speaker_story"], story=rows["story"])
+    _write(con, X, claim_no, codebook)
+    _save_state(con, X, cols, subject_hash, claim_no)
+    con.execute("DROP TABLE IF EXISTS _op_claims")
+    con.execute("DROP TABLE IF EXISTS _op_base_counts")
+
+
+def _row_keys(con: duckdb.DuckDBPyConnection) -> dict[str, np.ndarray]:
+    """Per statement of `_op_st` (in row order): its subject's size `n` and number `g`, its
+    `lean`, and its story keys (`grouping.group`)."""
     rows = con.execute("""
         SELECT count(*) OVER (PARTITION BY s.subject_key) AS n,
                (dense_rank() OVER (ORDER BY s.subject_key NULLS LAST))::BIGINT AS g,
@@ -53,13 +65,8 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
                     THEN hash(s.article_id, s.speaker_key, s.subject_key) >> 3 END AS speaker_story,
                CASE WHEN s.subject_key IS NOT NULL THEN hash(s.article_id, s.subject_key) >> 3 END AS story
         FROM _op_st s LEFT JOIN claims c ON c.rowid = s.claim_row ORDER BY s.row_no""").fetchnumpy()
-    claim_no = grouping.group(X, params, np.asarray(rows["n"]), subject=np.asarray(rows["g"]),
-                              lean=np.asarray(rows["lean"]), speaker_story=_key(rows["speaker_story"]),
-                              story=_key(rows["story"]))
-    _write(con, X, claim_no, codebook)
-    _save_state(con, X, cols, subject_hash, claim_no)
-    con.execute("DROP TABLE IF EXISTS _op_claims")
-    con.execute("DROP TABLE IF EXISTS _op_base_counts")
+    return {"n": np.asarray(rows["n"]), "g": np.asarray(rows["g"]), "lean": np.asarray(rows["lean"]),
+            "speaker_story": _key(rows["speaker_story"]), "story": _key(rows["story"])}
 
 
 def _key(column) -> np.ndarray:
@@ -132,7 +139,13 @@ def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None 
         norm_of = dict(zip(norms["claim_no"].tolist(), norms["norm"].tolist(), strict=True))
         fit[joined] = sim[joined] / np.maximum([norm_of.get(int(c), 1.0) for c in claim_no[joined]], 1e-6)
     if len(rest):
+        # Seeded among themselves, then what one article says about one subject, as a full
+        # grouping files it (the new articles' statements are all here, so their stories are whole).
         own = grouping.seed(X[rest], p)
+        row_keys = _row_keys(con)
+        for story in (row_keys["speaker_story"], row_keys["story"]):
+            own = grouping.one_story(own, story[rest], row_keys["lean"][rest])
+        own = grouping.renumber(own)
         claim_no[rest] = k_old + own
         if own.max(initial=-1) >= 0:
             fit[rest] = grouping.rowwise_dot(X[rest], grouping.centres(X[rest], own), own)

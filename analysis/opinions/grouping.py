@@ -259,6 +259,16 @@ def _one_story(labels: np.ndarray, story: np.ndarray, lean: np.ndarray | None = 
     return out
 
 
+def one_story(labels: np.ndarray, story: np.ndarray, lean: np.ndarray | None = None) -> np.ndarray:
+    """`_one_story` for new statements that joined no existing claim (`derive.assign_new_statements`)."""
+    return _one_story(labels, story, lean)
+
+
+def renumber(labels: np.ndarray) -> np.ndarray:
+    """Labels 0..k-1 in order of first appearance."""
+    return _renumber(labels)
+
+
 def _same(keys: np.ndarray) -> sp.csr_matrix:
     """Links from each row to the first row of the same key (a star per key)."""
     _, first, inv = np.unique(keys, return_index=True, return_inverse=True)
