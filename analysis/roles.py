@@ -37,9 +37,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import affiliation
-from analysis.phrases import PhraseTable
+from analysis.phrases import Hit, PhraseTable
 
-VERSION = "12"
+VERSION = "13"
 
 ROLE_LABELS: dict[str, str] = {
     "politician": "Politician or candidate",
@@ -111,6 +111,8 @@ class Lexicon:
         self.institutions = PhraseTable((w, kind) for kind, words in data["institutions"].items() for w in words)
         self.academic = PhraseTable((w, "expert") for w in data["institutions"]["expert"])
         self.high_offices = frozenset(_norm(w) for w in data["former"]["high_offices"])
+        self.international = PhraseTable((w, "official") for w in data["international"]["bodies"])
+        self.advocacy_names = _any_of(data["advocacy_names"]["words"])
         self.former = _any_of(data["former"]["markers"], prefix_only=True)
         self.fellow = re.compile(r"\b(?:" + "|".join(map(re.escape, data["fellow"]["qualifiers"])) + r")\s+fellows?\b",
                                  re.I)
@@ -168,7 +170,7 @@ _HEAD_END = re.compile(
     r"\s(?:at|for|of|in|with|by|who|whom|which|that|from|on|to|under|specializing|specialising|based|"
     r"and|since|now|during|until|whose|about|representing|familiar|close\sto|knowledgeable|involved|responsible|"
     r"briefed|filed|released|published|issued|obtained|posted|reviewed|seen|written|signed|sent|made|given|"
-    r"conducted|commissioned|prepared|"
+    r"conducted|commissioned|prepared|surveyed|polled|interviewed|questioned|sampled|"
     r"(?:hired|employed|appointed|recruited|elected|chosen)\s+(?:by|to|in|as))\s|[,;:(—–]|\s-\s", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
 _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
@@ -233,11 +235,36 @@ def _head(text: str) -> tuple[str | None, str]:
     return _singular(words[-1]), prefix
 
 
+# "NYPD", "LAPD": the initials U.S. cities give their police departments.
+_POLICE_INITIALS = re.compile(r"(?<![\w-])[A-Z]{1,5}PD(?![\w-])")
+# The capitalised name that an institution word stands in ("the Center of Media Justice").
+_NAME_FROM = re.compile(r"(?:[A-Z][\w'’.&-]*|of|for|on|and|the|&)(?:\s+(?:[A-Z][\w'’.&-]*|of|for|on|and|the|&))*")
+
+
 def _institution_kind(text: str, after: int = 0) -> str | None:
-    """The kind of the first institution the text names ("the Justice Department" -> official)."""
+    """The kind of the first institution the text names ("the Justice Department" -> official).
+
+    A centre or institute whose name names a cause ("Justice", "Equality") campaigns for it: an
+    advocate, not a research body."""
     hits = lexicon().institutions.find(text)
+    police = _POLICE_INITIALS.search(text)
+    if police:
+        hits = sorted([*hits, Hit(police.start(), police.end(), police.group(0), "military")],
+                      key=lambda h: h.start)
     later = [h for h in hits if h.start >= after] or hits
-    return later[0].value if later else None
+    if not later:
+        return None
+    first = later[0]
+    if first.value == "expert" and text[first.start:first.start + 1].isupper():
+        name = _NAME_FROM.match(text, first.start)
+        if name and lexicon().advocacy_names.search(name.group(0)):
+            return "advocate"
+    return first.value
+
+
+def _international(text: str) -> bool:
+    """The description names a body of governments together (the U.N., the European Commission)."""
+    return lexicon().international.first(text) is not None
 
 
 def _names_other_body(text: str) -> bool:
@@ -255,7 +282,9 @@ def _generic_role(head: str, text: str, prefix: str) -> str | None:
         chair = default == "politician" or head in _CHAIRS
         if default == "business" and kind == "journalist":
             return "business"  # a television network's executive or founder runs a company, not a newsroom
-        return "politician" if chair and kind == "official" else kind
+        if chair and kind == "official" and not _international(text):
+            return "politician"
+        return kind
     if default in ("politician", "military", "citizen") and _names_other_body(text):
         return None  # the president of an organisation the lists do not know (a founder's is a firm)
     return default or None
@@ -412,8 +441,17 @@ _AGE = re.compile(r"^\d{1,3}(?:,|$)")
 _HOME = re.compile(r"^(?:\d{1,3},\s+)?of\s+(?P<town>[A-Z][\w.'’ -]*?)(?:,\s+(?P<state>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?))?$")
 # "at the National Review", "with the Cato Institute": the body the person belongs to.
 _AT_BODY = re.compile(r"^(?:at|with|of|from)\s+(?P<rest>(?:the\s+)?[A-Z].*)$")
-_ONE_OF = re.compile(r"^(?:one|some|many|two|three|several)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?P<rest>.+)$",
+# "one of the X", "nearly eight of 10 X", "two-thirds of X", "40 percent of X": the X are the source.
+_ONE_OF = re.compile(r"^(?:(?:nearly|almost|about|around|roughly|some|only|just|at\s+least|more\s+than|fewer\s+than|"
+                     r"less\s+than|over|under)\s+)?(?:an?\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                     r"some|many|most|several|half|all|none|majority|third|quarter|fifth|two-thirds|three-quarters|"
+                     r"three-fourths|\d+(?:\.\d+)?)(?:\s*(?:percent|per\s+cent|%))?\s+"
+                     r"(?:in|out\s+of|of)\s+(?:the\s+|his\s+|her\s+|their\s+|those\s+|these\s+)?(?:\d+\s+|ten\s+)?(?P<rest>.+)$",
                      re.I)
+# "an analysis by Jane Doe, a tax scholar at ...": a document speaks with its author's standing.
+_AUTHORED = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}?(?:analysis|study|report|paper|book|column|op-ed|"
+                       r"essay|memo|letter|survey|review)\s+(?:by|from)\s+(?:[A-Z][\w.'’-]*\s+){1,3}?[A-Z][\w.'’-]*,\s+"
+                       r"(?P<rest>(?:a|an|the|his|her)\s.+)$")
 
 
 def _resident_rule(text: str, context: str) -> RoleGuess | None:
@@ -427,9 +465,20 @@ def _resident_rule(text: str, context: str) -> RoleGuess | None:
     return None
 
 
+# "a former tax aide now teaching at ...": what the person is now, after what they were.
+_NOW_AFTER_FORMER = re.compile(r"\s(?:and\s+|who\s+is\s+)?now\s+(?P<rest>\S.+)$", re.I)
+
+
 def _rewrite_rule(text: str, context: str) -> RoleGuess | None:
-    """A relative clause or "one of the X" read as the noun phrase it stands for."""
-    m = _ONE_OF.match(text)
+    """A relative clause or "one of the X" read as the noun phrase it stands for; a past
+    office followed by "now ..." read as the present."""
+    now = _NOW_AFTER_FORMER.search(text)
+    if now and lexicon().former.search(text[:now.start()]):
+        rest = now.group("rest")
+        guess = classify_description(rest) or classify_description("who " + rest)
+        if guess is not None:
+            return RoleGuess(guess.role, guess.side, text)
+    m = _ONE_OF.match(text) or _AUTHORED.match(text)
     rewritten = m.group("rest") if m else None
     at = _AT_BODY.match(text) if rewritten is None else None
     if at:
@@ -508,10 +557,16 @@ def _title_part(mention: str, name_words: set[str]) -> str:
     return " ".join(words)
 
 
+def _names_of_people(name: str) -> bool:
+    """"Jane Doe and John Roe": full names joined, each of two or more capitalised words."""
+    parts = [p for p in _CONJOINED.split(name) if p]
+    return len(parts) >= 2 and all(len(p.split()) >= 2 and all(w[:1].isupper() for w in p.split()) for p in parts)
+
+
 def _evidence_phrases(name: str, person: bool, descriptions: Iterable[str], mentions: Iterable[str],
                       context: Iterable[str]) -> list[str]:
     """Every phrase that may tell the role, in the order they are shown as evidence."""
-    own = _name_words(name) if person else set()
+    own = _name_words(name) if person or _names_of_people(name) else set()
     phrases = _split(descriptions)
     for m in _split(mentions):
         if m.lower() in _PRONOUNS:
