@@ -46,9 +46,55 @@ def describe(doc: Doc, ent: Span, text: str | None = None) -> str | None:
     if "/" in text[line_start:ent.start_char]:
         return None  # a photo caption after its credit ("Jane Roe / The Daily Planet John Doe follows ...")
     parts = [p for p in (_title_before(doc, ent), _party_tag(text, ent), _appositive_after(doc, ent),
-                         _appositive_of(doc, ent), _fronted_noun_phrase(doc, ent), _age_or_home(doc, ent),
-                         _relative_clause(doc, ent), _affiliation_after(doc, ent)) if p]
+                         _appositive_of(doc, ent), _fronted_noun_phrase(doc, ent), _writing_for(doc, ent),
+                         _age_or_home(doc, ent), _relative_clause(doc, ent), _affiliation_after(doc, ent)) if p]
+    if not parts:
+        parts = [p for p in (_title_in_sentence_before(doc, ent),) if p]
     return "; ".join(dict.fromkeys(parts)) or None
+
+
+_WRITING = frozenset({"writing", "reporting", "blogging"})
+
+
+def _writing_for(doc: Doc, ent: Span) -> str | None:
+    """"writer for a Sunday paper" from "Writing for a Sunday paper, Jane Doe argued ...": a
+    sentence that opens with the outlet the subject writes for."""
+    sent = ent.sent
+    if ent.start < sent.start + 3 or doc[ent.start - 1].text != "," or ent.root.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    first, prep = doc[sent.start], doc[sent.start + 1]
+    if first.lower_ not in _WRITING or prep.lower_ not in ("for", "in", "on") \
+            or ent.start - 1 - sent.start > MAX_APPOSITIVE_TOKENS:
+        return None
+    noun = {"writing": "writer", "reporting": "reporter", "blogging": "blogger"}[first.lower_]
+    return f"{noun} {prep.lower_} " + _text(doc, sent.start + 2, ent.start - 1)
+
+
+def _title_in_sentence_before(doc: Doc, ent: Span) -> str | None:
+    """"The county's tax commissioner" from "The county's tax commissioner says no one leaked the
+    file. Jane Doe says she asked her staff to check.": news names a source by title in one
+    sentence and by name, first named, as the subject of the next. The title is the subject of
+    the sentence before, a noun with a modifier ("the commissioner" alone may be someone named
+    earlier) and no name in it; the person has no description of their own. Whether the noun
+    says a role is for the role rules ("the city's new budget" says none)."""
+    sent = ent.sent
+    if ent.root.dep_ not in ("nsubj", "nsubjpass") or sent.start == 0 or ent.start - sent.start > 2:
+        return None
+    last = ent[-1].text
+    if any(t.text == last for t in doc[:ent.start]):
+        return None  # named before: the title next to the first mention, if any, is the one
+    before = doc[sent.start - 1].sent
+    subject = next((t for t in before if t.dep_ in ("nsubj", "nsubjpass") and t.head == before.root), None)
+    if subject is None or subject.pos_ != "NOUN" or subject.left_edge.i != before.start:
+        return None
+    span = doc[subject.left_edge.i:subject.right_edge.i + 1]
+    if any(t.ent_type_ == "PERSON" for t in span) or len(span) > MAX_APPOSITIVE_TOKENS:
+        return None
+    modified = any(c.dep_ in ("poss", "compound", "amod", "prep") for c in subject.children)
+    definite = any(c.dep_ in ("det", "poss") for c in subject.children) or span[0].pos_ == "PROPN"
+    if not (modified and definite) or subject.ent_type_:
+        return None
+    return _text(doc, span.start, span.end)
 
 
 def _title_before(doc: Doc, ent: Span) -> str | None:

@@ -50,7 +50,7 @@ from analysis.records import Article, EntityMention
 __all__ = ["NAME_SUFFIXES", "NORP", "ORG", "PERSON", "extract_entities", "name_keys", "normalise",
            "sentence_starts", "strip_honorifics", "title_of"]
 
-VERSION = "10"
+VERSION = "11"  # 11: descriptors read a fronted "Writing for X," and a title in the sentence before
 
 RECOVER_LABELS = frozenset({PERSON, ORG, "GPE", "NORP"})
 PRONOUN_WINDOW = 12  # tokens after a one-word name in which a pronoun may tell its gender

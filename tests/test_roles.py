@@ -177,6 +177,9 @@ def test_rules_on_seed_descriptions():
     ("a study by Jane Roe, an economist at Acme College", "expert"),  # a document with its author's standing
     ("a former party aide now teaching at Acme University", "expert"),  # what the person is now
     ("a former diplomat now a lobbyist for the oil industry", "advocate"),
+    ("who saw the senator speak at a county fair", "citizen"),  # one of the audience
+    ("who watched the fire from her porch", "citizen"),  # a witness
+    ("writer for a Sunday newspaper", "journalist"),
 ])
 def test_general_descriptions(description, role):
     guess = classify_description(description)
@@ -445,3 +448,11 @@ def test_names_joined_are_no_title_of_their_own():
     assert g.role == "unknown"
     g = guess_role("Nearly nine of 10 shoppers", "GROUP", [], ["Nearly nine of 10 shoppers"])
     assert g.role == "citizen"  # a group's own words still count
+
+
+def test_a_title_in_the_sentence_before_gives_a_role_only_if_it_names_one():
+    """The descriptor of "The county's tax commissioner says ... Jane Doe says ...": an office; of
+    "The city's new budget cuts ... Jane Doe said ...": nothing a person is."""
+    assert guess_role("Jane Doe", "PERSON", [], [], context=["The county's tax commissioner"]).role == "official"
+    assert guess_role("Jane Doe", "PERSON", [], [], context=["The city's new budget"]).role == "unknown"
+    assert guess_role("Jane Doe", "PERSON", [], [], context=["The state's largest union"]).role == "unknown"
