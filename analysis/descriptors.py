@@ -54,45 +54,57 @@ def describe(doc: Doc, ent: Span, text: str | None = None) -> str | None:
 
 
 _WRITING = frozenset({"writing", "reporting", "blogging"})
+# What may stand before a clause that opens a sentence the parser ran on from the last one.
+_CLAUSE_BREAK = frozenset({".", ":", "—", "–", ";"})
+
+
+def _opens(doc: Doc, i: int) -> bool:
+    """Token `i` starts a sentence or a line (the parser joins headlines, datelines and tweets to
+    the sentence after them)."""
+    if i == 0 or doc[i].sent.start == i:
+        return True
+    before = doc[i - 1]
+    return before.text in _CLAUSE_BREAK or (before.is_space and "\n" in before.text)
 
 
 def _writing_for(doc: Doc, ent: Span) -> str | None:
     """"writer for a Sunday paper" from "Writing for a Sunday paper, Jane Doe argued ...": a
     sentence that opens with the outlet the subject writes for."""
-    sent = ent.sent
-    if ent.start < sent.start + 3 or doc[ent.start - 1].text != "," or ent.root.dep_ not in ("nsubj", "nsubjpass"):
+    if doc[ent.start - 1].text != "," or ent.root.dep_ not in ("nsubj", "nsubjpass"):
         return None
-    first, prep = doc[sent.start], doc[sent.start + 1]
-    if first.lower_ not in _WRITING or prep.lower_ not in ("for", "in", "on") \
-            or ent.start - 1 - sent.start > MAX_APPOSITIVE_TOKENS:
+    first = next((t for t in reversed(doc[max(ent.sent.start, ent.start - MAX_APPOSITIVE_TOKENS):ent.start - 1])
+                  if t.lower_ in _WRITING and _opens(doc, t.i)), None)
+    if first is None or first.i + 2 >= ent.start - 1 or doc[first.i + 1].lower_ not in ("for", "in", "on"):
         return None
     noun = {"writing": "writer", "reporting": "reporter", "blogging": "blogger"}[first.lower_]
-    return f"{noun} {prep.lower_} " + _text(doc, sent.start + 2, ent.start - 1)
+    return f"{noun} {doc[first.i + 1].lower_} " + _text(doc, first.i + 2, ent.start - 1)
 
 
 def _title_in_sentence_before(doc: Doc, ent: Span) -> str | None:
     """"The county's tax commissioner" from "The county's tax commissioner says no one leaked the
     file. Jane Doe says she asked her staff to check.": news names a source by title in one
-    sentence and by name, first named, as the subject of the next. The title is the subject of
-    the sentence before, a noun with a modifier ("the commissioner" alone may be someone named
-    earlier) and no name in it; the person has no description of their own. Whether the noun
-    says a role is for the role rules ("the city's new budget" says none)."""
+    sentence and by name, first named, as the subject of the next. The title is the subject
+    that opens the sentence before, a noun with a modifier ("the commissioner" alone may be
+    someone named earlier) and no name in it; the person, the subject of the main verb, has no
+    description of their own. Whether the noun says a role is for the role rules ("the city's new
+    budget" says none)."""
     sent = ent.sent
-    if ent.root.dep_ not in ("nsubj", "nsubjpass") or sent.start == 0 or ent.start - sent.start > 2:
+    if ent.root.dep_ not in ("nsubj", "nsubjpass") or ent.root.head.dep_ != "ROOT" or sent.start == 0:
         return None
     last = ent[-1].text
     if any(t.text == last for t in doc[:ent.start]):
         return None  # named before: the title next to the first mention, if any, is the one
     before = doc[sent.start - 1].sent
-    subject = next((t for t in before if t.dep_ in ("nsubj", "nsubjpass") and t.head == before.root), None)
-    if subject is None or subject.pos_ != "NOUN" or subject.left_edge.i != before.start:
+    subject = next((t for t in reversed(before) if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ == "VERB"
+                    and t.pos_ == "NOUN" and _opens(doc, t.left_edge.i)), None)
+    if subject is None or subject.ent_type_:
         return None
     span = doc[subject.left_edge.i:subject.right_edge.i + 1]
     if any(t.ent_type_ == "PERSON" for t in span) or len(span) > MAX_APPOSITIVE_TOKENS:
         return None
     modified = any(c.dep_ in ("poss", "compound", "amod", "prep") for c in subject.children)
     definite = any(c.dep_ in ("det", "poss") for c in subject.children) or span[0].pos_ == "PROPN"
-    if not (modified and definite) or subject.ent_type_:
+    if not (modified and definite):
         return None
     return _text(doc, span.start, span.end)
 

@@ -139,6 +139,8 @@ class Lexicon:
             (_verbs(clauses["resident"]), r"resident of \g<rest>"),
             (_verbs(clauses["works"]), r"member of \g<rest>"),
             (_verbs(clauses["worked"]), r"former member of \g<rest>"),
+            (_verbs(clauses["teaches"]), r"lecturer at \g<rest>"),
+            (_verbs(clauses["taught"]), r"former lecturer at \g<rest>"),
             (_verbs(clauses["attended"]), r"attendee"),  # a member of the public
             (re.compile(r"^who\s+(?:.*?\s)?is\s+(?:now\s+)?(?P<rest>(?:a|an|the)\s.+)$", re.I), r"\g<rest>"),
             (re.compile(r"^who\s+(?:.*?\s)?was\s+(?P<rest>(?:a|an|the)\s.+)$", re.I), r"former \g<rest>"),

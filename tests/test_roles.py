@@ -180,6 +180,10 @@ def test_rules_on_seed_descriptions():
     ("who saw the senator speak at a county fair", "citizen"),  # one of the audience
     ("who watched the fire from her porch", "citizen"),  # a witness
     ("writer for a Sunday newspaper", "journalist"),
+    ("who teaches at a community college in Ohio", "expert"),  # a scholar's post
+    ("a former campaign aide now teaching at a law school", "expert"),
+    ("the head of Acme Pictures", "business"),  # a film studio is a company, not a newsroom
+    ("the president of Globex Entertainment", "business"),
 ])
 def test_general_descriptions(description, role):
     guess = classify_description(description)
