@@ -28,6 +28,8 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from analysis.quotes.lexicon import person_noun
+
 MAX_TITLE_TOKENS = 8
 MAX_APPOSITIVE_TOKENS = 18
 _TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
@@ -86,8 +88,8 @@ def _title_in_sentence_before(doc: Doc, ent: Span) -> str | None:
     sentence and by name, first named, as the subject of the next. The title is the subject
     that opens the sentence before, a noun with a modifier ("the commissioner" alone may be
     someone named earlier) and no name in it; the person, the subject of the main verb, has no
-    description of their own. Whether the noun says a role is for the role rules ("the city's new
-    budget" says none)."""
+    description of their own. The noun is one for a person (`quotes.lexicon.person_noun`: "the
+    city's new budget" is none); what role it says is for the role rules."""
     sent = ent.sent
     if ent.root.dep_ not in ("nsubj", "nsubjpass") or ent.root.head.dep_ != "ROOT" or sent.start == 0:
         return None
@@ -97,8 +99,8 @@ def _title_in_sentence_before(doc: Doc, ent: Span) -> str | None:
     before = doc[sent.start - 1].sent
     subject = next((t for t in reversed(before) if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ == "VERB"
                     and t.pos_ == "NOUN" and _opens(doc, t.left_edge.i)), None)
-    if subject is None or subject.ent_type_:
-        return None
+    if subject is None or subject.ent_type_ or not person_noun(subject):
+        return None  # "the average of polls shows ...", "our identities are ...": no person
     span = doc[subject.left_edge.i:subject.right_edge.i + 1]
     if any(t.ent_type_ == "PERSON" for t in span) or len(span) > MAX_APPOSITIVE_TOKENS:
         return None

@@ -56,6 +56,8 @@ def test_titles_and_appositives(nlp, sentence, name, expected):
     ("As a young lawyer at a small firm, Jane Doe said she was ignored.", "Jane Doe"),  # her past, not her role
     ("After the meeting ended, Jane Doe said she was tired.", "Jane Doe"),
     ("The senator spoke first. John Roe said the bill was dead.", "John Roe"),  # "the senator": someone named before
+    ("The city's new budget cuts school funding. Jane Doe said parents were angry.", "Jane Doe"),  # no person
+    ("The county's average of polls shows a tie. Jane Doe said voters were split.", "Jane Doe"),
 ])
 def test_no_descriptor_where_the_sentence_gives_none(nlp, sentence, name):
     assert _describe(nlp, sentence, name) is None
