@@ -107,6 +107,7 @@ class Lexicon:
             for w in words:
                 self.heads.setdefault(_norm(w), role)
         people = {_norm(k): v for k, v in data["generic_heads"].items()}
+        self.unknown_body: dict[str, str] = {_norm(k): v for k, v in data["unknown_body_heads"].items()}
         self.generic: dict[str, str] = {**people, **{_norm(k): v for k, v in data["body_heads"].items()}}
         self.institutions = PhraseTable((w, kind) for kind, words in data["institutions"].items() for w in words)
         self.academic = PhraseTable((w, "expert") for w in data["institutions"]["expert"])
@@ -284,9 +285,11 @@ def _generic_role(head: str, text: str, prefix: str) -> str | None:
         chair = default == "politician" or head in _CHAIRS
         if default == "business" and kind == "journalist":
             return "business"  # a television network's executive or founder runs a company, not a newsroom
-        if chair and kind == "official" and not _international(text):
-            return "politician"
+        if chair and kind == "official" and (head == "leader" or not _international(text)):
+            return "politician"  # but "E.U. leaders" are the heads of its governments
         return kind
+    if head in lexicon().unknown_body and _names_other_body(text):
+        return lexicon().unknown_body[head]  # "executive director of the Acme Guild": a nonprofit
     if default in ("politician", "military", "citizen") and _names_other_body(text):
         return None  # the president of an organisation the lists do not know (a founder's is a firm)
     return default or None

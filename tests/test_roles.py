@@ -164,6 +164,7 @@ def test_rules_on_seed_descriptions():
     ("40 percent of likely voters", "citizen"),
     ("the president of the European Commission", "official"),  # a body of governments appoints its head
     ("World Bank president", "official"),
+    ("NATO leaders", "politician"),  # the heads of its member governments
     ("the president of the Senate", "politician"),  # ... a national body's chair is still a politician
     ("LAPD Commissioner", "military"),  # a police department's initials
     ("a spokesman for the SFPD", "military"),
@@ -177,6 +178,11 @@ def test_rules_on_seed_descriptions():
     ("a study by Jane Roe, an economist at Acme College", "expert"),  # a document with its author's standing
     ("a former party aide now teaching at Acme University", "expert"),  # what the person is now
     ("a former diplomat now a lobbyist for the oil industry", "advocate"),
+    ("executive director of the Acme Guild", "advocate"),  # a body no list knows: nonprofits have executive directors
+    ("the executive director of the county Board of Elections", "official"),  # ... a public board is known
+    ("the executive director of the Springfield Housing Authority", "official"),
+    ("executive director of Globex Corp.", "business"),
+    ("the director of the Voice of America service in Ukrainian", "state media"),  # a state's broadcaster
     ("who saw the senator speak at a county fair", "citizen"),  # one of the audience
     ("who watched the fire from her porch", "citizen"),  # a witness
     ("writer for a Sunday newspaper", "journalist"),
