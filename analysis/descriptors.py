@@ -69,6 +69,16 @@ def _opens(doc: Doc, i: int) -> bool:
     return before.text in _CLAUSE_BREAK or (before.is_space and "\n" in before.text)
 
 
+def _clause_start(doc: Doc, ent: Span) -> int:
+    """Where the line or sentence holding `ent` starts: after the last break before it."""
+    start = ent.sent.start
+    for i in range(ent.sent.start, ent.start):
+        tok = doc[i]
+        if tok.text in _CLAUSE_BREAK or (tok.is_space and "\n" in tok.text):
+            start = i + 1
+    return start
+
+
 def _writing_for(doc: Doc, ent: Span) -> str | None:
     """"writer for a Sunday paper" from "Writing for a Sunday paper, Jane Doe argued ...": a
     sentence that opens with the outlet the subject writes for."""
@@ -196,9 +206,8 @@ def _fronted_noun_phrase(doc: Doc, ent: Span) -> str | None:
     ("As a young lawyer, Jane Doe …" opens with a preposition: a past, not what she is.)"""
     if ent.start < 2 or doc[ent.start - 1].text != "," or ent.root.dep_ not in ("nsubj", "nsubjpass"):
         return None
-    sent = ent.sent
-    start = sent.start
-    while start < ent.start and doc[start].pos_ == "ADV":
+    start = _clause_start(doc, ent)
+    while start < ent.start and (doc[start].pos_ == "ADV" or doc[start].is_punct or doc[start].is_space):
         start += 1  # "Now the highest-ranking …"
     head = next((t for t in doc[start:ent.start - 1] if t.head.i >= ent.start - 1 and t.pos_ == "NOUN"), None)
     if head is None or head.left_edge.i != start or head.right_edge.i != ent.start - 2:
