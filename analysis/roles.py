@@ -780,8 +780,12 @@ def _private_people(speakers: pd.DataFrame, guesses: list[RoleGuess]) -> list[Ro
     out = []
     for i, (row, guess) in enumerate(zip(speakers.itertuples(index=False), guesses, strict=True)):
         key = getattr(row, "speaker_key", None) or ""
-        said = [*_as_list(getattr(row, "descriptions", None)),
-                *(_as_list(getattr(row, "context", None)) if has_context else [])]
+        # A phrase of the person's own name ("Jane" for Jane Doe, as the parser may cut it) or an
+        # honorific alone says nothing of a title or an affiliation.
+        own = _name_words(key) | _HONORIFICS
+        said = [p for p in _split([*_as_list(getattr(row, "descriptions", None)),
+                                   *(_as_list(getattr(row, "context", None)) if has_context else [])])
+                if not _name_words(p) <= own]
         words = key.split()
         if (guess.role == "unknown" and (getattr(row, "label", None) or "").upper() == "PERSON"
                 and len(words) >= 2 and all(w[:1].isupper() for w in words) and not key.isupper()

@@ -183,6 +183,9 @@ def test_rules_on_seed_descriptions():
     ("the executive director of the Springfield Housing Authority", "official"),
     ("executive director of Globex Corp.", "business"),
     ("the director of the Voice of America service in Ukrainian", "state media"),  # a state's broadcaster
+    ("a spokeswoman for the ACLU", "advocate"),  # well-known bodies whose names carry no kind word
+    ("the executive director of Snopes", "journalist"),
+    ("Politico", "journalist"),
     ("who saw the senator speak at a county fair", "citizen"),  # one of the audience
     ("who watched the fire from her porch", "citizen"),  # a witness
     ("writer for a Sunday newspaper", "journalist"),
@@ -350,6 +353,23 @@ def test_a_person_named_in_full_once_without_any_title_is_a_private_person():
     assert out.loc["Doe", "role"] == "unknown"  # a surname alone may be anyone
     assert out.loc["ACME", "role"] == "unknown"
     assert out.loc["Rosa Diaz", "role"] == "unknown"  # quoted at length: the story's subject
+
+
+def test_the_own_name_or_an_honorific_is_no_description_of_a_private_person():
+    """The parser may cut "Ines Marlow loves ..." into a title "Ines" before "Marlow"; "Ms." is no
+    title either. A real description still makes the person no private one."""
+    speakers = pd.DataFrame({
+        "speaker_key": ["Ines Marlow", "Olga Brandt", "Karl Vey"],
+        "label": ["PERSON"] * 3,
+        "descriptions": [["Ines"], ["Ms."], ["executive director of the Acme Guild"]],
+        "mentions": [["Marlow"], [], []],
+        "quote_count": [1, 1, 1],
+        "article_count": [1, 1, 1],
+    })
+    out = assign_roles(speakers, None).set_index("speaker_key")
+    assert out.loc["Ines Marlow", "role"] == "citizen"
+    assert out.loc["Olga Brandt", "role"] == "citizen"
+    assert out.loc["Karl Vey", "role"] == "advocate"
 
 
 def test_the_staff_of_a_politician_speak_for_a_politician():
