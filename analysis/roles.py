@@ -453,6 +453,10 @@ _ONE_OF = re.compile(r"^(?:(?:nearly|almost|about|around|roughly|some|only|just|
                      r"three-fourths|\d+(?:\.\d+)?)(?:\s*(?:percent|per\s+cent|%))?\s+"
                      r"(?:in|out\s+of|of)\s+(?:the\s+|his\s+|her\s+|their\s+|those\s+|these\s+)?(?:\d+\s+|ten\s+)?(?P<rest>.+)$",
                      re.I)
+# "a group of parents", "a chorus of prominent Republicans": the people the group is made of.
+_GROUP_OF = re.compile(r"^(?:(?:a|an|the)\s+)?(?:\w+\s+)?(?:group|handful|number|couple|pair|crowd|chorus|coalition|"
+                       r"team|panel|band|host|gathering|delegation|bunch|dozen|dozens|hundreds|thousands)\s+of\s+"
+                       r"(?P<rest>\w.+)$", re.I)
 # "an analysis by Jane Doe, a tax scholar at ...": a document speaks with its author's standing.
 _AUTHORED = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}?(?:analysis|study|report|paper|book|column|op-ed|"
                        r"essay|memo|letter|survey|review)\s+(?:by|from)\s+(?:[A-Z][\w.'’-]*\s+){1,3}?[A-Z][\w.'’-]*,\s+"
@@ -483,7 +487,7 @@ def _rewrite_rule(text: str, context: str) -> RoleGuess | None:
         guess = classify_description(rest) or classify_description("who " + rest)
         if guess is not None:
             return RoleGuess(guess.role, guess.side, text)
-    m = _ONE_OF.match(text) or _AUTHORED.match(text)
+    m = _ONE_OF.match(text) or _AUTHORED.match(text) or _GROUP_OF.match(text)
     rewritten = m.group("rest") if m else None
     at = _AT_BODY.match(text) if rewritten is None else None
     if at:

@@ -186,6 +186,9 @@ def test_rules_on_seed_descriptions():
     ("a spokeswoman for the ACLU", "advocate"),  # well-known bodies whose names carry no kind word
     ("the executive director of Snopes", "journalist"),
     ("Politico", "journalist"),
+    ("a group of nurses at the county hospital", "citizen"),  # a group is the people it is made of
+    ("a chorus of Democratic senators", "politician"),
+    ("a coalition of civil rights groups", "advocate"),
     ("who saw the senator speak at a county fair", "citizen"),  # one of the audience
     ("who watched the fire from her porch", "citizen"),  # a witness
     ("writer for a Sunday newspaper", "journalist"),
