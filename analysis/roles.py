@@ -301,6 +301,9 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
         return None  # "the New York Post" is a name, not a post on a website
     if head in _NEWS_PIECES and _institution_kind(re.sub(rf"\b{head}\w*", " ", text, flags=re.I)) == "journalist":
         return "journalist"  # "a Times article", "a network's report": the newsroom's own reporting
+    if head == "architect" and re.search(r"\barchitects?\s+of\b", text, re.I) \
+            and _institution_kind(text) in ("politician", "official"):
+        return None  # "the architect of the senator's campaign" built no building: the other words decide
     if head == "fellow":
         return "expert" if lex.academic.first(text) or lex.fellow.search(text) else NOTHING
     if head in _LAWYER_HEADS:

@@ -189,6 +189,8 @@ def test_rules_on_seed_descriptions():
     ("a group of nurses at the county hospital", "citizen"),  # a group is the people it is made of
     ("a chorus of Democratic senators", "politician"),
     ("a coalition of civil rights groups", "advocate"),
+    ("the architect of the governor's 2010 campaign and a longtime aide", "politician"),  # a figure of speech
+    ("the architect of the new city stadium", "business"),
     ("who saw the senator speak at a county fair", "citizen"),  # one of the audience
     ("who watched the fire from her porch", "citizen"),  # a witness
     ("writer for a Sunday newspaper", "journalist"),
