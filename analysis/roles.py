@@ -249,7 +249,9 @@ def _institution_kind(text: str, after: int = 0) -> str | None:
 
     A centre or institute whose name names a cause ("Justice", "Equality") campaigns for it: an
     advocate, not a research body."""
-    hits = lexicon().institutions.find(text)
+    # "post-debate", "news-style": a lower-case word before a hyphen is a prefix, not a name.
+    hits = [h for h in lexicon().institutions.find(text)
+            if not (text[h.end:h.end + 1] == "-" and text[h.start:h.start + 1].islower())]
     police = _POLICE_INITIALS.search(text)
     if police:
         hits = sorted([*hits, Hit(police.start(), police.end(), police.group(0), "military")],

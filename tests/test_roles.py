@@ -191,6 +191,8 @@ def test_rules_on_seed_descriptions():
     ("a coalition of civil rights groups", "advocate"),
     ("the architect of the governor's 2010 campaign and a longtime aide", "politician"),  # a figure of speech
     ("the architect of the new city stadium", "business"),
+    ("the post-election analysis", "organisation"),  # "post-" is a prefix, not a newspaper
+    ("a Springfield Post-Courier report", "journalist"),
     ("who saw the senator speak at a county fair", "citizen"),  # one of the audience
     ("who watched the fire from her porch", "citizen"),  # a witness
     ("writer for a Sunday newspaper", "journalist"),
