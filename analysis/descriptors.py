@@ -101,7 +101,8 @@ def _title_in_sentence_before(doc: Doc, ent: Span) -> str | None:
     description of their own. The noun is one for a person (`quotes.lexicon.person_noun`: "the
     city's new budget" is none); what role it says is for the role rules."""
     sent = ent.sent
-    if ent.root.dep_ not in ("nsubj", "nsubjpass") or ent.root.head.dep_ != "ROOT" or sent.start == 0:
+    if ent.label_ != "PERSON" or ent.root.dep_ not in ("nsubj", "nsubjpass") or ent.root.head.dep_ != "ROOT" \
+            or sent.start == 0:
         return None
     last = ent[-1].text
     if any(t.text == last for t in doc[:ent.start]):
@@ -210,8 +211,8 @@ def _fronted_noun_phrase(doc: Doc, ent: Span) -> str | None:
     while start < ent.start and (doc[start].pos_ == "ADV" or doc[start].is_punct or doc[start].is_space):
         start += 1  # "Now the highest-ranking …"
     head = next((t for t in doc[start:ent.start - 1] if t.head.i >= ent.start - 1 and t.pos_ == "NOUN"), None)
-    if head is None or head.left_edge.i != start or head.right_edge.i != ent.start - 2:
-        return None
+    if head is None or head.left_edge.i != start or head.right_edge.i != ent.start - 2 or head.tag_ == "NNS":
+        return None  # "These employees, Doe explained, were ...": a plural is not the one person named
     if head.head != ent.root.head or ent.start - 1 - start > MAX_APPOSITIVE_TOKENS:
         return None
     if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound") for t in doc[start:ent.start - 1]):

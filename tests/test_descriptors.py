@@ -55,6 +55,7 @@ def test_titles_and_appositives(nlp, sentence, name, expected):
     ("Jane Doe, John Roe and Mary Major signed the letter.", "Jane Doe"),  # a list, not an appositive
     ("As a young lawyer at a small firm, Jane Doe said she was ignored.", "Jane Doe"),  # her past, not her role
     ("After the meeting ended, Jane Doe said she was tired.", "Jane Doe"),
+    ("These workers, Jane Doe explained at the hearing, were well paid.", "Jane Doe"),  # a plural: not her
     ("The senator spoke first. John Roe said the bill was dead.", "John Roe"),  # "the senator": someone named before
     ("The city's new budget cuts school funding. Jane Doe said parents were angry.", "Jane Doe"),  # no person
     ("The county's average of polls shows a tie. Jane Doe said voters were split.", "Jane Doe"),
