@@ -178,6 +178,10 @@ _HEAD_END = re.compile(
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
 _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
 _LAWYER_HEADS = frozenset({"lawyer", "attorney", "counsel"})
+# Experts a government body employs speak for it ("the IMF's chief economist"); its doctors and
+# scholars keep their trade.
+_STAFF_EXPERTS = frozenset({"economist", "analyst", "statistician", "scientist", "researcher", "demographer",
+                            "epidemiologist", "specialist"})
 _HONORIFICS = frozenset({"and", "mr", "mrs", "ms", "miss", "mx", "&"})
 _NEWS_PIECES = frozenset({"article", "report", "editorial", "story", "column", "analysis", "investigation", "piece"})
 _CHAIRS = frozenset({"chairman", "chairwoman", "chair", "chairperson", "vice chairman"})
@@ -320,6 +324,9 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
     if head in lex.generic:
         return _generic_role(head, text, prefix)
     role = lex.head_role(head)
+    if head in _STAFF_EXPERTS and _institution_kind(text) == "official" \
+            and not lex.former.search(text):
+        return "official"  # "the IMF's chief economist", "an analyst at the Census Bureau" work for the body
     if role == "official":
         kind = _institution_kind(text)
         if kind == "military" and head not in lex.high_offices:

@@ -192,6 +192,12 @@ def test_rules_on_seed_descriptions():
     ("the architect of the governor's 2010 campaign and a longtime aide", "politician"),  # a figure of speech
     ("the architect of the new city stadium", "business"),
     ("the post-election analysis", "organisation"),  # "post-" is a prefix, not a newspaper
+    ("the World Bank's chief economist", "official"),  # an expert a government body employs speaks for it
+    ("a statistician at the Census Bureau", "official"),
+    ("a former Census Bureau statistician", "expert"),  # ... no longer
+    ("a physician at the county health department", "expert"),  # a doctor keeps the trade
+    ("an economist at the Acme Institute", "expert"),
+    ("a top campaign surrogate", "politician"),
     ("a Springfield Post-Courier report", "journalist"),
     ("who saw the senator speak at a county fair", "citizen"),  # one of the audience
     ("who watched the fire from her porch", "citizen"),  # a witness
