@@ -37,6 +37,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import affiliation
+from analysis.names import first_name_genders
 from analysis.phrases import Hit, PhraseTable
 
 VERSION = "13"
@@ -313,14 +314,7 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
     if head == "fellow":
         return "expert" if lex.academic.first(text) or lex.fellow.search(text) else NOTHING
     if head in _LAWYER_HEADS:
-        if _PRIVATE_CLIENT.search(text):
-            return "citizen"
-        client = _CLIENT_BODY.search(text)
-        hits = lexicon().institutions.find(client.group("body") or client.group("owner")) if client else []
-        kind = hits[-1].value if hits else None  # the body's own kind: "the hotel workers' union" is a union
-        if kind is not None:
-            return kind  # "a lawyer for the Justice Department" speaks for a government body
-        return NOTHING if _has_client(text, prefix) else "expert"
+        return _lawyer_role(text, prefix)
     if head in lex.generic:
         return _generic_role(head, text, prefix)
     role = lex.head_role(head)
@@ -334,6 +328,18 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
         if kind == "politician" and re.search(r"\bcampaign|\bparty\b|national committee", text, re.I):
             return "politician"  # campaign and party staff hold no government office
     return role
+
+
+def _lawyer_role(text: str, prefix: str) -> str:
+    """A lawyer speaks for a client whose kind the description names, else comments as an expert."""
+    if _PRIVATE_CLIENT.search(text):
+        return "citizen"
+    client = _CLIENT_BODY.search(text)
+    hits = lexicon().institutions.find(client.group("body") or client.group("owner")) if client else []
+    kind = hits[-1].value if hits else None  # the body's own kind: "the hotel workers' union" is a union
+    if kind is not None:
+        return kind  # "a lawyer for the Justice Department" speaks for a government body
+    return NOTHING if _has_client(text, prefix) else "expert"
 
 
 def _capitalised_head(text: str, head: str) -> bool:
@@ -780,6 +786,7 @@ def _staff_of_politicians(keys: list[str], guesses: list[RoleGuess], phrases: li
 
 
 PRIVATE_PERSON = "named in full without a title or affiliation anywhere in the coverage"
+GIVEN_NAME_ONLY = "named by a given name only, without a title or affiliation anywhere in the coverage"
 # A voice from the street is quoted once or twice; a person quoted at length is the story's
 # subject, whom the article may introduce in ways the rules do not read.
 PRIVATE_MAX_QUOTES = 3
@@ -788,7 +795,9 @@ PRIVATE_MAX_QUOTES = 3
 def _private_people(speakers: pd.DataFrame, guesses: list[RoleGuess]) -> list[RoleGuess]:
     """News introduces officials, experts and office holders by what they are; a person it
     names in full in one article only, with no title, description or affiliation anywhere, is
-    quoted as a private person (a voter, a witness, a parent at a rally), in a few quotes."""
+    quoted as a private person (a voter, a witness, a parent at a rally), in a few quotes. So is
+    a person it names by a common given name alone ("Melanie said"), however often quoted: public
+    figures are named in full."""
     if "article_count" not in speakers.columns:
         return guesses
     spread = speakers["mentioned_articles"] if "mentioned_articles" in speakers.columns else speakers["article_count"]
@@ -808,6 +817,10 @@ def _private_people(speakers: pd.DataFrame, guesses: list[RoleGuess]) -> list[Ro
                 and not said and _spread(spread.iloc[i]) <= 1
                 and _spread(getattr(row, "quote_count", 1)) <= PRIVATE_MAX_QUOTES):
             guess = RoleGuess("citizen", None, PRIVATE_PERSON)
+        elif (guess.role == "unknown" and (getattr(row, "label", None) or "").upper() == "PERSON"
+                and len(words) == 1 and words[0].lower() in first_name_genders()
+                and not said and _spread(spread.iloc[i]) <= 1):
+            guess = RoleGuess("citizen", None, GIVEN_NAME_ONLY)  # news names only private people so, at any length
         out.append(guess)
     return out
 

@@ -385,6 +385,23 @@ def test_the_own_name_or_an_honorific_is_no_description_of_a_private_person():
     assert out.loc["Karl Vey", "role"] == "advocate"
 
 
+def test_a_person_named_by_a_given_name_alone_is_a_private_person():
+    speakers = pd.DataFrame({
+        "speaker_key": ["Linda", "Linda", "Doe"],
+        "label": ["PERSON", "PERSON", "PERSON"],
+        "descriptions": [[], [], []],
+        "mentions": [[], [], []],
+        "quote_count": [9, 9, 2],
+        "article_count": [1, 1, 1],
+        "mentioned_articles": [1, 3, 1],
+    })
+    out = assign_roles(speakers, None)
+    assert out.loc[0, "role"] == "citizen"  # the subject of a profile, quoted at length
+    assert "given name" in out.loc[0, "role_evidence"]
+    assert out.loc[1, "role"] == "unknown"  # named across articles: may be anyone
+    assert out.loc[2, "role"] == "unknown"  # a surname alone may be anyone
+
+
 def test_the_staff_of_a_politician_speak_for_a_politician():
     speakers = pd.DataFrame({
         "speaker_key": ["Jane Doe", "A spokeswoman for Jane Doe", "Doe's team", "Ann Roe", "John Smith"],
