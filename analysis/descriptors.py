@@ -28,6 +28,8 @@ import re
 
 from spacy.tokens import Doc, Span, Token
 
+from analysis.quotes.lexicon import person_noun
+
 MAX_TITLE_TOKENS = 8
 MAX_APPOSITIVE_TOKENS = 18
 _TITLE_POS = frozenset({"NOUN", "PROPN", "ADJ", "NUM"})
@@ -46,9 +48,78 @@ def describe(doc: Doc, ent: Span, text: str | None = None) -> str | None:
     if "/" in text[line_start:ent.start_char]:
         return None  # a photo caption after its credit ("Jane Roe / The Daily Planet John Doe follows ...")
     parts = [p for p in (_title_before(doc, ent), _party_tag(text, ent), _appositive_after(doc, ent),
-                         _appositive_of(doc, ent), _fronted_noun_phrase(doc, ent), _age_or_home(doc, ent),
-                         _relative_clause(doc, ent), _affiliation_after(doc, ent)) if p]
+                         _appositive_of(doc, ent), _fronted_noun_phrase(doc, ent), _writing_for(doc, ent),
+                         _age_or_home(doc, ent), _relative_clause(doc, ent), _affiliation_after(doc, ent)) if p]
+    if not parts:
+        parts = [p for p in (_title_in_sentence_before(doc, ent),) if p]
     return "; ".join(dict.fromkeys(parts)) or None
+
+
+_WRITING = frozenset({"writing", "reporting", "blogging"})
+# What may stand before a clause that opens a sentence the parser ran on from the last one.
+_CLAUSE_BREAK = frozenset({".", ":", "—", "–", ";"})
+
+
+def _opens(doc: Doc, i: int) -> bool:
+    """Token `i` starts a sentence or a line (the parser joins headlines, datelines and tweets to
+    the sentence after them)."""
+    if i == 0 or doc[i].sent.start == i:
+        return True
+    before = doc[i - 1]
+    return before.text in _CLAUSE_BREAK or (before.is_space and "\n" in before.text)
+
+
+def _clause_start(doc: Doc, ent: Span) -> int:
+    """Where the line or sentence holding `ent` starts: after the last break before it."""
+    start = ent.sent.start
+    for i in range(ent.sent.start, ent.start):
+        tok = doc[i]
+        if tok.text in _CLAUSE_BREAK or (tok.is_space and "\n" in tok.text):
+            start = i + 1
+    return start
+
+
+def _writing_for(doc: Doc, ent: Span) -> str | None:
+    """"writer for a Sunday paper" from "Writing for a Sunday paper, Jane Doe argued ...": a
+    sentence that opens with the outlet the subject writes for."""
+    if doc[ent.start - 1].text != "," or ent.root.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    first = next((t for t in reversed(doc[max(ent.sent.start, ent.start - MAX_APPOSITIVE_TOKENS):ent.start - 1])
+                  if t.lower_ in _WRITING and _opens(doc, t.i)), None)
+    if first is None or first.i + 2 >= ent.start - 1 or doc[first.i + 1].lower_ not in ("for", "in", "on"):
+        return None
+    noun = {"writing": "writer", "reporting": "reporter", "blogging": "blogger"}[first.lower_]
+    return f"{noun} {doc[first.i + 1].lower_} " + _text(doc, first.i + 2, ent.start - 1)
+
+
+def _title_in_sentence_before(doc: Doc, ent: Span) -> str | None:
+    """"The county's tax commissioner" from "The county's tax commissioner says no one leaked the
+    file. Jane Doe says she asked her staff to check.": news names a source by title in one
+    sentence and by name, first named, as the subject of the next. The title is the subject
+    that opens the sentence before, a noun with a modifier ("the commissioner" alone may be
+    someone named earlier) and no name in it; the person, the subject of the main verb, has no
+    description of their own. The noun is one for a person (`quotes.lexicon.person_noun`: "the
+    city's new budget" is none); what role it says is for the role rules."""
+    sent = ent.sent
+    if ent.label_ != "PERSON" or ent.root.dep_ not in ("nsubj", "nsubjpass") or ent.root.head.dep_ != "ROOT" \
+            or sent.start == 0:
+        return None
+    last = ent[-1].text
+    if any(t.text == last for t in doc[:ent.start]):
+        return None  # named before: the title next to the first mention, if any, is the one
+    before = doc[sent.start - 1].sent
+    subject = next((t for t in reversed(before) if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ == "VERB"
+                    and t.pos_ == "NOUN" and _opens(doc, t.left_edge.i)), None)
+    if subject is None or subject.ent_type_ or not person_noun(subject):
+        return None  # "the average of polls shows ...", "our identities are ...": no person
+    span = doc[subject.left_edge.i:subject.right_edge.i + 1]
+    if any(t.ent_type_ == "PERSON" for t in span) or len(span) > MAX_APPOSITIVE_TOKENS:
+        return None
+    modified = any(c.dep_ in ("poss", "compound", "amod", "prep") for c in subject.children)
+    definite = any(c.dep_ in ("det", "poss") for c in subject.children) or span[0].pos_ == "PROPN"
+    if not (modified and definite):
+        return None
+    return _text(doc, span.start, span.end)
 
 
 def _title_before(doc: Doc, ent: Span) -> str | None:
@@ -136,13 +207,12 @@ def _fronted_noun_phrase(doc: Doc, ent: Span) -> str | None:
     ("As a young lawyer, Jane Doe …" opens with a preposition: a past, not what she is.)"""
     if ent.start < 2 or doc[ent.start - 1].text != "," or ent.root.dep_ not in ("nsubj", "nsubjpass"):
         return None
-    sent = ent.sent
-    start = sent.start
-    while start < ent.start and doc[start].pos_ == "ADV":
+    start = _clause_start(doc, ent)
+    while start < ent.start and (doc[start].pos_ == "ADV" or doc[start].is_punct or doc[start].is_space):
         start += 1  # "Now the highest-ranking …"
     head = next((t for t in doc[start:ent.start - 1] if t.head.i >= ent.start - 1 and t.pos_ == "NOUN"), None)
-    if head is None or head.left_edge.i != start or head.right_edge.i != ent.start - 2:
-        return None
+    if head is None or head.left_edge.i != start or head.right_edge.i != ent.start - 2 or head.tag_ == "NNS":
+        return None  # "These employees, Doe explained, were ...": a plural is not the one person named
     if head.head != ent.root.head or ent.start - 1 - start > MAX_APPOSITIVE_TOKENS:
         return None
     if any(t.pos_ in ("VERB", "AUX") and t.dep_ not in ("amod", "compound") for t in doc[start:ent.start - 1]):

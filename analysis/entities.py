@@ -50,7 +50,7 @@ from analysis.records import Article, EntityMention
 __all__ = ["NAME_SUFFIXES", "NORP", "ORG", "PERSON", "extract_entities", "name_keys", "normalise",
            "sentence_starts", "strip_honorifics", "title_of"]
 
-VERSION = "10"
+VERSION = "11"  # 11: descriptors read a fronted "Writing for X," and a title in the sentence before
 
 RECOVER_LABELS = frozenset({PERSON, ORG, "GPE", "NORP"})
 PRONOUN_WINDOW = 12  # tokens after a one-word name in which a pronoun may tell its gender
@@ -92,8 +92,10 @@ def _mention(doc: Doc, ent: Span, article: Article, starts: list[int]) -> RawMen
         return None
     title = _title(doc, ent) if label in SHORT_FORM_LABELS else None
     person = label == PERSON
+    # An organisation's name may turn out to be a person's (`entity_types.correct_types`): its
+    # description is kept until the label is settled.
     return RawMention(start, end, text[start:end], label, canonical, bisect_right(starts, start) - 1, title,
-                      describe(doc, ent, text) if person else None,
+                      describe(doc, ent, text) if person or label == ORG else None,
                       _pronoun_after(doc, ent) if person and " " not in canonical else None)
 
 

@@ -37,9 +37,10 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import affiliation
-from analysis.phrases import PhraseTable
+from analysis.names import first_name_genders
+from analysis.phrases import Hit, PhraseTable
 
-VERSION = "12"
+VERSION = "13"
 
 ROLE_LABELS: dict[str, str] = {
     "politician": "Politician or candidate",
@@ -107,10 +108,13 @@ class Lexicon:
             for w in words:
                 self.heads.setdefault(_norm(w), role)
         people = {_norm(k): v for k, v in data["generic_heads"].items()}
+        self.unknown_body: dict[str, str] = {_norm(k): v for k, v in data["unknown_body_heads"].items()}
         self.generic: dict[str, str] = {**people, **{_norm(k): v for k, v in data["body_heads"].items()}}
         self.institutions = PhraseTable((w, kind) for kind, words in data["institutions"].items() for w in words)
         self.academic = PhraseTable((w, "expert") for w in data["institutions"]["expert"])
         self.high_offices = frozenset(_norm(w) for w in data["former"]["high_offices"])
+        self.international = PhraseTable((w, "official") for w in data["international"]["bodies"])
+        self.advocacy_names = _any_of(data["advocacy_names"]["words"])
         self.former = _any_of(data["former"]["markers"], prefix_only=True)
         self.fellow = re.compile(r"\b(?:" + "|".join(map(re.escape, data["fellow"]["qualifiers"])) + r")\s+fellows?\b",
                                  re.I)
@@ -137,6 +141,8 @@ class Lexicon:
             (_verbs(clauses["resident"]), r"resident of \g<rest>"),
             (_verbs(clauses["works"]), r"member of \g<rest>"),
             (_verbs(clauses["worked"]), r"former member of \g<rest>"),
+            (_verbs(clauses["teaches"]), r"lecturer at \g<rest>"),
+            (_verbs(clauses["taught"]), r"former lecturer at \g<rest>"),
             (_verbs(clauses["attended"]), r"attendee"),  # a member of the public
             (re.compile(r"^who\s+(?:.*?\s)?is\s+(?:now\s+)?(?P<rest>(?:a|an|the)\s.+)$", re.I), r"\g<rest>"),
             (re.compile(r"^who\s+(?:.*?\s)?was\s+(?P<rest>(?:a|an|the)\s.+)$", re.I), r"former \g<rest>"),
@@ -168,11 +174,15 @@ _HEAD_END = re.compile(
     r"\s(?:at|for|of|in|with|by|who|whom|which|that|from|on|to|under|specializing|specialising|based|"
     r"and|since|now|during|until|whose|about|representing|familiar|close\sto|knowledgeable|involved|responsible|"
     r"briefed|filed|released|published|issued|obtained|posted|reviewed|seen|written|signed|sent|made|given|"
-    r"conducted|commissioned|prepared|"
+    r"conducted|commissioned|prepared|surveyed|polled|interviewed|questioned|sampled|"
     r"(?:hired|employed|appointed|recruited|elected|chosen)\s+(?:by|to|in|as))\s|[,;:(—–]|\s-\s", re.I)
 _WORD = re.compile(r"[A-Za-z][A-Za-z.'’-]*")
 _PRONOUNS = frozenset("he she they it him her them his hers their its i we you".split())
 _LAWYER_HEADS = frozenset({"lawyer", "attorney", "counsel"})
+# Experts a government body employs speak for it ("the IMF's chief economist"); its doctors and
+# scholars keep their trade.
+_STAFF_EXPERTS = frozenset({"economist", "analyst", "statistician", "scientist", "researcher", "demographer",
+                            "epidemiologist", "specialist"})
 _HONORIFICS = frozenset({"and", "mr", "mrs", "ms", "miss", "mx", "&"})
 _NEWS_PIECES = frozenset({"article", "report", "editorial", "story", "column", "analysis", "investigation", "piece"})
 _CHAIRS = frozenset({"chairman", "chairwoman", "chair", "chairperson", "vice chairman"})
@@ -233,11 +243,38 @@ def _head(text: str) -> tuple[str | None, str]:
     return _singular(words[-1]), prefix
 
 
+# "NYPD", "LAPD": the initials U.S. cities give their police departments.
+_POLICE_INITIALS = re.compile(r"(?<![\w-])[A-Z]{1,5}PD(?![\w-])")
+# The capitalised name that an institution word stands in ("the Center of Media Justice").
+_NAME_FROM = re.compile(r"(?:[A-Z][\w'’.&-]*|of|for|on|and|the|&)(?:\s+(?:[A-Z][\w'’.&-]*|of|for|on|and|the|&))*")
+
+
 def _institution_kind(text: str, after: int = 0) -> str | None:
-    """The kind of the first institution the text names ("the Justice Department" -> official)."""
-    hits = lexicon().institutions.find(text)
+    """The kind of the first institution the text names ("the Justice Department" -> official).
+
+    A centre or institute whose name names a cause ("Justice", "Equality") campaigns for it: an
+    advocate, not a research body."""
+    # "post-debate", "news-style": a lower-case word before a hyphen is a prefix, not a name.
+    hits = [h for h in lexicon().institutions.find(text)
+            if not (text[h.end:h.end + 1] == "-" and text[h.start:h.start + 1].islower())]
+    police = _POLICE_INITIALS.search(text)
+    if police:
+        hits = sorted([*hits, Hit(police.start(), police.end(), police.group(0), "military")],
+                      key=lambda h: h.start)
     later = [h for h in hits if h.start >= after] or hits
-    return later[0].value if later else None
+    if not later:
+        return None
+    first = later[0]
+    if first.value == "expert" and text[first.start:first.start + 1].isupper():
+        name = _NAME_FROM.match(text, first.start)
+        if name and lexicon().advocacy_names.search(name.group(0)):
+            return "advocate"
+    return first.value
+
+
+def _international(text: str) -> bool:
+    """The description names a body of governments together (the U.N., the European Commission)."""
+    return lexicon().international.first(text) is not None
 
 
 def _names_other_body(text: str) -> bool:
@@ -255,7 +292,11 @@ def _generic_role(head: str, text: str, prefix: str) -> str | None:
         chair = default == "politician" or head in _CHAIRS
         if default == "business" and kind == "journalist":
             return "business"  # a television network's executive or founder runs a company, not a newsroom
-        return "politician" if chair and kind == "official" else kind
+        if chair and kind == "official" and (head == "leader" or not _international(text)):
+            return "politician"  # but "E.U. leaders" are the heads of its governments
+        return kind
+    if head in lexicon().unknown_body and _names_other_body(text):
+        return lexicon().unknown_body[head]  # "executive director of the Acme Guild": a nonprofit
     if default in ("politician", "military", "citizen") and _names_other_body(text):
         return None  # the president of an organisation the lists do not know (a founder's is a firm)
     return default or None
@@ -267,20 +308,19 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
         return None  # "the New York Post" is a name, not a post on a website
     if head in _NEWS_PIECES and _institution_kind(re.sub(rf"\b{head}\w*", " ", text, flags=re.I)) == "journalist":
         return "journalist"  # "a Times article", "a network's report": the newsroom's own reporting
+    if head == "architect" and re.search(r"\barchitects?\s+of\b", text, re.I) \
+            and _institution_kind(text) in ("politician", "official"):
+        return None  # "the architect of the senator's campaign" built no building: the other words decide
     if head == "fellow":
         return "expert" if lex.academic.first(text) or lex.fellow.search(text) else NOTHING
     if head in _LAWYER_HEADS:
-        if _PRIVATE_CLIENT.search(text):
-            return "citizen"
-        client = _CLIENT_BODY.search(text)
-        hits = lexicon().institutions.find(client.group("body") or client.group("owner")) if client else []
-        kind = hits[-1].value if hits else None  # the body's own kind: "the hotel workers' union" is a union
-        if kind is not None:
-            return kind  # "a lawyer for the Justice Department" speaks for a government body
-        return NOTHING if _has_client(text, prefix) else "expert"
+        return _lawyer_role(text, prefix)
     if head in lex.generic:
         return _generic_role(head, text, prefix)
     role = lex.head_role(head)
+    if head in _STAFF_EXPERTS and _institution_kind(text) == "official" \
+            and not lex.former.search(text):
+        return "official"  # "the IMF's chief economist", "an analyst at the Census Bureau" work for the body
     if role == "official":
         kind = _institution_kind(text)
         if kind == "military" and head not in lex.high_offices:
@@ -288,6 +328,18 @@ def _head_role(head: str, text: str, prefix: str) -> str | None:
         if kind == "politician" and re.search(r"\bcampaign|\bparty\b|national committee", text, re.I):
             return "politician"  # campaign and party staff hold no government office
     return role
+
+
+def _lawyer_role(text: str, prefix: str) -> str:
+    """A lawyer speaks for a client whose kind the description names, else comments as an expert."""
+    if _PRIVATE_CLIENT.search(text):
+        return "citizen"
+    client = _CLIENT_BODY.search(text)
+    hits = lexicon().institutions.find(client.group("body") or client.group("owner")) if client else []
+    kind = hits[-1].value if hits else None  # the body's own kind: "the hotel workers' union" is a union
+    if kind is not None:
+        return kind  # "a lawyer for the Justice Department" speaks for a government body
+    return NOTHING if _has_client(text, prefix) else "expert"
 
 
 def _capitalised_head(text: str, head: str) -> bool:
@@ -412,8 +464,21 @@ _AGE = re.compile(r"^\d{1,3}(?:,|$)")
 _HOME = re.compile(r"^(?:\d{1,3},\s+)?of\s+(?P<town>[A-Z][\w.'’ -]*?)(?:,\s+(?P<state>[A-Z][\w.]*(?:\s[A-Z][\w.]*)?))?$")
 # "at the National Review", "with the Cato Institute": the body the person belongs to.
 _AT_BODY = re.compile(r"^(?:at|with|of|from)\s+(?P<rest>(?:the\s+)?[A-Z].*)$")
-_ONE_OF = re.compile(r"^(?:one|some|many|two|three|several)\s+of\s+(?:the\s+|his\s+|her\s+|their\s+)?(?P<rest>.+)$",
+# "one of the X", "nearly eight of 10 X", "two-thirds of X", "40 percent of X": the X are the source.
+_ONE_OF = re.compile(r"^(?:(?:nearly|almost|about|around|roughly|some|only|just|at\s+least|more\s+than|fewer\s+than|"
+                     r"less\s+than|over|under)\s+)?(?:an?\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                     r"some|many|most|several|half|all|none|majority|third|quarter|fifth|two-thirds|three-quarters|"
+                     r"three-fourths|\d+(?:\.\d+)?)(?:\s*(?:percent|per\s+cent|%))?\s+"
+                     r"(?:in|out\s+of|of)\s+(?:the\s+|his\s+|her\s+|their\s+|those\s+|these\s+)?(?:\d+\s+|ten\s+)?(?P<rest>.+)$",
                      re.I)
+# "a group of parents", "a chorus of prominent Republicans": the people the group is made of.
+_GROUP_OF = re.compile(r"^(?:(?:a|an|the)\s+)?(?:\w+\s+)?(?:group|handful|number|couple|pair|crowd|chorus|coalition|"
+                       r"team|panel|band|host|gathering|delegation|bunch|dozen|dozens|hundreds|thousands)\s+of\s+"
+                       r"(?P<rest>\w.+)$", re.I)
+# "an analysis by Jane Doe, a tax scholar at ...": a document speaks with its author's standing.
+_AUTHORED = re.compile(r"^(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){0,2}?(?:analysis|study|report|paper|book|column|op-ed|"
+                       r"essay|memo|letter|survey|review)\s+(?:by|from)\s+(?:[A-Z][\w.'’-]*\s+){1,3}?[A-Z][\w.'’-]*,\s+"
+                       r"(?P<rest>(?:a|an|the|his|her)\s.+)$")
 
 
 def _resident_rule(text: str, context: str) -> RoleGuess | None:
@@ -427,9 +492,20 @@ def _resident_rule(text: str, context: str) -> RoleGuess | None:
     return None
 
 
+# "a former tax aide now teaching at ...": what the person is now, after what they were.
+_NOW_AFTER_FORMER = re.compile(r"\s(?:and\s+|who\s+is\s+)?now\s+(?P<rest>\S.+)$", re.I)
+
+
 def _rewrite_rule(text: str, context: str) -> RoleGuess | None:
-    """A relative clause or "one of the X" read as the noun phrase it stands for."""
-    m = _ONE_OF.match(text)
+    """A relative clause or "one of the X" read as the noun phrase it stands for; a past
+    office followed by "now ..." read as the present."""
+    now = _NOW_AFTER_FORMER.search(text)
+    if now and lexicon().former.search(text[:now.start()]):
+        rest = now.group("rest")
+        guess = classify_description(rest) or classify_description("who " + rest)
+        if guess is not None:
+            return RoleGuess(guess.role, guess.side, text)
+    m = _ONE_OF.match(text) or _AUTHORED.match(text) or _GROUP_OF.match(text)
     rewritten = m.group("rest") if m else None
     at = _AT_BODY.match(text) if rewritten is None else None
     if at:
@@ -508,10 +584,16 @@ def _title_part(mention: str, name_words: set[str]) -> str:
     return " ".join(words)
 
 
+def _names_of_people(name: str) -> bool:
+    """"Jane Doe and John Roe": full names joined, each of two or more capitalised words."""
+    parts = [p for p in _CONJOINED.split(name) if p]
+    return len(parts) >= 2 and all(len(p.split()) >= 2 and all(w[:1].isupper() for w in p.split()) for p in parts)
+
+
 def _evidence_phrases(name: str, person: bool, descriptions: Iterable[str], mentions: Iterable[str],
                       context: Iterable[str]) -> list[str]:
     """Every phrase that may tell the role, in the order they are shown as evidence."""
-    own = _name_words(name) if person else set()
+    own = _name_words(name) if person or _names_of_people(name) else set()
     phrases = _split(descriptions)
     for m in _split(mentions):
         if m.lower() in _PRONOUNS:
@@ -704,6 +786,7 @@ def _staff_of_politicians(keys: list[str], guesses: list[RoleGuess], phrases: li
 
 
 PRIVATE_PERSON = "named in full without a title or affiliation anywhere in the coverage"
+GIVEN_NAME_ONLY = "named by a given name only, without a title or affiliation anywhere in the coverage"
 # A voice from the street is quoted once or twice; a person quoted at length is the story's
 # subject, whom the article may introduce in ways the rules do not read.
 PRIVATE_MAX_QUOTES = 3
@@ -712,7 +795,9 @@ PRIVATE_MAX_QUOTES = 3
 def _private_people(speakers: pd.DataFrame, guesses: list[RoleGuess]) -> list[RoleGuess]:
     """News introduces officials, experts and office holders by what they are; a person it
     names in full in one article only, with no title, description or affiliation anywhere, is
-    quoted as a private person (a voter, a witness, a parent at a rally), in a few quotes."""
+    quoted as a private person (a voter, a witness, a parent at a rally), in a few quotes. So is
+    a person it names by a common given name alone ("Melanie said"), however often quoted: public
+    figures are named in full."""
     if "article_count" not in speakers.columns:
         return guesses
     spread = speakers["mentioned_articles"] if "mentioned_articles" in speakers.columns else speakers["article_count"]
@@ -720,14 +805,22 @@ def _private_people(speakers: pd.DataFrame, guesses: list[RoleGuess]) -> list[Ro
     out = []
     for i, (row, guess) in enumerate(zip(speakers.itertuples(index=False), guesses, strict=True)):
         key = getattr(row, "speaker_key", None) or ""
-        said = [*_as_list(getattr(row, "descriptions", None)),
-                *(_as_list(getattr(row, "context", None)) if has_context else [])]
+        # A phrase of the person's own name ("Jane" for Jane Doe, as the parser may cut it) or an
+        # honorific alone says nothing of a title or an affiliation.
+        own = _name_words(key) | _HONORIFICS
+        said = [p for p in _split([*_as_list(getattr(row, "descriptions", None)),
+                                   *(_as_list(getattr(row, "context", None)) if has_context else [])])
+                if not _name_words(p) <= own]
         words = key.split()
         if (guess.role == "unknown" and (getattr(row, "label", None) or "").upper() == "PERSON"
                 and len(words) >= 2 and all(w[:1].isupper() for w in words) and not key.isupper()
                 and not said and _spread(spread.iloc[i]) <= 1
                 and _spread(getattr(row, "quote_count", 1)) <= PRIVATE_MAX_QUOTES):
             guess = RoleGuess("citizen", None, PRIVATE_PERSON)
+        elif (guess.role == "unknown" and (getattr(row, "label", None) or "").upper() == "PERSON"
+                and len(words) == 1 and words[0].lower() in first_name_genders()
+                and not said and _spread(spread.iloc[i]) <= 1):
+            guess = RoleGuess("citizen", None, GIVEN_NAME_ONLY)  # news names only private people so, at any length
         out.append(guess)
     return out
 

@@ -37,6 +37,13 @@ def _describe(nlp, sentence: str, name: str) -> str | None:
     ("A veteran of three campaigns, Jane Doe said the race was close.", "Jane Doe", "A veteran of three campaigns"),
     ("The city's longest-serving councillor, John Roe has seen many budgets.", "John Roe",
      "The city's longest-serving councillor"),
+    ("Writing for a Sunday newspaper, Mary Major argued that the governor won.", "Mary Major",
+     "writer for a Sunday newspaper"),  # the outlet the subject writes for, fronted
+    # The title in one sentence, the name (first named, with nothing of its own) as the next one's subject.
+    ("The county's tax commissioner says an audit found no leak of the records.\n\nJane Doe says she told her "
+     "staff on Monday to check the logs.", "Jane Doe", "The county's tax commissioner"),
+    ("The head of the Acme studio praised the host in an email. Peter Roe wrote that the host was smart.",
+     "Peter Roe", "The head of the Acme studio"),
 ])
 def test_titles_and_appositives(nlp, sentence, name, expected):
     assert _describe(nlp, sentence, name) == expected
@@ -48,6 +55,10 @@ def test_titles_and_appositives(nlp, sentence, name, expected):
     ("Jane Doe, John Roe and Mary Major signed the letter.", "Jane Doe"),  # a list, not an appositive
     ("As a young lawyer at a small firm, Jane Doe said she was ignored.", "Jane Doe"),  # her past, not her role
     ("After the meeting ended, Jane Doe said she was tired.", "Jane Doe"),
+    ("These workers, Jane Doe explained at the hearing, were well paid.", "Jane Doe"),  # a plural: not her
+    ("The senator spoke first. John Roe said the bill was dead.", "John Roe"),  # "the senator": someone named before
+    ("The city's new budget cuts school funding. Jane Doe said parents were angry.", "Jane Doe"),  # no person
+    ("The county's average of polls shows a tie. Jane Doe said voters were split.", "Jane Doe"),
 ])
 def test_no_descriptor_where_the_sentence_gives_none(nlp, sentence, name):
     assert _describe(nlp, sentence, name) is None
@@ -59,3 +70,9 @@ def test_descriptor_stored_with_person_mentions_only(nlp):
     people = {m.text: m.descriptor for m in mentions if m.label == "PERSON"}
     assert people["Jane Doe"] == "Attorney General"
     assert all(m.descriptor is None for m in mentions if m.label != "PERSON")
+
+
+def test_title_in_the_sentence_before_goes_to_a_first_named_person_only(nlp):
+    doc = nlp("John Roe spoke on Monday. The state's top lawyer said the case was weak. John Roe said he disagreed.")
+    second = [e for e in doc.ents if e.label_ == "PERSON" and e.text == "John Roe"][-1]
+    assert describe(doc, second) is None  # named before the title: not the title's holder
