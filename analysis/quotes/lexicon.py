@@ -96,8 +96,12 @@ def cue_text(tok: Token) -> str:
 
 
 def negated(cue: Token) -> bool:
-    """"did not say whether", "declined to say why": the absence of a statement is not a quote."""
+    """"did not say whether", "declined to say why": the absence of a statement is not a quote; nor
+    is a supposition ("Let's say you buy a house": no one says it)."""
     if any(c.dep_ == "neg" for c in cue.children):
+        return True
+    if cue.head.lower_ == "let" and cue.head.i < cue.i and \
+            any(c.lower_ in ("'s", "’s", "us") for c in (*cue.children, *cue.head.children)):
         return True
     return cue.dep_ == "xcomp" and (cue.head.lemma_.lower() in REFUSALS or
                                     any(c.dep_ == "neg" for c in cue.head.children))

@@ -143,12 +143,22 @@ def _verb_subject(h: Token, *, object_speaks: bool) -> tuple[Token | None, bool]
         for c in h.children:
             if c.dep_ == "dobj" and (c.pos_ in ("PROPN", "NOUN") or (c.pos_ == "PRON" and c.lower_ != "it")):
                 return c, True
-    for c in h.children:
-        if c.dep_ in SUBJECT_DEPS:
-            if c.tag_ in ("WP", "WDT"):
-                return (h.head if h.dep_ == "relcl" else None), True
-            return c, True
+    subjects = [c for c in h.children if c.dep_ in SUBJECT_DEPS]
+    if len(subjects) > 1:
+        # a line the parse glued on from the paragraph before can bring a second subject ("… Coke
+        # user?”\n\nDean then appeared on TV and began by saying …"): the verb's own paragraph's
+        subjects = [c for c in subjects if not _paragraph_between(c, h)] or subjects
+    if subjects:
+        c = subjects[0]
+        if c.tag_ in ("WP", "WDT"):
+            return (h.head if h.dep_ == "relcl" else None), True
+        return c, True
     return None, False
+
+
+def _paragraph_between(a: Token, b: Token) -> bool:
+    lo, hi = sorted((a.i, b.i))
+    return any(t.is_space and "\n" in t.text or "\n" in t.whitespace_ for t in a.doc[lo:hi])
 
 
 def _person_before(ctx: Context, cue: Token) -> Token | None:
