@@ -44,7 +44,7 @@ def _personal(ctx: Context, memory: Memory, want: str, pos: int, para: int, quot
                 memory.remember(pos, name, "PERSON", key, para)
                 return name, "PERSON", None
     # No one near: a subhead, a photo caption or a paragraph of context since the last speaker
-    # ("… Jamil says. / (photo caption) / Paragraph about the findings. / “…,” she added."). Further
+    # ("… Quill says. / (photo caption) / Paragraph about the findings. / “…,” she added."). Further
     # back, only the last person who spoke, when the article has made their gender clear and their
     # given name does not say otherwise (a "Keith" is no "she").
     last = next((s for s in memory.recent() if s.label == "PERSON" and s.key is not None), None)

@@ -96,7 +96,7 @@ def subject_of(cue: Token) -> Token | None:
     if subjects:
         c = min(subjects, key=lambda c: abs(c.i - cue.i))  # a caption glued to the sentence can bring a second one
         if c.tag_ in ("WP", "WDT") or c.lower_ in ("who", "that", "which"):
-            return cue.head if cue.dep_ == "relcl" else None
+            return cue.head if cue.dep_ == "relcl" else _antecedent(c)
         if c.lower_.startswith(("’", "'")) and c.i > 0:
             return c.doc[c.i - 1]  # "he’s said": the clitic was parsed as the subject
         return c
@@ -105,12 +105,28 @@ def subject_of(cue: Token) -> Token | None:
     return _inherited_subject(cue)
 
 
+def _antecedent(rel: Token) -> Token | None:
+    """The noun a relative pronoun stands for when the parse did not attach its clause to it ("they
+    turned to the county police, which reported …"): the noun right before it, past a comma."""
+    if rel.lower_ not in ("who", "which") or rel.i == 0:
+        return None
+    prev = rel.doc[rel.i - 1]
+    if prev.text == "," and prev.i > 0:
+        prev = rel.doc[prev.i - 1]
+    return prev if prev.pos_ in ("NOUN", "PROPN") else None
+
+
 def _according_object(cue: Token) -> Token | None:
     for c in cue.children:
         if c.lower_ == "to":
             for g in c.children:
                 if g.dep_ == "pobj":
                     return g
+            for g in c.children:
+                # "according to show insiders": a noun the tagger took for a verb, its object the head
+                obj = next((o for o in g.children if o.dep_ == "dobj"), None) if g.dep_ == "pcomp" else None
+                if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                    return obj
     return None
 
 
@@ -145,8 +161,8 @@ def _verb_subject(h: Token, *, object_speaks: bool) -> tuple[Token | None, bool]
                 return c, True
     subjects = [c for c in h.children if c.dep_ in SUBJECT_DEPS]
     if len(subjects) > 1:
-        # a line the parse glued on from the paragraph before can bring a second subject ("… Coke
-        # user?”\n\nDean then appeared on TV and began by saying …"): the verb's own paragraph's
+        # a line the parse glued on from the paragraph before can bring a second subject ("… Any
+        # takers?”\n\nHale then appeared on radio and began by saying …"): the verb's own paragraph's
         subjects = [c for c in subjects if not _paragraph_between(c, h)] or subjects
     if subjects:
         c = subjects[0]
