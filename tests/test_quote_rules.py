@@ -518,3 +518,11 @@ def test_the_cue_between_the_halves_of_a_split_quote_names_both(model):
     # a sentence in between: the second quotation continues the speaker, with no mention of its own
     text = "“We cannot keep doing this,” Jane Holloway said. The mayor left. “The budget is already stretched.”"
     check(model, text, "The budget", "Jane Holloway", None)
+
+
+def test_a_gendered_title_picks_the_name_of_that_gender(model):
+    text = ("Ruth Hale, a former governor, and her husband, Tom Hale, visited the plant on Monday.\n\n"
+            "Mrs. Hale said the plant would have to close within a decade.\n\n"
+            "\"We cannot pretend otherwise,\" Mr. Hale said.")
+    check(model, text, "the plant would have to close", "Ruth Hale", "Hale")
+    check(model, text, "We cannot pretend otherwise", "Tom Hale", "Hale")

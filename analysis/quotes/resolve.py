@@ -18,7 +18,7 @@ from analysis.quotes.documents import is_document, issuer
 from analysis.quotes.lexicon import ORG_NOUNS, noun_gender, party_member, person_noun
 from analysis.quotes.memory import NOBODY, Key, Memory, Resolution, Said
 from analysis.quotes.mentions import Mention, mention, np_text
-from analysis.quotes.people import Described
+from analysis.quotes.people import Described, gender_by_title
 from analysis.quotes.pronouns import resolve_pronoun
 
 if TYPE_CHECKING:
@@ -119,15 +119,16 @@ class Resolver:
         people = self.ctx.people
         names = people.names
         said = m.name or m.text
-        key = names.resolve_key(said, m.start)
+        gender = gender_by_title(self.ctx.text, m.text, m.start)
+        key = names.resolve_key(said, m.start, gender)
         if len(key) == 1 and key[0] in people.runs_by_last and (key not in names.names or
                                                                  len(names.names[key].split()) < 2):
             rpos, run = people.runs_by_last[key[0]][0]
             names.add(run, rpos)
-            key = names.resolve_key(said, m.start)
+            key = names.resolve_key(said, m.start, gender)
         if key not in names.names:
             names.add(said, m.start)
-            key = names.resolve_key(said, m.start)
+            key = names.resolve_key(said, m.start, gender)
         name = names.names.get(key, said)
         self.memory.remember(m.start, name, "PERSON", key, para)
         return name, "PERSON", m.description
