@@ -155,6 +155,11 @@ DOCUMENTS = [
     ("The Tax Research Group says the plan would cost $84 billion.\n\nThe goal is to curb short-term "
      "investors, according to a speech Senator Ana Ruiz delivered in July.", "curb short-term investors",
      "Ana Ruiz", "a speech"),
+    # issued in the same clause that brings it in, the document naming no author of its own
+    ("Mark Olsen is a runner and a climber. He released a letter from his physician on Friday that says he is "
+     "in “excellent shape” for a man of 70.", "excellent shape", "Mark Olsen", "a letter from his physician"),
+    ("The nurses' union published a survey on Monday that says most nurses work unpaid overtime every week.",
+     "most nurses work unpaid overtime", "The nurses' union", "a survey"),
     # a finding of a study or of data is no one's words
     ("The study suggests that young workers are leaving the province.", None, None, None),
     ("The data show the economy shrank in the third quarter.", None, None, None),
