@@ -107,6 +107,13 @@ def negated(cue: Token) -> bool:
                                     any(c.dep_ == "neg" for c in cue.head.children))
 
 
+def names_oneself(cue: Token) -> bool:
+    """"a man calling himself the Night Owl": the name someone goes by, not anything they said."""
+    return cue.lemma_.lower() in NAMING_VERBS and any(
+        c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves", "itself", "myself", "ourselves")
+        for c in cue.children)
+
+
 def role_noun(t: Token) -> bool:
     """A noun for a person in a role ("the North Korean foreign minister"), modified so that it
     points at one person; a bare "the move" or "the sector" is not."""

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from analysis.names import strip_titles
-from analysis.quotes.lexicon import CITING_VERBS, DOCUMENT_NOUNS, NAME_ENTS, PERSONAL, PLURAL_PRONOUNS, is_according, is_cue
+from analysis.quotes.lexicon import (
+    CITING_VERBS,
+    DOCUMENT_NOUNS,
+    NAME_ENTS,
+    PERSONAL,
+    PLURAL_PRONOUNS,
+    is_according,
+    is_cue,
+    person_noun,
+)
 from analysis.quotes.marks import DOUBLE_MARKS
 from analysis.quotes.mentions import Mention, mention, np_text
 
@@ -139,7 +148,12 @@ def _inherited_subject(cue: Token) -> Token | None:
             return None
         h = t.head
         if t.dep_ == "acl":
-            return h if h.pos_ in ("NOUN", "PROPN") and h.lemma_.lower() in DOCUMENT_NOUNS else None
+            if h.pos_ in ("NOUN", "PROPN") and h.lemma_.lower() in DOCUMENT_NOUNS:
+                return h
+            # "a clip of Mayor Tom Reyes saying …", "footage of the mayor saying …": who is saying it
+            # (not a name they give: "men calling themselves the Watchers")
+            speaks = t.tag_ == "VBG" and not any(c.dep_ == "dobj" for c in t.children)
+            return h if speaks and (h.pos_ == "PROPN" or person_noun(h)) else None
         if (t.dep_ == "prep" and t.lower_ == "as") or t.dep_ == "pobj":
             through_prep = True  # "cited X as saying", "placed X in the position of promising"
         if t.dep_ == "advcl" and t.tag_ == "VBG" and h.dep_ == "ccomp" and is_cue(h.head, direct=False):
