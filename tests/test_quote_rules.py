@@ -548,3 +548,9 @@ def test_a_gendered_title_picks_the_name_of_that_gender(model):
             "\"We cannot pretend otherwise,\" Mr. Hale said.")
     check(model, text, "the plant would have to close", "Ruth Hale", "Hale")
     check(model, text, "We cannot pretend otherwise", "Tom Hale", "Hale")
+
+
+def test_a_described_organisation_keeps_its_country(model):
+    text = ("Foreign Minister Ana Price of the Australian Government said on Monday that the case was under review.\n\n"
+            "The Canadian government said it was working to free the two men.")
+    check(model, text, "working to free the two men", "The Canadian government", "The Canadian government")

@@ -85,6 +85,8 @@ class Resolver:
         found = self.ctx.people.describe(head.lemma_.lower(), pos)
         if found is not None and head.lemma_.lower() in ORG_NOUNS and found[2] != "ORG":
             return None
+        if found is not None and found[2] == "ORG" and not _fits(head, found[0]):
+            return None  # "the Canadian government" was never described as the Australian one
         return found
 
     def _issuer(self, m: Mention, cand: Candidate) -> Resolution | None:
