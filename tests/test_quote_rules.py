@@ -554,3 +554,14 @@ def test_a_described_organisation_keeps_its_country(model):
     text = ("Foreign Minister Ana Price of the Australian Government said on Monday that the case was under review.\n\n"
             "The Canadian government said it was working to free the two men.")
     check(model, text, "working to free the two men", "The Canadian government", "The Canadian government")
+
+
+def test_a_quotation_after_a_sentence_about_someone_new_is_theirs(model):
+    text = ("\"We will not fund this,\" Governor Tom Pike said on Sunday.\n\n"
+            "On a radio show, Dr. Ana Ruiz, a nurse who ran for mayor, rejected the plan as too costly for young "
+            "families. \"It helps no one, and it costs everyone.\"")
+    check(model, text, "It helps no one", "Ana Ruiz", None)
+    # someone named in the sentence but not its subject: the speaker goes on
+    text = ("\"We will not fund this,\" Governor Tom Pike said on Sunday. He later met Ana Ruiz at the town "
+            "hall. \"It helps no one, and it costs everyone.\"")
+    check(model, text, "It helps no one", "Tom Pike", None)
