@@ -78,13 +78,14 @@ class NameIndex:
                 self.gender[key] = g
         return key
 
-    def resolve_key(self, text: str, pos: int | None = None) -> tuple[str, ...]:
+    def resolve_key(self, text: str, pos: int | None = None, gender: str | None = None) -> tuple[str, ...]:
         """The key of the fullest name in the article that this mention can stand for.
 
         A mention stands for a longer name when its words are all in it and it ends with the
         same surname ("Narang" -> "Vipin Narang"), or when a one-word mention is the first word
         of names that put the family name first ("Kim" -> "Kim Myong Gil"). Between several
-        candidates the longest wins, then the one mentioned closest before `pos`.
+        candidates the longest wins, then the one mentioned closest before `pos`. A `gender` the
+        mention's title gives ("Mrs. Hale") rules out the names of the other gender ("Tom Hale").
         """
         key = key_tokens(text)
         if not key:
@@ -101,7 +102,8 @@ class NameIndex:
             if not set(key) <= set(cand):
                 continue
             if key[-1] == cand[-1] or (len(key) == 1 and key[0] == cand[0]) or len(key) >= 2:
-                best.append(cand)
+                if gender is None or self.gender.get(cand) in (None, gender):
+                    best.append(cand)
         if not best:
             return key
         longest = max(len(c) for c in best)

@@ -55,7 +55,7 @@ def find(quotes: list[Quote], fragment: str) -> Quote:
 # --- the seeds: every quote of the experts and officials, resolved ---------------------------
 
 # Each case: the seed, a fragment of the quote, and what an analyst marking it by hand would write.
-# `None` as a value means the field must be empty (a continuation has no mention of its own).
+# `None` as a value means the field must be empty (a quotation continued with no cue has none).
 SEED_QUOTES = [
     (NK_TALKS, "We have no intention to hold such sickening negotiations",
      dict(kind="direct", speaker="a spokesperson for North Korea’s foreign ministry", speaker_label="UNNAMED",
@@ -76,8 +76,8 @@ SEED_QUOTES = [
      dict(speaker="Leif-Eric Easley", cue="explained",
           speaker_description="a Korea expert at Ewha Womans University in Seoul")),
     (STOCKHOLM, "Rather than the breakdown of talks", dict(speaker="Leif-Eric Easley", speaker_mention="Easley", cue="told")),
-    (STOCKHOLM, "Kim Myong Gil does not have authority",  # the second half of a quote split by its cue
-     dict(speaker="Leif-Eric Easley", speaker_mention=None)),
+    (STOCKHOLM, "Kim Myong Gil does not have authority",  # the second half of a quote split by its cue:
+     dict(speaker="Leif-Eric Easley", speaker_mention="Easley", cue=None)),  # the cue between names both halves
     (STOCKHOLM, "a couple of weeks", dict(speaker="Mike Pompeo", kind="mixed")),
     (STOCKHOLM, "talks be suspended until the end of the year",
      dict(speaker="Kim Myong Gil", speaker_description="the chief North Korean negotiator")),
@@ -146,7 +146,10 @@ def test_split_quote_and_paragraph_continuation(model):
     assert [q.speaker for q in quotes] == ["Jane Holloway"] * 3
     assert quotes[0].text == "“We cannot keep doing this,”"
     assert quotes[1].text.startswith("“The budget") and quotes[2].text.startswith("“And the province")
-    assert quotes[1].speaker_mention is None
+    # the cue between the halves of a split quote attributes both; a paragraph that continues the
+    # quotation has no mention of its own
+    assert quotes[1].speaker_mention == "Holloway" and quotes[1].cue is None
+    assert quotes[2].speaker_mention is None
 
 
 def test_pronoun_follows_gender_and_recency(model):

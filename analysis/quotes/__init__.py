@@ -28,6 +28,6 @@ from __future__ import annotations
 
 from analysis.quotes.extract import extract_quotes
 
-VERSION = "5"
+VERSION = "6"
 
 __all__ = ["VERSION", "extract_quotes"]

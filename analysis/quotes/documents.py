@@ -32,7 +32,8 @@ def is_document(head: Token) -> bool:
 
 def issuer(ctx: Context, memory: Memory, head: Token, para: int) -> Token | Said | None:
     """Who issued the document `head` names: a token naming them, a speaker already resolved, or None."""
-    named = named_inside(ctx, head)
+    # "Ortiz released a report that says …", unless the document names who wrote it
+    named = named_inside(ctx, head) or document_author(head) or _issued_by(head)
     if named is not None:
         return named
     earlier = _introduced_earlier(ctx, memory, head, para)

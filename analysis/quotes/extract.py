@@ -16,6 +16,9 @@ from analysis.quotes.syntax import syntactic_candidates
 from analysis.quotes.transcripts import transcript_candidates
 from analysis.records import Article, Quote, Speaker
 
+# The most words a cue between the two halves of a split quotation takes ("Easley told me by email").
+SPLIT_CUE_WORDS = 12
+
 
 def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speaker]]:
     """Every quote in the article body with its speaker, and the article's speakers."""
@@ -25,11 +28,16 @@ def extract_quotes(doc: Doc, article: Article) -> tuple[list[Quote], list[Speake
     quotes: list[Quote] = []
     speakers: dict[str, Speaker] = {}
     sent_starts = ctx.sent_starts
+    prev: Candidate | None = None
     for c in cands:
         name, label, desc = resolver.resolve(c)
         if name:
             _count(speakers, article.article_id, c, name, label, desc)
-        quotes.append(_record(article, c, name, label, desc, max(0, bisect.bisect_right(sent_starts, c.start) - 1)))
+        q = _record(article, c, name, label, desc, max(0, bisect.bisect_right(sent_starts, c.start) - 1))
+        if c.floating and prev is not None and name and quotes and quotes[-1].speaker == name:
+            _second_half(ctx, prev, c, q)
+        quotes.append(q)
+        prev = c
     fill_descriptions(ctx, speakers)
     descriptions_from_previous_sentence(ctx, cands, speakers)
     for q in quotes:
@@ -54,6 +62,20 @@ def find_candidates(ctx: Context) -> list[Candidate]:
         if m is not None and m.label == "PERSON" and m.name and len(m.name.split()) >= 2:
             ctx.people.names.add(m.name, m.start)
     return cands
+
+
+def _second_half(ctx: Context, first: Candidate, second: Candidate, q: Quote) -> None:
+    """"“We cannot wait,” she said. “The budget is stretched.”": the cue between the halves of a
+    split quotation attributes both, so the second half keeps its mention (not a quotation that
+    continues on its own in a later sentence or paragraph)."""
+    m, cue = first.mention, first.cue
+    if m is None or cue is None or not (first.end <= m.start and cue.idx < second.start):
+        return
+    between = ctx.text[first.end:second.start]
+    if "\n" in between or len(between.split()) > SPLIT_CUE_WORDS or not between.rstrip().endswith((".", ",", ":")) \
+            or ctx.sentence_of(second.start) - ctx.sentence_of(cue.idx) > 1:
+        return  # "“…,” Roe said. The mayor left. “…”": a sentence between, the cue is no longer at hand
+    q.speaker_mention, q.mention_start, q.mention_end = m.text, m.start, m.end
 
 
 def _count(speakers: dict[str, Speaker], article_id: str, c: Candidate, name: str, label: str | None,

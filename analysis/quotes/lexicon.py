@@ -96,11 +96,22 @@ def cue_text(tok: Token) -> str:
 
 
 def negated(cue: Token) -> bool:
-    """"did not say whether", "declined to say why": the absence of a statement is not a quote."""
+    """"did not say whether", "declined to say why": the absence of a statement is not a quote; nor
+    is a supposition ("Let's say you buy a house": no one says it)."""
     if any(c.dep_ == "neg" for c in cue.children):
+        return True
+    if cue.head.lower_ == "let" and cue.head.i < cue.i and \
+            any(c.lower_ in ("'s", "’s", "us") for c in (*cue.children, *cue.head.children)):
         return True
     return cue.dep_ == "xcomp" and (cue.head.lemma_.lower() in REFUSALS or
                                     any(c.dep_ == "neg" for c in cue.head.children))
+
+
+def names_oneself(cue: Token) -> bool:
+    """"a man calling himself the Night Owl": the name someone goes by, not anything they said."""
+    return cue.lemma_.lower() in NAMING_VERBS and any(
+        c.dep_ == "dobj" and c.lower_ in ("himself", "herself", "themselves", "itself", "myself", "ourselves")
+        for c in cue.children)
 
 
 def role_noun(t: Token) -> bool:

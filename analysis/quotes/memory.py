@@ -72,6 +72,27 @@ class Memory:
         introduced = self._introduced(quote_start, para) if quote_start is not None else []
         return introduced + options + fallback
 
+    def introduced_subject(self, quote_start: int, para: int) -> Key | None:
+        """The person who is the subject of the main clause of the sentence right before a quotation
+        in its paragraph, named after the last speaker and not them: "“…,” Roe said. / On the radio,
+        Ruiz rejected the plan. “It helps no one.”" is Ruiz's."""
+        ctx, people = self.ctx, self.ctx.people
+        last = self.history[-1] if self.history else None
+        if last is None or ctx.starts_paragraph(quote_start):
+            return None
+        target = ctx.sentence_of(quote_start) - 1
+        k = people.latest_person_before(quote_start)
+        while k >= 0 and people.person_pos[k] > last.pos and ctx.sentence_of(people.person_pos[k]) >= target:
+            at = people.person_pos[k]
+            if ctx.sentence_of(at) == target and ctx.para_of(at) == para and not self.in_quote(at):
+                tok = ctx.doc[bisect.bisect_left(ctx.tok_starts, at)]
+                ent = people.ent_of.get(tok.i)
+                root = ent.root if ent is not None else tok
+                if root.dep_ == "nsubj" and root.head.dep_ == "ROOT" and people.person_key[k] != last.key:
+                    return people.person_key[k]
+            k -= 1
+        return None
+
     def _introduced(self, quote_start: int, para: int) -> list[tuple[int, Key]]:
         """The person the sentence before a quotation introduces after the last speaker:
         "… for accountant Jo Park, 50. “It helped,” she says." Its subject if it has one, else the

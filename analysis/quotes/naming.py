@@ -18,7 +18,7 @@ from spacy.tokens import Token
 
 from analysis.quotes.candidates import Candidate, kind, trim
 from analysis.quotes.context import SMALL_WORDS
-from analysis.quotes.lexicon import NAMING_VERBS, cue_text, negated
+from analysis.quotes.lexicon import NAMING_VERBS, cue_text, names_oneself, negated
 from analysis.quotes.marks import DOUBLE_MARKS, QUOTE_TOKENS, Marked
 from analysis.quotes.subjects import speaker_at
 
@@ -39,7 +39,7 @@ def naming_candidates(ctx: Context, taken: list[tuple[int, int]]) -> list[Candid
     for v in ctx.cue_tokens:
         if v.pos_ != "VERB" or v.lemma_.lower() not in NAMING_VERBS or ctx.inside[v.i] >= 0:
             continue
-        if negated(v) or _passive(v) or ctx.boilerplate(v.idx):
+        if negated(v) or _passive(v) or names_oneself(v) or ctx.boilerplate(v.idx):
             continue
         span = label_span(ctx, v) or plain_label_span(ctx, v)
         if span is None:

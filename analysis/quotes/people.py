@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Span, Token
 
-from analysis.names import INSTITUTION_WORDS, PRONOUN_GENDER, clean_name, is_title_word, strip_titles
+from analysis.names import INSTITUTION_WORDS, PRONOUN_GENDER, clean_name, is_title_word, strip_titles, title_gender
 from analysis.quotes.lexicon import NAME_ENTS, ORG_ENTS, ORG_NOUNS, PERSON_NOUNS, ROLE_NOUNS, ROLE_SUFFIXES, is_cue
 from analysis.speakers import NameIndex
 
@@ -37,6 +37,19 @@ def ent_name(text: str, ent: Span) -> str:
     if not toks:
         return ""
     return clean_name(text[toks[0].idx:toks[-1].idx + len(toks[-1].text)])
+
+
+_WORD_BEFORE = re.compile(r"(\w+)\.?\s+$")
+
+
+def gender_by_title(text: str, mention: str, start: int) -> str | None:
+    """The gender the title of a name at `start` gives, written in the mention or just before it
+    ("Mrs. Hale" is not "Tom Hale")."""
+    title = strip_titles(mention)[1]
+    if not title:
+        before = _WORD_BEFORE.search(text, max(0, start - 16), start)
+        title = before.group(1) if before else ""
+    return title_gender(title) if title else None
 
 
 class People:
@@ -108,7 +121,8 @@ class People:
         for ent in persons:
             if self.ctx.inside[ent.root.i] >= 0 or self.ctx.caption(self.ctx.para_of(ent.start_char)):
                 continue  # someone in a photo is not the next "he"
-            key = self.names.resolve_key(self.name_of(ent), ent.start_char)
+            key = self.names.resolve_key(self.name_of(ent), ent.start_char,
+                                         gender_by_title(self.ctx.text, ent.text, ent.start_char))
             if not key:
                 continue
             self.person_pos.append(ent.start_char)

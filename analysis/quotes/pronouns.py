@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING
 
-from analysis.names import PRONOUN_GENDER
+from analysis.names import PRONOUN_GENDER, first_name_genders
 from analysis.quotes.memory import NOBODY, Memory, Resolution
 from analysis.quotes.mentions import Mention, mention
 
@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 PERSONAL_FORMS = ("he", "she", "him", "her", "his", "hers")
 OTHER_FORMS = ("they", "them", "we", "their", "it", "its")
+# How many paragraphs back "he"/"she" may reach when no one fits nearer.
+FAR_WINDOW = 6
 
 
 def resolve_pronoun(ctx: Context, memory: Memory, m: Mention, para: int, quote_start: int) -> Resolution:
@@ -41,6 +43,17 @@ def _personal(ctx: Context, memory: Memory, want: str, pos: int, para: int, quot
             if name:
                 memory.remember(pos, name, "PERSON", key, para)
                 return name, "PERSON", None
+    # No one near: a subhead, a photo caption or a paragraph of context since the last speaker
+    # ("… Quill says. / (photo caption) / Paragraph about the findings. / “…,” she added."). Further
+    # back, only the last person who spoke, when the article has made their gender clear and their
+    # given name does not say otherwise (a "Keith" is no "she").
+    last = next((s for s in memory.recent() if s.label == "PERSON" and s.key is not None), None)
+    if last is not None and last.key is not None and last.para >= para - FAR_WINDOW and \
+            names.gender.get(last.key) == want and first_name_genders().get(last.key[0]) in (None, want):
+        name = names.names.get(last.key)
+        if name:
+            memory.remember(pos, name, "PERSON", last.key, para)
+            return name, "PERSON", None
     return NOBODY
 
 

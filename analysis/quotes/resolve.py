@@ -16,9 +16,9 @@ from analysis.names import clean_name
 from analysis.quotes.candidates import Candidate
 from analysis.quotes.documents import is_document, issuer
 from analysis.quotes.lexicon import ORG_NOUNS, noun_gender, party_member, person_noun
-from analysis.quotes.memory import NOBODY, Key, Memory, Resolution, Said
+from analysis.quotes.memory import NOBODY, Memory, Resolution, Said
 from analysis.quotes.mentions import Mention, mention, np_text
-from analysis.quotes.people import Described
+from analysis.quotes.people import Described, gender_by_title
 from analysis.quotes.pronouns import resolve_pronoun
 
 if TYPE_CHECKING:
@@ -85,6 +85,8 @@ class Resolver:
         found = self.ctx.people.describe(head.lemma_.lower(), pos)
         if found is not None and head.lemma_.lower() in ORG_NOUNS and found[2] != "ORG":
             return None
+        if found is not None and found[2] == "ORG" and not _fits(head, found[0]):
+            return None  # "the Canadian government" was never described as the Australian one
         return found
 
     def _issuer(self, m: Mention, cand: Candidate) -> Resolution | None:
@@ -119,15 +121,16 @@ class Resolver:
         people = self.ctx.people
         names = people.names
         said = m.name or m.text
-        key = names.resolve_key(said, m.start)
+        gender = gender_by_title(self.ctx.text, m.text, m.start)
+        key = names.resolve_key(said, m.start, gender)
         if len(key) == 1 and key[0] in people.runs_by_last and (key not in names.names or
                                                                  len(names.names[key].split()) < 2):
             rpos, run = people.runs_by_last[key[0]][0]
             names.add(run, rpos)
-            key = names.resolve_key(said, m.start)
+            key = names.resolve_key(said, m.start, gender)
         if key not in names.names:
             names.add(said, m.start)
-            key = names.resolve_key(said, m.start)
+            key = names.resolve_key(said, m.start, gender)
         name = names.names.get(key, said)
         self.memory.remember(m.start, name, "PERSON", key, para)
         return name, "PERSON", m.description
@@ -183,8 +186,14 @@ class Resolver:
 
     def _floating(self, cand: Candidate) -> Resolution:
         """A quotation with no cue continues the last speaker; after narrative about someone, that
-        person."""
+        person; after a sentence about someone else in its paragraph, that person ("“…,” Roe said.
+        / Ruiz, a nurse, rejected the plan as costly. “It helps no one.”")."""
         memory = self.memory
+        key = memory.introduced_subject(cand.start, cand.para)
+        name = self.ctx.people.names.names.get(key) if key is not None else None
+        if name:
+            memory.remember(cand.start, name, "PERSON", key, cand.para)
+            return name, "PERSON", None
         if memory.history:
             last = memory.history[-1]
             if last.para >= cand.para - 1 or (last.para >= cand.para - 2 and
@@ -194,7 +203,7 @@ class Resolver:
         people = self.ctx.people
         k = people.latest_person_before(cand.start)
         if k >= 0 and self.ctx.para_of(people.person_pos[k]) >= cand.para - 1:
-            key: Key = people.person_key[k]
+            key = people.person_key[k]
             name = people.names.names.get(key)
             if name:
                 memory.remember(cand.start, name, "PERSON", key, cand.para)

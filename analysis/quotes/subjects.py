@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 from spacy.tokens import Token
 
 from analysis.names import strip_titles
-from analysis.quotes.lexicon import CITING_VERBS, DOCUMENT_NOUNS, NAME_ENTS, PERSONAL, PLURAL_PRONOUNS, is_according, is_cue
+from analysis.quotes.lexicon import (
+    CITING_VERBS,
+    DOCUMENT_NOUNS,
+    NAME_ENTS,
+    PERSONAL,
+    PLURAL_PRONOUNS,
+    is_according,
+    is_cue,
+    person_noun,
+)
 from analysis.quotes.marks import DOUBLE_MARKS
 from analysis.quotes.mentions import Mention, mention, np_text
 
@@ -96,7 +105,7 @@ def subject_of(cue: Token) -> Token | None:
     if subjects:
         c = min(subjects, key=lambda c: abs(c.i - cue.i))  # a caption glued to the sentence can bring a second one
         if c.tag_ in ("WP", "WDT") or c.lower_ in ("who", "that", "which"):
-            return cue.head if cue.dep_ == "relcl" else None
+            return cue.head if cue.dep_ == "relcl" else _antecedent(c)
         if c.lower_.startswith(("’", "'")) and c.i > 0:
             return c.doc[c.i - 1]  # "he’s said": the clitic was parsed as the subject
         return c
@@ -105,12 +114,28 @@ def subject_of(cue: Token) -> Token | None:
     return _inherited_subject(cue)
 
 
+def _antecedent(rel: Token) -> Token | None:
+    """The noun a relative pronoun stands for when the parse did not attach its clause to it ("they
+    turned to the county police, which reported …"): the noun right before it, past a comma."""
+    if rel.lower_ not in ("who", "which") or rel.i == 0:
+        return None
+    prev = rel.doc[rel.i - 1]
+    if prev.text == "," and prev.i > 0:
+        prev = rel.doc[prev.i - 1]
+    return prev if prev.pos_ in ("NOUN", "PROPN") else None
+
+
 def _according_object(cue: Token) -> Token | None:
     for c in cue.children:
         if c.lower_ == "to":
             for g in c.children:
                 if g.dep_ == "pobj":
                     return g
+            for g in c.children:
+                # "according to show insiders": a noun the tagger took for a verb, its object the head
+                obj = next((o for o in g.children if o.dep_ == "dobj"), None) if g.dep_ == "pcomp" else None
+                if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
+                    return obj
     return None
 
 
@@ -123,7 +148,12 @@ def _inherited_subject(cue: Token) -> Token | None:
             return None
         h = t.head
         if t.dep_ == "acl":
-            return h if h.pos_ in ("NOUN", "PROPN") and h.lemma_.lower() in DOCUMENT_NOUNS else None
+            if h.pos_ in ("NOUN", "PROPN") and h.lemma_.lower() in DOCUMENT_NOUNS:
+                return h
+            # "a clip of Mayor Tom Reyes saying …", "footage of the mayor saying …": who is saying it
+            # (not a name they give: "men calling themselves the Watchers")
+            speaks = t.tag_ == "VBG" and not any(c.dep_ == "dobj" for c in t.children)
+            return h if speaks and (h.pos_ == "PROPN" or person_noun(h)) else None
         if (t.dep_ == "prep" and t.lower_ == "as") or t.dep_ == "pobj":
             through_prep = True  # "cited X as saying", "placed X in the position of promising"
         if t.dep_ == "advcl" and t.tag_ == "VBG" and h.dep_ == "ccomp" and is_cue(h.head, direct=False):
@@ -143,12 +173,22 @@ def _verb_subject(h: Token, *, object_speaks: bool) -> tuple[Token | None, bool]
         for c in h.children:
             if c.dep_ == "dobj" and (c.pos_ in ("PROPN", "NOUN") or (c.pos_ == "PRON" and c.lower_ != "it")):
                 return c, True
-    for c in h.children:
-        if c.dep_ in SUBJECT_DEPS:
-            if c.tag_ in ("WP", "WDT"):
-                return (h.head if h.dep_ == "relcl" else None), True
-            return c, True
+    subjects = [c for c in h.children if c.dep_ in SUBJECT_DEPS]
+    if len(subjects) > 1:
+        # a line the parse glued on from the paragraph before can bring a second subject ("… Any
+        # takers?”\n\nHale then appeared on radio and began by saying …"): the verb's own paragraph's
+        subjects = [c for c in subjects if not _paragraph_between(c, h)] or subjects
+    if subjects:
+        c = subjects[0]
+        if c.tag_ in ("WP", "WDT"):
+            return (h.head if h.dep_ == "relcl" else None), True
+        return c, True
     return None, False
+
+
+def _paragraph_between(a: Token, b: Token) -> bool:
+    lo, hi = sorted((a.i, b.i))
+    return any(t.is_space and "\n" in t.text or "\n" in t.whitespace_ for t in a.doc[lo:hi])
 
 
 def _person_before(ctx: Context, cue: Token) -> Token | None:

@@ -8,6 +8,7 @@ is quoted.
 """
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Token
@@ -24,9 +25,10 @@ from analysis.quotes.lexicon import (
     cue_text,
     is_according,
     is_cue,
+    names_oneself,
     negated,
 )
-from analysis.quotes.marks import DASH_CHARS, QUOTE_TOKENS
+from analysis.quotes.marks import DASH_CHARS, DOUBLE_MARKS, QUOTE_TOKENS
 from analysis.quotes.mentions import Mention, mention
 from analysis.quotes.quoted import after_name_word
 from analysis.quotes.subjects import speaker_at
@@ -63,7 +65,7 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
         s, e = trim(ctx, *span)
         if e - s < 8 or s < ctx.body_start or len(ctx.text[s:e].split()) < 3:
             continue
-        m = m or speaker_at(ctx, tok)
+        tok, m = (tok, m) if m is not None else _cue_and_speaker(ctx, tok, s)
         k = kind(ctx, s, e)
         if m is None and (k == "indirect" or tok.lemma_.lower() in DIRECTIVE_VERBS | PLEDGE_VERBS):
             continue  # reported speech with nobody reporting it is narration ("there's no telling what…")
@@ -73,6 +75,26 @@ def syntactic_candidates(ctx: Context) -> list[Candidate]:
             continue
         out.append(Candidate(s, e, k, tok, cue_text(tok), m, para=ctx.para_of(s), channel=medium(tok)))
     return out
+
+
+def _cue_and_speaker(ctx: Context, tok: Token, start: int) -> tuple[Token, Mention | None]:
+    cue = _nearer_cue(ctx, tok, start) or tok
+    return cue, speaker_at(ctx, cue)
+
+
+def _nearer_cue(ctx: Context, tok: Token, start: int) -> Token | None:
+    """"The ad closes with footage of the mayor saying at a rally, “…”": a verb of saying with no
+    words of its own right before the quotation that the parse gave to a verb further away says
+    it (the mayor, not the ad)."""
+    if ctx.text[start] not in DOUBLE_MARKS:
+        return None
+    doc = ctx.doc
+    for t in doc[tok.i + 1:bisect.bisect_left(ctx.tok_starts, start)]:
+        if t.tag_ == "VBG" and is_cue(t, direct=False) and not negated(t) and \
+                not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in t.children) and \
+                (t.dep_ == "acl" or any(c.dep_ in ("nsubj", "nsubjpass") for c in t.children)):
+            return t
+    return None
 
 
 def _trailing(ctx: Context, tok: Token) -> tuple[Span_, Mention] | None:
@@ -139,7 +161,7 @@ def _reported(ctx: Context, tok: Token) -> Span_ | None:
         directive = directive_content(ctx, tok)
         if directive is not None and (lemma in DIRECTIVE_VERBS or kind(ctx, *trim(ctx, *directive)) != "indirect"):
             return directive
-    if not is_cue(tok, direct=True) or negated(tok) or ctx.boilerplate(tok.idx):
+    if not is_cue(tok, direct=True) or negated(tok) or ctx.boilerplate(tok.idx) or names_oneself(tok):
         return None
     span = clause_content(ctx, tok)
     if span is not None and not is_cue(tok, direct=False) and kind(ctx, *trim(ctx, *span)) == "indirect":
