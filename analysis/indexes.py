@@ -51,7 +51,7 @@ FORMS = 5
 # Field separator inside a search document: never typed in a search box, so no match spans two
 # quotes, and the word splitter treats it as a break.
 SEP = "\x1f"
-VERSION = 6
+VERSION = 7
 
 
 def has_indexes(con: duckdb.DuckDBPyConnection) -> bool:
@@ -106,13 +106,15 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"CREATE OR REPLACE TABLE speaker_articles AS {speaker_articles_sql()} ORDER BY speaker_key, article_no")
     ocols = table_columns(con, "opinions")
     if {"article_id", "start"} <= ocols:
-        # The quote's keys copied in, so the opinion views filter and count without a join.
+        # The quote's keys copied in, so the opinion views filter and count without a join; sorted
+        # by subject, so that a subject's views read only its row groups (0.25 -> 0.14 s for the
+        # opinion page under a speaker filter at 100,000 articles).
         keep = ", ".join(f'o."{c}"' for c in sorted(ocols - {"quote_no", "article_no", "speaker_key"}))
         con.execute(f"""
             CREATE OR REPLACE TABLE opinions AS
             SELECT {keep}, q.quote_no, q.article_no, q.speaker_key
             FROM opinions o JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start
-            ORDER BY q.quote_no""")
+            ORDER BY o.subject, q.quote_no""")
     con.execute(f"CREATE OR REPLACE TABLE quote_entities AS {quote_entities_sql()} ORDER BY quote_no, entity_no")
 
 
