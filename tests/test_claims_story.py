@@ -100,17 +100,3 @@ def test_a_statement_whose_subject_nobody_shares_follows_its_speaker():
     derive_opinions(con)
     o = con.execute("SELECT subject, claim_id FROM opinions WHERE article_id = 'g1'").df()
     assert list(o["subject"]) == ["ferry", "ferry"] and o["claim_id"].nunique() == 1
-
-
-def test_a_long_piece_on_one_subject_is_several_points_not_one_claim():
-    """Kim says seven different things about the ferry in one article (a long interview): more
-    than `Params.story_max` lone statements of one story are not one claim, they stay alone;
-    Lee's three in another article are one point."""
-    kim = [("k1", f"Kim#{i}", "ferry", [f"k{i}a", f"k{i}b", f"k{i}c"]) for i in range(7)]
-    lee = [("l1", f"Lee#{i}", "ferry", [f"l{i}a", f"l{i}b", f"l{i}c"]) for i in range(3)]
-    con = _corpus([*kim, *lee, *OTHERS])
-    con.execute("UPDATE quotes SET speaker_key = split_part(speaker_key, '#', 1)")
-    derive_opinions(con)
-    sizes = dict(con.execute("SELECT article_id, list(claim_size) FROM opinions GROUP BY article_id").fetchall())
-    assert sizes["k1"] == [1] * 7
-    assert sizes["l1"] == [3] * 3

@@ -144,7 +144,7 @@ def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None 
         own = grouping.seed(X[rest], p)
         row_keys = _row_keys(con)
         for story in (row_keys["speaker_story"], row_keys["story"]):
-            own = grouping.one_story(own, story[rest], row_keys["lean"][rest], p.story_max)
+            own = grouping.one_story(own, story[rest], row_keys["lean"][rest])
         own = grouping.renumber(own)
         claim_no[rest] = k_old + own
         if own.max(initial=-1) >= 0:

@@ -47,7 +47,6 @@ class Params:
     seed: float = 0.2  # cosine at which two statements start a claim together
     join: float = 0.1  # average cosine to a claim's members at which a statement stays in it
     small_subject: int = 6  # in a subject this small, statements that share anything are one claim
-    story_max: int = 5  # one story's lone statements make a claim only up to this many (`_one_story`)
     partner: float = 0.1  # cosine to its nearest statement at which a lone statement joins it
     rounds: int = 2
     chunk: int = 5_000
@@ -76,7 +75,7 @@ def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarr
         labels = _small_subjects(X, labels, subject_size <= p.small_subject, camp)
     for key in (speaker_story, story):
         if key is not None:
-            labels = _one_story(labels, key, lean, p.story_max)
+            labels = _one_story(labels, key, lean)
     labels = _pair(X, labels, p.partner, p.pair_chunk)
     return _renumber(labels)
 
@@ -236,16 +235,12 @@ def _small_subjects(X: sp.csr_matrix, labels: np.ndarray, small: np.ndarray,
     return out
 
 
-def _one_story(labels: np.ndarray, story: np.ndarray, lean: np.ndarray | None = None,
-               most: int = Params.story_max) -> np.ndarray:
+def _one_story(labels: np.ndarray, story: np.ndarray, lean: np.ndarray | None = None) -> np.ndarray:
     """Statements still alone that share a `story` number (-1: none) make one claim: what one
     article says about one subject, read by its reader as one point, however it is worded.
     Where such statements lean opposite ways they are opposing camps: each lean (and the
     neutral ones) makes its own claim. A statement in a claim with others stays there: claims are
-    never merged here. Only up to `most` statements: more than that (a long piece on one
-    subject, a transcript) are several points, and a claim of all of them is a grab-bag that a
-    reader cannot tell from chance (blind intrusion, BENCHMARKS 4c). Linear: a sort of the lone
-    statements by story."""
+    never merged here. Linear: a sort of the lone statements by story."""
     alone = np.bincount(labels)[labels] == 1
     rows = np.flatnonzero((story >= 0) & alone)
     if len(rows) < 2:
@@ -258,17 +253,15 @@ def _one_story(labels: np.ndarray, story: np.ndarray, lean: np.ndarray | None = 
         neg = np.bincount(inv, weights=sign < 0) > 0
         split = (pos & neg)[inv]
         key = key * 3 + np.where(split, sign + 1, 0)
-    _, first, inv, count = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
-    keep = count[inv] <= most
+    _, first, inv = np.unique(key, return_index=True, return_inverse=True)
     out = labels.copy()
-    out[rows[keep]] = labels[rows[first[inv]]][keep]
+    out[rows] = labels[rows[first[inv]]]
     return out
 
 
-def one_story(labels: np.ndarray, story: np.ndarray, lean: np.ndarray | None = None,
-              most: int = Params.story_max) -> np.ndarray:
+def one_story(labels: np.ndarray, story: np.ndarray, lean: np.ndarray | None = None) -> np.ndarray:
     """`_one_story` for new statements that joined no existing claim (`derive.assign_new_statements`)."""
-    return _one_story(labels, story, lean, most)
+    return _one_story(labels, story, lean)
 
 
 def renumber(labels: np.ndarray) -> np.ndarray:
