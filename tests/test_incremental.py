@@ -193,3 +193,29 @@ def test_names_speakers_and_roles_differ_only_where_the_whole_corpus_decides(hal
     shared = [k for k in new_speakers if (k,) in inc_roles and (k,) in full_roles]
     assert shared
     assert sum(inc_roles[(k,)] == full_roles[(k,)] for k in shared) >= 0.9 * len(shared)
+
+
+def test_the_codebook_themes_new_statements_as_a_full_derivation_does(tmp_path, nlp):
+    """With an analyst's codebook in the store folder, the statements of new articles get their
+    themes in the incremental update: the same groups as deriving everything."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    for i in range(6):
+        ((first if i % 2 == 0 else second) / f"story-{i:02d}.txt").write_text(_story(i), encoding="utf-8")
+    store = Store(tmp_path / "store")
+    store.root.mkdir(parents=True, exist_ok=True)
+    (store.root / "codebook.yaml").write_text(
+        "themes:\n  - name: Not ready yet\n    keywords: [not there yet, another week]\n", encoding="utf-8")
+    ingest([first], store)
+    assert ingest([second], store).derivation == "incremental"
+    inc = corpus.open_corpus(store)
+    themed = "SELECT article_id, start, group_id, group_source FROM opinions WHERE group_source = 'codebook'"
+    got = rows(inc, themed)
+    shutil.copytree(store.root, tmp_path / "full")
+    full_store = Store(tmp_path / "full")
+    with full_store.writer():
+        corpus.update_corpus(full_store, full=True)
+    assert got and got == rows(corpus.open_corpus(full_store), themed)
+    new_articles = {a for (a,) in inc.execute("SELECT article_id FROM articles WHERE source LIKE '%second%'").fetchall()}
+    assert new_articles & {r[0] for r in got}, "no statement of the new articles was themed"
