@@ -240,7 +240,8 @@ def _apply_speakers(con: duckdb.DuckDBPyConnection, names: Sequence[Correction],
     articles = _base(con, "speaker_articles")
     con.execute(f"""CREATE VIEW speaker_articles AS
         SELECT * FROM {articles} WHERE speaker_key NOT IN (SELECT speaker_key FROM _touched_speakers)
-        UNION ALL SELECT DISTINCT speaker_key, article_no FROM _corrected_quotes WHERE speaker_key IS NOT NULL""")
+        UNION ALL SELECT speaker_key, article_no, count(*)::INTEGER AS n FROM _corrected_quotes
+                  WHERE speaker_key IS NOT NULL GROUP BY ALL""")
     opinions = _base(con, "opinions")
     if opinions is not None and {"quote_no", "speaker_key"} <= _columns(con, opinions):
         con.execute(f"""CREATE VIEW opinions AS

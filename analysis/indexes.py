@@ -22,8 +22,9 @@ hundred thousand small rows and a search reads a few postings:
   `article_no`;
 * `quote_entities`: the entities named inside each quote or in its sentence (what a speaker is
   quoted about); `opinions` gains the quote's `quote_no`, `article_no` and `speaker_key`;
-* `speaker_articles`: the articles quoting each speaker, for the speaker filter at the article
-  level (entity views, article lists) without scanning every quote;
+* `speaker_articles`: the articles quoting each speaker and how often, for the speaker filter at
+  the article level (entity views, article lists) and the per-speaker counts under filters that
+  name no quote, without scanning every quote;
 * `entity_names` (per within-article name and corpus entity, its articles) and `entity_forms`
   (per written form of a person or organisation and its entity, its mentions): what a daily
   update (`analysis.incremental`) resolves new names and speakers against, instead of reading
@@ -51,7 +52,7 @@ FORMS = 5
 # Field separator inside a search document: never typed in a search box, so no match spans two
 # quotes, and the word splitter treats it as a break.
 SEP = "\x1f"
-VERSION = 7
+VERSION = 8
 
 
 def has_indexes(con: duckdb.DuckDBPyConnection) -> bool:
@@ -205,7 +206,8 @@ def postings_sql(words: str = "_words", units: str = "search_units") -> str:
 
 
 def speaker_articles_sql(quotes: str = "quotes") -> str:
-    return f"SELECT DISTINCT speaker_key, article_no FROM {quotes} WHERE speaker_key IS NOT NULL"
+    """Per speaker and article quoting them, how many quotes (`n`)."""
+    return f"SELECT speaker_key, article_no, count(*)::INTEGER AS n FROM {quotes} WHERE speaker_key IS NOT NULL GROUP BY ALL"
 
 
 def quote_entities_sql(quotes: str = "quotes", entities: str = "entities") -> str:

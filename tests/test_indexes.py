@@ -263,3 +263,21 @@ def test_speaker_topics_leave_out_the_entity_the_speaker_is(tmp_path_factory):
     con.execute("UPDATE speakers_corpus SET entity = ? WHERE speaker_key = 'Vipin Narang'", [linked])
     after = Q.speaker_topics(con, Filters(), "Vipin Narang", limit=1000)
     assert list(after.entity) == [e for e in before.entity if e != linked]
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(speakers=("Vipin Narang", "Leif-Eric Easley")),
+                               Filters(role="expert"), Filters(date_from=dt.date(2019, 10, 1)),
+                               Filters(q="talks"), Filters(entities=("North Korea",))],
+                         ids=["none", "speakers", "role", "dates", "search", "entity"])
+def test_speaker_counts_from_the_speaker_article_table_are_the_quotes_own(con, f):
+    """The speakers table counts quotes and articles per speaker from the speaker × article
+    counts when no filter names a single quote, else from the quotes: either way what counting
+    the quotes that pass the filters gives."""
+    w = where(f, "quotes", con=con)
+    want = {(s, n, a) for s, n, a in con.execute(f"""
+        SELECT q.speaker_key, count(*), count(DISTINCT q.article_no) FROM quotes q
+        JOIN articles a ON a.article_no = q.article_no WHERE {w.sql} AND q.speaker_key IS NOT NULL
+        GROUP BY 1""", w.params).fetchall()}
+    got = Q.speakers_table(con, f)
+    assert {(s, int(n), int(a)) for s, n, a in zip(got["speaker"], got["quotes"], got["articles"], strict=True)} == want
+    assert want or f.date_from is not None  # the seeds are undated: a date filter keeps none
