@@ -43,12 +43,12 @@ def derive_opinions(con: duckdb.DuckDBPyConnection, codebook: Path | None = None
     state tables that `assign_new_statements` files new statements by."""
     _ensure_claims(con)
     subjects.build(con)
-    X, cols, subject_hash = _matrix(con)
+    X, cols, keys = _matrix(con)
     rows = _row_keys(con)
     claim_no = grouping.group(X, params, rows["n"], subject=rows["g"], lean=rows["lean"],
                               speaker_story=rows["speaker_story"], story=rows["story"])
     _write(con, X, claim_no, codebook)
-    _save_state(con, X, cols, subject_hash, claim_no)
+    _save_state(con, X, cols, keys, claim_no)
     con.execute("DROP TABLE IF EXISTS _op_claims")
     con.execute("DROP TABLE IF EXISTS _op_base_counts")
 
@@ -112,12 +112,8 @@ def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None 
               WHERE subject_key IN (SELECT subject_key FROM _op_st) GROUP BY subject_key) o
         WHERE s.subject_key = o.subject_key""")
     prior_rows = _count(con, f"SELECT count(*) FROM {TABLE}")
-    X, cols, subject_hash = _matrix(con, prior_rows=prior_rows)
-    keys = features.column_keys(subject_hash[cols.group], cols.term) if X.shape[1] else np.zeros(0, np.uint64)
-    coo = X.tocoo()
-    con.register("_op_new_x", pa.table({"row_no": pa.array(coo.row.astype(np.int64)),
-                                        "col": pa.array(keys[coo.col], pa.uint64()),
-                                        "w": pa.array(coo.data.astype(np.float32))}))
+    X, cols, keys = _matrix(con, prior_rows=prior_rows)
+    con.register("_op_new_x", _keyed_entries(X, keys))
     best = con.execute("""
         SELECT row_no, arg_max(claim_no, sim) AS claim_no, max(sim) AS sim FROM (
             SELECT x.row_no, v.claim_no, sum(x.w * v.w) AS sim
@@ -149,7 +145,7 @@ def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None 
         claim_no[rest] = k_old + own
         if own.max(initial=-1) >= 0:
             fit[rest] = grouping.rowwise_dot(X[rest], grouping.centres(X[rest], own), own)
-    _append(con, X, keys, cols, claim_no, fit, k_old, codebook)
+    _append(con, cols, claim_no, fit, k_old, codebook)
     con.unregister("_op_new_x")
     for t in ("_op_new", "_op_st", "_op_base_counts"):
         con.execute(f"DROP TABLE IF EXISTS {t}")
@@ -175,7 +171,8 @@ def _ensure_claims(con: duckdb.DuckDBPyConnection) -> None:
 
 def _matrix(con: duckdb.DuckDBPyConnection, prior_rows: int = 0) -> tuple[sp.csr_matrix, features.Columns, np.ndarray]:
     """The features of `_op_st` as a subject-paired sparse matrix (see `features`), what its
-    columns are, and each subject number's hash (the subject half of a column's key).
+    columns are, and each column's 64-bit (subject, lemma) key (`features.column_keys`), by
+    which stored claim vectors and new statements meet.
 
     Lemmas travel as 64-bit hashes, not strings: DuckDB unnests and filters them, numpy numbers
     the (subject, lemma) pairs. The subject's own name is no feature: it is in most of its
@@ -215,16 +212,23 @@ def _matrix(con: duckdb.DuckDBPyConnection, prior_rows: int = 0) -> tuple[sp.csr
     if fragment.any():
         X = sp.csr_matrix(sp.diags((~fragment).astype(np.float32)) @ X)
         X.eliminate_zeros()
-    return X, cols, subject_hash
+    keys = features.column_keys(subject_hash[cols.group], cols.term) if X.shape[1] else np.zeros(0, np.uint64)
+    return X, cols, keys
+
+
+def _keyed_entries(X: sp.csr_matrix, keys: np.ndarray) -> pa.Table:
+    """The entries of `X` as rows (row_no, col: the column's key, w), for SQL."""
+    coo = X.tocoo()
+    return pa.table({"row_no": pa.array(coo.row.astype(np.int64)), "col": pa.array(keys[coo.col], pa.uint64()),
+                     "w": pa.array(coo.data.astype(np.float32))})
 
 
 def _save_state(con: duckdb.DuckDBPyConnection, X: sp.csr_matrix, cols: features.Columns,
-                subject_hash: np.ndarray, claim_no: np.ndarray) -> None:
+                keys: np.ndarray, claim_no: np.ndarray) -> None:
     """The state tables (`STATE_TABLES`) after a full grouping; `_op_claims` and
     `_op_base_counts` still exist."""
     k = int(claim_no.max()) + 1 if len(claim_no) else 0
     M = grouping.means(X, claim_no, k).tocoo() if k else sp.coo_matrix((0, X.shape[1]), dtype=np.float32)
-    keys = features.column_keys(subject_hash[cols.group], cols.term) if X.shape[1] else np.zeros(0, np.uint64)
     _put(con, "opinion_vectors", pa.table({"claim_no": pa.array(M.row.astype(np.int32)),
                                            "col": pa.array(keys[M.col], pa.uint64()),
                                            "w": pa.array(M.data.astype(np.float32))}), order="col")
@@ -246,22 +250,17 @@ def _put(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, order: str)
     con.unregister("_op_put")
 
 
-def _append(con: duckdb.DuckDBPyConnection, X: sp.csr_matrix, keys: np.ndarray, cols: features.Columns,
-            claim_no: np.ndarray, fit: np.ndarray, k_old: int, codebook: Path | None) -> None:
-    """The new statements of `_op_st` (numbered like `X`'s rows) into `opinions` with their
-    claims (`claim_no`: below `k_old` an existing claim, else a new one), and the state tables
-    updated: the claims they joined get their new size and mean, new claims are added."""
+def _append(con: duckdb.DuckDBPyConnection, cols: features.Columns, claim_no: np.ndarray, fit: np.ndarray,
+            k_old: int, codebook: Path | None) -> None:
+    """The new statements of `_op_st` (their vectors' entries registered as `_op_new_x`) into
+    `opinions` with their claims (`claim_no`: below `k_old` an existing claim, else a new one),
+    and the state tables updated: the claims they joined get their new size and mean, new claims
+    are added."""
     new_claims = claim_no >= k_old
     reps = np.zeros(0, dtype=np.int64)
     if new_claims.any():
-        local = claim_no[new_claims] - k_old
-        meta = con.execute(f"SELECT length(coalesce(c.claim, '')) AS n, {labels.vague_sql('c')} AS vague, "
-                           f"{labels.short_sql('c', 't')} AS short FROM _op_st t "
-                           "LEFT JOIN claims c ON c.rowid = t.claim_row ORDER BY t.row_no").fetchnumpy()
         pick = np.flatnonzero(new_claims)
-        rep = labels.representatives(local, fit[pick], np.asarray(meta["n"])[pick],
-                                     np.asarray(meta["vague"], dtype=bool)[pick], np.asarray(meta["short"], dtype=bool)[pick])
-        reps = pick[rep]
+        reps = pick[_representatives(con, claim_no[pick] - k_old, fit, pick)]
     con.register("_op_grouped", pd.DataFrame({"row_no": np.arange(len(claim_no)), "claim_no": claim_no, "fit": fit}))
     con.register("_op_reps", pd.DataFrame({"claim_no": k_old + np.arange(len(reps)), "rep_row": reps}))
     con.execute("""
@@ -283,32 +282,24 @@ def _append(con: duckdb.DuckDBPyConnection, X: sp.csr_matrix, keys: np.ndarray, 
     con.execute(f"CREATE OR REPLACE TEMP TABLE _op_rows AS {_rows_sql(con)}")
     con.unregister("_op_grouped")
     if codebook is not None:
-        coded = apply_codebook(con.execute("SELECT o.*, q.text FROM _op_rows o JOIN quotes q USING (quote_no)").df(),
-                               codebook)
-        con.register("_op_coded", coded)
-        con.execute("CREATE OR REPLACE TEMP TABLE _op_rows AS SELECT * EXCLUDE (text) FROM _op_coded")
-        con.unregister("_op_coded")
+        _code(con, "_op_rows", codebook, temp=True)
     con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM _op_rows ORDER BY quote_no")
     con.execute(f"""
         UPDATE {TABLE} o SET claim_size = c.claim_size FROM _op_claims c
         WHERE o.claim_id = c.claim_id AND c.claim_no < {k_old}""")
     # The state: the joined claims' means (size-weighted with the new members), the new claims'
     # means, their sizes and norms, the lemma counts and the subject counts.
-    coo = X.tocoo()
-    con.register("_op_x", pa.table({"row_no": pa.array(coo.row.astype(np.int64)), "col": pa.array(keys[coo.col], pa.uint64()),
-                                    "w": pa.array(coo.data.astype(np.float32))}))
     con.register("_op_of", pa.table({"row_no": pa.array(np.arange(len(claim_no), dtype=np.int64)),
                                      "claim_no": pa.array(claim_no.astype(np.int32))}))
     con.execute("""
         CREATE OR REPLACE TEMP TABLE _op_vec AS
-        WITH added AS (SELECT f.claim_no, x.col, sum(x.w) AS w FROM _op_x x JOIN _op_of f USING (row_no) GROUP BY ALL),
+        WITH added AS (SELECT f.claim_no, x.col, sum(x.w) AS w FROM _op_new_x x JOIN _op_of f USING (row_no) GROUP BY ALL),
         old AS (SELECT v.* FROM opinion_vectors v SEMI JOIN _op_added a ON a.claim_no = v.claim_no),
         sizes AS (SELECT a.claim_no, coalesce(c.size, 0) AS size, a.added FROM _op_added a
                   LEFT JOIN opinion_claims c USING (claim_no))
         SELECT claim_no::INTEGER AS claim_no, col,
                ((coalesce(o.w, 0) * s.size + coalesce(n.w, 0)) / (s.size + s.added))::FLOAT AS w
         FROM old o FULL JOIN added n USING (claim_no, col) JOIN sizes s USING (claim_no)""")
-    con.unregister("_op_x")
     con.unregister("_op_of")
     con.execute("DELETE FROM opinion_vectors WHERE claim_no IN (SELECT claim_no FROM _op_added)")
     con.execute("INSERT INTO opinion_vectors SELECT * FROM _op_vec")
@@ -330,18 +321,14 @@ def _append(con: duckdb.DuckDBPyConnection, X: sp.csr_matrix, keys: np.ndarray, 
         con.execute(f"DROP TABLE IF EXISTS {t}")
 
 
-def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Path | None) -> np.ndarray:
-    """`opinions` from `_op_st` and each statement's claim number (a full grouping); returns each
-    statement's closeness to its claim's centre and leaves `_op_claims` for the state."""
+def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Path | None) -> None:
+    """`opinions` from `_op_st` and each statement's claim number (a full grouping); leaves
+    `_op_claims` for the state."""
     k = int(claim_no.max()) + 1 if len(claim_no) else 0
     fit = np.zeros(len(claim_no), dtype=np.float32)
     if k:
         fit = grouping.rowwise_dot(X, grouping.centres(X, claim_no, k), claim_no)
-    meta = con.execute(f"SELECT length(coalesce(c.claim, '')) AS n, {labels.vague_sql('c')} AS vague, "
-                       f"{labels.short_sql('c', 't')} AS short FROM _op_st t "
-                       "LEFT JOIN claims c ON c.rowid = t.claim_row ORDER BY t.row_no").fetchnumpy()
-    rep = labels.representatives(claim_no, fit, np.asarray(meta["n"]), np.asarray(meta["vague"], dtype=bool),
-                                 np.asarray(meta["short"], dtype=bool))
+    rep = _representatives(con, claim_no, fit)
     con.register("_op_grouped", pd.DataFrame({"row_no": np.arange(len(claim_no)), "claim_no": claim_no, "fit": fit}))
     con.register("_op_reps", pd.DataFrame({"claim_no": np.arange(k), "rep_row": rep,
                                            "claim_size": np.bincount(claim_no, minlength=k)}))
@@ -356,12 +343,30 @@ def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Pa
     con.unregister("_op_reps")
     con.execute("DROP TABLE IF EXISTS _op_st")
     if codebook is not None:
-        coded = apply_codebook(con.execute(f"SELECT o.*, q.text FROM {TABLE} o JOIN quotes q USING (quote_no)").df(),
-                               codebook)
-        con.register("_op_coded", coded)
-        con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS SELECT * EXCLUDE (text) FROM _op_coded ORDER BY quote_no")
-        con.unregister("_op_coded")
-    return fit
+        _code(con, TABLE, codebook)
+
+
+def _representatives(con: duckdb.DuckDBPyConnection, claims: np.ndarray, fit: np.ndarray,
+                     rows: np.ndarray | None = None) -> np.ndarray:
+    """`labels.representatives` of the statements of `_op_st` (only `rows` of them, when given;
+    `claims` then numbers their claims 0..k-1): the index, among them, of each claim's
+    representative statement."""
+    meta = con.execute(f"SELECT length(coalesce(c.claim, '')) AS n, {labels.vague_sql('c')} AS vague, "
+                       f"{labels.short_sql('c', 't')} AS short FROM _op_st t "
+                       "LEFT JOIN claims c ON c.rowid = t.claim_row ORDER BY t.row_no").fetchnumpy()
+    pick = slice(None) if rows is None else rows
+    return labels.representatives(claims, fit[pick], np.asarray(meta["n"])[pick], np.asarray(meta["vague"], dtype=bool)[pick],
+                                  np.asarray(meta["short"], dtype=bool)[pick])
+
+
+def _code(con: duckdb.DuckDBPyConnection, table: str, codebook: Path, temp: bool = False) -> None:
+    """The analyst's codebook applied to the opinion rows of `table` (rewritten in quote order)."""
+    coded = apply_codebook(con.execute(f"SELECT o.*, q.text FROM {table} o JOIN quotes q USING (quote_no)").df(),
+                           codebook)
+    con.register("_op_coded", coded)
+    con.execute(f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {table} AS "
+                "SELECT * EXCLUDE (text) FROM _op_coded ORDER BY quote_no")
+    con.unregister("_op_coded")
 
 
 def _rows_sql(con: duckdb.DuckDBPyConnection) -> str:
