@@ -105,8 +105,15 @@ def _describe_dates(lo: dt.date | None, hi: dt.date | None) -> str:
 
 @dataclass
 class Where:
+    """A WHERE clause and its parameters, and which rows its conditions read besides the level's
+    own: an article's columns (`a.`: dates, outlet, article, entities, or a speaker or search at
+    the article level), or single quotes (a search or an entity at the quote level). A query can
+    then leave out a join the conditions do not need, or count from a summary table."""
+
     sql: str = "TRUE"
     params: list = field(default_factory=list)
+    names_articles: bool = False
+    names_quotes: bool = False
 
 
 def _in(column: str, values: Sequence[str], params: list) -> str:
@@ -190,10 +197,16 @@ def where(f: Filters, level: str, quotes: str = "q", con: duckdb.DuckDBPyConnect
     conds: list[str] = []
     params: list = []
     _article_conditions(f, conds, params)
+    names_articles = bool(conds)
     _speaker_conditions(f, level, quotes, conds, params)
+    names_articles |= level != "quotes" and bool(f.speakers or f.role)
     _entity_conditions(f, level, quotes, conds, params)
+    searched = bool(f.q.strip() or f.said.strip())
     _search_condition(f, level, quotes, con, conds, params)
-    return Where(" AND ".join(conds) if conds else "TRUE", params)
+    quote_level = level == "quotes"
+    return Where(" AND ".join(conds) if conds else "TRUE", params,
+                 names_articles=names_articles or bool(f.entities) or (searched and not quote_level),
+                 names_quotes=quote_level and (bool(f.entities) or searched))
 
 
 @dataclass

@@ -9,7 +9,6 @@ SQL only: no Streamlit.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 import duckdb
@@ -21,13 +20,6 @@ from analysis.queries import UNDATED, title_sql
 FROM = ("opinions o JOIN articles a ON a.article_no = o.article_no "
         "LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key")
 _NO_ARTICLES = "opinions o LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key"
-
-
-def _from(cond: str) -> str:
-    """`FROM`, without the articles when the conditions name none of their columns (a date,
-    outlet, article or entity filter does): every statement has its article, so the join only
-    costs (a probe per statement, a third of a subject's query at 100,000 articles)."""
-    return FROM if re.search(r"\ba\.", cond) else _NO_ARTICLES
 ROLE_ORDER = ("expert", "journalist", "official", "state media")
 # 0.. for the roles above, then the rest: unknown role, a group, no speaker at all.
 RANK_SQL = ("CASE WHEN o.speaker_key IS NULL OR coalesce(s.label, '') = 'GROUP' THEN 9 "
@@ -41,43 +33,47 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> pd.D
 
 
 def _scope(con: duckdb.DuckDBPyConnection, f: Filters, subject: str | None = None, claim: str | None = None,
-           speaker: str | None = None) -> tuple[str, list]:
+           speaker: str | None = None) -> tuple[str, str, list]:
+    """(FROM, WHERE, parameters) of the statements under the filters and the picks. The FROM
+    leaves the articles out when no condition names their columns: every statement has its
+    article, so the join only costs (a probe per statement, a third of a subject's query at
+    100,000 articles)."""
     w = where(f, "quotes", quotes="o", con=con)
     conds, params = [w.sql], list(w.params)
     for column, value in (("o.subject", subject), ("o.group_id", claim), ("coalesce(o.speaker_key, 'unknown')", speaker)):
         if value is not None:
             conds.append(f"{column} = ?")
             params.append(value)
-    return " AND ".join(conds), params
+    return (FROM if w.names_articles else _NO_ARTICLES), " AND ".join(conds), params
 
 
 def opinion_summary(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float]:
     """Statements, subjects, claims, and the share of statements in a claim of two or more."""
-    cond, params = _scope(con, f)
+    frm, cond, params = _scope(con, f)
     row = con.execute(f"""
         SELECT count(*), count(DISTINCT o.subject), count(DISTINCT o.group_id),
                coalesce(avg((o.claim_size >= 2)::INTEGER), 0)
-        FROM {_from(cond)} WHERE {cond}""", params).fetchone()
+        FROM {frm} WHERE {cond}""", params).fetchone()
     assert row is not None
     return {"statements": row[0], "subjects": row[1], "claims": row[2], "shared": float(row[3])}
 
 
 def opinion_subjects(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 200) -> pd.DataFrame:
     """Subjects by number of statements: claims, speakers, and how many lean each way."""
-    cond, params = _scope(con, f)
+    frm, cond, params = _scope(con, f)
     return _df(con, f"""
         SELECT o.subject, count(*) AS statements, count(DISTINCT o.group_id) AS claims,
                count(DISTINCT o.speaker_key) AS speakers,
                count(DISTINCT o.speaker_key) FILTER (WHERE s.role = 'expert') AS experts,
                count(*) FILTER (WHERE o.stance = 'positive') AS positive,
                count(*) FILTER (WHERE o.stance = 'negative') AS negative
-        FROM {_from(cond)} WHERE {cond}
+        FROM {frm} WHERE {cond}
         GROUP BY o.subject ORDER BY statements DESC, o.subject LIMIT {int(limit)}""", params)
 
 
 def opinion_claims(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> pd.DataFrame:
     """The claims made about one subject, by number of statements, with their stance mix."""
-    cond, params = _scope(con, f, subject=subject)
+    frm, cond, params = _scope(con, f, subject=subject)
     return _df(con, f"""
         SELECT o.group_id AS claim_id, any_value(o.group_label) AS claim, count(*) AS statements,
                count(DISTINCT o.speaker_key) AS speakers,
@@ -85,19 +81,19 @@ def opinion_claims(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> 
                count(*) FILTER (WHERE o.stance = 'positive') AS positive,
                count(*) FILTER (WHERE o.stance = 'negative') AS negative,
                count(*) FILTER (WHERE o.stance = 'neutral') AS neutral
-        FROM {_from(cond)} WHERE {cond}
+        FROM {frm} WHERE {cond}
         GROUP BY o.group_id ORDER BY statements DESC, claim""", params)
 
 
 def opinion_camps(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> pd.DataFrame:
     """Each speaker on one subject with the way they lean overall (the sum of their statements'
     stance), their role and the words that decided it: the camps are the speakers of one lean."""
-    cond, params = _scope(con, f, subject=subject)
+    frm, cond, params = _scope(con, f, subject=subject)
     return _df(con, f"""
         SELECT coalesce(o.speaker_key, 'unknown') AS speaker, any_value(s.role) AS role, any_value(s.side) AS side,
                min({RANK_SQL}) AS rank, {NET_STANCE_SQL} AS stance, count(*) AS statements,
                string_agg(o.stance_evidence, '; ') FILTER (WHERE o.stance_evidence <> '') AS evidence
-        FROM {_from(cond)} WHERE {cond}
+        FROM {frm} WHERE {cond}
         GROUP BY 1 ORDER BY rank, statements DESC, speaker""", params)
 
 
@@ -105,13 +101,13 @@ def opinion_grid(con: duckdb.DuckDBPyConnection, f: Filters, subject: str, max_s
                  max_claims: int = 12) -> pd.DataFrame:
     """Speaker × claim cells of one subject (statements and their net stance): the speakers with
     most statements on it (experts first) and its largest claims."""
-    cond, params = _scope(con, f, subject=subject)
+    frm, cond, params = _scope(con, f, subject=subject)
     return _df(con, f"""
         WITH cells AS (
             SELECT coalesce(o.speaker_key, 'unknown') AS speaker, min({RANK_SQL}) AS rank, any_value(s.role) AS role,
                    o.group_id AS claim_id, any_value(o.group_label) AS claim, count(*) AS statements,
                    {NET_STANCE_SQL} AS stance
-            FROM {_from(cond)} WHERE {cond} GROUP BY 1, o.group_id),
+            FROM {frm} WHERE {cond} GROUP BY 1, o.group_id),
         top_claims AS (SELECT claim_id, sum(statements) AS n FROM cells GROUP BY claim_id
                        ORDER BY n DESC, claim_id LIMIT {int(max_claims)}),
         top_speakers AS (SELECT speaker, min(rank) AS rank, sum(statements) AS n FROM cells GROUP BY speaker
@@ -125,7 +121,7 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, subject: str 
                        claim: str | None = None, speaker: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """The statements behind a subject, a claim or a speaker's cell, newest first, with the
     stance evidence; at most `limit` of them (the count is `opinion_statement_count`)."""
-    cond, params = _scope(con, f, subject, claim, speaker)
+    _, cond, params = _scope(con, f, subject, claim, speaker)  # newest first: the articles' dates
     lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
         WITH chosen AS (SELECT o.quote_no, a.day FROM {FROM} WHERE {cond}
@@ -140,6 +136,6 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, subject: str 
 
 def opinion_statement_count(con: duckdb.DuckDBPyConnection, f: Filters, subject: str | None = None,
                             claim: str | None = None, speaker: str | None = None) -> int:
-    cond, params = _scope(con, f, subject, claim, speaker)
-    row = con.execute(f"SELECT count(*) FROM {_from(cond)} WHERE {cond}", params).fetchone()
+    frm, cond, params = _scope(con, f, subject, claim, speaker)
+    row = con.execute(f"SELECT count(*) FROM {frm} WHERE {cond}", params).fetchone()
     return int(row[0]) if row else 0

@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from analysis import entity_queries as EQ
-from analysis.filters import Filters, entity_scope, where
+from analysis.filters import Filters, Where, entity_scope, where
 from analysis.store import table_columns
 
 UNDATED = "undated"
@@ -53,15 +53,16 @@ _PER_SPEAKER_ARTICLE = ("SELECT q.speaker_key, q.article_no, count(*) AS n FROM 
                         + " WHERE {where} AND q.speaker_key IS NOT NULL GROUP BY 1, 2")
 
 
-def _per_speaker_article(where_sql: str) -> str:
-    """`_PER_SPEAKER_ARTICLE`, from the speaker × article counts when the conditions name no
-    single quote (no search, no entity named in quotes: only speakers, roles, dates, outlets,
-    articles): 0.09 -> 0.02 s for the overview's speakers at 100,000 articles. The counts are
-    summed, as a correction may have merged two speakers quoted in one article."""
-    if "q.quote_no" in where_sql:
-        return _PER_SPEAKER_ARTICLE.format(where=where_sql)
+def _per_speaker_article(w: Where, extra: str = "") -> str:
+    """`_PER_SPEAKER_ARTICLE` under `w` (and `extra` conditions on `q.speaker_key`/`q.article_no`),
+    from the speaker × article counts when no condition names a single quote (only speakers,
+    roles, dates, outlets, articles): 0.09 -> 0.02 s for the overview's speakers at 100,000
+    articles. The counts are summed, as a correction may have merged two speakers quoted in one
+    article."""
+    if w.names_quotes:
+        return _PER_SPEAKER_ARTICLE.format(where=w.sql + extra)
     return ("SELECT q.speaker_key, q.article_no, sum(q.n)::BIGINT AS n FROM speaker_articles q "
-            f"JOIN articles a ON a.article_no = q.article_no WHERE {where_sql} GROUP BY 1, 2")
+            f"JOIN articles a ON a.article_no = q.article_no WHERE {w.sql}{extra} GROUP BY 1, 2")
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> pd.DataFrame:
@@ -222,7 +223,7 @@ def quotes_over_time(con: duckdb.DuckDBPyConnection, f: Filters,
 def top_speakers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
     w = where(f, "quotes", con=con)
     return _df(con, f"""
-        WITH per AS ({_per_speaker_article(w.sql)})
+        WITH per AS ({_per_speaker_article(w)})
         SELECT p.speaker_key AS speaker, sum(p.n)::BIGINT AS quotes, count(*) AS articles,
                any_value(s.role) AS role, any_value(s.description) AS description
         FROM per p LEFT JOIN speakers_corpus s ON s.speaker_key = p.speaker_key
@@ -344,8 +345,8 @@ def co_speakers(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit:
     """Who appears with a speaker: other speakers quoted in the same articles."""
     w = where(f.without("speakers"), "quotes", con=con)
     return _df(con, f"""
-        WITH per AS ({_per_speaker_article(w.sql + " AND q.speaker_key <> ? AND q.article_no IN "
-                                           "(SELECT article_no FROM speaker_articles WHERE speaker_key = ?)")})
+        WITH per AS ({_per_speaker_article(w, " AND q.speaker_key <> ? AND q.article_no IN "
+                                              "(SELECT article_no FROM speaker_articles WHERE speaker_key = ?)")})
         SELECT p.speaker_key AS speaker, any_value(s.role) AS role,
                count(*) AS shared_articles, sum(p.n)::BIGINT AS their_quotes
         FROM per p LEFT JOIN speakers_corpus s ON s.speaker_key = p.speaker_key
@@ -356,7 +357,7 @@ def co_speakers(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit:
 def speakers_table(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     w = where(f, "quotes", con=con)
     return _df(con, f"""
-        WITH per AS ({_per_speaker_article(w.sql)})
+        WITH per AS ({_per_speaker_article(w)})
         SELECT p.speaker_key AS speaker, any_value(s.description) AS description, any_value(s.role) AS role,
                any_value(s.side) AS side, sum(p.n)::BIGINT AS quotes, count(*) AS articles
         FROM per p LEFT JOIN speakers_corpus s ON s.speaker_key = p.speaker_key
