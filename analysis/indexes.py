@@ -270,6 +270,11 @@ def parse_search(q: str) -> Search:
     return Search(unique[:MAX_SEARCH_WORDS], tuple(whole[:MAX_SEARCH_WORDS]), dropped)
 
 
+def phrase_pattern(phrase: tuple[str, ...]) -> str:
+    """A regular expression for a quoted phrase's words in order, any whitespace between them."""
+    return r"\s+".join(re.escape(w) for w in phrase)
+
+
 def matching_units(q: str | Search) -> tuple[str, list]:
     """SQL selecting `unit_no, article_no, quote_no` of the titles (quote_no NULL) and quotes
     (with their speaker) that match the search `q` (see `Search`), and its parameters.
@@ -294,7 +299,7 @@ def matching_units(q: str | Search) -> tuple[str, list]:
     # the candidates' text is read.
     cols = ", ".join(f"?::VARCHAR AS p{j}" for j in range(len(search.phrases)))
     checks = " AND ".join(f"regexp_matches(u.doc, c.p{j})" for j in range(len(search.phrases)))
-    phrases = [r"\s+".join(re.escape(w) for w in phrase) for phrase in search.phrases]
+    phrases = [phrase_pattern(phrase) for phrase in search.phrases]
     return (f"SELECT u.unit_no, u.article_no, u.quote_no FROM (SELECT unit_no, {cols} FROM ({together})) c "
             f"JOIN search_units u ON u.unit_no = c.unit_no WHERE {checks}"), [*phrases, *params]
 
@@ -330,7 +335,7 @@ def quote_text_matches(q: str, con: duckdb.DuckDBPyConnection | None = None) -> 
     for j, phrase in enumerate(search.phrases):
         cols.append(f"?::VARCHAR AS p{j}")
         checks.append(f"regexp_matches(lower(q.text), c.p{j})")
-        values.append(r"\s+".join(re.escape(w) for w in phrase))
+        values.append(phrase_pattern(phrase))
     sql = (f"SELECT q.quote_no, q.article_no FROM (SELECT DISTINCT quote_no, {', '.join(cols)} FROM ({sql}) "
            f"WHERE quote_no IS NOT NULL) c JOIN quotes q ON q.quote_no = c.quote_no WHERE {' AND '.join(checks)}")
     params = [*values, *params]
