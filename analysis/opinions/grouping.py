@@ -367,14 +367,15 @@ def _pair(X: sp.csr_matrix, labels: np.ndarray, threshold: float, chunk: int,
           story: np.ndarray | None = None, cross: float = 0.0) -> np.ndarray:
     """Each statement still alone joins the statement of its subject nearest to it (alone or in a
     claim), when at least `threshold` close; a claim of another `story` (-1: none), only when at
-    least `cross` close. One link per lone statement: a claim never reaches another through
-    them, and a chain of weak links cannot sweep a whole subject together."""
+    least `cross` close to its members on average. One link per lone statement: a claim never
+    reaches another through them, and a chain of weak links cannot sweep a whole subject
+    together."""
     size = np.bincount(labels)
     alone = np.flatnonzero(size[labels] == 1)
     if not len(alone):
         return labels
     XT = X.T.tocsc()
-    src, dst, sim = [], [], []
+    src, dst = [], []
     for a in range(0, len(alone), chunk):
         rows = alone[a:a + chunk]
         S = sp.csr_matrix(X[rows] @ XT).tocoo()
@@ -384,17 +385,24 @@ def _pair(X: sp.csr_matrix, labels: np.ndarray, threshold: float, chunk: int,
         ok = mx >= threshold
         src.append(rows[hit[ok]])
         dst.append(arg[ok])
-        sim.append(mx[ok])
     n = X.shape[0]
-    s, d, v = np.concatenate(src), np.concatenate(dst), np.concatenate(sim)
+    s, d = np.concatenate(src), np.concatenate(dst)
     # A lone statement joins a claim, or a lone statement that chose it back: never a lone
     # statement that chose a third one, so weak links cannot chain across the corpus ("a big
     # win" - "big crowds" - "Big Ben": three stories, one word).
     choice = np.full(n, -1, dtype=np.int64)
     choice[s] = d
     keep = (size[labels[d]] >= 2) | (choice[d] == s)
-    if story is not None:  # a claim of another story needs more than a word in common
-        keep &= ~((size[labels[d]] >= 2) & ((story[s] != story[d]) | (story[s] < 0)) & (v < cross))
+    if story is not None:
+        # A claim of another story needs more than a word in common with one member: the
+        # statement is as close to its members on average as a story's part must be to stay
+        # in a claim of other stories (`_cross_story`).
+        far = np.flatnonzero(keep & (size[labels[d]] >= 2) & ((story[s] != story[d]) | (story[s] < 0)))
+        if len(far):
+            claims = labels[d[far]]
+            k = int(labels.max()) + 1
+            average = rowwise_dot(X[s[far]], sums(X, labels, k), claims, chunk) / size[claims]
+            keep[far[average < cross]] = False
     s, d = s[keep], d[keep]
     G = sp.csr_matrix((np.ones(len(s), dtype=np.float32), (s, d)), shape=(n, n)) + _same(labels)
     _, comp = connected_components(G, directed=False)
