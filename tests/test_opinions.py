@@ -395,6 +395,25 @@ def test_new_statements_join_existing_claims_without_moving_old_ones():
     assert assign_new_statements(con) == 0
 
 
+def test_a_new_statement_joins_a_claim_only_when_close_to_its_members_as_a_full_grouping_would():
+    """Jan's new statement (a new article) shares one word, "raise", with the claim of Ann, Bob
+    and Cy about the tax and nothing else: one word is no shared point across stories, so it
+    stays out of their claim, as the full grouping leaves it out. (Other statements on the tax
+    make it a subject over `Params.small_subject`, where only words or stories group.)"""
+    con = _corpus(ROWS + [(f"b{i}", f"Tax{i}", "tax", [f"u{i}a", f"u{i}b", f"u{i}c"]) for i in range(4)])
+    derive_opinions(con)
+    con.execute("INSERT INTO quotes VALUES (99, 99, 'a99', 9900, 'tax raise bridge toll ferry', 'Jan', 'indirect')")
+    con.execute("INSERT INTO claims SELECT * REPLACE ('a99' AS article_id, 9900 AS start, "
+                "['raise', 'bridge', 'toll', 'ferry'] AS terms) FROM claims WHERE start = 0")
+    con.execute("INSERT INTO articles VALUES ('a99', '2020-01-02', 99)")
+    assert assign_new_statements(con) == 1
+    claim = dict(con.execute("SELECT speaker_key, claim_id FROM opinions").fetchall())
+    assert claim["Jan"] != claim["Ann"]
+    derive_opinions(con)
+    claim = dict(con.execute("SELECT speaker_key, claim_id FROM opinions").fetchall())
+    assert claim["Jan"] != claim["Ann"]
+
+
 def test_opinions_command_on_seeds(capsys):
     import json
 
