@@ -26,13 +26,14 @@ members come from several stories (article and subject) keeps each story's part 
 part is close, on average, to the members from the other stories; a part that is not becomes a
 claim of its own (`_cross_story`). After step 4, a statement still alone joins the claim that
 holds most of its speaker's, then its article's, statements on its subject (`_join_story`), and
-in step 5 a statement joins a claim of another story only at `Params.cross`.
+in step 5 a statement joins a claim of another story only when it is as close to the claim's
+members on average. The camps of step 3 (small subjects) are left as they are.
 
 Measured on the PolNeAR dev statements (issue 15, BENCHMARKS.md 4c): blind readers found the
 odd one out in 96 % of the tasks whose members came from one article, and in 66 % of those whose
 members came from several (one common word, "time" or "need", joins short statements of
-unrelated stories under a big subject); hence the tighter test across stories. The claims that seeding
-and refining make are the coherent ones; attaching lone statements to a claim by their average
+unrelated stories under a big subject); hence the tighter test across stories. Within a story,
+the claims that seeding and refining make are the coherent ones; attaching lone statements to a claim by their average
 closeness to its members, or filing them by lean across a large subject, raised the share in
 shared claims but made groups a reader cannot tell from chance, and was dropped. Chains of
 single-word links across stories ("a big win", "big crowds", "Big Ben") were most of the
