@@ -1,7 +1,8 @@
 """Claims that a reader recognises as one point: a speaker's statements on one subject in one
 article, what one article says about one subject, a quoted fragment with its speaker's point,
-and weak word links that cannot chain separate stories into one claim. Invented sentences
-only (`_corpus` rows: article, speaker, subject, assertion lemmas)."""
+weak word links that cannot chain separate stories into one claim, and a claim across stories
+that holds only what is close across them. Invented sentences only (`_corpus` rows: article,
+speaker, subject, assertion lemmas)."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,7 +10,7 @@ import scipy.sparse as sp
 
 from analysis.opinions import derive_opinions
 from analysis.opinions.features import normalize_rows
-from analysis.opinions.grouping import _one_story, _pair
+from analysis.opinions.grouping import _cross_story, _one_story, _pair, stories
 from tests.test_opinions import _corpus
 
 # Statements under a subject big enough (over `Params.small_subject`) that only their words,
@@ -100,3 +101,65 @@ def test_a_statement_whose_subject_nobody_shares_follows_its_speaker():
     derive_opinions(con)
     o = con.execute("SELECT subject, claim_id FROM opinions WHERE article_id = 'g1'").df()
     assert list(o["subject"]) == ["ferry", "ferry"] and o["claim_id"].nunique() == 1
+
+
+# Statements about the library in stories of their own, so that the subject is over
+# `Params.small_subject` and only words or stories group its statements.
+SHELVES = [(f"y{i}", f"Reader{i}", "library", [f"v{i}a", f"v{i}b", f"v{i}c"]) for i in range(6)]
+
+
+def test_one_common_word_does_not_make_two_stories_one_claim():
+    """Ann and Bo, in one article, both say the shelves need time to clear; Cal, in another,
+    says the roof leak will take time. "time" links his statement to theirs closely enough to
+    start a claim, but across stories one word is no shared point: his story's part leaves the
+    claim, and he stays alone under the library."""
+    con = _corpus([("p1", "Ann", "library", ["time", "shelf", "dust"]), ("p1", "Bo", "library", ["time", "shelf", "label"]),
+                   ("p2", "Cal", "library", ["time", "roof", "leak", "bucket"]), *SHELVES])
+    claim = _claims(con)
+    sizes = dict(con.execute("SELECT speaker_key, claim_size FROM opinions").fetchall())
+    assert claim["Ann"] == claim["Bo"] != claim["Cal"]
+    assert sizes["Cal"] == 1
+
+
+def test_the_same_point_made_in_two_stories_stays_one_claim():
+    """Dee and Eli, in different articles, both say the reading room will close in winter to
+    save heating money: the same point, one claim."""
+    con = _corpus([("q1", "Dee", "library", ["close", "reading", "room", "winter", "heating"]),
+                   ("q2", "Eli", "library", ["close", "reading", "room", "winter", "money"]), *SHELVES])
+    claim = _claims(con)
+    assert claim["Dee"] == claim["Eli"]
+
+
+def _rows(*rows: list[float]) -> sp.csr_matrix:
+    return normalize_rows(sp.csr_matrix(np.array(rows, dtype=np.float32)))
+
+
+def test_a_storys_part_stays_in_a_claim_across_stories_only_when_close_on_average():
+    """A claim of four: two statements of story 1 and one of story 2 say the same; the one of
+    story 3 shares a single word with them. Story 3's part leaves; the others stay together."""
+    X = _rows([1, 1, 1, 0, 0, 0], [1, 1, 0.8, 0, 0, 0], [1, 0.9, 1, 0, 0, 0], [0, 0, 0.4, 1, 1, 1])
+    out = _cross_story(X, np.zeros(4, dtype=np.int64), np.array([1, 1, 2, 3]), threshold=0.3)
+    assert out[0] == out[1] == out[2] != out[3]
+
+
+def test_a_lone_statement_joins_its_speakers_then_its_articles_point():
+    """Row 2 is alone; its speaker's other statement in the article (row 0) is in claim 0: it
+    joins it. Row 4 is alone; nobody in its story is in a claim: it stays alone. Row 7, of
+    another speaker in the article of rows 5 and 6 (claim 5), joins the claim that holds most of
+    that article's statements on the subject."""
+    labels = np.array([0, 0, 2, 3, 4, 5, 5, 7, 3])
+    speaker_story = np.array([10, 11, 10, 12, 13, 14, 15, 16, 12])
+    story = np.array([20, 20, 20, 21, 22, 23, 23, 23, 21])
+    out = stories(labels, speaker_story, story, np.zeros(9, dtype=np.int64))
+    assert out[2] == out[0] and out[7] == out[5]
+    assert list(np.bincount(out)[out])[4] == 1
+
+
+def test_a_lone_statement_joins_a_claim_of_another_story_only_when_close():
+    """Row 2 shares one word with the claim of rows 0 and 1. Of the same story, it joins the
+    claim; of another story, only at the cross-story closeness, so here it stays alone."""
+    X = _rows([1, 1, 1, 0, 0, 0], [1, 1, 0.9, 0, 0, 0], [0, 0, 0.5, 1, 1, 1])
+    labels = np.array([0, 0, 1])
+    same = _pair(X, labels, threshold=0.1, chunk=10, story=np.array([1, 1, 1]), cross=0.3)
+    other = _pair(X, labels, threshold=0.1, chunk=10, story=np.array([1, 1, 2]), cross=0.3)
+    assert same[2] == same[0] and other[2] != other[0]

@@ -361,23 +361,24 @@ def test_a_fragment_stays_alone_and_a_full_statement_labels_the_claim():
     assert o.loc["Ann", "claim_label"] == "the levy will raise the burden on every family"
 
 
-def test_a_lone_statement_joins_the_claim_of_its_nearest_statement():
-    """Eve shares one word with Bo's claim and none with the rest: she joins it (a weak link,
-    under the threshold at which claims start). Fred shares nothing: he stays alone, under his
-    subject. Neither stage joins the two strong claims."""
+def test_a_lone_statement_joins_a_claim_of_another_story_only_when_close():
+    """Eve shares one word with Bo's claim, from another article, and none with the rest: one
+    word is no point in common across stories, so she stays alone (before issue 15's split of
+    cross-story claims she joined it). Hana says much of what Cat and Dan say: she joins them.
+    Fred shares nothing: he stays alone, under his subject. No stage joins the two strong claims."""
     con = _corpus([("c1", "Al", "city", ["budget", "cut", "school", "teacher", "class", "year"]),
                    ("c2", "Bo", "city", ["budget", "cut", "school", "teacher", "class", "union"]),
                    ("c3", "Cat", "city", ["strike", "bus", "driver", "route", "fare", "depot"]),
                    ("c4", "Dan", "city", ["strike", "bus", "driver", "route", "fare", "garage"]),
                    ("c5", "Eve", "city", ["union", "leader", "vote", "ballot", "member", "meeting"]),
+                   ("c8", "Hana", "city", ["strike", "bus", "driver", "pension", "pay", "shift"]),
                    ("c6", "Fred", "city", ["festival", "music", "ticket", "price", "stage", "crowd"]),
                    ("c7", "Gil", "city", ["river", "flood", "warning", "rain", "bank", "water"])])
     derive_opinions(con)
     claim = dict(con.execute("SELECT speaker_key, claim_id FROM opinions").fetchall())
-    assert claim["Al"] == claim["Bo"] != claim["Cat"] == claim["Dan"]
-    assert claim["Eve"] == claim["Bo"]
+    assert claim["Al"] == claim["Bo"] != claim["Cat"] == claim["Dan"] == claim["Hana"]
     size = dict(con.execute("SELECT speaker_key, claim_size FROM opinions").fetchall())
-    assert size["Fred"] == size["Gil"] == 1
+    assert size["Eve"] == size["Fred"] == size["Gil"] == 1
 
 
 def test_new_statements_join_existing_claims_without_moving_old_ones():
@@ -392,6 +393,25 @@ def test_new_statements_join_existing_claims_without_moving_old_ones():
     assert (after.head(len(before))["claim_id"] == before["claim_id"]).all()
     assert after.iloc[-1]["claim_id"] == before.iloc[0]["claim_id"]
     assert assign_new_statements(con) == 0
+
+
+def test_a_new_statement_joins_a_claim_only_when_close_to_its_members_as_a_full_grouping_would():
+    """Jan's new statement (a new article) shares one word, "raise", with the claim of Ann, Bob
+    and Cy about the tax and nothing else: one word is no shared point across stories, so it
+    stays out of their claim, as the full grouping leaves it out. (Other statements on the tax
+    make it a subject over `Params.small_subject`, where only words or stories group.)"""
+    con = _corpus(ROWS + [(f"b{i}", f"Tax{i}", "tax", [f"u{i}a", f"u{i}b", f"u{i}c"]) for i in range(4)])
+    derive_opinions(con)
+    con.execute("INSERT INTO quotes VALUES (99, 99, 'a99', 9900, 'tax raise bridge toll ferry', 'Jan', 'indirect')")
+    con.execute("INSERT INTO claims SELECT * REPLACE ('a99' AS article_id, 9900 AS start, "
+                "['raise', 'bridge', 'toll', 'ferry'] AS terms) FROM claims WHERE start = 0")
+    con.execute("INSERT INTO articles VALUES ('a99', '2020-01-02', 99)")
+    assert assign_new_statements(con) == 1
+    claim = dict(con.execute("SELECT speaker_key, claim_id FROM opinions").fetchall())
+    assert claim["Jan"] != claim["Ann"]
+    derive_opinions(con)
+    claim = dict(con.execute("SELECT speaker_key, claim_id FROM opinions").fetchall())
+    assert claim["Jan"] != claim["Ann"]
 
 
 def test_opinions_command_on_seeds(capsys):

@@ -19,7 +19,7 @@ from analysis.opinions.codebook import Codebook, Theme, apply_codebook, load_cod
 from analysis.opinions.derive import STATE_TABLES, assign_new_statements, derive_opinions
 from analysis.opinions.frames import group_statements, speaker_stances, summarize_claims
 
-VERSION = "7"  # the corpus-level grouping: a change re-derives the corpus tables
+VERSION = "8"  # the corpus-level grouping: a change re-derives the corpus tables
 
 __all__ = ["STATE_TABLES", "VERSION", "Codebook", "Theme", "apply_codebook", "assign_new_statements", "derive_opinions",
            "group_statements", "load_codebook", "speaker_stances", "summarize_claims"]

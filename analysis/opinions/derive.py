@@ -86,7 +86,7 @@ def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None 
     kept) this is `derive_opinions`.
 
     Each new statement goes to the claim whose members it is closest to on average, when that is
-    at least `Params.join`, as `grouping.assign` files them; the rest are seeded among
+    at least `Params.cross` (it is of another story than the claim's); the rest are seeded among
     themselves. Their vectors are weighed by the whole corpus's lemma rarity and their subjects
     decided by its subject counts, both kept from before and updated here, so the next update
     reads them too. By design a claim's label and the statement it is named after stay as they
@@ -125,8 +125,11 @@ def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None 
     sim = np.zeros(n, dtype=np.float32)
     hit = np.asarray(best["row_no"], dtype=np.int64)
     sim[hit] = np.asarray(best["sim"], dtype=np.float32)
-    joined = hit[sim[hit] >= p.join]
-    claim_no[joined] = np.asarray(best["claim_no"], dtype=np.int64)[sim[hit] >= p.join]
+    # A new statement is of a new article, another story than the claim's: it joins at
+    # `Params.cross`, as a story's statements stay in a claim of other stories (`grouping`).
+    close = sim[hit] >= max(p.join, p.cross)
+    joined = hit[close]
+    claim_no[joined] = np.asarray(best["claim_no"], dtype=np.int64)[close]
     rest = np.flatnonzero(claim_no < 0)
     fit = np.zeros(n, dtype=np.float32)
     if len(joined):  # closeness to the claim's centre: its mean vector, normalised
@@ -139,8 +142,8 @@ def assign_new_statements(con: duckdb.DuckDBPyConnection, codebook: Path | None 
         # grouping files it (the new articles' statements are all here, so their stories are whole).
         own = grouping.seed(X[rest], p)
         row_keys = _row_keys(con)
-        for story in (row_keys["speaker_story"], row_keys["story"]):
-            own = grouping.one_story(own, story[rest], row_keys["lean"][rest])
+        own = grouping.cross_story(X[rest], own, row_keys["story"][rest], p.cross)
+        own = grouping.stories(own, row_keys["speaker_story"][rest], row_keys["story"][rest], row_keys["lean"][rest])
         own = grouping.renumber(own)
         claim_no[rest] = k_old + own
         if own.max(initial=-1) >= 0:
