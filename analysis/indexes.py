@@ -363,11 +363,26 @@ def search_units(q: str, con: duckdb.DuckDBPyConnection | None = None) -> tuple[
     return _kept(con, "units", (search.words, search.phrases), sql, params, "unit_no, article_no, quote_no")
 
 
+def kept(con: duckdb.DuckDBPyConnection, kind: str, key: tuple, sql: str, params: list,
+         columns: str) -> tuple[str, list]:
+    """A SELECT over the result of `sql` (with `params`), computed once per connection and
+    (`kind`, `key`) and kept with the search results: for an intermediate result that several
+    queries of a page share (the per-entity counts of one filter, say). `key` must name
+    everything the result depends on (the SQL and its parameters, as `sql_key` gives them).
+    `clear_search_cache` forgets these too."""
+    return _kept(con, kind, key, sql, params, columns, prefix="kept_result_")
+
+
+def sql_key(sql: str, params: list) -> tuple:
+    """A key for `kept` naming a query by its text and parameter values."""
+    return (sql, repr(list(params)))
+
+
 def _kept(con: duckdb.DuckDBPyConnection, kind: str, search: tuple, sql: str, params: list,
-          columns: str) -> tuple[str, list]:
+          columns: str, prefix: str = "search_result_") -> tuple[str, list]:
     """A SELECT over the result of `sql`, computed once per connection and search and kept."""
     key = hashlib.sha1(repr((kind, search)).encode()).hexdigest()[:16]
-    table = f"search_result_{key}"
+    table = f"{prefix}{key}"
     if _table_exists(con, table):
         try:
             con.execute(f"UPDATE memory.main.{_REGISTRY} SET used = now() WHERE name = ?", [table])
@@ -386,9 +401,11 @@ def _kept(con: duckdb.DuckDBPyConnection, kind: str, search: tuple, sql: str, pa
 
 
 def clear_search_cache(con: duckdb.DuckDBPyConnection) -> None:
-    """Forget every kept search result (the benchmark times a search from scratch)."""
+    """Forget every kept search result and other kept result (`kept`): the benchmark times a
+    filter change from scratch."""
     for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'memory' "
-                               "AND (table_name LIKE 'search_result_%' OR table_name = ?)", [_REGISTRY]).fetchall():
+                               "AND (table_name LIKE 'search_result_%' OR table_name LIKE 'kept_result_%' "
+                               "OR table_name = ?)", [_REGISTRY]).fetchall():
         con.execute(f"DROP TABLE IF EXISTS memory.main.{name}")
 
 

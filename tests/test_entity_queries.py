@@ -75,3 +75,33 @@ def test_cooccurrence(con):
     assert set(narang.source).union(narang.target) >= {"Vipin Narang", "Mintaro Oba", "North Korea"}
     by_article = q.cooccurrence(con, scope="article", limit=None).set_index(["source", "target"])
     assert by_article.loc[("Donald Trump", "North Korea"), "count"] == 4
+
+
+def test_kept_per_entity_counts_agree_with_a_recount_of_the_mentions(con):
+    # The per-entity counts of one scope are kept once per connection and shared by the entity
+    # page's views: first use, reuse and a fresh count from the raw mentions all agree.
+    indexes.clear_search_cache(con)
+    where, params = "coalesce(a.outlet, '') <> ?", ["written"]
+    recount = con.execute("""
+        SELECT e.entity, e.entity_label, count(*) AS mentions, count(DISTINCT e.article_id) AS articles
+        FROM entities e JOIN articles a USING (article_id)
+        WHERE e.entity IS NOT NULL AND coalesce(a.outlet, '') <> ? GROUP BY ALL""", params).df()
+    named = recount[recount.entity_label.isin(q.NAME_LABELS)]
+    kept = "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'kept_result_%'"
+    first = q.entity_counts(con, where, params, limit=None)
+    assert con.execute(kept).fetchone()[0] == 1
+    again = q.entity_counts(con, where, params, limit=None)
+    assert first.equals(again)
+    got = first.set_index("entity")[["mentions", "articles"]].sort_index()
+    want = named.set_index("entity")[["mentions", "articles"]].sort_index()
+    assert got.astype(int).equals(want.astype(int))
+    assert q.entity_totals(con, where, params) == (len(named), int(named.mentions.sum()))
+    labels = q.entity_label_counts(con, where, params, with_articles=False).set_index("entity_label")
+    by_label = recount.groupby("entity_label").agg(entities=("entity", "count"), mentions=("mentions", "sum"))
+    assert labels[["entities", "mentions"]].astype(int).sort_index().equals(by_label.astype(int).sort_index())
+    assert con.execute(kept).fetchone()[0] == 1  # one scope, one kept count
+    only = q.entity_counts(con, where, params, labels=["PERSON"], entities=["Donald Trump"], limit=None)
+    assert list(only.entity) == ["Donald Trump"]
+    indexes.clear_search_cache(con)
+    assert con.execute(kept).fetchone()[0] == 0
+    assert q.entity_counts(con, where, params, limit=None).equals(first)
