@@ -297,6 +297,61 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
     ids = _entity_numbers(con, top if top is not None else ([entity] if entity is not None else None))
     if ids is not None and not ids:
         return pd.DataFrame(columns=["source", "target", "count", "articles"])
+    pairs, conds, params = _pair_rows(ids, top is not None, where, where_params, scope)
+    # Sum per pair of entity numbers first and look the names up for the pairs left (0.09 ->
+    # 0.03 s for the network of the top twelve at 100,000 articles): the label, entity and name
+    # conditions are the pair's own. A search keeps a pair's rows in matching articles, or all
+    # its rows when both names match it: both sums are taken, the names choose.
+    q = (q or "").strip()
+    hit = ""
+    if q:
+        sql, qp = matching_articles(q, con)
+        hit = f", p.article_no IN ({sql}) AS hit"
+        params = [*qp, *params]
+    rows = (f"SELECT p.source_no, p.target_no, p.article_no, {'p.sentences' if scope == 'sentence' else '1'} AS n{hit} "
+            f"FROM {pairs} WHERE {' AND '.join(conds) if conds else 'TRUE'}")
+    sums = "sum(r.n) AS n_all, count(*) AS a_all"
+    if q:
+        sums += ", sum(r.n) FILTER (WHERE r.hit) AS n_hit, count(*) FILTER (WHERE r.hit) AS a_hit"
+    outer: list[str] = []
+    outer_params: list = []
+    if labels:
+        outer.append("list_contains(?, i1.entity_label) AND list_contains(?, i2.entity_label)")
+        outer_params += [list(labels), list(labels)]
+    count, articles = "c.n_all", "c.a_all"
+    if q:
+        names = [name_matches(q, n) for n in ("i1.entity", "i2.entity")]
+        both = " AND ".join(c for c, _ in names)
+        name_params = [v for _, ps in names for v in ps]
+        count = f"CASE WHEN {both} THEN c.n_all ELSE coalesce(c.n_hit, 0) END"
+        articles = f"CASE WHEN {both} THEN c.a_all ELSE c.a_hit END"
+        params += name_params * 2  # the two CASEs, in the order they are written
+        outer.append(f"(c.a_hit > 0 OR ({both}))")
+        outer_params += name_params
+    if entity is not None:
+        outer.append("(i1.entity = ? OR i2.entity = ?)")
+        outer_params += [entity, entity]
+    params += [*outer_params, int(min_count)]
+    sql = f"""
+        WITH c AS (SELECT r.source_no, r.target_no, {sums} FROM ({rows}) r GROUP BY 1, 2),
+        named AS (SELECT least(i1.entity, i2.entity) AS source, greatest(i1.entity, i2.entity) AS target,
+                         {count} AS n, {articles} AS a
+                  FROM c JOIN entity_index i1 ON i1.entity_no = c.source_no
+                         JOIN entity_index i2 ON i2.entity_no = c.target_no
+                  WHERE {' AND '.join(outer) if outer else 'TRUE'})
+        SELECT source, target, sum(n)::BIGINT AS count, sum(a)::BIGINT AS articles
+        FROM named GROUP BY 1, 2 HAVING sum(n) >= ?
+        ORDER BY count DESC, 1, 2
+        {f'LIMIT {int(limit)}' if limit else ''}
+    """
+    return _run(con, sql, params)
+
+
+def _pair_rows(ids: list[int] | None, among: bool, where: str | None, where_params: Sequence,
+               scope: str) -> tuple[str, list[str], list]:
+    """The pair rows `cooccurrence` sums (alias p: source_no, target_no, article_no, and
+    sentences for the sentence scope), the conditions on them and their parameters: pairs among
+    `ids` (or, `among` False, any pair with one of them), in the articles of `where`."""
     params: list = []
     conds = []
     if where:
@@ -304,10 +359,9 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
         params.extend(where_params)
     if scope == "sentence":
         pairs = "entity_pairs p"
-        count = "sum(p.sentences)"
         if ids is not None:
             id_list = ", ".join(str(int(i)) for i in ids)
-            if top is not None:
+            if among:
                 conds.append(f"p.source_no IN ({id_list}) AND p.target_no IN ({id_list})")
             else:  # one entity's neighbours among all entities
                 conds.append(f"(p.source_no IN ({id_list}) OR p.target_no IN ({id_list}))")
@@ -317,32 +371,7 @@ def cooccurrence(con, where: str | None = None, where_params: Sequence = (), *, 
                  f"FROM (SELECT * FROM entity_articles {ids_sql}) x "
                  f"JOIN (SELECT * FROM entity_articles {ids_sql}) y "
                  f"ON x.article_no = y.article_no AND x.entity_no < y.entity_no) p")
-        count = "count(*)"
-    if labels:
-        conds.append("list_contains(?, i1.entity_label) AND list_contains(?, i2.entity_label)")
-        params += [list(labels), list(labels)]
-    q = (q or "").strip()
-    if q:
-        sql, qp = _search(con, q, "p.article_no", "i1.entity", "i2.entity")
-        conds.append(sql)
-        params += qp
-    if entity is not None:
-        conds.append("(i1.entity = ? OR i2.entity = ?)")
-        params += [entity, entity]
-    params.append(int(min_count))
-    sql = f"""
-        SELECT least(i1.entity, i2.entity) AS source, greatest(i1.entity, i2.entity) AS target,
-               {count}::BIGINT AS count, count(*) AS articles
-        FROM {pairs}
-        JOIN entity_index i1 ON i1.entity_no = p.source_no
-        JOIN entity_index i2 ON i2.entity_no = p.target_no
-        WHERE {' AND '.join(conds) if conds else 'TRUE'}
-        GROUP BY 1, 2
-        HAVING {count} >= ?
-        ORDER BY count DESC, 1, 2
-        {f'LIMIT {int(limit)}' if limit else ''}
-    """
-    return _run(con, sql, params)
+    return pairs, conds, params
 
 
 def _entity_numbers(con, names: Sequence[str] | None) -> list[int] | None:

@@ -105,3 +105,28 @@ def test_kept_per_entity_counts_agree_with_a_recount_of_the_mentions(con):
     indexes.clear_search_cache(con)
     assert con.execute(kept).fetchone()[0] == 0
     assert q.entity_counts(con, where, params, limit=None).equals(first)
+
+
+@pytest.mark.parametrize("search", ["", "Trump", "summit sequel", "korea", "\"north korea\""])
+def test_cooccurrence_under_a_search_agrees_with_a_recount_of_each_pair_row(con, search):
+    # The pairs are summed per entity number before their names are looked up; a search keeps a
+    # pair's rows in matching articles, or every row when both names match it. The same counts
+    # taken row by row, with the search's condition on each row:
+    where, wparams = "coalesce(a.outlet, '') <> ?", ["written"]
+    got = q.cooccurrence(con, where, wparams, labels=q.NAME_LABELS, q=search, top_entities=None, limit=None)
+    arts, aparams = indexes.matching_articles(search)
+    names = [indexes.name_matches(search, n) for n in ("i1.entity", "i2.entity")]
+    row_cond = (f"(p.article_no IN ({arts}) OR ({names[0][0]} AND {names[1][0]}))" if search.strip() else "TRUE")
+    want = con.execute(f"""
+        SELECT least(i1.entity, i2.entity) AS source, greatest(i1.entity, i2.entity) AS target,
+               sum(p.sentences)::BIGINT AS count, count(*) AS articles
+        FROM entity_pairs p JOIN entity_index i1 ON i1.entity_no = p.source_no
+             JOIN entity_index i2 ON i2.entity_no = p.target_no
+        WHERE p.article_no IN (SELECT a.article_no FROM articles a WHERE {where})
+          AND list_contains(?, i1.entity_label) AND list_contains(?, i2.entity_label) AND {row_cond}
+        GROUP BY 1, 2 ORDER BY count DESC, 1, 2""",
+        [*wparams, list(q.NAME_LABELS), list(q.NAME_LABELS),
+         *((aparams + names[0][1] + names[1][1]) if search.strip() else [])]).df()
+    assert len(want) > 0
+    assert got[["source", "target", "count", "articles"]].astype(str).values.tolist() == \
+        want.astype(str).values.tolist()
