@@ -281,3 +281,49 @@ def test_speaker_counts_from_the_speaker_article_table_are_the_quotes_own(con, f
     got = Q.speakers_table(con, f)
     assert {(s, int(n), int(a)) for s, n, a in zip(got["speaker"], got["quotes"], got["articles"], strict=True)} == want
     assert want or f.date_from is not None  # the seeds are undated: a date filter keeps none
+
+
+def _evidence(value) -> list[str]:
+    return sorted(value.split("; ")) if isinstance(value, str) else []
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(speakers=("Vipin Narang",)), Filters(q="north korea"),
+                               Filters(date_from=dt.date(2019, 1, 1), q="trump")], ids=str)
+def test_claims_camps_and_grid_from_the_kept_cells_agree_with_the_statements(con, f):
+    # Claims, camps and grid of a subject read its statements summed per speaker and claim, kept
+    # once per connection; the same figures counted straight from the statements:
+    indexes.clear_search_cache(con)
+    w = where(f, "quotes", quotes="o", con=con)
+    frm = ("opinions o JOIN articles a ON a.article_no = o.article_no "
+           "LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key")
+    subjects = list(OQ.opinion_subjects(con, f).subject)
+    for subject in subjects:
+        params = [*w.params, subject]
+        claims = con.execute(f"""
+            SELECT o.group_id AS claim_id, count(*) AS statements, count(DISTINCT o.speaker_key) AS speakers,
+                   string_agg(DISTINCT o.speaker_key, ', ' ORDER BY o.speaker_key) AS who,
+                   count(*) FILTER (WHERE o.stance = 'positive') AS positive,
+                   count(*) FILTER (WHERE o.stance = 'negative') AS negative,
+                   count(*) FILTER (WHERE o.stance = 'neutral') AS neutral
+            FROM {frm} WHERE {w.sql} AND o.subject = ? GROUP BY 1 ORDER BY 1""", params).df()
+        got = OQ.opinion_claims(con, f, subject).sort_values("claim_id")
+        cols = ["claim_id", "statements", "speakers", "who", "positive", "negative", "neutral"]
+        assert got[cols].astype(str).values.tolist() == claims[cols].astype(str).values.tolist()
+        camps = con.execute(f"""
+            SELECT coalesce(o.speaker_key, 'unknown') AS speaker, any_value(s.role) AS role,
+                   min({OQ.RANK_SQL}) AS rank, {OQ._net_stance("sum(o.stance_score)")} AS stance,
+                   count(*) AS statements,
+                   string_agg(o.stance_evidence, '; ') FILTER (WHERE o.stance_evidence <> '') AS evidence
+            FROM {frm} WHERE {w.sql} AND o.subject = ? GROUP BY 1 ORDER BY 1""", params).df()
+        got = OQ.opinion_camps(con, f, subject).sort_values("speaker")
+        cols = ["speaker", "role", "rank", "stance", "statements"]
+        assert got[cols].astype(str).values.tolist() == camps[cols].astype(str).values.tolist()
+        assert [_evidence(e) for e in got.evidence] == [_evidence(e) for e in camps.evidence]
+        grid = con.execute(f"""
+            SELECT coalesce(o.speaker_key, 'unknown') AS speaker, o.group_id AS claim_id, count(*) AS statements,
+                   {OQ._net_stance("sum(o.stance_score)")} AS stance
+            FROM {frm} WHERE {w.sql} AND o.subject = ? GROUP BY 1, 2""", params).df()
+        cells = OQ.opinion_grid(con, f, subject, max_speakers=1000, max_claims=1000)
+        want = sorted(map(tuple, grid.astype(str).values.tolist()))
+        assert sorted(map(tuple, cells[["speaker", "claim_id", "statements", "stance"]].astype(str).values.tolist())) == want
+    assert subjects or f.active
