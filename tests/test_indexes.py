@@ -296,7 +296,16 @@ def test_claims_camps_and_grid_from_the_kept_cells_agree_with_the_statements(con
     w = where(f, "quotes", quotes="o", con=con)
     frm = ("opinions o JOIN articles a ON a.article_no = o.article_no "
            "LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key")
-    subjects = list(OQ.opinion_subjects(con, f).subject)
+    table = OQ.opinion_subjects(con, f)
+    reference = con.execute(f"""
+        SELECT o.subject, count(*) AS statements, count(DISTINCT o.group_id) AS claims,
+               count(DISTINCT o.speaker_key) AS speakers,
+               count(DISTINCT o.speaker_key) FILTER (WHERE s.role = 'expert') AS experts,
+               count(*) FILTER (WHERE o.stance = 'positive') AS positive,
+               count(*) FILTER (WHERE o.stance = 'negative') AS negative
+        FROM {frm} WHERE {w.sql} GROUP BY o.subject ORDER BY statements DESC, o.subject""", w.params).df()
+    assert table.astype(str).values.tolist() == reference.astype(str).values.tolist()
+    subjects = list(table.subject)
     for subject in subjects:
         params = [*w.params, subject]
         claims = con.execute(f"""
