@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
 from analysis import indexes
@@ -336,3 +337,40 @@ def test_claims_camps_and_grid_from_the_kept_cells_agree_with_the_statements(con
         want = sorted(map(tuple, grid.astype(str).values.tolist()))
         assert sorted(map(tuple, cells[["speaker", "claim_id", "statements", "stance"]].astype(str).values.tolist())) == want
     assert subjects or f.active
+
+
+PHRASE_DOCS = [
+    "the white house said on monday\x1fjane roe",  # a quote and its speaker
+    "a whitewash of the house budget\x1fjohn doe",
+    "they painted the house white\x1fhouse painter",  # "white" ends the quote, "house" starts the speaker
+    "the white  house\tand the white\nhouse again",
+    "red white and blue houses\x1fsam",
+    "an off-white housecoat on the bed",
+    "the very old white house stood",
+    "old white house, very old white house",
+    "white\x1fhouse",
+]
+
+
+@pytest.mark.parametrize("q", ['"white house"', '"ite hou"', '"white house" monday', '"old white house"',
+                               '"very old white house"', '"the very old white house stood"', '"house white"',
+                               '"white and blue"', '"painted the house white house"', '"white house" "old white"'])
+def test_phrases_from_word_positions_agree_with_the_pattern_on_the_text(q):
+    # A quoted phrase is matched on where its words stand in the word index; the same units as
+    # its pattern finds in the text (white space only between the words, never a field break).
+    con = duckdb.connect()
+    con.execute("CREATE TABLE search_units AS SELECT (i + 1)::INTEGER AS unit_no, (i + 1)::INTEGER AS article_no, "
+                "(i + 1)::INTEGER AS quote_no, doc FROM (SELECT unnest(?) AS doc, unnest(range(?)) AS i)",
+                [PHRASE_DOCS, len(PHRASE_DOCS)])
+    con.execute(f"CREATE TABLE _words AS {indexes.words_sql()}")
+    con.execute("CREATE TABLE search_words AS SELECT (row_number() OVER (ORDER BY word) - 1)::INTEGER AS word_no, word "
+                "FROM (SELECT DISTINCT word FROM _words)")
+    con.execute(f"CREATE TABLE search_postings AS {indexes.postings_sql()}")
+    search = indexes.parse_search(q)
+    sql, params = indexes.matching_units(search)
+    got = sorted(r[0] for r in con.execute(sql, params).fetchall())
+    checks = [f"contains(doc, '{w}')" for w in search.words]
+    checks += [f"regexp_matches(doc, '{indexes.phrase_pattern(p)}')" for p in search.phrases]
+    want = sorted(r[0] for r in con.execute(f"SELECT unit_no FROM search_units WHERE {' AND '.join(checks)}").fetchall())
+    assert got == want
+    assert want or q == '"painted the house white house"'  # across the quote and its speaker: none
