@@ -382,8 +382,20 @@ def quote_text_matches(q: str, con: duckdb.DuckDBPyConnection | None = None) -> 
         cols.append(f"?::VARCHAR AS p{j}")
         checks.append(f"regexp_matches(lower(q.text), c.p{j})")
         values.append(phrase_pattern(phrase))
-    sql = (f"SELECT q.quote_no, q.article_no FROM (SELECT DISTINCT quote_no, {', '.join(cols)} FROM ({sql}) "
-           f"WHERE quote_no IS NOT NULL) c JOIN quotes q ON q.quote_no = c.quote_no WHERE {' AND '.join(checks)}")
+    # A candidate's words are in its quote's text or in its speaker's name: when the name holds
+    # none of them (nor a phrase), they are all in the text, and the text need not be read. Only
+    # the candidates whose speaker's name answers the search are checked on their text (at
+    # 100,000 articles the text of candidates all over the table cost 0.08-0.1 s).
+    in_name = " OR ".join([f"contains(lower(q.speaker_key), c.w{i})" for i in range(len(search.words))]
+                          + [f"regexp_matches(lower(q.speaker_key), c.p{j})" for j in range(len(search.phrases))])
+    sql = f"""
+        WITH c AS MATERIALIZED (SELECT DISTINCT quote_no, {', '.join(cols)} FROM ({sql}) WHERE quote_no IS NOT NULL),
+        keyed AS MATERIALIZED (SELECT c.*, q.article_no, coalesce({in_name}, FALSE) AS in_name
+                               FROM c JOIN quotes q ON q.quote_no = c.quote_no)
+        SELECT quote_no, article_no FROM keyed WHERE NOT in_name
+        UNION ALL
+        SELECT q.quote_no, q.article_no FROM (SELECT * FROM keyed WHERE in_name) c
+             JOIN quotes q ON q.quote_no = c.quote_no WHERE {' AND '.join(checks)}"""
     params = [*values, *params]
     if con is None:
         return sql, params

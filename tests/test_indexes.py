@@ -374,3 +374,20 @@ def test_phrases_from_word_positions_agree_with_the_pattern_on_the_text(q):
     want = sorted(r[0] for r in con.execute(f"SELECT unit_no FROM search_units WHERE {' AND '.join(checks)}").fetchall())
     assert got == want
     assert want or q == '"painted the house white house"'  # across the quote and its speaker: none
+
+
+@pytest.mark.parametrize("said", ["narang", "vipin narang", "said", "buying time", '"buying time"', "north korea",
+                                  '"north korea" talks', "oba", '"mintaro oba"', "trump kim"])
+def test_the_quote_text_search_agrees_with_a_check_of_every_quote(con, said):
+    # Candidates whose speaker's name holds none of the words are taken without reading their
+    # text; the others are checked on it. Every quote checked on its text finds the same ones.
+    search = indexes.parse_search(said)
+    checks = [f"contains(lower(q.text), '{w}')" for w in search.words]
+    checks += [f"regexp_matches(lower(q.text), '{indexes.phrase_pattern(p)}')" for p in search.phrases]
+    want = sorted(con.execute(f"SELECT quote_no, article_no FROM quotes q WHERE {' AND '.join(checks)}").fetchall())
+    for c in (None, con):
+        indexes.clear_search_cache(con)
+        sql, params = indexes.quote_text_matches(said, c)
+        assert sorted(con.execute(sql, params).fetchall()) == want
+    named = con.execute("SELECT count(*) FROM quotes WHERE contains(lower(speaker_key), 'narang')").fetchone()[0]
+    assert named > 0  # the seeds quote Vipin Narang: a name that holds the words searched
