@@ -180,8 +180,8 @@ def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None 
         SELECT a.article_id, {title_sql()} AS title, a.author,
                coalesce(a.date, '{UNDATED}') AS date, a.outlet, a.word_count,
                coalesce(n.quotes, 0) AS quotes, {url_sql()} AS url, regexp_extract(a.source, '([^/\\\\]+)$', 1) AS file
-        FROM shown a LEFT JOIN (SELECT article_id, count(*) AS quotes FROM quotes
-                                WHERE article_id IN (SELECT article_id FROM shown) GROUP BY 1) n USING (article_id)
+        FROM shown a LEFT JOIN (SELECT article_no, count(*) AS quotes FROM quotes
+                                WHERE article_no IN (SELECT article_no FROM shown) GROUP BY 1) n USING (article_no)
         ORDER BY a.day DESC NULLS LAST, {title_sql()}, a.article_no""", w.params)
 
 

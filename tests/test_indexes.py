@@ -391,3 +391,10 @@ def test_the_quote_text_search_agrees_with_a_check_of_every_quote(con, said):
         assert sorted(con.execute(sql, params).fetchall()) == want
     named = con.execute("SELECT count(*) FROM quotes WHERE contains(lower(speaker_key), 'narang')").fetchone()[0]
     assert named > 0  # the seeds quote Vipin Narang: a name that holds the words searched
+
+
+def test_the_article_list_counts_each_articles_quotes(con):
+    listed = Q.articles_list(con, Filters())
+    counts = dict(con.execute("SELECT article_id, count(*) FROM quotes GROUP BY 1").fetchall())
+    assert len(listed) > 0 and any(listed.quotes > 0)
+    assert all(int(n) == counts.get(a, 0) for a, n in zip(listed.article_id, listed.quotes, strict=True))
