@@ -130,3 +130,22 @@ def test_cooccurrence_under_a_search_agrees_with_a_recount_of_each_pair_row(con,
     assert len(want) > 0
     assert got[["source", "target", "count", "articles"]].astype(str).values.tolist() == \
         want.astype(str).values.tolist()
+
+
+@pytest.mark.parametrize("search", ["Trump", "korea", "summit sequel", '"white house"'])
+def test_entity_counts_under_a_search_agree_with_a_row_by_row_count(con, search):
+    # A search keeps the mentions in matching articles and every mention of an entity whose own
+    # name matches: the names are matched once among the entities, the same as row by row.
+    indexes.clear_search_cache(con)
+    got = q.entity_counts(con, q=search, limit=None)
+    arts, aparams = indexes.matching_articles(search)
+    names, nparams = indexes.name_matches(search, "i.entity")
+    want = con.execute(f"""
+        SELECT i.entity, sum(ea.mentions)::BIGINT AS mentions, count(*) AS articles
+        FROM entity_articles ea JOIN entity_index i ON i.entity_no = ea.entity_no
+        WHERE list_contains(?, i.entity_label) AND (ea.article_no IN ({arts}) OR {names})
+        GROUP BY 1 ORDER BY mentions DESC, articles DESC, 1""", [list(q.NAME_LABELS), *aparams, *nparams]).df()
+    assert len(want) > 0
+    assert got[["entity", "mentions", "articles"]].astype(str).values.tolist() == want.astype(str).values.tolist()
+    totals = q.entity_totals(con, q=search)
+    assert totals == (len(want), int(want.mentions.sum()))
