@@ -217,14 +217,15 @@ def quotes_over_time(con: duckdb.DuckDBPyConnection, f: Filters,
     w = where(f, "quotes", con=con)
     # Distinct speakers per period in two steps (period × speaker, then per period): DuckDB's
     # count(DISTINCT) is several times slower over a million quotes.
+    # The undated quotes are the bucket without a period: one pass over the quotes for both.
     df = _df(con, f"""
         WITH per AS (SELECT date_trunc('{grain}', a.day) AS period, q.speaker_key, count(*) AS n
-                     FROM {QUOTES_BARE} WHERE {w.sql} AND a.day IS NOT NULL GROUP BY 1, 2)
+                     FROM {QUOTES_BARE} WHERE {w.sql} GROUP BY 1, 2)
         SELECT period, sum(n)::BIGINT AS quotes, count(speaker_key) AS speakers
-        FROM per GROUP BY period ORDER BY period""", w.params)
-    undated = _one(con, f"SELECT count(*) FROM {QUOTES_BARE} WHERE {w.sql} AND a.day IS NULL",
-                          w.params)[0]
-    return df, undated, grain
+        FROM per GROUP BY period ORDER BY period NULLS LAST""", w.params)
+    undated = df["period"].isna()
+    count = int(df.loc[undated, "quotes"].sum())
+    return df[~undated].reset_index(drop=True), count, grain
 
 
 def top_speakers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
@@ -308,9 +309,10 @@ def speaker_profile(con: duckdb.DuckDBPyConnection, speaker: str) -> dict | None
         "SELECT speaker_description, count(*) AS n FROM quotes WHERE speaker_key = ? AND speaker_description IS NOT NULL "
         "GROUP BY 1 ORDER BY n DESC", [speaker]).fetchall()
     out["descriptions"] = [d[0] for d in descs]
-    out["quote_count"] = _one(con, "SELECT count(*) FROM quotes WHERE speaker_key = ?", [speaker])[0]
-    out["article_count"] = _one(con, "SELECT count(DISTINCT article_id) FROM quotes WHERE speaker_key = ?",
-                                       [speaker])[0]
+    # From the speaker x article counts (a merged speaker may have two rows for one article).
+    out["quote_count"], out["article_count"] = _one(
+        con, "SELECT coalesce(sum(n), 0)::BIGINT, count(DISTINCT article_no) FROM speaker_articles WHERE speaker_key = ?",
+        [speaker])
     return out
 
 

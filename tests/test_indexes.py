@@ -398,3 +398,19 @@ def test_the_article_list_counts_each_articles_quotes(con):
     counts = dict(con.execute("SELECT article_id, count(*) FROM quotes GROUP BY 1").fetchall())
     assert len(listed) > 0 and any(listed.quotes > 0)
     assert all(int(n) == counts.get(a, 0) for a, n in zip(listed.article_id, listed.quotes, strict=True))
+
+
+def test_timeline_and_profile_counts_agree_with_the_quotes(con):
+    # The timeline's undated quotes come from the same pass as the dated buckets; a profile's
+    # quote and article counts from the speaker x article table.
+    for f in (Filters(), Filters(speakers=("Vipin Narang",)), Filters(q="korea")):
+        df, undated, _ = Q.quotes_over_time(con, f, "day")
+        w = where(f, "quotes")
+        dated, none = con.execute(f"""SELECT count(*) FILTER (WHERE a.day IS NOT NULL), count(*) FILTER (WHERE a.day IS NULL)
+                                      FROM quotes q JOIN articles a ON a.article_no = q.article_no WHERE {w.sql}""",
+                                  w.params).fetchone()
+        assert (int(df.quotes.sum()), undated) == (dated, none) and not df.period.isna().any()
+    for speaker in Q.filter_options(con)["speakers"][:5]:
+        profile = Q.speaker_profile(con, speaker)
+        assert (profile["quote_count"], profile["article_count"]) == con.execute(
+            "SELECT count(*), count(DISTINCT article_id) FROM quotes WHERE speaker_key = ?", [speaker]).fetchone()
