@@ -60,9 +60,16 @@ def _per_speaker_article(w: Where, extra: str = "") -> str:
     articles. The counts are summed, as a correction may have merged two speakers quoted in one
     article."""
     if w.names_quotes:
-        return _PER_SPEAKER_ARTICLE.format(where=w.sql + extra)
-    return ("SELECT q.speaker_key, q.article_no, sum(q.n)::BIGINT AS n FROM speaker_articles q "
-            f"JOIN articles a ON a.article_no = q.article_no WHERE {w.sql}{extra} GROUP BY 1, 2")
+        return _PER_SPEAKER_ARTICLE.format(where=w.sql + extra).replace(QUOTES_BARE, _quotes_from(w))
+    articles = " JOIN articles a ON a.article_no = q.article_no" if w.names_articles else ""
+    return ("SELECT q.speaker_key, q.article_no, sum(q.n)::BIGINT AS n FROM speaker_articles q"
+            f"{articles} WHERE {w.sql}{extra} GROUP BY 1, 2")
+
+
+def _quotes_from(w: Where) -> str:
+    """The quotes, joined to their articles only when a condition of `w` reads an article's
+    column: every quote has its article, so the join adds no row, only a probe per quote."""
+    return QUOTES_BARE if w.names_articles else "quotes q"
 
 
 def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> pd.DataFrame:
@@ -173,8 +180,8 @@ def articles_list(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None 
         SELECT a.article_id, {title_sql()} AS title, a.author,
                coalesce(a.date, '{UNDATED}') AS date, a.outlet, a.word_count,
                coalesce(n.quotes, 0) AS quotes, {url_sql()} AS url, regexp_extract(a.source, '([^/\\\\]+)$', 1) AS file
-        FROM shown a LEFT JOIN (SELECT article_id, count(*) AS quotes FROM quotes
-                                WHERE article_id IN (SELECT article_id FROM shown) GROUP BY 1) n USING (article_id)
+        FROM shown a LEFT JOIN (SELECT article_no, count(*) AS quotes FROM quotes
+                                WHERE article_no IN (SELECT article_no FROM shown) GROUP BY 1) n USING (article_no)
         ORDER BY a.day DESC NULLS LAST, {title_sql()}, a.article_no""", w.params)
 
 
@@ -210,14 +217,15 @@ def quotes_over_time(con: duckdb.DuckDBPyConnection, f: Filters,
     w = where(f, "quotes", con=con)
     # Distinct speakers per period in two steps (period × speaker, then per period): DuckDB's
     # count(DISTINCT) is several times slower over a million quotes.
+    # The undated quotes are the bucket without a period: one pass over the quotes for both.
     df = _df(con, f"""
         WITH per AS (SELECT date_trunc('{grain}', a.day) AS period, q.speaker_key, count(*) AS n
-                     FROM {QUOTES_BARE} WHERE {w.sql} AND a.day IS NOT NULL GROUP BY 1, 2)
+                     FROM {QUOTES_BARE} WHERE {w.sql} GROUP BY 1, 2)
         SELECT period, sum(n)::BIGINT AS quotes, count(speaker_key) AS speakers
-        FROM per GROUP BY period ORDER BY period""", w.params)
-    undated = _one(con, f"SELECT count(*) FROM {QUOTES_BARE} WHERE {w.sql} AND a.day IS NULL",
-                          w.params)[0]
-    return df, undated, grain
+        FROM per GROUP BY period ORDER BY period NULLS LAST""", w.params)
+    undated = df["period"].isna()
+    count = int(df.loc[undated, "quotes"].sum())
+    return df[~undated].reset_index(drop=True), count, grain
 
 
 def top_speakers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
@@ -301,9 +309,10 @@ def speaker_profile(con: duckdb.DuckDBPyConnection, speaker: str) -> dict | None
         "SELECT speaker_description, count(*) AS n FROM quotes WHERE speaker_key = ? AND speaker_description IS NOT NULL "
         "GROUP BY 1 ORDER BY n DESC", [speaker]).fetchall()
     out["descriptions"] = [d[0] for d in descs]
-    out["quote_count"] = _one(con, "SELECT count(*) FROM quotes WHERE speaker_key = ?", [speaker])[0]
-    out["article_count"] = _one(con, "SELECT count(DISTINCT article_id) FROM quotes WHERE speaker_key = ?",
-                                       [speaker])[0]
+    # From the speaker x article counts (a merged speaker may have two rows for one article).
+    out["quote_count"], out["article_count"] = _one(
+        con, "SELECT coalesce(sum(n), 0)::BIGINT, count(DISTINCT article_no) FROM speaker_articles WHERE speaker_key = ?",
+        [speaker])
     return out
 
 
@@ -331,14 +340,16 @@ def speaker_topics(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, lim
     under their speaker name or the entity they are linked to ("Hillary Rodham Clinton" is the
     entity "Hillary Clinton")."""
     w = where(replace(f, speakers=(speaker,)), "quotes", con=con)
+    # Counted per entity number, the names looked up for the counts only; every quote is the
+    # speaker's, so the speaker's own names are two values, not a join per quote.
     return _df(con, f"""
-        WITH mine AS (SELECT q.quote_no, q.speaker_key FROM {QUOTES_BARE} WHERE {w.sql})
-        SELECT i.entity, any_value(i.entity_label) AS type, count(*) AS quotes
-        FROM mine m JOIN quote_entities qe ON qe.quote_no = m.quote_no
-             JOIN entity_index i ON i.entity_no = qe.entity_no
-             LEFT JOIN speakers_corpus s ON s.speaker_key = m.speaker_key
-        WHERE NOT i.numeric AND i.entity <> m.speaker_key AND i.entity IS DISTINCT FROM s.entity
-        GROUP BY i.entity ORDER BY quotes DESC, i.entity LIMIT {int(limit)}""", w.params)
+        WITH c AS (SELECT qe.entity_no, count(*) AS quotes FROM quote_entities qe
+                   WHERE qe.quote_no IN (SELECT q.quote_no FROM {_quotes_from(w)} WHERE {w.sql}) GROUP BY 1)
+        SELECT i.entity, i.entity_label AS type, c.quotes
+        FROM c JOIN entity_index i ON i.entity_no = c.entity_no
+        WHERE NOT i.numeric AND i.entity <> ?
+          AND NOT EXISTS (SELECT 1 FROM speakers_corpus s WHERE s.speaker_key = ? AND s.entity = i.entity)
+        ORDER BY c.quotes DESC, i.entity LIMIT {int(limit)}""", [*w.params, speaker, speaker])
 
 
 def co_speakers(con: duckdb.DuckDBPyConnection, f: Filters, speaker: str, limit: int = 15) -> pd.DataFrame:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import pytest
 
 from analysis import indexes
@@ -281,3 +282,135 @@ def test_speaker_counts_from_the_speaker_article_table_are_the_quotes_own(con, f
     got = Q.speakers_table(con, f)
     assert {(s, int(n), int(a)) for s, n, a in zip(got["speaker"], got["quotes"], got["articles"], strict=True)} == want
     assert want or f.date_from is not None  # the seeds are undated: a date filter keeps none
+
+
+def _evidence(value) -> list[str]:
+    return sorted(value.split("; ")) if isinstance(value, str) else []
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(speakers=("Vipin Narang",)), Filters(q="north korea"),
+                               Filters(date_from=dt.date(2019, 1, 1), q="trump")], ids=str)
+def test_claims_camps_and_grid_from_the_kept_cells_agree_with_the_statements(con, f):
+    # Claims, camps and grid of a subject read its statements summed per speaker and claim, kept
+    # once per connection; the same figures counted straight from the statements:
+    indexes.clear_search_cache(con)
+    w = where(f, "quotes", quotes="o", con=con)
+    frm = ("opinions o JOIN articles a ON a.article_no = o.article_no "
+           "LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key")
+    table = OQ.opinion_subjects(con, f)
+    reference = con.execute(f"""
+        SELECT o.subject, count(*) AS statements, count(DISTINCT o.group_id) AS claims,
+               count(DISTINCT o.speaker_key) AS speakers,
+               count(DISTINCT o.speaker_key) FILTER (WHERE s.role = 'expert') AS experts,
+               count(*) FILTER (WHERE o.stance = 'positive') AS positive,
+               count(*) FILTER (WHERE o.stance = 'negative') AS negative
+        FROM {frm} WHERE {w.sql} GROUP BY o.subject ORDER BY statements DESC, o.subject""", w.params).df()
+    assert table.astype(str).values.tolist() == reference.astype(str).values.tolist()
+    subjects = list(table.subject)
+    for subject in subjects:
+        params = [*w.params, subject]
+        claims = con.execute(f"""
+            SELECT o.group_id AS claim_id, count(*) AS statements, count(DISTINCT o.speaker_key) AS speakers,
+                   string_agg(DISTINCT o.speaker_key, ', ' ORDER BY o.speaker_key) AS who,
+                   count(*) FILTER (WHERE o.stance = 'positive') AS positive,
+                   count(*) FILTER (WHERE o.stance = 'negative') AS negative,
+                   count(*) FILTER (WHERE o.stance = 'neutral') AS neutral
+            FROM {frm} WHERE {w.sql} AND o.subject = ? GROUP BY 1 ORDER BY 1""", params).df()
+        got = OQ.opinion_claims(con, f, subject).sort_values("claim_id")
+        cols = ["claim_id", "statements", "speakers", "who", "positive", "negative", "neutral"]
+        assert got[cols].astype(str).values.tolist() == claims[cols].astype(str).values.tolist()
+        camps = con.execute(f"""
+            SELECT coalesce(o.speaker_key, 'unknown') AS speaker, any_value(s.role) AS role,
+                   min({OQ.RANK_SQL}) AS rank, {OQ._net_stance("sum(o.stance_score)")} AS stance,
+                   count(*) AS statements,
+                   string_agg(o.stance_evidence, '; ') FILTER (WHERE o.stance_evidence <> '') AS evidence
+            FROM {frm} WHERE {w.sql} AND o.subject = ? GROUP BY 1 ORDER BY 1""", params).df()
+        got = OQ.opinion_camps(con, f, subject).sort_values("speaker")
+        cols = ["speaker", "role", "rank", "stance", "statements"]
+        assert got[cols].astype(str).values.tolist() == camps[cols].astype(str).values.tolist()
+        assert [_evidence(e) for e in got.evidence] == [_evidence(e) for e in camps.evidence]
+        grid = con.execute(f"""
+            SELECT coalesce(o.speaker_key, 'unknown') AS speaker, o.group_id AS claim_id, count(*) AS statements,
+                   {OQ._net_stance("sum(o.stance_score)")} AS stance
+            FROM {frm} WHERE {w.sql} AND o.subject = ? GROUP BY 1, 2""", params).df()
+        cells = OQ.opinion_grid(con, f, subject, max_speakers=1000, max_claims=1000)
+        want = sorted(map(tuple, grid.astype(str).values.tolist()))
+        assert sorted(map(tuple, cells[["speaker", "claim_id", "statements", "stance"]].astype(str).values.tolist())) == want
+    assert subjects or f.active
+
+
+PHRASE_DOCS = [
+    "the white house said on monday\x1fjane roe",  # a quote and its speaker
+    "a whitewash of the house budget\x1fjohn doe",
+    "they painted the house white\x1fhouse painter",  # "white" ends the quote, "house" starts the speaker
+    "the white  house\tand the white\nhouse again",
+    "red white and blue houses\x1fsam",
+    "an off-white housecoat on the bed",
+    "the very old white house stood",
+    "old white house, very old white house",
+    "white\x1fhouse",
+]
+
+
+@pytest.mark.parametrize("q", ['"white house"', '"ite hou"', '"white house" monday', '"old white house"',
+                               '"very old white house"', '"the very old white house stood"', '"house white"',
+                               '"white and blue"', '"painted the house white house"', '"white house" "old white"'])
+def test_phrases_from_word_positions_agree_with_the_pattern_on_the_text(q):
+    # A quoted phrase is matched on where its words stand in the word index; the same units as
+    # its pattern finds in the text (white space only between the words, never a field break).
+    con = duckdb.connect()
+    con.execute("CREATE TABLE search_units AS SELECT (i + 1)::INTEGER AS unit_no, (i + 1)::INTEGER AS article_no, "
+                "(i + 1)::INTEGER AS quote_no, doc FROM (SELECT unnest(?) AS doc, unnest(range(?)) AS i)",
+                [PHRASE_DOCS, len(PHRASE_DOCS)])
+    con.execute(f"CREATE TABLE _words AS {indexes.words_sql()}")
+    con.execute("CREATE TABLE search_words AS SELECT (row_number() OVER (ORDER BY word) - 1)::INTEGER AS word_no, word "
+                "FROM (SELECT DISTINCT word FROM _words)")
+    con.execute(f"CREATE TABLE search_postings AS {indexes.postings_sql()}")
+    search = indexes.parse_search(q)
+    sql, params = indexes.matching_units(search)
+    got = sorted(r[0] for r in con.execute(sql, params).fetchall())
+    checks = [f"contains(doc, '{w}')" for w in search.words]
+    checks += [f"regexp_matches(doc, '{indexes.phrase_pattern(p)}')" for p in search.phrases]
+    want = sorted(r[0] for r in con.execute(f"SELECT unit_no FROM search_units WHERE {' AND '.join(checks)}").fetchall())
+    assert got == want
+    assert want or q == '"painted the house white house"'  # across the quote and its speaker: none
+
+
+@pytest.mark.parametrize("said", ["narang", "vipin narang", "said", "buying time", '"buying time"', "north korea",
+                                  '"north korea" talks', "oba", '"mintaro oba"', "trump kim"])
+def test_the_quote_text_search_agrees_with_a_check_of_every_quote(con, said):
+    # Candidates whose speaker's name holds none of the words are taken without reading their
+    # text; the others are checked on it. Every quote checked on its text finds the same ones.
+    search = indexes.parse_search(said)
+    checks = [f"contains(lower(q.text), '{w}')" for w in search.words]
+    checks += [f"regexp_matches(lower(q.text), '{indexes.phrase_pattern(p)}')" for p in search.phrases]
+    want = sorted(con.execute(f"SELECT quote_no, article_no FROM quotes q WHERE {' AND '.join(checks)}").fetchall())
+    for c in (None, con):
+        indexes.clear_search_cache(con)
+        sql, params = indexes.quote_text_matches(said, c)
+        assert sorted(con.execute(sql, params).fetchall()) == want
+    named = con.execute("SELECT count(*) FROM quotes WHERE contains(lower(speaker_key), 'narang')").fetchone()[0]
+    assert named > 0  # the seeds quote Vipin Narang: a name that holds the words searched
+
+
+def test_the_article_list_counts_each_articles_quotes(con):
+    listed = Q.articles_list(con, Filters())
+    counts = dict(con.execute("SELECT article_id, count(*) FROM quotes GROUP BY 1").fetchall())
+    assert len(listed) > 0 and any(listed.quotes > 0)
+    assert all(int(n) == counts.get(a, 0) for a, n in zip(listed.article_id, listed.quotes, strict=True))
+
+
+def test_timeline_and_profile_counts_agree_with_the_quotes(con):
+    # The timeline's undated quotes come from the same pass as the dated buckets; a profile's
+    # quote and article counts from the speaker x article table.
+    for f in (Filters(), Filters(speakers=("Vipin Narang",)), Filters(q="korea")):
+        df, undated, _ = Q.quotes_over_time(con, f, "day")
+        w = where(f, "quotes")
+        dated, none = con.execute(f"""SELECT count(*) FILTER (WHERE a.day IS NOT NULL), count(*) FILTER (WHERE a.day IS NULL)
+                                      FROM quotes q JOIN articles a ON a.article_no = q.article_no WHERE {w.sql}""",
+                                  w.params).fetchone()
+        assert (int(df.quotes.sum()), undated) == (dated, none) and not df.period.isna().any()
+    for speaker in Q.filter_options(con)["speakers"][:5]:
+        profile = Q.speaker_profile(con, speaker)
+        assert (profile["quote_count"], profile["article_count"]) == con.execute(
+            "SELECT count(*), count(DISTINCT article_id) FROM quotes WHERE speaker_key = ?", [speaker]).fetchone()
