@@ -107,6 +107,32 @@ def derived_connection(store: Store, files: AnalystFiles) -> duckdb.DuckDBPyConn
     return con
 
 
+def derive_file(store: Store, files: AnalystFiles, path: Path) -> int:
+    """Derive every corpus-level table into a new DuckDB file at `path`, there from the start:
+    the snapshot's tables and each step's are file-backed, so DuckDB keeps what exceeds
+    `MEMORY_LIMIT` on disk (and spills its joins and sorts to a temporary folder beside it)
+    instead of holding the corpus in memory. Returns how many articles it holds."""
+    path.unlink(missing_ok=True)
+    spill = path.with_name(f"{path.name}.spill")
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+        con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
+        store.connect(into=con)
+        derive_mod.derive(con, files)
+        keep = set(CORPUS_TABLES)
+        for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                                    "AND NOT temporary").fetchall():
+            if table not in keep:
+                con.execute(f"DROP TABLE {table}")
+        row = con.execute("SELECT count(*) FROM articles").fetchone()
+        con.execute("CHECKPOINT")
+        return int(row[0]) if row else 0
+    finally:
+        con.close()
+        shutil.rmtree(spill, ignore_errors=True)
+
+
 @dataclass
 class UpdateReport:
     mode: str  # "unchanged", "incremental" or "full"
@@ -152,12 +178,7 @@ def update_corpus(store: Store, files: AnalystFiles | None = None, *, full: bool
                 log_.exception("the incremental update failed; deriving the corpus tables in full")
                 tmp.unlink(missing_ok=True)
         if mode != "incremental":
-            con = derived_connection(store, files)
-            try:
-                _save(con, tmp)
-                added = int(con.execute("SELECT count(*) FROM articles").fetchone()[0])  # type: ignore[index]
-            finally:
-                con.close()
+            added = derive_file(store, files, tmp)
         _fsync(tmp)
         os.replace(tmp, out)
     finally:
@@ -273,17 +294,6 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     for table in CORPUS_TABLES:
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM corpus.{table}")
     return con
-
-
-def _save(con: duckdb.DuckDBPyConnection, path: Path) -> None:
-    """Write the corpus tables to a new DuckDB file."""
-    path.unlink(missing_ok=True)
-    con.execute(f"ATTACH '{_sql_path(path)}' AS out")
-    try:
-        for table in CORPUS_TABLES:
-            con.execute(f"CREATE TABLE out.{table} AS SELECT * FROM {table}")
-    finally:
-        con.execute("DETACH out")
 
 
 def _sql_path(path: Path) -> str:

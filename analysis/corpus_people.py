@@ -79,7 +79,7 @@ class CorpusPeople:
     """The corpus's full-name people by surname, with their gender and the titles given them."""
 
     def __init__(self, out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str], person_entity: np.ndarray,
-                 arts_of_entity: np.ndarray):
+                 arts_of_entity: np.ndarray, weights: list[int] | None = None):
         self.entities = entities
         self.arts = arts_of_entity
         self.surname: dict[int, str] = {}
@@ -97,9 +97,9 @@ class CorpusPeople:
         titles = out["title"] if "title" in out.columns else pd.Series([None] * len(out))
         full = out["canonical"].astype("string").str.contains(" ", regex=False).fillna(False).tolist()
         self.titles: dict[int, Counter[str]] = defaultdict(Counter)
-        for e, t, f in zip(ent_codes.tolist(), titles.tolist(), full, strict=True):
+        for e, t, f, w in zip(ent_codes.tolist(), titles.tolist(), full, weights or [1] * len(full), strict=True):
             if isinstance(t, str) and f and e in self.surname:
-                self.titles[e][t] += 1
+                self.titles[e][t] += w
         self.gender = {e: g for e in self.surname if (g := self._gender(e))}
 
     def _gender(self, e: int) -> str | None:
@@ -137,16 +137,18 @@ class CorpusPeople:
 
 
 def fix_short_forms(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str], person_entity: np.ndarray,
-                    arts_of_entity: np.ndarray, pinned) -> np.ndarray:
-    """Apply rules 1-3 of the module docstring; `entities` may grow by a bare surname."""
-    people = CorpusPeople(out, ent_codes, entities, person_entity, arts_of_entity)
+                    arts_of_entity: np.ndarray, pinned, weights: list[int] | None = None) -> np.ndarray:
+    """Apply rules 1-3 of the module docstring; `entities` may grow by a bare surname. `weights`:
+    how many mentions each row of `out` stands for (rows of identical mentions counted once)."""
+    people = CorpusPeople(out, ent_codes, entities, person_entity, arts_of_entity, weights)
     forms = _person_forms(out)
     open_word = forms.where(~out["canonical"].astype("string").str.contains(" ", regex=False).fillna(True), "")
     open_word = open_word.where(~open_word.str.contains(" ", regex=False), "")
     titles = out["title"] if "title" in out.columns else pd.Series([None] * len(out), index=out.index)
     titled = titles.notna().to_numpy()
     codes, decided = _fix_titled(out, ent_codes, people, forms, open_word, titles)
-    return _follow_the_article(out["article_id"].tolist(), codes, people, forms, open_word, titled & decided, pinned)
+    return _follow_the_article(out["article_id"].tolist(), codes, people, forms, open_word, titled & decided, pinned,
+                               weights or [1] * len(out))
 
 
 def _person_forms(out: pd.DataFrame) -> pd.Series:
@@ -205,7 +207,7 @@ def _entity(name: str, entities: list[str], made: dict[str, int]) -> int:
 
 
 def _follow_the_article(articles: list[str], codes: np.ndarray, people: CorpusPeople, forms: pd.Series,
-                        open_word: pd.Series, titled: np.ndarray, pinned) -> np.ndarray:
+                        open_word: pd.Series, titled: np.ndarray, pinned, weights: list[int]) -> np.ndarray:
     """Untitled one-word mentions go to the person the article's own mentions of the word point to:
     its full names, and the short forms already settled (by the article, or by a title)."""
     targets = np.flatnonzero((open_word != "").to_numpy() & ~titled)  # `titled`: settled by their title
@@ -214,15 +216,16 @@ def _follow_the_article(articles: list[str], codes: np.ndarray, people: CorpusPe
     votes: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
     by_title: set[tuple[str, str]] = set()
     settled = (open_word == "").to_numpy() | titled
-    for a, e, f, ok, t in zip(articles, codes.tolist(), forms.tolist(), settled.tolist(), titled.tolist(), strict=True):
+    for a, e, f, ok, t, n in zip(articles, codes.tolist(), forms.tolist(), settled.tolist(), titled.tolist(), weights,
+                                 strict=True):
         if e not in people.surname or not f or not ok:
             continue
         if " " in f:
             (first, last, _), _ = person_parts(people.entities[e])  # type: ignore[misc]
-            votes[(a, last)][e] += 1
-            votes[(a, first)][e] += 1
+            votes[(a, last)][e] += n
+            votes[(a, first)][e] += n
         else:
-            votes[(a, f)][e] += 1
+            votes[(a, f)][e] += n
             if t:
                 by_title.add((a, f))
     # Besides titled mentions, only words several people share are looked at: the article's own

@@ -60,8 +60,10 @@ def untyped_to_text(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 
 def resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    mentions = con.execute("SELECT * FROM entities").df()
-    replace_table(con, "entities", aliases.resolve_corpus_entities(mentions, list(files.aliases)))
+    # In SQL over the mentions, from counts of their distinct names and forms (`aliases.resolve_table`).
+    resolved = aliases.resolve_table(con, "entities", list(files.aliases))
+    con.execute(f"CREATE OR REPLACE TABLE entities AS {resolved}")
+    aliases.drop_helpers(con)
 
 
 def resolve_speakers(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:

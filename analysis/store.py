@@ -164,18 +164,22 @@ class Store:
             for row in batch:
                 yield Article(**dict(zip(names, row, strict=True)))
 
-    def connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
+    def connect(self, *, with_text: bool = False,
+                into: duckdb.DuckDBPyConnection | None = None) -> duckdb.DuckDBPyConnection:
         """See `_connect`; retried when an ingest removed a part between listing and reading it."""
-        return _retrying(lambda: self._connect(with_text=with_text))
+        if into is None:
+            return _retrying(lambda: self._connect(duckdb.connect(), with_text=with_text))
+        return _retrying(lambda: self._connect(_cleared(into), with_text=with_text))
 
-    def _connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB snapshot of the store: one table per record type.
+    def _connect(self, con: duckdb.DuckDBPyConnection, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
+        """A DuckDB snapshot of the store: one table per record type.
 
         Each article appears once (its newest copy), and its entities, quotes and speakers come
         from that same copy. Tables are materialised in memory so dashboard queries do not touch
-        the disk; the article text stays on disk unless `with_text` (see `article_text`).
+        the disk; the article text stays on disk unless `with_text` (see `article_text`). `into`
+        (see `connect`): the tables are created in that connection instead, a file-backed one
+        for a full derivation, whose tables DuckDB keeps on disk beyond its memory limit.
         """
-        con = duckdb.connect()
         parts = self.part_dirs()
         if not parts:
             for name, schema in SCHEMAS.items():
@@ -342,6 +346,13 @@ class Store:
                 removed += 1
         shutil.rmtree(trash, ignore_errors=True)
         return removed
+
+
+def _cleared(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """`con` without the snapshot tables of an attempt that failed halfway (see `_retrying`)."""
+    for name in SCHEMAS:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    return con
 
 
 def _retrying(read, attempts: int = 4):
