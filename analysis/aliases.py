@@ -61,7 +61,7 @@ from analysis.corpus_people import dominant, fix_short_forms, looks_like_full_na
 from analysis.entities import NORP, PERSON, normalise
 from analysis.names import INSTITUTION_WORDS, is_suffix
 
-VERSION = "3"  # part of the corpus cache key: a change here re-derives the corpus tables
+VERSION = "4"  # part of the corpus cache key: a change here re-derives the corpus tables
 
 DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "aliases.csv"
 
@@ -132,9 +132,11 @@ _HELPERS = ("_en_names", "_en_labels", "_en_texts", "_en_first", "_en_map", "_en
 
 
 def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[Path], *,
-                  include_defaults: bool = True) -> str:
-    """A SELECT of `table`'s rows (a DuckDB table of mentions), in their order, with `entity`,
-    `entity_label` and `group` added; it reads temporary tables made here (`drop_helpers`).
+                  include_defaults: bool = True, order: str = "m.rowid") -> str:
+    """A SELECT of `table`'s rows (a DuckDB table of mentions) with `entity`, `entity_label` and
+    `group` added, in the order of `order` (SQL over the table's columns: the order in which
+    names and labels first occur, which decides a tie between two labels); it reads temporary
+    tables made here (`drop_helpers`).
 
     The names are resolved from counts DuckDB makes over the mentions (per distinct name and
     label, per distinct written form, per article and short form), not from the mentions
@@ -149,14 +151,14 @@ def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[
         con.execute(f"""
             CREATE TEMP TABLE {name} AS
             SELECT {col}::VARCHAR AS {col}, (row_number() OVER (ORDER BY first_row) - 1)::BIGINT AS code
-            FROM (SELECT {col}, min(rowid) AS first_row FROM {table} WHERE {col} IS NOT NULL GROUP BY {col})""")
+            FROM (SELECT {col}, min(({order})) AS first_row FROM {table} m WHERE {col} IS NOT NULL GROUP BY {col})""")
     names: list[str] = [r[0] for r in con.execute("SELECT canonical FROM _en_names ORDER BY code").fetchall()]
     labels: list[str] = [r[0] for r in con.execute("SELECT label FROM _en_labels ORDER BY code").fetchall()]
     n_names, n_labels = len(names), len(labels)
     keep = ", ".join(f'm."{c}"' for c in cols if c not in ("entity", "entity_label", "group"))
     if not n_names or not n_labels:
         return f"""SELECT {keep}, NULL::VARCHAR AS entity, NULL::VARCHAR AS entity_label, NULL::VARCHAR AS "group"
-                   FROM {table} m ORDER BY m.rowid"""
+                   FROM {table} m ORDER BY {order}"""
     # Mentions per (name, label) and articles per name; article counts only decide between
     # people, so only PERSON mentions are counted.
     counts = con.execute(f"""
@@ -231,7 +233,7 @@ def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[
         LEFT JOIN _en_fixed f ON m.label = '{PERSON}' AND f.article_id = m.article_id AND f.text = m.text
              AND f.canonical = m.canonical AND f.title IS NOT DISTINCT FROM {title.replace('"title"', 'm."title"')}
         LEFT JOIN _en_entities e ON e.entity = coalesce(f.entity, n.entity)
-        ORDER BY m.rowid"""
+        ORDER BY {order}"""
 
 
 def drop_helpers(con: duckdb.DuckDBPyConnection) -> None:

@@ -59,9 +59,13 @@ def untyped_to_text(con: duckdb.DuckDBPyConnection, name: str) -> None:
         con.execute(f'ALTER TABLE {name} ALTER "{column}" TYPE {"VARCHAR[]" if kind.endswith("[]") else "VARCHAR"}')
 
 
+ENTITY_ORDER = "m.article_id, m.start, m.\"end\", m.text, m.label"
+
+
 def resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    # In SQL over the mentions, from counts of their distinct names and forms (`aliases.resolve_table`).
-    resolved = aliases.resolve_table(con, "entities", list(files.aliases))
+    # In SQL over the mentions, from counts of their distinct names and forms (`aliases.resolve_table`);
+    # the mentions in article order (the snapshot's own order varies from one load to the next).
+    resolved = aliases.resolve_table(con, "entities", list(files.aliases), order=ENTITY_ORDER)
     con.execute(f"CREATE OR REPLACE TABLE entities AS {resolved}")
     aliases.drop_helpers(con)
 
@@ -71,9 +75,23 @@ def resolve_speakers(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> Non
     # decides between spellings; the article's own PERSON mentions decide who a surname is.
     pairs = con.execute("SELECT article_id, speaker, count(*) AS n FROM quotes WHERE speaker IS NOT NULL "
                         "GROUP BY ALL ORDER BY article_id, speaker").df()
-    mentions = con.execute("SELECT article_id, text, entity, count(*) AS n FROM entities WHERE entity_label = 'PERSON' "
-                           "AND article_id IN (SELECT article_id FROM quotes WHERE speaker IS NOT NULL) "
-                           "GROUP BY ALL ORDER BY article_id, text, entity").df()
+    # Only the mentions a speaker's name can be looked up by (its forms, in its own article).
+    con.register("_speaker_forms", speaker_identity.name_forms(pairs["speaker"].unique().tolist()))
+    texts = [r[0] for r in con.execute("SELECT DISTINCT text FROM entities WHERE entity_label = 'PERSON' "
+                                       "AND text IS NOT NULL").fetchall()]
+    con.register("_text_forms", pd.DataFrame({"text": texts, "form": [speaker_identity.mention_form(t) for t in texts]},
+                                             dtype="string"))
+    try:
+        mentions = con.execute("""
+            SELECT m.article_id, m.text, m.entity, count(*) AS n
+            FROM entities m JOIN _text_forms t ON t.text = m.text
+            SEMI JOIN (SELECT DISTINCT q.article_id, f.form FROM quotes q JOIN _speaker_forms f ON f.speaker = q.speaker) k
+                 ON k.article_id = m.article_id AND k.form = t.form
+            WHERE m.entity_label = 'PERSON'
+            GROUP BY ALL ORDER BY m.article_id, m.text, m.entity""").df()
+    finally:
+        con.unregister("_speaker_forms")
+        con.unregister("_text_forms")
     con.register("_keys", speaker_identity.speaker_keys(pairs, mentions))
     con.execute("CREATE OR REPLACE TABLE quotes AS SELECT q.*, k.speaker_key FROM quotes q "
                 "LEFT JOIN _keys k ON q.article_id = k.article_id AND q.speaker = k.speaker")
@@ -168,9 +186,9 @@ def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series, narrow: b
             con.unregister("_name_keys")
         links = aliases.link_forms(keys, forms) if len(keys) else {}
         return keys.map(links).astype("string")
-    people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
-                         "WHERE entity_label IN ('PERSON', 'ORG')").df()
-    links = aliases.link_names(keys, people) if len(keys) else {}
+    # `aliases.link_names` over every PERSON and ORG mention, from their forms counted in SQL.
+    forms = con.execute(f"SELECT form, entity, n FROM ({indexes.entity_forms_sql()})").df()
+    links = aliases.link_forms(keys, forms) if len(keys) else {}
     return keys.map(links).astype("string")
 
 
