@@ -132,11 +132,11 @@ _HELPERS = ("_en_names", "_en_labels", "_en_texts", "_en_first", "_en_map", "_en
 
 
 def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[Path], *,
-                  include_defaults: bool = True, order: str = "m.rowid") -> str:
+                  include_defaults: bool = True, order: str = "m.rowid", sort: bool = True) -> str:
     """A SELECT of `table`'s rows (a DuckDB table of mentions) with `entity`, `entity_label` and
-    `group` added, in the order of `order` (SQL over the table's columns: the order in which
-    names and labels first occur, which decides a tie between two labels); it reads temporary
-    tables made here (`drop_helpers`).
+    `group` added, sorted by `order` unless not `sort` (SQL over the table's columns: the order
+    in which names and labels first occur also decides a tie between two labels); it reads
+    temporary tables made here (`drop_helpers`).
 
     The names are resolved from counts DuckDB makes over the mentions (per distinct name and
     label, per distinct written form, per article and short form), not from the mentions
@@ -158,7 +158,7 @@ def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[
     keep = ", ".join(f'm."{c}"' for c in cols if c not in ("entity", "entity_label", "group"))
     if not n_names or not n_labels:
         return f"""SELECT {keep}, NULL::VARCHAR AS entity, NULL::VARCHAR AS entity_label, NULL::VARCHAR AS "group"
-                   FROM {table} m ORDER BY {order}"""
+                   FROM {table} m{f" ORDER BY {order}" if sort else ""}"""
     # Mentions per (name, label) and articles per name; article counts only decide between
     # people, so only PERSON mentions are counted.
     counts = con.execute(f"""
@@ -232,8 +232,7 @@ def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[
         LEFT JOIN _en_map n ON n.canonical = m.canonical
         LEFT JOIN _en_fixed f ON m.label = '{PERSON}' AND f.article_id = m.article_id AND f.text = m.text
              AND f.canonical = m.canonical AND f.title IS NOT DISTINCT FROM {title.replace('"title"', 'm."title"')}
-        LEFT JOIN _en_entities e ON e.entity = coalesce(f.entity, n.entity)
-        ORDER BY {order}"""
+        LEFT JOIN _en_entities e ON e.entity = coalesce(f.entity, n.entity){f" ORDER BY {order}" if sort else ""}"""
 
 
 def drop_helpers(con: duckdb.DuckDBPyConnection) -> None:

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import shutil
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -99,37 +100,33 @@ def cache_path(store: Store, files: AnalystFiles | None = None) -> Path:
     return store.root / "derived" / f"corpus-{corpus_key(store, files)}.duckdb"
 
 
-def derived_connection(store: Store, files: AnalystFiles) -> duckdb.DuckDBPyConnection:
-    """An in-memory snapshot of the store with every corpus-level table derived, uncached."""
-    con = store.connect()
+def derived_connection(store: Store, files: AnalystFiles, spill: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory snapshot of the store with every corpus-level table derived, uncached.
+
+    DuckDB holds it within `MEMORY_LIMIT` from the first table on: beyond it, its tables and
+    its joins' and sorts' working data go to a temporary folder (`spill`, else one of the
+    system's), so the derivation of a large store runs in bounded memory."""
+    con = duckdb.connect()
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{_sql_path(spill or Path(tempfile.gettempdir()) / f'analysis-{uuid.uuid4().hex[:8]}')}'")
+    store.connect(into=con)
     derive_mod.derive(con, files)
     return con
 
 
 def derive_file(store: Store, files: AnalystFiles, path: Path) -> int:
-    """Derive every corpus-level table into a new DuckDB file at `path`, there from the start:
-    the snapshot's tables and each step's are file-backed, so DuckDB keeps what exceeds
-    `MEMORY_LIMIT` on disk (and spills its joins and sorts to a temporary folder beside it)
-    instead of holding the corpus in memory. Returns how many articles it holds."""
-    path.unlink(missing_ok=True)
+    """Derive every corpus-level table and write them to a new DuckDB file at `path`, spilling
+    beside it; returns how many articles it holds."""
     spill = path.with_name(f"{path.name}.spill")
-    con = duckdb.connect(str(path))
     try:
-        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
-        con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
-        store.connect(into=con)
-        derive_mod.derive(con, files)
-        keep = set(CORPUS_TABLES)
-        for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-                                    "AND NOT temporary").fetchall():
-            if table not in keep:
-                con.execute(f"DROP TABLE {table}")
-        row = con.execute("SELECT count(*) FROM articles").fetchone()
-        con.execute("CHECKPOINT")
-        return int(row[0]) if row else 0
+        con = derived_connection(store, files, spill)
+        try:
+            _save(con, path)
+            row = con.execute("SELECT count(*) FROM articles").fetchone()
+            return int(row[0]) if row else 0
+        finally:
+            con.close()
     finally:
-        con.close()
         shutil.rmtree(spill, ignore_errors=True)
 
 
@@ -294,6 +291,18 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     for table in CORPUS_TABLES:
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM corpus.{table}")
     return con
+
+
+def _save(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Write the corpus tables to a new DuckDB file."""
+    path.unlink(missing_ok=True)
+    path.with_name(f"{path.name}.wal").unlink(missing_ok=True)  # a crashed writer's log must not replay
+    con.execute(f"ATTACH '{_sql_path(path)}' AS out")
+    try:
+        for table in CORPUS_TABLES:
+            con.execute(f"CREATE TABLE out.{table} AS SELECT * FROM {table}")
+    finally:
+        con.execute("DETACH out")
 
 
 def _sql_path(path: Path) -> str:

@@ -213,19 +213,30 @@ def _follow_the_article(articles: list[str], codes: np.ndarray, people: CorpusPe
     targets = np.flatnonzero((open_word != "").to_numpy() & ~titled)  # `titled`: settled by their title
     if not len(targets):
         return codes
+    open_list: list[str] = open_word.tolist()
+    # Only the votes a target reads are counted (one Counter per article and word is costly at
+    # millions of mentions).
+    wanted = {(articles[i], open_list[i]) for i in targets.tolist() if open_list[i] not in pinned}
     votes: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
     by_title: set[tuple[str, str]] = set()
     settled = (open_word == "").to_numpy() | titled
+    first_last: dict[int, tuple[str, str]] = {}
     for a, e, f, ok, t, n in zip(articles, codes.tolist(), forms.tolist(), settled.tolist(), titled.tolist(), weights,
                                  strict=True):
         if e not in people.surname or not f or not ok:
             continue
         if " " in f:
-            (first, last, _), _ = person_parts(people.entities[e])  # type: ignore[misc]
-            votes[(a, last)][e] += n
-            votes[(a, first)][e] += n
+            if e not in first_last:
+                (first, last, _), _ = person_parts(people.entities[e])  # type: ignore[misc]
+                first_last[e] = (first, last)
+            first, last = first_last[e]
+            if (a, last) in wanted:
+                votes[(a, last)][e] += n
+            if (a, first) in wanted:
+                votes[(a, first)][e] += n
         else:
-            votes[(a, f)][e] += n
+            if (a, f) in wanted:
+                votes[(a, f)][e] += n
             if t:
                 by_title.add((a, f))
     # Besides titled mentions, only words several people share are looked at: the article's own
@@ -233,7 +244,6 @@ def _follow_the_article(articles: list[str], codes: np.ndarray, people: CorpusPe
     # fragment "Among Voters").
     shared = {w for w, es in people.by_word.items() if len(es) >= 2}
     fixed = codes.copy()
-    open_list: list[str] = open_word.tolist()
     for i in targets.tolist():
         w = open_list[i]
         if w in pinned or ((articles[i], w) not in by_title and w not in shared):

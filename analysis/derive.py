@@ -65,7 +65,7 @@ ENTITY_ORDER = "m.article_id, m.start, m.\"end\", m.text, m.label"
 def resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     # In SQL over the mentions, from counts of their distinct names and forms (`aliases.resolve_table`);
     # the mentions in article order (the snapshot's own order varies from one load to the next).
-    resolved = aliases.resolve_table(con, "entities", list(files.aliases), order=ENTITY_ORDER)
+    resolved = aliases.resolve_table(con, "entities", list(files.aliases), order=ENTITY_ORDER, sort=False)
     con.execute(f"CREATE OR REPLACE TABLE entities AS {resolved}")
     aliases.drop_helpers(con)
 
