@@ -217,9 +217,31 @@ def _follow_the_article(articles: list[str], codes: np.ndarray, people: CorpusPe
     # Only the votes a target reads are counted (one Counter per article and word is costly at
     # millions of mentions).
     wanted = {(articles[i], open_list[i]) for i in targets.tolist() if open_list[i] not in pinned}
+    settled = (open_word == "").to_numpy() | titled
+    votes, by_title = _votes(articles, codes, people, forms, settled, titled, weights, wanted)
+    # Besides titled mentions, only words several people share are looked at: the article's own
+    # step left a word alone that one full name of it contains for a reason ("Voters" beside the
+    # fragment "Among Voters").
+    shared = {w for w, es in people.by_word.items() if len(es) >= 2}
+    fixed = codes.copy()
+    for i in targets.tolist():
+        w = open_list[i]
+        if w in pinned or ((articles[i], w) not in by_title and w not in shared):
+            continue
+        counts = votes.get((articles[i], w))
+        best = dominant(list(counts), counts) if counts else None
+        if best is not None:
+            fixed[i] = best
+    return fixed
+
+
+def _votes(articles: list[str], codes: np.ndarray, people: CorpusPeople, forms: pd.Series, settled: np.ndarray,
+           titled: np.ndarray, weights: list[int], wanted: set[tuple[str, str]]
+           ) -> tuple[dict[tuple[str, str], Counter[int]], set[tuple[str, str]]]:
+    """Per (article, word) of `wanted`, the people its settled mentions name (a full name votes
+    by its first and last word), weighted; and the (article, word) pairs a title settled."""
     votes: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
     by_title: set[tuple[str, str]] = set()
-    settled = (open_word == "").to_numpy() | titled
     first_last: dict[int, tuple[str, str]] = {}
     for a, e, f, ok, t, n in zip(articles, codes.tolist(), forms.tolist(), settled.tolist(), titled.tolist(), weights,
                                  strict=True):
@@ -239,17 +261,4 @@ def _follow_the_article(articles: list[str], codes: np.ndarray, people: CorpusPe
                 votes[(a, f)][e] += n
             if t:
                 by_title.add((a, f))
-    # Besides titled mentions, only words several people share are looked at: the article's own
-    # step left a word alone that one full name of it contains for a reason ("Voters" beside the
-    # fragment "Among Voters").
-    shared = {w for w, es in people.by_word.items() if len(es) >= 2}
-    fixed = codes.copy()
-    for i in targets.tolist():
-        w = open_list[i]
-        if w in pinned or ((articles[i], w) not in by_title and w not in shared):
-            continue
-        counts = votes.get((articles[i], w))
-        best = dominant(list(counts), counts) if counts else None
-        if best is not None:
-            fixed[i] = best
-    return fixed
+    return votes, by_title

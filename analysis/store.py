@@ -202,13 +202,14 @@ class Store:
             [files("articles")])
         for name in TABLES:
             have = [f for f in files(name) if os.path.isfile(f)]
+            kind = "TEMP TABLE" if name in temporary else "TABLE"
             if not have:  # parts written before this record type existed: an empty table
                 con.register("_empty", SCHEMAS[name].empty_table())
-                con.execute(f"CREATE {'TEMP ' if name in temporary else ''}TABLE {name} AS SELECT *, '' AS part FROM _empty")
+                con.execute(f"CREATE {kind} {name} AS SELECT *, '' AS part FROM _empty")
                 con.unregister("_empty")
                 continue
             con.execute(
-                f"CREATE {'TEMP ' if name in temporary else ''}TABLE {name} AS SELECT t.* EXCLUDE (filename), {part_of.replace('filename', 't.filename')} AS part "
+                f"CREATE {kind} {name} AS SELECT t.* EXCLUDE (filename), {part_of.replace('filename', 't.filename')} AS part "
                 f"FROM read_parquet(?, filename=true, union_by_name=true) t "
                 f"SEMI JOIN articles a ON t.article_id = a.article_id "
                 f"AND {part_of.replace('filename', 't.filename')} = a.part",
