@@ -49,7 +49,7 @@ POINTER = "CURRENT.json"
 # DuckDB's own memory for a derivation: the set-based steps spill to disk beyond it.
 MEMORY_LIMIT = os.environ.get("ANALYSIS_MEMORY_LIMIT", "1GB")
 # A full derivation's memory, DuckDB's and the Python steps' together (`derive.derive`), in MB.
-FULL_MEMORY_MB = int(os.environ.get("ANALYSIS_FULL_MEMORY_MB", "1400"))
+FULL_MEMORY_MB = int(os.environ.get("ANALYSIS_FULL_MEMORY_MB", "1280"))
 
 
 def inputs_key(files: AnalystFiles) -> str:

@@ -72,7 +72,8 @@ ENTITY_ORDER = "m.article_id, m.start, m.\"end\", m.text, m.label"
 
 def resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     # In SQL over the mentions, from counts of their distinct names and forms (`aliases.resolve_table`);
-    # the mentions in article order (the snapshot's own order varies from one load to the next).
+    # which name or label occurs "first" (a tie between labels) in article order, not in the
+    # snapshot's row order, which varies from one load to the next.
     resolved = aliases.resolve_table(con, "entities", list(files.aliases), order=ENTITY_ORDER, sort=False)
     con.execute(f"CREATE OR REPLACE TABLE entities AS {resolved}")
     aliases.drop_helpers(con)
@@ -82,8 +83,12 @@ def resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> Non
 def drop_temporary(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Drop the snapshot's temporary `table` once a step has made its replacement (see
     `corpus.derive_file`): a temporary table comes first when a name is looked up."""
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [table]).fetchone() == (1,):
+    if is_temporary(con, table):
         con.execute(f"DROP TABLE temp.{table}")
+
+
+def is_temporary(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [table]).fetchone() == (1,)
 
 
 def resolve_speakers(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
@@ -109,10 +114,11 @@ def resolve_speakers(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> Non
         con.unregister("_speaker_forms")
         con.unregister("_text_forms")
     con.register("_keys", speaker_identity.speaker_keys(pairs, mentions))
-    con.execute("CREATE OR REPLACE TABLE quotes AS SELECT q.*, k.speaker_key FROM quotes q "
+    # A temporary snapshot table stays one (`corpus.derive_file`): the row numbers rewrite it.
+    kind = "TEMP TABLE" if is_temporary(con, "quotes") else "TABLE"
+    con.execute(f"CREATE OR REPLACE {kind} quotes AS SELECT q.*, k.speaker_key FROM quotes q "
                 "LEFT JOIN _keys k ON q.article_id = k.article_id AND q.speaker = k.speaker")
     con.unregister("_keys")
-    drop_temporary(con, "quotes")
 
 
 def assign_roles(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
@@ -211,6 +217,7 @@ def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series, narrow: b
 
 def number_rows(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     indexes.number_rows(con)
+    drop_temporary(con, "quotes")  # numbered, the file's own table
 
 
 def group_opinions(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
@@ -222,7 +229,8 @@ def build_indexes(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
 
 
 Step = Callable[[duckdb.DuckDBPyConnection, AnalystFiles], None]
-# The share of the derivation's memory that each step's Python work needs at 100,000 articles
-# (measured: the grouping's matrices +1.26 GB, the short-name rules' PERSON groups +0.6 GB).
-PYTHON_SHARE = {"resolve_entities": 0.45, "resolve_speakers": 0.35, "assign_roles": 0.35, "group_opinions": 0.6}
+# The share of the derivation's memory that DuckDB leaves to each step's Python work (at 100,000
+# articles the short-name rules' PERSON groups take ~0.6 GB; the statements' grouping needs
+# DuckDB's joins over the claims too, which fail below ~0.6 GB).
+PYTHON_SHARE = {"resolve_entities": 0.45, "resolve_speakers": 0.35, "assign_roles": 0.35, "group_opinions": 0.3}
 STEPS: tuple[Step, ...] = (resolve_entities, resolve_speakers, assign_roles, number_rows, group_opinions, build_indexes)
