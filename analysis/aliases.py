@@ -1,10 +1,11 @@
 """Corpus-wide entity names: the alias table, label majority and short-name merging.
 
-This runs when the store loads a snapshot (`analysis.corpus`), not at ingest, so an analyst who
-edits an alias file sees the effect on the next load without re-parsing anything. It works on
-the distinct names of the corpus with dict lookups only, and maps the result back onto the
-mentions table with vectorised pandas: 8.3 million mentions of 300,000 distinct names (about
-100,000 articles) resolve in 10-15 s on a 2-core machine (`bench/entities_polnear.py --scale`).
+This runs when the corpus tables are derived (`analysis.derive`), not at ingest, so an analyst
+who edits an alias file sees the effect on the next derivation without re-parsing anything. It
+works on what DuckDB counts over the mentions (`resolve_table`): per distinct name and label,
+per distinct written form, and per article's distinct PERSON mention with its number; Python
+decides on those with dict lookups, and the result is joined back onto the mentions in SQL. The
+8.5 million mentions of 100,000 articles are never all in Python's memory.
 
 Alias files
 -----------
@@ -44,21 +45,24 @@ Automatic merging (names that no alias row mentions)
 from __future__ import annotations
 
 import csv
+import re
 import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from analysis import wordlists
 from analysis.corpus_people import dominant, fix_short_forms, looks_like_full_name, person_parts
 from analysis.entities import NORP, PERSON, normalise
 from analysis.names import INSTITUTION_WORDS, is_suffix
 
-VERSION = "3"  # part of the corpus cache key: a change here re-derives the corpus tables
+VERSION = "4"  # part of the corpus cache key: a change here re-derives the corpus tables
 
 DEFAULT_ALIASES = Path(__file__).resolve().parent / "data" / "aliases.csv"
 
@@ -110,81 +114,191 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
         for col in ("entity", "entity_label", "group"):
             out[col] = pd.Series(dtype="string")
         return out
+    con = duckdb.connect()
+    try:
+        con.register("_mentions_frame", out)
+        con.execute("CREATE TABLE _mentions AS SELECT * FROM _mentions_frame")  # keeps the row order (rowid)
+        con.unregister("_mentions_frame")
+        resolved = resolve_table(con, "_mentions", alias_files, include_defaults=include_defaults)
+        con.execute(f"CREATE TABLE _resolved AS {resolved}")
+        got = con.execute('SELECT entity, entity_label, "group" FROM _resolved ORDER BY rowid').df()
+    finally:
+        con.close()
+    for col in ("entity", "entity_label", "group"):
+        out[col] = pd.array(got[col].tolist(), dtype="string")
+    return out
+
+
+# The temporary tables `resolve_table` leaves for the SELECT it returns.
+_HELPERS = ("_en_counts", "_en_names", "_en_labels", "_en_texts", "_en_first", "_en_map", "_en_fixed", "_en_entities")
+
+
+def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[Path], *,
+                  include_defaults: bool = True, order: str = "m.rowid", sort: bool = True) -> str:
+    """A SELECT of `table`'s rows (a DuckDB table of mentions) with `entity`, `entity_label` and
+    `group` added, sorted by `order` unless not `sort` (SQL over the table's columns: the order
+    in which names and labels first occur also decides a tie between two labels); it reads
+    temporary tables made here (`drop_helpers`).
+
+    The names are resolved from counts DuckDB makes over the mentions (per distinct name and
+    label, per distinct written form, per article and short form), not from the mentions
+    themselves: 8.5 million mentions at 100,000 articles come down to a few hundred thousand
+    names and forms, and the mentions are read only by SQL, within DuckDB's memory limit."""
     aliases = load_aliases(list(alias_files), include_defaults=include_defaults)
-
-    codes, name_index = pd.factorize(out["canonical"], sort=False)
-    label_codes, label_index = pd.factorize(out["label"], sort=False)
-    names: list[str] = name_index.tolist()
-    labels: list[str] = label_index.tolist()
+    cols = _table_columns(con, table)
+    title = '"title"::VARCHAR' if "title" in cols else "NULL::VARCHAR"
+    drop_helpers(con)
+    # One pass over the mentions: per (name, label), its mentions, the first it occurs at and
+    # (for PERSON) its articles. Names and labels are numbered in the order they first occur
+    # (ties between labels go to the first).
+    con.execute(f"""
+        CREATE TEMP TABLE _en_counts AS
+        SELECT canonical::VARCHAR AS canonical, label::VARCHAR AS label, count(*) AS n, min(({order})) AS first_row,
+               count(DISTINCT article_id) FILTER (WHERE label = '{PERSON}') AS articles
+        FROM {table} m GROUP BY ALL""")
+    for name, col in (("_en_names", "canonical"), ("_en_labels", "label")):
+        con.execute(f"""
+            CREATE TEMP TABLE {name} AS
+            SELECT {col}, (row_number() OVER (ORDER BY first_row) - 1)::BIGINT AS code
+            FROM (SELECT {col}, min(first_row) AS first_row FROM _en_counts WHERE {col} IS NOT NULL GROUP BY {col})""")
+    names: list[str] = [r[0] for r in con.execute("SELECT canonical FROM _en_names ORDER BY code").fetchall()]
+    labels: list[str] = [r[0] for r in con.execute("SELECT label FROM _en_labels ORDER BY code").fetchall()]
     n_names, n_labels = len(names), len(labels)
-    # Mentions per (name, label) and articles per name, without a Python loop over mentions.
-    # Article counts only decide between people, so only PERSON mentions are counted (a fifth
-    # of the table).
-    label_counts = _count_pairs(codes, label_codes, n_names, n_labels)
-    person = label_codes == (labels.index(PERSON) if PERSON in labels else -1)
-    article_codes = pd.factorize(out["article_id"][person], sort=False)[0].astype(np.int64)
-    n_articles = int(article_codes.max()) + 1 if len(article_codes) else 1
-    pairs = pd.unique(codes[person].astype(np.int64) * n_articles + article_codes)
-    article_counts = np.bincount(pairs // n_articles, minlength=n_names)
+    keep = ", ".join(f'm."{c}"' for c in cols if c not in ("entity", "entity_label", "group"))
+    if not n_names or not n_labels:
+        return f"""SELECT {keep}, NULL::VARCHAR AS entity, NULL::VARCHAR AS entity_label, NULL::VARCHAR AS "group"
+                   FROM {table} m{f" ORDER BY {order}" if sort else ""}"""
+    # Mentions per (name, label) and articles per name; article counts only decide between
+    # people, so only PERSON mentions are counted.
+    counts = con.execute("""
+        SELECT n.code AS name, l.code AS label, c.n, coalesce(c.articles, 0) AS articles FROM _en_counts c
+        JOIN _en_names n ON n.canonical = c.canonical JOIN _en_labels l ON l.label = c.label""").fetchnumpy()
+    label_counts = np.zeros((n_names, n_labels), dtype=np.int64)
+    label_counts[np.asarray(counts["name"]), np.asarray(counts["label"])] = np.asarray(counts["n"])
+    article_counts = np.zeros(n_names, dtype=np.int64)
+    np.add.at(article_counts, np.asarray(counts["name"]), np.asarray(counts["articles"], dtype=np.int64))
+    _person_texts(con, table)
 
-    mapping, forced = _resolve_names(names, labels, label_counts, article_counts, aliases, _first_name_uses(out))
+    mapping, forced = _resolve_names(names, labels, label_counts, article_counts, aliases,
+                                     _first_name_uses(con, table, names, labels, label_counts))
 
     # One label per entity: forced by an alias row, else the majority of its mentions.
     entities = list(dict.fromkeys(mapping[n] for n in names))
     entity_index = {e: i for i, e in enumerate(entities)}
     entity_of_name = np.fromiter((entity_index[mapping[n]] for n in names), dtype=np.int64, count=n_names)
-    ent_codes = entity_of_name[codes]
-    per_entity = _count_pairs(ent_codes, label_codes, len(entities), n_labels)
+    per_entity = np.zeros((len(entities), n_labels), dtype=np.int64)
+    for j in range(n_labels):
+        per_entity[:, j] = np.bincount(entity_of_name, weights=label_counts[:, j], minlength=len(entities))
     person_entity = np.array(labels)[per_entity.argmax(axis=1)] == PERSON if PERSON in labels \
         else np.zeros(len(entities), dtype=bool)
     arts_of_entity = np.bincount(entity_of_name, weights=article_counts, minlength=len(entities))
-    ent_codes = fix_short_forms(out, ent_codes, entities, person_entity, arts_of_entity, forced)
-    per_entity = _count_pairs(ent_codes, label_codes, len(entities), n_labels)
+    # What the articles say about their short forms, from their PERSON mentions (and the titled
+    # mentions of full names, whose titles tell a person's gender and office), identical mentions
+    # of an article counted once with their number.
+    people = con.execute(f"""
+        SELECT m.article_id::VARCHAR AS article_id, m.text::VARCHAR AS text, m.canonical::VARCHAR AS canonical,
+               m.label::VARCHAR AS label, {title.replace('"title"', 'm."title"')} AS title,
+               n.code AS name, l.code AS label_code, count(*)::BIGINT AS n
+        FROM {table} m JOIN _en_names n ON n.canonical = m.canonical JOIN _en_labels l ON l.label = m.label
+        WHERE m.label = '{PERSON}' OR ({title.replace('"title"', 'm."title"')} IS NOT NULL AND contains(m.canonical, ' '))
+        GROUP BY ALL ORDER BY ALL""").df()
+    before = entity_of_name[people["name"].to_numpy(dtype=np.int64)]
+    weights = people["n"].astype(np.int64).tolist()
+    ent_codes = fix_short_forms(people, before, entities, person_entity, arts_of_entity, forced, weights)
+    moved = np.flatnonzero(ent_codes != before)
+    if len(entities) > len(per_entity):  # bare surnames made entities of their own
+        per_entity = np.vstack([per_entity, np.zeros((len(entities) - len(per_entity), n_labels), dtype=np.int64)])
+    label_code = people["label_code"].to_numpy(dtype=np.int64)
+    n = people["n"].to_numpy(dtype=np.int64)
+    np.subtract.at(per_entity, (before[moved], label_code[moved]), n[moved])
+    np.add.at(per_entity, (ent_codes[moved], label_code[moved]), n[moved])
     majority = [labels[j] for j in per_entity.argmax(axis=1)]
     entity_label, group = [], []
     for ent, lab in zip(entities, majority, strict=True):
         alias = forced.get(ent)
         entity_label.append(alias.label if alias and alias.label else lab)
         group.append(alias.group if alias and alias.group else ent)
-    out["entity"] = _take(entities, ent_codes)
-    out["entity_label"] = _take(entity_label, ent_codes)
-    out["group"] = _take(group, ent_codes)
-    return out
+
+    _put(con, "_en_map", pa.table({"canonical": pa.array(names, pa.string()),
+                                   "entity": pa.array([entities[e] for e in entity_of_name.tolist()], pa.string())}))
+    fixed = people.iloc[moved]
+    _put(con, "_en_fixed", pa.table({"article_id": _strings(fixed["article_id"]),
+                                     "text": _strings(fixed["text"]),
+                                     "canonical": _strings(fixed["canonical"]),
+                                     "title": _strings(fixed["title"]),
+                                     "entity": pa.array([entities[e] for e in ent_codes[moved].tolist()], pa.string())}))
+    _put(con, "_en_entities", pa.table({"entity": pa.array(entities, pa.string()),
+                                        "entity_label": pa.array(entity_label, pa.string()),
+                                        "group": pa.array(group, pa.string())}))
+    del people, fixed
+    return f"""
+        SELECT {keep}, e.entity, e.entity_label, e."group"
+        FROM {table} m
+        LEFT JOIN _en_map n ON n.canonical = m.canonical
+        LEFT JOIN _en_fixed f ON m.label = '{PERSON}' AND f.article_id = m.article_id AND f.text = m.text
+             AND f.canonical = m.canonical AND f.title IS NOT DISTINCT FROM {title.replace('"title"', 'm."title"')}
+        LEFT JOIN _en_entities e ON e.entity = coalesce(f.entity, n.entity){f" ORDER BY {order}" if sort else ""}"""
 
 
-def _take(values: list[str], codes: np.ndarray):
-    """values[codes] as a string column, built without one Python object per mention."""
-    return pd.array(values, dtype="string").take(codes)
+def drop_helpers(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary tables of `resolve_table` (once its SELECT has been run)."""
+    for name in _HELPERS:
+        con.execute(f"DROP TABLE IF EXISTS {name}")
 
 
-def _count_pairs(rows: np.ndarray, cols: np.ndarray, n_rows: int, n_cols: int) -> np.ndarray:
-    flat = rows.astype(np.int64) * n_cols + cols
-    return np.bincount(flat, minlength=n_rows * n_cols).reshape(n_rows, n_cols)
+def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
 
 
-def _first_name_uses(out: pd.DataFrame) -> set[tuple[str, str]]:
+def _put(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    con.register("_en_frame", table)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _en_frame")
+    con.unregister("_en_frame")
+
+
+def _strings(column: pd.Series) -> pa.Array:
+    return pa.array([v if isinstance(v, str) else None for v in column.tolist()], pa.string())
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _person_texts(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """`_en_texts`: per distinct written form that a short-name rule reads (of PERSON mentions, and
+    one-word texts of multi-word names), the name it writes (`normalise`) and whether it is one
+    word (no whitespace of any kind)."""
+    texts = [r[0] for r in con.execute(f"""
+        SELECT DISTINCT text::VARCHAR FROM {table}
+        WHERE text IS NOT NULL AND (label = '{PERSON}' OR contains(canonical, ' '))""").fetchall()]
+    _put(con, "_en_texts", pa.table({"text": pa.array(texts, pa.string()),
+                                     "form": pa.array([normalise(t, PERSON) for t in texts], pa.string()),
+                                     "one_word": pa.array([not _SPACE.search(t) for t in texts], pa.bool_())}))
+
+
+def _first_name_uses(con: duckdb.DuckDBPyConnection, table: str, names: list[str], labels: list[str],
+                     label_counts: np.ndarray) -> set[tuple[str, str]]:
     """(word, full name) pairs that license reading a lone first name as that person: an article
     itself wrote it alone for them ("Hillary" resolved to "Hillary Clinton"), or an article that
     writes the first name alone also names the family ("Chelsea" beside "Clinton")."""
-    canonical = out["canonical"].astype("string")
-    multi = canonical.str.contains(" ", regex=False).fillna(False).to_numpy(dtype=bool)
-    one_text = ~out["text"].astype("string").str.contains(r"\s", regex=True).fillna(True).to_numpy(dtype=bool)
-    pairs = out.loc[multi & one_text, ["text", "canonical"]].drop_duplicates()
-    uses = {(normalise(t, PERSON), c) for t, c in zip(pairs["text"].tolist(), pairs["canonical"].tolist(), strict=True)
-            if c.split(" ")[0] == normalise(t, PERSON)}
-    person = out["label"].eq(PERSON).to_numpy(dtype=bool, na_value=False)
-    by_first: dict[str, set[str]] = defaultdict(set)
-    for name in pd.unique(canonical[multi & person].dropna()):
-        parts = person_parts(name)
-        if parts is not None:
-            by_first[parts[0][0]].add(name)
-    words = out.loc[one_text & person, ["article_id", "text"]].drop_duplicates()
-    in_article: dict[str, set[str]] = defaultdict(set)
-    for a, t in zip(words["article_id"].tolist(), words["text"].tolist(), strict=True):
-        in_article[a].add(normalise(t, PERSON))
-    for forms in in_article.values():
-        for w in forms:
-            uses.update((w, full) for full in by_first.get(w, ()) if full.split(" ")[-1] in forms)
+    pairs = con.execute(f"""
+        SELECT DISTINCT t.form, m.canonical::VARCHAR FROM {table} m JOIN _en_texts t ON t.text = m.text
+        WHERE t.one_word AND contains(m.canonical, ' ')""").fetchall()
+    uses = {(form, c) for form, c in pairs if c.split(" ")[0] == form}
+    person = label_counts[:, labels.index(PERSON)] > 0 if PERSON in labels else np.zeros(len(names), dtype=bool)
+    rows: list[tuple[str, str, str]] = []
+    for name, is_person in zip(names, person.tolist(), strict=True):
+        if is_person and " " in name and (parts := person_parts(name)) is not None:
+            rows.append((parts[0][0], name, name.split(" ")[-1]))
+    _put(con, "_en_first", pa.table({"first": pa.array([r[0] for r in rows], pa.string()),
+                                     "full": pa.array([r[1] for r in rows], pa.string()),
+                                     "last": pa.array([r[2] for r in rows], pa.string())}))
+    # An article's one-word PERSON forms: a first name whose person's last name is among them.
+    found = con.execute(f"""
+        WITH w AS (SELECT DISTINCT m.article_id, t.form FROM {table} m JOIN _en_texts t ON t.text = m.text
+                   WHERE t.one_word AND m.label = '{PERSON}')
+        SELECT DISTINCT b.first, b.full FROM w JOIN _en_first b ON b.first = w.form
+        JOIN w w2 ON w2.article_id = w.article_id AND w2.form = b.last""").fetchall()
+    uses.update((w, full) for w, full in found)
     return uses
 
 

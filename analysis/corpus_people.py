@@ -79,7 +79,7 @@ class CorpusPeople:
     """The corpus's full-name people by surname, with their gender and the titles given them."""
 
     def __init__(self, out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str], person_entity: np.ndarray,
-                 arts_of_entity: np.ndarray):
+                 arts_of_entity: np.ndarray, weights: list[int] | None = None):
         self.entities = entities
         self.arts = arts_of_entity
         self.surname: dict[int, str] = {}
@@ -97,9 +97,9 @@ class CorpusPeople:
         titles = out["title"] if "title" in out.columns else pd.Series([None] * len(out))
         full = out["canonical"].astype("string").str.contains(" ", regex=False).fillna(False).tolist()
         self.titles: dict[int, Counter[str]] = defaultdict(Counter)
-        for e, t, f in zip(ent_codes.tolist(), titles.tolist(), full, strict=True):
+        for e, t, f, w in zip(ent_codes.tolist(), titles.tolist(), full, weights or [1] * len(full), strict=True):
             if isinstance(t, str) and f and e in self.surname:
-                self.titles[e][t] += 1
+                self.titles[e][t] += w
         self.gender = {e: g for e in self.surname if (g := self._gender(e))}
 
     def _gender(self, e: int) -> str | None:
@@ -137,16 +137,18 @@ class CorpusPeople:
 
 
 def fix_short_forms(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str], person_entity: np.ndarray,
-                    arts_of_entity: np.ndarray, pinned) -> np.ndarray:
-    """Apply rules 1-3 of the module docstring; `entities` may grow by a bare surname."""
-    people = CorpusPeople(out, ent_codes, entities, person_entity, arts_of_entity)
+                    arts_of_entity: np.ndarray, pinned, weights: list[int] | None = None) -> np.ndarray:
+    """Apply rules 1-3 of the module docstring; `entities` may grow by a bare surname. `weights`:
+    how many mentions each row of `out` stands for (rows of identical mentions counted once)."""
+    people = CorpusPeople(out, ent_codes, entities, person_entity, arts_of_entity, weights)
     forms = _person_forms(out)
     open_word = forms.where(~out["canonical"].astype("string").str.contains(" ", regex=False).fillna(True), "")
     open_word = open_word.where(~open_word.str.contains(" ", regex=False), "")
     titles = out["title"] if "title" in out.columns else pd.Series([None] * len(out), index=out.index)
     titled = titles.notna().to_numpy()
     codes, decided = _fix_titled(out, ent_codes, people, forms, open_word, titles)
-    return _follow_the_article(out["article_id"].tolist(), codes, people, forms, open_word, titled & decided, pinned)
+    return _follow_the_article(out["article_id"].tolist(), codes, people, forms, open_word, titled & decided, pinned,
+                               weights or [1] * len(out))
 
 
 def _person_forms(out: pd.DataFrame) -> pd.Series:
@@ -205,32 +207,23 @@ def _entity(name: str, entities: list[str], made: dict[str, int]) -> int:
 
 
 def _follow_the_article(articles: list[str], codes: np.ndarray, people: CorpusPeople, forms: pd.Series,
-                        open_word: pd.Series, titled: np.ndarray, pinned) -> np.ndarray:
+                        open_word: pd.Series, titled: np.ndarray, pinned, weights: list[int]) -> np.ndarray:
     """Untitled one-word mentions go to the person the article's own mentions of the word point to:
     its full names, and the short forms already settled (by the article, or by a title)."""
     targets = np.flatnonzero((open_word != "").to_numpy() & ~titled)  # `titled`: settled by their title
     if not len(targets):
         return codes
-    votes: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
-    by_title: set[tuple[str, str]] = set()
+    open_list: list[str] = open_word.tolist()
+    # Only the votes a target reads are counted (one Counter per article and word is costly at
+    # millions of mentions).
+    wanted = {(articles[i], open_list[i]) for i in targets.tolist() if open_list[i] not in pinned}
     settled = (open_word == "").to_numpy() | titled
-    for a, e, f, ok, t in zip(articles, codes.tolist(), forms.tolist(), settled.tolist(), titled.tolist(), strict=True):
-        if e not in people.surname or not f or not ok:
-            continue
-        if " " in f:
-            (first, last, _), _ = person_parts(people.entities[e])  # type: ignore[misc]
-            votes[(a, last)][e] += 1
-            votes[(a, first)][e] += 1
-        else:
-            votes[(a, f)][e] += 1
-            if t:
-                by_title.add((a, f))
+    votes, by_title = _votes(articles, codes, people, forms, settled, titled, weights, wanted)
     # Besides titled mentions, only words several people share are looked at: the article's own
     # step left a word alone that one full name of it contains for a reason ("Voters" beside the
     # fragment "Among Voters").
     shared = {w for w, es in people.by_word.items() if len(es) >= 2}
     fixed = codes.copy()
-    open_list: list[str] = open_word.tolist()
     for i in targets.tolist():
         w = open_list[i]
         if w in pinned or ((articles[i], w) not in by_title and w not in shared):
@@ -240,3 +233,32 @@ def _follow_the_article(articles: list[str], codes: np.ndarray, people: CorpusPe
         if best is not None:
             fixed[i] = best
     return fixed
+
+
+def _votes(articles: list[str], codes: np.ndarray, people: CorpusPeople, forms: pd.Series, settled: np.ndarray,
+           titled: np.ndarray, weights: list[int], wanted: set[tuple[str, str]]
+           ) -> tuple[dict[tuple[str, str], Counter[int]], set[tuple[str, str]]]:
+    """Per (article, word) of `wanted`, the people its settled mentions name (a full name votes
+    by its first and last word), weighted; and the (article, word) pairs a title settled."""
+    votes: dict[tuple[str, str], Counter[int]] = defaultdict(Counter)
+    by_title: set[tuple[str, str]] = set()
+    first_last: dict[int, tuple[str, str]] = {}
+    for a, e, f, ok, t, n in zip(articles, codes.tolist(), forms.tolist(), settled.tolist(), titled.tolist(), weights,
+                                 strict=True):
+        if e not in people.surname or not f or not ok:
+            continue
+        if " " in f:
+            if e not in first_last:
+                (first, last, _), _ = person_parts(people.entities[e])  # type: ignore[misc]
+                first_last[e] = (first, last)
+            first, last = first_last[e]
+            if (a, last) in wanted:
+                votes[(a, last)][e] += n
+            if (a, first) in wanted:
+                votes[(a, first)][e] += n
+        else:
+            if (a, f) in wanted:
+                votes[(a, f)][e] += n
+            if t:
+                by_title.add((a, f))
+    return votes, by_title

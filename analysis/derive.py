@@ -36,10 +36,18 @@ def versions() -> tuple:
             wordlists.corpus_hash())
 
 
-def derive(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
+def derive(con: duckdb.DuckDBPyConnection, files: AnalystFiles, memory_mb: int | None = None) -> None:
     """Add the corpus-level tables to a connection holding the store's `articles`, `entities`,
-    `quotes` and `speakers` tables (`Store.connect`)."""
+    `quotes` and `speakers` tables (`Store.connect`).
+
+    `memory_mb`: what the derivation may hold, DuckDB and Python together, beyond the process's
+    own ~0.3 GB. The steps that work in Python on what DuckDB hands them (the short-name rules,
+    the speaker keys and roles, the statements' matrix) lower DuckDB's limit to leave room for it
+    (`PYTHON_SHARE`): DuckDB then keeps its tables in its temporary folder, not in memory."""
     for step in STEPS:
+        if memory_mb:
+            share = PYTHON_SHARE.get(step.__name__, 0.0)
+            con.execute(f"SET memory_limit = '{max(int(memory_mb * (1 - share)), 64)}MB'")
         step(con, files)
 
 
@@ -59,9 +67,28 @@ def untyped_to_text(con: duckdb.DuckDBPyConnection, name: str) -> None:
         con.execute(f'ALTER TABLE {name} ALTER "{column}" TYPE {"VARCHAR[]" if kind.endswith("[]") else "VARCHAR"}')
 
 
+ENTITY_ORDER = "m.article_id, m.start, m.\"end\", m.text, m.label"
+
+
 def resolve_entities(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    mentions = con.execute("SELECT * FROM entities").df()
-    replace_table(con, "entities", aliases.resolve_corpus_entities(mentions, list(files.aliases)))
+    # In SQL over the mentions, from counts of their distinct names and forms (`aliases.resolve_table`);
+    # which name or label occurs "first" (a tie between labels) in article order, not in the
+    # snapshot's row order, which varies from one load to the next.
+    resolved = aliases.resolve_table(con, "entities", list(files.aliases), order=ENTITY_ORDER, sort=False)
+    con.execute(f"CREATE OR REPLACE TABLE entities AS {resolved}")
+    aliases.drop_helpers(con)
+    drop_temporary(con, "entities")
+
+
+def drop_temporary(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Drop the snapshot's temporary `table` once a step has made its replacement (see
+    `corpus.derive_file`): a temporary table comes first when a name is looked up."""
+    if is_temporary(con, table):
+        con.execute(f"DROP TABLE temp.{table}")
+
+
+def is_temporary(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?", [table]).fetchone() == (1,)
 
 
 def resolve_speakers(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
@@ -69,11 +96,27 @@ def resolve_speakers(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> Non
     # decides between spellings; the article's own PERSON mentions decide who a surname is.
     pairs = con.execute("SELECT article_id, speaker, count(*) AS n FROM quotes WHERE speaker IS NOT NULL "
                         "GROUP BY ALL ORDER BY article_id, speaker").df()
-    mentions = con.execute("SELECT article_id, text, entity, count(*) AS n FROM entities WHERE entity_label = 'PERSON' "
-                           "AND article_id IN (SELECT article_id FROM quotes WHERE speaker IS NOT NULL) "
-                           "GROUP BY ALL ORDER BY article_id, text, entity").df()
+    # Only the mentions a speaker's name can be looked up by (its forms, in its own article).
+    con.register("_speaker_forms", speaker_identity.name_forms(pairs["speaker"].unique().tolist()))
+    texts = [r[0] for r in con.execute("SELECT DISTINCT text FROM entities WHERE entity_label = 'PERSON' "
+                                       "AND text IS NOT NULL").fetchall()]
+    con.register("_text_forms", pd.DataFrame({"text": texts, "form": [speaker_identity.mention_form(t) for t in texts]},
+                                             dtype="string"))
+    try:
+        mentions = con.execute("""
+            SELECT m.article_id, m.text, m.entity, count(*) AS n
+            FROM entities m JOIN _text_forms t ON t.text = m.text
+            SEMI JOIN (SELECT DISTINCT q.article_id, f.form FROM quotes q JOIN _speaker_forms f ON f.speaker = q.speaker) k
+                 ON k.article_id = m.article_id AND k.form = t.form
+            WHERE m.entity_label = 'PERSON'
+            GROUP BY ALL ORDER BY m.article_id, m.text, m.entity""").df()
+    finally:
+        con.unregister("_speaker_forms")
+        con.unregister("_text_forms")
     con.register("_keys", speaker_identity.speaker_keys(pairs, mentions))
-    con.execute("CREATE OR REPLACE TABLE quotes AS SELECT q.*, k.speaker_key FROM quotes q "
+    # A temporary snapshot table stays one (`corpus.derive_file`): the row numbers rewrite it.
+    kind = "TEMP TABLE" if is_temporary(con, "quotes") else "TABLE"
+    con.execute(f"CREATE OR REPLACE {kind} quotes AS SELECT q.*, k.speaker_key FROM quotes q "
                 "LEFT JOIN _keys k ON q.article_id = k.article_id AND q.speaker = k.speaker")
     con.unregister("_keys")
 
@@ -166,14 +209,15 @@ def _speaker_entities(con: duckdb.DuckDBPyConnection, keys: pd.Series, narrow: b
             con.unregister("_name_keys")
         links = aliases.link_forms(keys, forms) if len(keys) else {}
         return keys.map(links).astype("string")
-    people = con.execute("SELECT text, canonical, entity, entity_label FROM entities "
-                         "WHERE entity_label IN ('PERSON', 'ORG')").df()
-    links = aliases.link_names(keys, people) if len(keys) else {}
+    # `aliases.link_names` over every PERSON and ORG mention, from their forms counted in SQL.
+    forms = con.execute(f"SELECT form, entity, n FROM ({indexes.entity_forms_sql()})").df()
+    links = aliases.link_forms(keys, forms) if len(keys) else {}
     return keys.map(links).astype("string")
 
 
 def number_rows(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     indexes.number_rows(con)
+    drop_temporary(con, "quotes")  # numbered, the file's own table
 
 
 def group_opinions(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
@@ -185,4 +229,8 @@ def build_indexes(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
 
 
 Step = Callable[[duckdb.DuckDBPyConnection, AnalystFiles], None]
+# The share of the derivation's memory that DuckDB leaves to each step's Python work (at 100,000
+# articles the short-name rules' PERSON groups take ~0.6 GB; the statements' grouping needs
+# DuckDB's joins over the claims too, which fail below ~0.6 GB).
+PYTHON_SHARE = {"resolve_entities": 0.45, "resolve_speakers": 0.35, "assign_roles": 0.35, "group_opinions": 0.3}
 STEPS: tuple[Step, ...] = (resolve_entities, resolve_speakers, assign_roles, number_rows, group_opinions, build_indexes)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 
 import pandas as pd
 
@@ -42,6 +43,7 @@ _NUMBER = re.compile(r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|ni
 DOMINANCE = 2
 
 
+@lru_cache(maxsize=1 << 18)
 def clean_speaker(name: str) -> str | None:
     """The speaker name without stray words at its end, or None when it names no source."""
     words = names.clean_name(name).split()
@@ -108,6 +110,38 @@ def speaker_keys(pairs: pd.DataFrame, mentions: pd.DataFrame, known: Mapping[str
                         columns=["article_id", "speaker", "speaker_key"]).astype("string")
 
 
+def name_forms(speakers: list[str]) -> pd.DataFrame:
+    """Per speaker as written, every form of a name its key can be looked up by in its article's
+    PERSON mentions (`_ArticleNames.person`; see `mention_form`): the mentions of other forms
+    play no part in `speaker_keys`, so a large corpus hands it only those that match."""
+    rows: list[tuple[str, str]] = []
+    for speaker in speakers:
+        clean = clean_speaker(speaker) if isinstance(speaker, str) else None
+        name = _name_of(clean) if clean else None
+        if name is None:
+            continue
+        words = name.split()
+        looked = {name, *words[1:], *(" ".join(words[:size]) for size in range(1, len(words)))}
+        rows.extend((speaker, form) for form in sorted({mention_form(f) for f in looked}))
+    return pd.DataFrame(rows, columns=["speaker", "form"], dtype="string")
+
+
+@lru_cache(maxsize=1 << 18)
+def mention_form(text: str) -> str:
+    """The form by which a mention's text (or a speaker's name) is matched: `_ArticleNames`."""
+    return normalise(text, PERSON).lower()
+
+
+@lru_cache(maxsize=1 << 18)
+def _name_of(speaker: str) -> str | None:
+    """The name a speaker's key is looked up by, without titles; None if it is no person's name."""
+    if speaker.isupper() and len(speaker.split()) <= 2:
+        speaker = speaker.title()  # "WALLACE:" in a transcript
+    if not looks_like_name(speaker):
+        return None
+    return names.strip_titles(speaker)[0]
+
+
 class _ArticleNames:
     """Per article, which entity each written form of a person's name resolved to, and how often."""
 
@@ -120,23 +154,21 @@ class _ArticleNames:
                 continue
             form = normal.get(text)
             if form is None:
-                form = normal[text] = normalise(text, PERSON).lower()
+                form = normal[text] = mention_form(text)
             self.forms[(a, form)][entity] += int(n)
 
     def person(self, article: str, speaker: str) -> str | None:
         """The entity the article's mentions of this name resolve to, if one clearly does."""
-        if speaker.isupper() and len(speaker.split()) <= 2:
-            speaker = speaker.title()  # "WALLACE:" in a transcript
-        if not looks_like_name(speaker):
+        name = _name_of(speaker)
+        if name is None:
             return None
-        name = names.strip_titles(speaker)[0]
         found = self._entity(article, name)
         if found is not None:
             return found
         words = name.split()
         for size in range(len(words) - 1, 0, -1):  # "Obama Speech": the mention it starts with,
             rest = words[size:]  # when the other words are no name of the article ("John Smith" is)
-            if any((article, normalise(w, PERSON).lower()) in self.forms for w in rest):
+            if any((article, mention_form(w)) in self.forms for w in rest):
                 return None
             found = self._entity(article, " ".join(words[:size]))
             if found is not None:
@@ -144,7 +176,7 @@ class _ArticleNames:
         return None
 
     def _entity(self, article: str, name: str) -> str | None:
-        counts = self.forms.get((article, normalise(name, PERSON).lower()))
+        counts = self.forms.get((article, mention_form(name)))
         if not counts:
             return None
         ranked = counts.most_common()

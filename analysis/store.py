@@ -164,18 +164,25 @@ class Store:
             for row in batch:
                 yield Article(**dict(zip(names, row, strict=True)))
 
-    def connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
-        """See `_connect`; retried when an ingest removed a part between listing and reading it."""
-        return _retrying(lambda: self._connect(with_text=with_text))
+    def connect(self, *, with_text: bool = False, into: duckdb.DuckDBPyConnection | None = None,
+                temporary: tuple[str, ...] = ()) -> duckdb.DuckDBPyConnection:
+        """See `_connect`; retried when an ingest removed a part between listing and reading it.
 
-    def _connect(self, *, with_text: bool = False) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB snapshot of the store: one table per record type.
+        `into`: the tables are created in that connection instead of a new in-memory one (a
+        full derivation's file, whose tables DuckDB keeps on disk beyond its memory limit);
+        those named in `temporary` as temporary tables (not written to its file)."""
+        if into is None:
+            return _retrying(lambda: self._connect(duckdb.connect(), with_text=with_text))
+        return _retrying(lambda: self._connect(_cleared(into), with_text=with_text, temporary=temporary))
+
+    def _connect(self, con: duckdb.DuckDBPyConnection, *, with_text: bool = False,
+                 temporary: tuple[str, ...] = ()) -> duckdb.DuckDBPyConnection:
+        """A DuckDB snapshot of the store: one table per record type.
 
         Each article appears once (its newest copy), and its entities, quotes and speakers come
         from that same copy. Tables are materialised in memory so dashboard queries do not touch
         the disk; the article text stays on disk unless `with_text` (see `article_text`).
         """
-        con = duckdb.connect()
         parts = self.part_dirs()
         if not parts:
             for name, schema in SCHEMAS.items():
@@ -195,13 +202,14 @@ class Store:
             [files("articles")])
         for name in TABLES:
             have = [f for f in files(name) if os.path.isfile(f)]
+            kind = "TEMP TABLE" if name in temporary else "TABLE"
             if not have:  # parts written before this record type existed: an empty table
                 con.register("_empty", SCHEMAS[name].empty_table())
-                con.execute(f"CREATE TABLE {name} AS SELECT *, '' AS part FROM _empty")
+                con.execute(f"CREATE {kind} {name} AS SELECT *, '' AS part FROM _empty")
                 con.unregister("_empty")
                 continue
             con.execute(
-                f"CREATE TABLE {name} AS SELECT t.* EXCLUDE (filename), {part_of.replace('filename', 't.filename')} AS part "
+                f"CREATE {kind} {name} AS SELECT t.* EXCLUDE (filename), {part_of.replace('filename', 't.filename')} AS part "
                 f"FROM read_parquet(?, filename=true, union_by_name=true) t "
                 f"SEMI JOIN articles a ON t.article_id = a.article_id "
                 f"AND {part_of.replace('filename', 't.filename')} = a.part",
@@ -342,6 +350,14 @@ class Store:
                 removed += 1
         shutil.rmtree(trash, ignore_errors=True)
         return removed
+
+
+def _cleared(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """`con` without the snapshot tables of an attempt that failed halfway (see `_retrying`)."""
+    for name in SCHEMAS:
+        con.execute(f"DROP TABLE IF EXISTS temp.{name}")
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    return con
 
 
 def _retrying(read, attempts: int = 4):

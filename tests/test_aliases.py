@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from analysis.aliases import link_names, load_aliases, name_key, resolve_corpus_entities
@@ -241,3 +242,26 @@ def test_a_fragment_around_a_word_does_not_absorb_it():
     rows += [(f"v{i}", "Voters", "PERSON") for i in range(5)]
     df = resolve_corpus_entities(table(rows), [], include_defaults=False)
     assert entity_of(df, "Voters") == "Voters"
+
+
+def test_identical_mentions_counted_once_with_their_number_resolve_as_each_one():
+    """The corpus step hands the short-name rules one row per identical mention of an article
+    with its count (`fix_short_forms` weights): the votes and title counts are those of every
+    mention. Here one article's three untitled "Clinton" mentions beside two of Bill's full name
+    and one of Hillary's follow him; counted once each, it would be a tie that settles nothing."""
+    import numpy as np
+
+    from analysis.corpus_people import fix_short_forms
+
+    rows = [("a", "Bill Clinton", "Bill Clinton"), ("a", "Hillary Clinton", "Hillary Clinton"),
+            ("a", "Clinton", "Clinton")]
+    out = pd.DataFrame([dict(article_id=a, text=t, canonical=c, label="PERSON", title=None) for a, t, c in rows])
+    entities = ["Bill Clinton", "Hillary Clinton", "Clinton"]
+    person = np.array([True, True, True])
+    arts = np.array([5.0, 5.0, 1.0])
+
+    def resolve(weights):
+        return fix_short_forms(out, np.array([0, 1, 2]), list(entities), person, arts, {}, weights)[2]
+
+    assert resolve([2, 1, 3]) == 0  # Bill: two full-name mentions against one
+    assert resolve(None) == 2  # one each: the word stays open

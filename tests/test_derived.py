@@ -156,3 +156,26 @@ def test_a_failed_incremental_update_derives_in_full(tmp_path, nlp, monkeypatch)
     report = ingest([second], store)
     assert report.derivation == "full"
     assert corpus.open_corpus(store, AnalystFiles()).execute("SELECT count(*) FROM articles").fetchone() == (3,)
+
+
+def test_the_file_backed_rebuild_holds_what_the_in_memory_derivation_does(tmp_path, nlp):
+    """`update_corpus(full=True)` derives in its output file (out-of-core); the tables are the
+    same as the in-memory derivation's, and no working table is left in the file."""
+    import duckdb
+
+    store = Store(tmp_path / "store")
+    ingest([SEEDS], store)
+    report = corpus.update_corpus(store, AnalystFiles(), full=True)
+    assert report.mode == "full" and report.path is not None and report.new_articles == 3
+    memory = corpus.derived_connection(store, AnalystFiles())
+    saved = duckdb.connect(str(report.path), read_only=True)
+    tables = {r[0] for r in saved.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert tables == set(corpus.CORPUS_TABLES)
+    assert not list(report.path.parent.glob("*.spill"))
+    for table, columns in (("entities", "article_id, start, text, entity, entity_label, \"group\""),
+                           ("quotes", "quote_no, article_no, speaker, speaker_key"),
+                           ("speakers_corpus", "speaker_key, role, side, entity"),
+                           ("opinions", "quote_no, claim_id, stance"),
+                           ("entity_index", "entity, entity_label, mentions, articles")):
+        query = f"SELECT {columns} FROM {table} ORDER BY ALL"
+        assert saved.execute(query).fetchall() == memory.execute(query).fetchall(), table
