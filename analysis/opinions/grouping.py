@@ -332,8 +332,11 @@ def _join_story(labels: np.ndarray, story: np.ndarray) -> np.ndarray:
     alone = np.flatnonzero((size == 1) & (story >= 0))
     if not len(grouped) or not len(alone):
         return labels
-    pairs = np.unique(np.stack([story[grouped], labels[grouped]]), axis=1, return_counts=True)
-    (keys, claims), count = pairs
+    # (story, claim) pairs packed in one integer: a 1-D unique sorts ~20x faster than a 2-D one
+    stories_, story_no = np.unique(story[grouped], return_inverse=True)
+    k = int(labels.max()) + 1
+    packed, count = np.unique(story_no.astype(np.int64) * k + labels[grouped], return_counts=True)
+    keys, claims = stories_[packed // k], packed % k
     # per story: the most members, then the lowest claim number
     order = np.lexsort((claims, -count, keys))
     keys, claims = keys[order], claims[order]
