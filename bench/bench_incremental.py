@@ -146,13 +146,16 @@ def base_store(source, stores: Path, size: int) -> tuple[Path, dict | None]:
     import bench_scale
 
     from analysis import corpus
+    from analysis.analyst_files import AnalystFiles
     from analysis.store import Store
 
     base = stores / f"store-{size}"
     if not base.is_dir():
         print(f"building {base}…", file=sys.stderr, flush=True)
         bench_scale.build_store(source, base, size)
-    if corpus.current(Store(base)) is None:
+    found = corpus.current(Store(base))
+    # A derivation under other versions or analyst files is stale: the update would redo it in full.
+    if found is None or found.inputs != corpus.inputs_key(AnalystFiles.find(base)) or found.parts != Store(base).signature():
         print(f"deriving {base} in full…", file=sys.stderr, flush=True)
         return base, run_child("full", base)
     return base, None
