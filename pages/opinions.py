@@ -22,8 +22,10 @@ GRID_CLAIMS = 12
 PICKS = ("subject", "claim", "voice")  # URL parameters of this page's own choices
 MARK = {"positive": "▲", "negative": "▼", "neutral": "●"}
 STATEMENT_COLUMNS = ["speaker", "role", "stance", "quote", "evidence", "claim", "article", "date"]
-CAMP_COLUMNS = {"speaker": st.column_config.TextColumn("Speaker", width="medium"), "role": "Role",
-                "statements": st.column_config.NumberColumn("Statements", format="%d")}
+# Widths in pixels that fit a camp's half of the page at 1,440 px, the count column included.
+CAMP_COLUMNS = {"speaker": st.column_config.TextColumn("Speaker", width=150),
+                "role": st.column_config.TextColumn("Role", width=70),
+                "statements": st.column_config.NumberColumn("Statements", format="%d", width=80)}
 
 
 def _pick(key: str) -> str | None:
