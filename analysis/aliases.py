@@ -61,6 +61,7 @@ from analysis import wordlists
 from analysis.corpus_people import dominant, fix_short_forms, looks_like_full_name, person_parts
 from analysis.entities import NORP, PERSON, normalise
 from analysis.names import INSTITUTION_WORDS, is_suffix
+from analysis.store import create_table
 
 VERSION = "4"  # part of the corpus cache key: a change here re-derives the corpus tables
 
@@ -146,7 +147,7 @@ def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[
     names and forms, and the mentions are read only by SQL, within DuckDB's memory limit."""
     aliases = load_aliases(list(alias_files), include_defaults=include_defaults)
     cols = _table_columns(con, table)
-    title = '"title"::VARCHAR' if "title" in cols else "NULL::VARCHAR"
+    title = 'm."title"::VARCHAR' if "title" in cols else "NULL::VARCHAR"
     drop_helpers(con)
     # One pass over the mentions: per (name, label), its mentions, the first it occurs at and
     # (for PERSON) its articles. Names and labels are numbered in the order they first occur
@@ -197,10 +198,10 @@ def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[
     # of an article counted once with their number.
     people = con.execute(f"""
         SELECT m.article_id::VARCHAR AS article_id, m.text::VARCHAR AS text, m.canonical::VARCHAR AS canonical,
-               m.label::VARCHAR AS label, {title.replace('"title"', 'm."title"')} AS title,
+               m.label::VARCHAR AS label, {title} AS title,
                n.code AS name, l.code AS label_code, count(*)::BIGINT AS n
         FROM {table} m JOIN _en_names n ON n.canonical = m.canonical JOIN _en_labels l ON l.label = m.label
-        WHERE m.label = '{PERSON}' OR ({title.replace('"title"', 'm."title"')} IS NOT NULL AND contains(m.canonical, ' '))
+        WHERE m.label = '{PERSON}' OR ({title} IS NOT NULL AND contains(m.canonical, ' '))
         GROUP BY ALL ORDER BY ALL""").df()
     before = entity_of_name[people["name"].to_numpy(dtype=np.int64)]
     weights = people["n"].astype(np.int64).tolist()
@@ -219,24 +220,24 @@ def resolve_table(con: duckdb.DuckDBPyConnection, table: str, alias_files: list[
         entity_label.append(alias.label if alias and alias.label else lab)
         group.append(alias.group if alias and alias.group else ent)
 
-    _put(con, "_en_map", pa.table({"canonical": pa.array(names, pa.string()),
-                                   "entity": pa.array([entities[e] for e in entity_of_name.tolist()], pa.string())}))
+    create_table(con, "_en_map", pa.table({
+        "canonical": pa.array(names, pa.string()),
+        "entity": pa.array([entities[e] for e in entity_of_name.tolist()], pa.string())}), temporary=True)
     fixed = people.iloc[moved]
-    _put(con, "_en_fixed", pa.table({"article_id": _strings(fixed["article_id"]),
-                                     "text": _strings(fixed["text"]),
-                                     "canonical": _strings(fixed["canonical"]),
-                                     "title": _strings(fixed["title"]),
-                                     "entity": pa.array([entities[e] for e in ent_codes[moved].tolist()], pa.string())}))
-    _put(con, "_en_entities", pa.table({"entity": pa.array(entities, pa.string()),
-                                        "entity_label": pa.array(entity_label, pa.string()),
-                                        "group": pa.array(group, pa.string())}))
+    create_table(con, "_en_fixed", pa.table({
+        "article_id": _strings(fixed["article_id"]), "text": _strings(fixed["text"]),
+        "canonical": _strings(fixed["canonical"]), "title": _strings(fixed["title"]),
+        "entity": pa.array([entities[e] for e in ent_codes[moved].tolist()], pa.string())}), temporary=True)
+    create_table(con, "_en_entities", pa.table({
+        "entity": pa.array(entities, pa.string()), "entity_label": pa.array(entity_label, pa.string()),
+        "group": pa.array(group, pa.string())}), temporary=True)
     del people, fixed
     return f"""
         SELECT {keep}, e.entity, e.entity_label, e."group"
         FROM {table} m
         LEFT JOIN _en_map n ON n.canonical = m.canonical
         LEFT JOIN _en_fixed f ON m.label = '{PERSON}' AND f.article_id = m.article_id AND f.text = m.text
-             AND f.canonical = m.canonical AND f.title IS NOT DISTINCT FROM {title.replace('"title"', 'm."title"')}
+             AND f.canonical = m.canonical AND f.title IS NOT DISTINCT FROM {title}
         LEFT JOIN _en_entities e ON e.entity = coalesce(f.entity, n.entity){f" ORDER BY {order}" if sort else ""}"""
 
 
@@ -248,12 +249,6 @@ def drop_helpers(con: duckdb.DuckDBPyConnection) -> None:
 
 def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description]
-
-
-def _put(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
-    con.register("_en_frame", table)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM _en_frame")
-    con.unregister("_en_frame")
 
 
 def _strings(column: pd.Series) -> pa.Array:
@@ -270,9 +265,9 @@ def _person_texts(con: duckdb.DuckDBPyConnection, table: str) -> None:
     texts = [r[0] for r in con.execute(f"""
         SELECT DISTINCT text::VARCHAR FROM {table}
         WHERE text IS NOT NULL AND (label = '{PERSON}' OR contains(canonical, ' '))""").fetchall()]
-    _put(con, "_en_texts", pa.table({"text": pa.array(texts, pa.string()),
-                                     "form": pa.array([normalise(t, PERSON) for t in texts], pa.string()),
-                                     "one_word": pa.array([not _SPACE.search(t) for t in texts], pa.bool_())}))
+    create_table(con, "_en_texts", pa.table({
+        "text": pa.array(texts, pa.string()), "form": pa.array([normalise(t, PERSON) for t in texts], pa.string()),
+        "one_word": pa.array([not _SPACE.search(t) for t in texts], pa.bool_())}), temporary=True)
 
 
 def _first_name_uses(con: duckdb.DuckDBPyConnection, table: str, names: list[str], labels: list[str],
@@ -289,9 +284,9 @@ def _first_name_uses(con: duckdb.DuckDBPyConnection, table: str, names: list[str
     for name, is_person in zip(names, person.tolist(), strict=True):
         if is_person and " " in name and (parts := person_parts(name)) is not None:
             rows.append((parts[0][0], name, name.split(" ")[-1]))
-    _put(con, "_en_first", pa.table({"first": pa.array([r[0] for r in rows], pa.string()),
-                                     "full": pa.array([r[1] for r in rows], pa.string()),
-                                     "last": pa.array([r[2] for r in rows], pa.string())}))
+    create_table(con, "_en_first", pa.table({
+        "first": pa.array([r[0] for r in rows], pa.string()), "full": pa.array([r[1] for r in rows], pa.string()),
+        "last": pa.array([r[2] for r in rows], pa.string())}), temporary=True)
     # An article's one-word PERSON forms: a first name whose person's last name is among them.
     found = con.execute(f"""
         WITH w AS (SELECT DISTINCT m.article_id, t.form FROM {table} m JOIN _en_texts t ON t.text = m.text

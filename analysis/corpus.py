@@ -105,12 +105,19 @@ def cache_path(store: Store, files: AnalystFiles | None = None) -> Path:
 def derived_connection(store: Store, files: AnalystFiles) -> duckdb.DuckDBPyConnection:
     """An in-memory snapshot of the store with every corpus-level table derived, uncached."""
     con = duckdb.connect()
-    con.execute(f"SET memory_limit = '{FULL_MEMORY_MB}MB'")
-    con.execute(f"SET temp_directory = '{_sql_path(Path(tempfile.gettempdir()) / f'analysis-{uuid.uuid4().hex[:8]}')}'")
-    store.connect(into=con)
-    derive_mod.derive(con, files, FULL_MEMORY_MB)
-    con.execute(f"SET memory_limit = '{FULL_MEMORY_MB}MB'")
+    _derive_in(con, store, files, Path(tempfile.gettempdir()) / f"analysis-{uuid.uuid4().hex[:8]}")
     return con
+
+
+def _derive_in(con: duckdb.DuckDBPyConnection, store: Store, files: AnalystFiles, spill: Path,
+               temporary: tuple[str, ...] = ()) -> None:
+    """Load the store's snapshot into `con` (the tables in `temporary` as temporary ones) and
+    derive the corpus tables there, within `FULL_MEMORY_MB`, DuckDB spilling to `spill`."""
+    con.execute(f"SET memory_limit = '{FULL_MEMORY_MB}MB'")
+    con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
+    store.connect(into=con, temporary=temporary)
+    derive_mod.derive(con, files, FULL_MEMORY_MB)
+    con.execute(f"SET memory_limit = '{FULL_MEMORY_MB}MB'")  # the steps lower it for their Python work
 
 
 def derive_file(store: Store, files: AnalystFiles, path: Path) -> int:
@@ -128,11 +135,7 @@ def derive_file(store: Store, files: AnalystFiles, path: Path) -> int:
     spill = path.with_name(f"{path.name}.spill")
     con = duckdb.connect(str(path))
     try:
-        con.execute(f"SET memory_limit = '{FULL_MEMORY_MB}MB'")
-        con.execute(f"SET temp_directory = '{_sql_path(spill)}'")
-        store.connect(into=con, temporary=("entities", "quotes", "claims"))
-        derive_mod.derive(con, files, FULL_MEMORY_MB)
-        con.execute(f"SET memory_limit = '{FULL_MEMORY_MB}MB'")
+        _derive_in(con, store, files, spill, temporary=("entities", "quotes", "claims"))
         keep = set(CORPUS_TABLES)
         for (table,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
                                     "AND NOT temporary").fetchall():

@@ -25,7 +25,7 @@ import pandas as pd
 
 from analysis import aliases, indexes, opinions, roles, speaker_identity, speakers, wordlists
 from analysis.analyst_files import AnalystFiles
-from analysis.store import table_columns
+from analysis.store import create_table, table_columns
 
 VERSION = 2  # the steps of this module: a change to them must not keep serving an old cache
 
@@ -52,9 +52,7 @@ def derive(con: duckdb.DuckDBPyConnection, files: AnalystFiles, memory_mb: int |
 
 
 def replace_table(con: duckdb.DuckDBPyConnection, name: str, df: pd.DataFrame) -> None:
-    con.register("_df", df)
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _df")
-    con.unregister("_df")
+    create_table(con, name, df)
     untyped_to_text(con, name)
 
 

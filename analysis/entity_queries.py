@@ -105,6 +105,20 @@ def _per_entity(con, where: str | None, where_params: Sequence, q: str) -> tuple
     return kept(con, "entity_counts", sql_key(sql, s.params), sql, s.params, "entity_no, mentions, articles")
 
 
+def _counted(con, where: str | None, where_params: Sequence, q: str, labels: Sequence[str] | None,
+             entities: Sequence[str] | None = None) -> tuple[str, list]:
+    """A FROM clause over the scope's kept per-entity counts (`_per_entity`, alias `c`) joined to
+    `entity_index i` under the label and entity conditions, and its parameters."""
+    base, params = _per_entity(con, where, where_params, q)
+    conds, cparams = _entity_conditions(labels, entities)
+    return f"({base}) c JOIN entity_index i ON i.entity_no = c.entity_no WHERE {conds}", [*params, *cparams]
+
+
+def _reads_articles(where: str | None, q: str) -> bool:
+    """Whether a scope reads the per-article summary (as `_scope` decides without `per_article`)."""
+    return bool(where) or bool((q or "").strip())
+
+
 def _entity_conditions(labels: Sequence[str] | None, entities: Sequence[str] | None) -> tuple[str, list]:
     """The label and entity-name conditions of `_scope` on `entity_index i` alone."""
     conds, params = [], []
@@ -133,25 +147,21 @@ def entity_counts(con, where: str | None = None, where_params: Sequence = (), *,
     most mentioned first, with `forms`: the entity's most frequent spellings in the corpus."""
     if by not in ("entity", "group"):
         raise ValueError("by must be 'entity' or 'group'")
-    s = _scope(con, where, where_params, labels, entities, q, per_article=by == "group")
     lim = f"LIMIT {int(limit)}" if limit else ""
+    if by == "entity" and _reads_articles(where, q):
+        # Count per entity number first and look the names and forms up for the rows kept:
+        # carrying the name and the forms list through the aggregation costs three times more.
+        from_, params = _counted(con, where, where_params, q, labels, entities)
+        return _run(con, f"""
+            SELECT i.entity, i.entity_label, c.mentions, c.articles, i.forms FROM {from_}
+            ORDER BY c.mentions DESC, c.articles DESC, i.entity {lim}""", params)
+    s = _scope(con, where, where_params, labels, entities, q, per_article=by == "group")
     if by == "group":
         sql = f"""
             SELECT i."group", mode(i.entity_label) AS entity_label, sum(ea.mentions)::BIGINT AS mentions,
                    count(DISTINCT ea.article_no) AS articles
             FROM {s.from_} WHERE {s.where}
             GROUP BY 1 ORDER BY mentions DESC, articles DESC, 1 {lim}"""
-    elif s.per_article:
-        # Count per entity number first and look the names and forms up for the rows kept:
-        # carrying the name and the forms list through the aggregation costs three times more.
-        base, params = _per_entity(con, where, where_params, q)
-        conds, cparams = _entity_conditions(labels, entities)
-        sql = f"""
-            WITH c AS ({base})
-            SELECT i.entity, i.entity_label, c.mentions, c.articles, i.forms
-            FROM c JOIN entity_index i ON i.entity_no = c.entity_no WHERE {conds}
-            ORDER BY c.mentions DESC, c.articles DESC, i.entity {lim}"""
-        return _run(con, sql, [*params, *cparams])
     else:
         sql = f"""
             SELECT i.entity, i.entity_label, i.mentions::BIGINT AS mentions, i.articles::BIGINT AS articles, i.forms
@@ -163,14 +173,11 @@ def entity_counts(con, where: str | None = None, where_params: Sequence = (), *,
 def entity_totals(con, where: str | None = None, where_params: Sequence = (), *,
                   labels: Sequence[str] | None = NAME_LABELS, q: str = "") -> tuple[int, int]:
     """(distinct entities, mentions) in scope: the overview's headline figures."""
-    s = _scope(con, where, where_params, labels, None, q)
-    if s.per_article:  # from the scope's per-entity counts: one row per entity named in it
-        base, params = _per_entity(con, where, where_params, q)
-        conds, cparams = _entity_conditions(labels, None)
-        row = con.execute(f"WITH c AS ({base}) SELECT count(*), coalesce(sum(c.mentions), 0) "
-                          f"FROM c JOIN entity_index i ON i.entity_no = c.entity_no WHERE {conds}",
-                          [*params, *cparams]).fetchone()
+    if _reads_articles(where, q):  # from the scope's per-entity counts: one row per entity named in it
+        from_, params = _counted(con, where, where_params, q, labels)
+        row = con.execute(f"SELECT count(*), coalesce(sum(c.mentions), 0) FROM {from_}", params).fetchone()
     else:
+        s = _scope(con, where, where_params, labels, None, q)
         row = con.execute(f"SELECT count(*), coalesce(sum(i.mentions), 0) FROM {s.from_} WHERE {s.where}",
                           s.params).fetchone()
     return int(row[0]), int(row[1])
@@ -179,15 +186,12 @@ def entity_totals(con, where: str | None = None, where_params: Sequence = (), *,
 def entity_label_counts(con, where: str | None = None, where_params: Sequence = (), *,
                         labels: Sequence[str] | None = None, q: str = "", with_articles: bool = True) -> pd.DataFrame:
     """Distinct entities, mentions (and, unless `with_articles` is False, articles) per label."""
-    s = _scope(con, where, where_params, labels, None, q, per_article=with_articles)
-    if s.per_article and not with_articles:  # from the scope's per-entity counts
-        base, params = _per_entity(con, where, where_params, q)
-        conds, cparams = _entity_conditions(labels, None)
+    if not with_articles and _reads_articles(where, q):  # from the scope's per-entity counts
+        from_, params = _counted(con, where, where_params, q, labels)
         return _run(con, f"""
-            WITH c AS ({base})
-            SELECT i.entity_label, count(*) AS entities, sum(c.mentions)::BIGINT AS mentions
-            FROM c JOIN entity_index i ON i.entity_no = c.entity_no WHERE {conds}
-            GROUP BY 1 ORDER BY mentions DESC, 1""", [*params, *cparams])
+            SELECT i.entity_label, count(*) AS entities, sum(c.mentions)::BIGINT AS mentions FROM {from_}
+            GROUP BY 1 ORDER BY mentions DESC, 1""", params)
+    s = _scope(con, where, where_params, labels, None, q, per_article=with_articles)
     if s.per_article:
         cols = "count(DISTINCT ea.entity_no) AS entities, sum(ea.mentions)::BIGINT AS mentions"
         if with_articles:

@@ -20,8 +20,6 @@ from analysis.queries import UNDATED, title_sql
 
 _SPEAKERS = "LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key"
 _WITH_ARTICLES = "opinions o JOIN articles a ON a.article_no = o.article_no"
-FROM = f"{_WITH_ARTICLES} {_SPEAKERS}"
-_NO_ARTICLES = f"opinions o {_SPEAKERS}"
 ROLE_ORDER = ("expert", "journalist", "official", "state media")
 # 0.. for the roles above, then the rest: unknown role, a group, no speaker at all.
 RANK_SQL = ("CASE WHEN o.speaker_key IS NULL OR coalesce(s.label, '') = 'GROUP' THEN 9 "
@@ -53,10 +51,8 @@ def _scope(con: duckdb.DuckDBPyConnection, f: Filters, subject: str | None = Non
         if value is not None:
             conds.append(f"{column} = ?")
             params.append(value)
-    frm = FROM if w.names_articles else _NO_ARTICLES
-    if not speakers:
-        frm = frm.replace(" " + _SPEAKERS, "")
-    return frm, " AND ".join(conds), params
+    frm = _WITH_ARTICLES if w.names_articles else "opinions o"
+    return f"{frm} {_SPEAKERS}" if speakers else frm, " AND ".join(conds), params
 
 
 def _cells(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> tuple[str, list]:
@@ -66,8 +62,7 @@ def _cells(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> tuple[st
     (`indexes.kept`): the claims, the camps and the grid of the subject all read it, instead of
     each aggregating the subject's statements again (176,000 for the largest subject at 100,000
     articles, 0.03-0.05 s each)."""
-    w = where(f, "quotes", quotes="o", con=con)
-    frm = "opinions o JOIN articles a ON a.article_no = o.article_no" if w.names_articles else "opinions o"
+    frm, cond, params = _scope(con, f, subject=subject, speakers=False)
     sql = f"""
         SELECT o.speaker_key, o.group_id, any_value(o.group_label) AS group_label, count(*) AS statements,
                count(*) FILTER (WHERE o.stance = 'positive') AS positive,
@@ -75,8 +70,7 @@ def _cells(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> tuple[st
                count(*) FILTER (WHERE o.stance = 'neutral') AS neutral,
                sum(o.stance_score) AS score,
                string_agg(o.stance_evidence, '; ') FILTER (WHERE o.stance_evidence <> '') AS evidence
-        FROM {frm} WHERE {w.sql} AND o.subject = ? GROUP BY 1, 2"""
-    params = [*w.params, subject]
+        FROM {frm} WHERE {cond} GROUP BY 1, 2"""
     return kept(con, "opinion_cells", sql_key(sql, params), sql, params, CELL_COLUMNS)
 
 

@@ -180,8 +180,9 @@ class Store:
         """A DuckDB snapshot of the store: one table per record type.
 
         Each article appears once (its newest copy), and its entities, quotes and speakers come
-        from that same copy. Tables are materialised in memory so dashboard queries do not touch
-        the disk; the article text stays on disk unless `with_text` (see `article_text`).
+        from that same copy. Tables are materialised in `con` (in memory, or a derivation's file),
+        not views over the Parquet parts; the article text stays on disk unless `with_text` (see
+        `article_text`).
         """
         parts = self.part_dirs()
         if not parts:
@@ -370,6 +371,17 @@ def _retrying(read, attempts: int = 4):
                 raise
             time.sleep(0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def create_table(con: duckdb.DuckDBPyConnection, name: str, data, *, temporary: bool = False, order: str = "") -> None:
+    """Create or replace the table `name` from a pandas frame or Arrow table (sorted by `order`
+    when given): what Python computed, handed to the SQL steps that follow."""
+    con.register("_create_table_data", data)
+    try:
+        con.execute(f"CREATE OR REPLACE {'TEMP ' if temporary else ''}TABLE {name} AS SELECT * FROM _create_table_data"
+                    + (f" ORDER BY {order}" if order else ""))
+    finally:
+        con.unregister("_create_table_data")
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:

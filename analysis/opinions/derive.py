@@ -31,7 +31,7 @@ import scipy.sparse as sp
 
 from analysis.opinions import features, grouping, labels, subjects
 from analysis.opinions.codebook import apply_codebook
-from analysis.store import table_columns
+from analysis.store import create_table, table_columns
 
 TABLE = "opinions"
 STATE_TABLES = ("opinion_vectors", "opinion_claims", "opinion_terms", "opinion_bases")
@@ -232,9 +232,9 @@ def _save_state(con: duckdb.DuckDBPyConnection, X: sp.csr_matrix, cols: features
     `_op_base_counts` still exist."""
     k = int(claim_no.max()) + 1 if len(claim_no) else 0
     M = grouping.means(X, claim_no, k).tocoo() if k else sp.coo_matrix((0, X.shape[1]), dtype=np.float32)
-    _put(con, "opinion_vectors", pa.table({"claim_no": pa.array(M.row.astype(np.int32)),
-                                           "col": pa.array(keys[M.col], pa.uint64()),
-                                           "w": pa.array(M.data.astype(np.float32))}), order="col")
+    create_table(con, "opinion_vectors", pa.table({
+        "claim_no": pa.array(M.row.astype(np.int32)), "col": pa.array(keys[M.col], pa.uint64()),
+        "w": pa.array(M.data.astype(np.float32))}), order="col")
     norm = np.sqrt(np.bincount(M.row, weights=M.data.astype(np.float64) ** 2, minlength=k)).astype(np.float32)
     con.register("_op_norms", pa.table({"claim_no": pa.array(np.arange(k, dtype=np.int32)), "norm": pa.array(norm)}))
     con.execute("""
@@ -242,15 +242,9 @@ def _save_state(con: duckdb.DuckDBPyConnection, X: sp.csr_matrix, cols: features
         SELECT c.claim_no::INTEGER AS claim_no, c.claim_id, c.claim_size::INTEGER AS size, n.norm
         FROM _op_claims c JOIN _op_norms n USING (claim_no) ORDER BY claim_no""")
     con.unregister("_op_norms")
-    _put(con, "opinion_terms", pa.table({"term": pa.array(cols.terms, pa.uint64()),
-                                         "df": pa.array(np.asarray(cols.df, dtype=np.int64))}), order="term")
+    create_table(con, "opinion_terms", pa.table({
+        "term": pa.array(cols.terms, pa.uint64()), "df": pa.array(np.asarray(cols.df, dtype=np.int64))}), order="term")
     con.execute("CREATE OR REPLACE TABLE opinion_bases AS SELECT * FROM _op_base_counts ORDER BY base")
-
-
-def _put(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table, order: str) -> None:
-    con.register("_op_put", table)
-    con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _op_put ORDER BY {order}")
-    con.unregister("_op_put")
 
 
 def _append(con: duckdb.DuckDBPyConnection, cols: features.Columns, claim_no: np.ndarray, fit: np.ndarray,
