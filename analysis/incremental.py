@@ -266,14 +266,8 @@ def _indexes(con: duckdb.DuckDBPyConnection) -> None:
     units = indexes.search_units_sql("new_articles", "new_quotes", row[0] if row else 1)
     con.execute(f"CREATE TEMP TABLE new_units AS {units}")
     con.execute("INSERT INTO search_units BY NAME SELECT * FROM new_units")
-    con.execute(f"CREATE TEMP TABLE _words AS {indexes.words_sql('new_units')}")
-    con.execute("""
-        INSERT INTO search_words BY NAME
-        SELECT (row_number() OVER (ORDER BY word) - 1 + (SELECT coalesce(max(word_no) + 1, 0) FROM search_words))::INTEGER
-                   AS word_no, word
-        FROM (SELECT DISTINCT word FROM _words) ANTI JOIN search_words USING (word)""")
-    con.execute(f"INSERT INTO search_postings BY NAME {indexes.postings_sql('_words', 'new_units')}")
-    con.execute("DROP TABLE _words")
+    con.execute(f"INSERT INTO search_words BY NAME {indexes.new_words_sql('new_units', known=True)}")
+    con.execute(f"INSERT INTO search_postings BY NAME {indexes.postings_sql('new_units')}")
     con.execute(f"INSERT INTO speaker_articles BY NAME {indexes.speaker_articles_sql('new_quotes')}")
     con.execute(f"INSERT INTO quote_entities BY NAME {indexes.quote_entities_sql('new_quotes', 'new_entities')}")
 

@@ -362,9 +362,7 @@ def test_phrases_from_word_positions_agree_with_the_pattern_on_the_text(q):
     con.execute("CREATE TABLE search_units AS SELECT (i + 1)::INTEGER AS unit_no, (i + 1)::INTEGER AS article_no, "
                 "(i + 1)::INTEGER AS quote_no, doc FROM (SELECT unnest(?) AS doc, unnest(range(?)) AS i)",
                 [PHRASE_DOCS, len(PHRASE_DOCS)])
-    con.execute(f"CREATE TABLE _words AS {indexes.words_sql()}")
-    con.execute("CREATE TABLE search_words AS SELECT (row_number() OVER (ORDER BY word) - 1)::INTEGER AS word_no, word "
-                "FROM (SELECT DISTINCT word FROM _words)")
+    con.execute(f"CREATE TABLE search_words AS {indexes.new_words_sql()}")
     con.execute(f"CREATE TABLE search_postings AS {indexes.postings_sql()}")
     search = indexes.parse_search(q)
     sql, params = indexes.matching_units(search)
