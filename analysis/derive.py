@@ -218,8 +218,12 @@ def number_rows(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
     drop_temporary(con, "quotes")  # numbered, the file's own table
 
 
+def file_statements(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
+    opinions.file_statements(con)
+
+
 def group_opinions(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    opinions.derive_opinions(con, files.codebook)
+    opinions.group_filed(con, files.codebook)
 
 
 def build_indexes(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
@@ -231,4 +235,5 @@ Step = Callable[[duckdb.DuckDBPyConnection, AnalystFiles], None]
 # articles the short-name rules' PERSON groups take ~0.6 GB; the statements' grouping needs
 # DuckDB's joins over the claims too, which fail below ~0.6 GB).
 PYTHON_SHARE = {"resolve_entities": 0.45, "resolve_speakers": 0.35, "assign_roles": 0.35, "group_opinions": 0.3}
-STEPS: tuple[Step, ...] = (resolve_entities, resolve_speakers, assign_roles, number_rows, group_opinions, build_indexes)
+STEPS: tuple[Step, ...] = (resolve_entities, resolve_speakers, assign_roles, number_rows, file_statements, group_opinions,
+                           build_indexes)
