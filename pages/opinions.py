@@ -171,13 +171,15 @@ def _claims_table(ctx: context.AppContext, subject: str) -> str | None:
     st.dataframe(claims.drop(columns=["claim_id"]), hide_index=True, width="stretch", key="op_claims",
                  on_select=_on_claim, selection_mode="single-row", selection_default={"selection": {"rows": at[:1]}},
                  height=min(320, 38 + 35 * len(claims)),
-                 column_config={"claim": st.column_config.TextColumn("Claim", width="large"),
-                                "statements": st.column_config.NumberColumn("Statements", format="%d"),
-                                "speakers": st.column_config.NumberColumn("Speakers", format="%d"),
-                                "who": st.column_config.TextColumn("Who"),
-                                "positive": st.column_config.NumberColumn("▲", format="%d"),
-                                "negative": st.column_config.NumberColumn("▼", format="%d"),
-                                "neutral": st.column_config.NumberColumn("●", format="%d")})
+                 # sized to fit half the page at 1,440 px; a long claim or list of names is cut to its
+                 # column and shown whole on hover
+                 column_config={"claim": st.column_config.TextColumn("Claim", width=210),
+                                "statements": st.column_config.NumberColumn("Statements", format="%d", width=80),
+                                "speakers": st.column_config.NumberColumn("Speakers", format="%d", width=70),
+                                "who": st.column_config.TextColumn("Who", width=100),
+                                "positive": st.column_config.NumberColumn("▲", format="%d", width=32),
+                                "negative": st.column_config.NumberColumn("▼", format="%d", width=32),
+                                "neutral": st.column_config.NumberColumn("●", format="%d", width=32)})
     return claim
 
 
