@@ -83,12 +83,28 @@ def _scope(con, where: str | None, where_params: Sequence, labels: Sequence[str]
         s.conds.append(conds)
         s.params.extend(params)
     if q:
-        # The entities whose name matches are found once among the entities, not per row.
         sql, params = matching_articles(q, con)
-        names, name_params = name_matches(q, "n.entity")
-        s.conds.append(f"(ea.article_no IN ({sql}) OR ea.entity_no IN (SELECT n.entity_no FROM entity_index n WHERE {names}))")
-        s.params += [*params, *name_params]
+        named = _named(con, q)
+        if named:
+            s.conds.append(f"(ea.article_no IN ({sql}) OR ea.entity_no IN ({_int_list(named)}))")
+        else:  # a plain semi join: no name answers the search
+            s.conds.append(f"ea.article_no IN ({sql})")
+        s.params += params
     return s
+
+
+def _named(con, q: str) -> list[int]:
+    """The numbers of the entities whose own name answers the search `q` (a few at most): looked
+    up once among the entities, so that a count tests each summary row against a list of
+    numbers instead of a subquery (which DuckDB joins with every row, OR-ed with the articles)."""
+    names, params = name_matches(q, "n.entity")
+    return [r[0] for r in con.execute(f"SELECT n.entity_no FROM entity_index n WHERE {names} ORDER BY 1",
+                                      params).fetchall()]
+
+
+def _int_list(numbers: Sequence[int]) -> str:
+    """Integers (entity numbers read from the corpus) as an SQL list."""
+    return ", ".join(str(int(n)) for n in numbers)
 
 
 def _per_entity(con, where: str | None, where_params: Sequence, q: str) -> tuple[str, list]:
@@ -99,10 +115,26 @@ def _per_entity(con, where: str | None, where_params: Sequence, q: str) -> tuple
     five times (the entity page's types, timeline, network and table; the overview's totals and
     top entities), and each count reads the summary rows of every article in scope (about 0.05 s
     under a speaker filter at 100,000 articles)."""
-    s = _scope(con, where, where_params, None, None, q, per_article=True)
-    sql = (f"SELECT ea.entity_no, sum(ea.mentions)::BIGINT AS mentions, count(*)::BIGINT AS articles "
-           f"FROM entity_articles ea WHERE {s.where} GROUP BY 1")
-    return kept(con, "entity_counts", sql_key(sql, s.params), sql, s.params, "entity_no, mentions, articles")
+    q = (q or "").strip()
+    named = _named(con, q) if q else []
+    if not named:
+        s = _scope(con, where, where_params, None, None, q, per_article=True)
+        rows, params = f"SELECT ea.entity_no, ea.mentions FROM entity_articles ea WHERE {s.where}", s.params
+    else:
+        # The rows of the matching articles, and apart the other rows of the entities whose name
+        # matches (a few entities' runs of the summary, which is sorted by entity): two plain
+        # semi joins instead of an OR of them over every row (0.07-0.12 -> 0.05 s at 100,000
+        # articles).
+        s = _scope(con, where, where_params, None, None, "", per_article=True)
+        hits, hit_params = matching_articles(q, con)
+        rows = (f"SELECT ea.entity_no, ea.mentions FROM entity_articles ea WHERE {s.where} AND ea.article_no IN ({hits}) "
+                f"UNION ALL SELECT ea.entity_no, ea.mentions FROM entity_articles ea WHERE {s.where} "
+                f"AND ea.entity_no IN ({_int_list(named)}) "
+                f"AND ea.article_no NOT IN (SELECT h.article_no FROM ({hits}) h WHERE h.article_no IS NOT NULL)")
+        params = [*s.params, *hit_params, *s.params, *hit_params]
+    sql = (f"SELECT r.entity_no, sum(r.mentions)::BIGINT AS mentions, count(*)::BIGINT AS articles "
+           f"FROM ({rows}) r GROUP BY 1")
+    return kept(con, "entity_counts", sql_key(sql, params), sql, params, "entity_no, mentions, articles")
 
 
 def _counted(con, where: str | None, where_params: Sequence, q: str, labels: Sequence[str] | None,

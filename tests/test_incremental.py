@@ -219,3 +219,14 @@ def test_the_codebook_themes_new_statements_as_a_full_derivation_does(tmp_path, 
     assert got and got == rows(corpus.open_corpus(full_store), themed)
     new_articles = {a for (a,) in inc.execute("SELECT article_id FROM articles WHERE source LIKE '%second%'").fetchall()}
     assert new_articles & {r[0] for r in got}, "no statement of the new articles was themed"
+
+
+def test_the_quote_text_is_stored_uncompressed_after_a_rebuild_and_an_update(halves):
+    # The pages read the text of quotes spread over the table: uncompressed, DuckDB reads those
+    # without decompressing whole vectors (`indexes._number_quotes`); an update's rows too.
+    inc, full, _ = halves
+    for con in (inc, full):
+        kinds = {r[0] for r in con.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('corpus.quotes') "
+            "WHERE column_name = 'text' AND segment_type = 'VARCHAR'").fetchall()}
+        assert kinds == {"Uncompressed"}

@@ -226,11 +226,13 @@ def test_a_search_is_matched_once_per_connection_and_kept_within_bounds(con, mon
     kept = "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'search_result_%'"
     f = Filters(q='"Vipin Narang"')
     first = Q.quotes_table(con.cursor(), f)
-    assert con.execute(kept).fetchone()[0] == 1
+    # Two tables per search: the matching titles and quotes of the word index, and the quotes
+    # they select (the quote-level condition).
+    assert con.execute(kept).fetchone()[0] == 2
     # Another cursor (another session of the dashboard) reads the kept result: same rows.
     assert Q.quotes_table(con.cursor(), f).equals(first)
     assert Q.entities_table(con.cursor(), f).equals(Q.entities_table(con, f))
-    assert con.execute(kept).fetchone()[0] == 1
+    assert con.execute(kept).fetchone()[0] == 2
     monkeypatch.setattr(indexes, "CACHED_SEARCHES", 3)
     monkeypatch.setattr(indexes, "KEEP_SECONDS", -1)  # (a search in use is never dropped under a session)
     for word in ["talks", "Pyongyang", "Stockholm", "Easley", "nuclear"]:
@@ -412,3 +414,40 @@ def test_timeline_and_profile_counts_agree_with_the_quotes(con):
         profile = Q.speaker_profile(con, speaker)
         assert (profile["quote_count"], profile["article_count"]) == con.execute(
             "SELECT count(*), count(DISTINCT article_id) FROM quotes WHERE speaker_key = ?", [speaker]).fetchone()
+
+
+@pytest.mark.parametrize("q", ["Narang", "korea", '"north korea"', "Stockholm", "talks easley", "zzzz-not-there"])
+def test_the_kept_matching_quotes_are_those_the_plain_condition_selects(con, q):
+    # With a connection, a search's quotes are kept once (those matched in the index and every
+    # quote of an article whose title matched); without, each quote is tested against both.
+    # Statements carry their quote's keys: the same condition selects them.
+    titled = con.execute("SELECT count(*) FROM articles WHERE contains(lower(title), 'korea')").fetchone()[0]
+    assert titled > 0  # a title that matches: its quotes match through it
+    for table, alias in (("quotes", "q"), ("opinions", "o")):
+        plain, params = indexes.quote_matches(q, quote=alias)
+        want = sorted(r[0] for r in con.execute(f"SELECT {alias}.quote_no FROM {table} {alias} WHERE {plain}",
+                                                 params).fetchall())
+        indexes.clear_search_cache(con)
+        kept, params = indexes.quote_matches(q, quote=alias, con=con)
+        got = sorted(r[0] for r in con.execute(f"SELECT {alias}.quote_no FROM {table} {alias} WHERE {kept}",
+                                                params).fetchall())
+        assert got == want
+        assert want or q == "zzzz-not-there"
+
+
+@pytest.mark.parametrize("q", ["korea", "Easley", '"north korea"', "korea talks"])
+def test_entity_counts_under_a_search_that_also_names_entities_are_a_plain_recount(con, q):
+    # Entities whose own name answers the search count all their mentions, the others only those
+    # in matching articles: the kept counts take the two apart (`entity_queries._per_entity`).
+    from analysis import entity_queries as EQ
+
+    assert EQ._named(con, q) or q == "korea talks"
+    hits = sorted(_indexed_articles(con, q))
+    names, name_params = indexes.name_matches(q, "i.entity")
+    want = {r[0]: (r[1], r[2]) for r in con.execute(f"""
+        SELECT i.entity, sum(ea.mentions), count(*) FROM entity_articles ea JOIN entity_index i USING (entity_no)
+        WHERE list_contains(?, ea.article_no) OR {names} GROUP BY 1""", [hits, *name_params]).fetchall()}
+    indexes.clear_search_cache(con)
+    got = EQ.entity_counts(con, q=q, labels=None, limit=None)
+    assert {r.entity: (r.mentions, r.articles) for r in got.itertuples()} == want
+    assert len(want) > 0
