@@ -146,3 +146,29 @@ def test_a_correction_of_the_dashboard_shows_without_a_rebuild(store, monkeypatc
     monkeypatch.setattr(derive, "derive", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     CorrectionLog(store.root).add("merge_speaker", "The Trump regime", "Trump")
     assert "The Trump regime" not in speakers(opened(store))
+
+
+def test_speakers_merged_from_one_article_count_that_article_once(store):
+    # The per-speaker counts read one row per speaker and article (`speaker_articles`); a merge
+    # of two speakers quoted in the same article must leave one row for it, as a recount does.
+    con = opened(store)
+    a, b = con.execute("""
+        SELECT x.speaker_key, y.speaker_key FROM speaker_articles x JOIN speaker_articles y
+          ON x.article_no = y.article_no AND x.speaker_key < y.speaker_key
+        ORDER BY x.n + y.n DESC, 1, 2 LIMIT 1""").fetchone()
+    CorrectionLog(store.root).add("merge_speaker", a, b)
+    con = opened(store)
+    want = {k: (n, arts) for k, n, arts in con.execute(
+        "SELECT speaker_key, count(*), count(DISTINCT article_id) FROM quotes WHERE speaker_key IS NOT NULL GROUP BY 1"
+    ).fetchall()}
+    table = Q.speakers_table(con, Filters())
+    assert {r.speaker: (r.quotes, r.articles) for r in table.itertuples()} == want
+    top = Q.top_speakers(con, Filters(), limit=1000)
+    assert {r.speaker: (r.quotes, r.articles) for r in top.itertuples()} == want
+    assert a not in want and want[b][1] < want[b][0]
+    co = Q.co_speakers(con, Filters(), b, limit=1000)
+    shared = dict(con.execute("""
+        SELECT q.speaker_key, count(DISTINCT q.article_no) FROM quotes q
+        WHERE q.speaker_key <> ? AND q.article_no IN (SELECT article_no FROM quotes WHERE speaker_key = ?)
+        GROUP BY 1""", [b, b]).fetchall())
+    assert dict(zip(co.speaker, co.shared_articles, strict=True)) == shared and shared
