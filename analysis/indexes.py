@@ -53,7 +53,7 @@ FORMS = 5
 # Field separator inside a search document: never typed in a search box, so no match spans two
 # quotes, and the word splitter treats it as a break.
 SEP = "\x1f"
-VERSION = 10
+VERSION = 11
 
 
 def has_indexes(con: duckdb.DuckDBPyConnection) -> bool:
