@@ -451,3 +451,30 @@ def test_entity_counts_under_a_search_that_also_names_entities_are_a_plain_recou
     got = EQ.entity_counts(con, q=q, labels=None, limit=None)
     assert {r.entity: (r.mentions, r.articles) for r in got.itertuples()} == want
     assert len(want) > 0
+
+
+@pytest.mark.parametrize("f", [Filters(q="korea"), Filters(entities=("North Korea",)), Filters(said="talks"),
+                               Filters(q="talks", date_from=dt.date(2019, 10, 1), date_to=dt.date(2019, 12, 31))],
+                         ids=["search", "entity", "said", "search+dates"])
+def test_opinion_views_under_a_search_count_the_statements_of_a_plain_condition(con, f):
+    # Under a filter that names single quotes the statements are kept once and the views read
+    # them; the same figures from the opinions table under the plain condition (no kept result).
+    w = where(f, "quotes", quotes="o")
+    plain = con.execute(f"""SELECT o.subject, o.group_id, o.quote_no, a.day FROM opinions o
+                            JOIN articles a ON a.article_no = o.article_no WHERE {w.sql}""", w.params).df()
+    assert len(plain) > 0
+    indexes.clear_search_cache(con)
+    summary = OQ.opinion_summary(con, f)
+    assert (summary["statements"], summary["subjects"], summary["claims"]) == (
+        len(plain), plain.subject.nunique(), plain.group_id.nunique())
+    subjects = OQ.opinion_subjects(con, f)
+    assert dict(zip(subjects.subject, subjects.statements, strict=True)) == plain.subject.value_counts().to_dict()
+    subject = subjects.subject.iloc[0]
+    mine = plain[plain.subject == subject].sort_values(["day", "quote_no"], ascending=[False, True],
+                                                        na_position="last")
+    assert OQ.opinion_statement_count(con, f, subject) == len(mine)
+    listed = OQ.opinion_statements(con, f, subject, limit=3)
+    quotes = dict(con.execute("SELECT quote_no, text FROM quotes").fetchall())
+    assert list(listed.quote) == [quotes[n] for n in mine.quote_no[:3]]
+    claims = OQ.opinion_claims(con, f, subject)
+    assert dict(zip(claims.claim_id, claims.statements, strict=True)) == mine.group_id.value_counts().to_dict()
