@@ -478,3 +478,17 @@ def test_opinion_views_under_a_search_count_the_statements_of_a_plain_condition(
     assert list(listed.quote) == [quotes[n] for n in mine.quote_no[:3]]
     claims = OQ.opinion_claims(con, f, subject)
     assert dict(zip(claims.claim_id, claims.statements, strict=True)) == mine.group_id.value_counts().to_dict()
+
+
+@pytest.mark.parametrize("entities", [("North Korea",), ("North Korea", "Vipin Narang"), ("Not An Entity",)])
+def test_an_entity_filter_keeps_the_quotes_naming_it_as_the_plain_condition(con, entities):
+    f = Filters(entities=entities)
+    got = {}
+    for c in (None, con):
+        indexes.clear_search_cache(con)
+        w = where(f, "quotes", con=c)
+        got[c is None] = sorted(r[0] for r in con.execute(
+            f"SELECT q.quote_no FROM quotes q JOIN articles a ON a.article_no = q.article_no WHERE {w.sql}",
+            w.params).fetchall())
+    assert got[True] == got[False]
+    assert got[True] or entities == ("Not An Entity",)
