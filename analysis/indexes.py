@@ -12,6 +12,8 @@ hundred thousand small rows and a search reads a few postings:
   label, group, corpus-wide mentions and articles and its most frequent written forms;
 * `entity_articles`: mentions per entity and article, sorted by entity, so the timeline of a few
   entities reads only their rows;
+* `entity_lists`: per article, its entities' numbers and mentions (`entity_articles` by
+  article), for counts per entity over a set of articles;
 * `entity_pairs`: sentences per article in which two named (non-numeric) entities both appear;
   the network view sums it instead of self-joining millions of mentions;
 * `search_units`, `search_words`, `search_postings`: a word index of the searchable text, one
@@ -48,12 +50,12 @@ from analysis.store import table_columns
 # entity type) but not in the pairs, which feed a network of who and what the news is about.
 NUMERIC_LABELS = ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY")
 INDEX_TABLES = ("entity_index", "entity_articles", "entity_pairs", "search_units", "search_words", "search_postings",
-                "speaker_articles", "quote_entities", "entity_names", "entity_forms")
+                "speaker_articles", "quote_entities", "entity_names", "entity_forms", "entity_lists")
 FORMS = 5
 # Field separator inside a search document: never typed in a search box, so no match spans two
 # quotes, and the word splitter treats it as a break.
 SEP = "\x1f"
-VERSION = 11
+VERSION = 12
 
 
 def has_indexes(con: duckdb.DuckDBPyConnection) -> bool:
@@ -113,6 +115,17 @@ def build(con: duckdb.DuckDBPyConnection) -> None:
             FROM opinions o JOIN quotes q ON q.article_id = o.article_id AND q.start = o.start
             ORDER BY o.subject, q.quote_no""")
     con.execute(f"CREATE OR REPLACE TABLE quote_entities AS {quote_entities_sql()} ORDER BY quote_no, entity_no")
+    build_entity_lists(con)
+
+
+def build_entity_lists(con: duckdb.DuckDBPyConnection) -> None:
+    """`entity_lists`: per article, the numbers of the entities it names and their mentions (two
+    lists, by entity number), sorted by article: `entity_articles` turned around. A count per
+    entity over a set of articles (a search's, a speaker's) reads the lists of those articles,
+    100,000 rows at 100,000 articles, instead of testing each of the 4.4 million summary rows
+    (0.04 -> 0.02 s for a search). Built after `entity_articles` (`build`; a daily update appends
+    the new articles' lists, `analysis.incremental`)."""
+    con.execute(f"CREATE OR REPLACE TABLE entity_lists AS {entity_lists_sql()} ORDER BY article_no")
 
 
 # The index tables' rows as SELECTs over named source tables: `build` runs them over the whole
@@ -162,6 +175,14 @@ def entity_articles_sql(entities: str = "entities", articles: str = "articles") 
         SELECT i.entity_no, a.article_no, count(*)::INTEGER AS mentions
         FROM {entities} e JOIN entity_index i ON i.entity = e.entity JOIN {articles} a ON a.article_id = e.article_id
         GROUP BY ALL"""
+
+
+def entity_lists_sql(entity_articles: str = "entity_articles", only: str = "") -> str:
+    """Per article (of those `only` selects, else all), its entities' numbers and mentions."""
+    where = f"WHERE article_no IN ({only})" if only else ""
+    return f"""
+        SELECT article_no, list(entity_no ORDER BY entity_no) AS entity_nos, list(mentions ORDER BY entity_no) AS mentions
+        FROM {entity_articles} {where} GROUP BY article_no"""
 
 
 def entity_pairs_sql(entities: str = "entities", articles: str = "articles") -> str:

@@ -172,3 +172,29 @@ def test_speakers_merged_from_one_article_count_that_article_once(store):
         WHERE q.speaker_key <> ? AND q.article_no IN (SELECT article_no FROM quotes WHERE speaker_key = ?)
         GROUP BY 1""", [b, b]).fetchall())
     assert dict(zip(co.speaker, co.shared_articles, strict=True)) == shared and shared
+
+
+@pytest.mark.parametrize("f", [Filters(q="korea"), Filters(speakers=("Vipin Narang",)), Filters(said="talks")],
+                         ids=["search", "speaker", "said"])
+def test_entity_counts_under_a_filter_after_a_merge_are_a_recount_of_the_corrected_mentions(store, f):
+    # Counts per entity over a set of articles read the per-article entity lists; a merge
+    # rewrites the lists of the articles naming the merged entities (`_entity_summaries`).
+    from analysis.filters import where
+
+    CorrectionLog(store.root).add("merge_entity", "North Korean", "North Korea")
+    con = opened(store)
+    w = where(f.without("q"), "articles")
+    search = ""
+    params = list(w.params)
+    if f.q:
+        search = " AND (a.article_id IN (SELECT article_id FROM quotes WHERE contains(lower(text), ?) " \
+                 "OR contains(lower(speaker_key), ?)) OR contains(lower(a.title), ?) OR contains(lower(e.entity), ?))"
+        params += [f.q] * 4
+    want = {k: (m, n) for k, m, n in con.execute(f"""
+        SELECT e.entity, count(*), count(DISTINCT e.article_id) FROM entities e JOIN articles a USING (article_id)
+        JOIN entity_index i ON i.entity = e.entity
+        WHERE {w.sql} AND NOT i.numeric AND i.entity_label NOT IN ('DATE') {search} GROUP BY 1""", params).fetchall()}
+    got = Q.entities_table(con, f, limit=10_000)
+    names = set(Q.entities_table(con, Filters(), limit=10_000).entity)
+    assert {r.entity: (r.mentions, r.articles) for r in got.itertuples()} == {k: v for k, v in want.items() if k in names}
+    assert "North Korea" in set(got.entity) and "North Korean" not in set(got.entity)

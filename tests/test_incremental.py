@@ -110,6 +110,9 @@ def test_the_summary_tables_and_word_index_hold_exactly_the_rows(halves):
         "units": "SELECT a.article_id, q.start, u.doc FROM search_units u JOIN articles a USING (article_no) "
                  "LEFT JOIN quotes q USING (quote_no)",
         "speaker_articles": "SELECT s.speaker_key, a.article_id FROM speaker_articles s JOIN articles a USING (article_no)",
+        "entity_lists": "SELECT a.article_id, i.entity, l.mentions FROM (SELECT article_no, unnest(entity_nos) AS entity_no, "
+                        "unnest(mentions) AS mentions FROM entity_lists) l JOIN entity_index i USING (entity_no) "
+                        "JOIN articles a USING (article_no)",
         "quote_entities": "SELECT q.article_id, q.start, i.entity FROM quote_entities qe JOIN quotes q USING (quote_no) "
                           "JOIN entity_index i USING (entity_no)",
     }
