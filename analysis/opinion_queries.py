@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.filters import Filters, where
 from analysis.indexes import kept, sql_key
-from analysis.queries import UNDATED, title_sql
+from analysis.queries import UNDATED, newest_first, title_sql
 
 _SPEAKERS = "LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key"
 ROLE_ORDER = ("expert", "journalist", "official", "state media")
@@ -193,10 +193,8 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, subject: str 
     # same statements (the kept ones under a search: not the whole table again).
     frm, cond, params = _scope(con, f, subject, claim, speaker, speakers=False, articles=True)
     source = frm.removesuffix(_with_articles(""))
-    lim = f"LIMIT {int(limit)}" if limit else ""
     return _df(con, f"""
-        WITH chosen AS (SELECT o.quote_no, a.day FROM {frm} WHERE {cond}
-                        ORDER BY a.day DESC NULLS LAST, o.quote_no {lim})
+        WITH chosen AS MATERIALIZED ({newest_first(f"SELECT o.quote_no, a.day FROM {frm} WHERE {cond}", limit)})
         SELECT o.subject, o.group_label AS claim, coalesce(o.speaker_key, 'unknown') AS speaker, s.role, o.stance,
                o.stance_evidence AS evidence, o.negated, o.hedges, q.text AS quote, {title_sql()} AS article,
                coalesce(a.date, '{UNDATED}') AS date, q.article_id

@@ -263,12 +263,10 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
     says how many there are, and the download asks again without a limit.
     """
     w = where(f, "quotes", con=con)
-    lim = f"LIMIT {int(limit)}" if limit else ""
     # The rows are chosen on keys alone and only those are read in full (late materialisation):
     # sorting a million quote texts to keep a thousand costs more than the whole page.
     return _df(con, f"""
-        WITH chosen AS (SELECT q.quote_no, a.day FROM {QUOTES_BARE} WHERE {w.sql}
-                        ORDER BY a.day DESC NULLS LAST, q.quote_no {lim})
+        WITH chosen AS MATERIALIZED ({newest_first(f"SELECT q.quote_no, a.day FROM {QUOTES_BARE} WHERE {w.sql}", limit)})
         SELECT q.text AS quote, coalesce(q.speaker_key, '{UNATTRIBUTED}') AS speaker, s.role, q.cue, q.kind,
                {title_sql()} AS article, a.outlet, coalesce(a.date, '{UNDATED}') AS date, {url_sql()} AS url,
                q.speaker_description AS description, q.article_id, q.start, q."end",
@@ -276,6 +274,24 @@ def quotes_table(con: duckdb.DuckDBPyConnection, f: Filters, limit: int | None =
         FROM chosen c JOIN quotes q ON q.quote_no = c.quote_no JOIN articles a ON a.article_no = q.article_no
              LEFT JOIN speakers_corpus s ON s.speaker_key = q.speaker_key
         ORDER BY c.day DESC NULLS LAST, c.quote_no""", w.params)
+
+
+def newest_first(rows: str, limit: int | None) -> str:
+    """The `quote_no, day` rows of the SELECT `rows`, newest first (undated last, then by
+    quote), at most `limit`. With a limit, the rows of the days that hold the newest `limit` are
+    found first from the count per day, and only those are sorted: keeping the newest thousand of
+    176,000 statements or 1.3 million quotes by a top-n over all of them cost 0.02-0.05 s at
+    100,000 articles (its sort keys are built for every row)."""
+    if not limit:
+        return f"SELECT quote_no, day FROM ({rows}) ORDER BY day DESC NULLS LAST, quote_no"
+    return f"""
+        WITH candidates AS MATERIALIZED ({rows}),
+        days AS (SELECT day, count(*) AS n FROM candidates WHERE day IS NOT NULL GROUP BY day),
+        cut AS (SELECT max(day) AS day FROM (SELECT day, sum(n) OVER (ORDER BY day DESC) AS newer FROM days)
+                WHERE newer >= {int(limit)})
+        SELECT c.quote_no, c.day FROM candidates c, cut
+        WHERE cut.day IS NULL OR c.day >= cut.day
+        ORDER BY c.day DESC NULLS LAST, c.quote_no LIMIT {int(limit)}"""
 
 
 def quotes_count(con: duckdb.DuckDBPyConnection, f: Filters) -> int:

@@ -492,3 +492,19 @@ def test_an_entity_filter_keeps_the_quotes_naming_it_as_the_plain_condition(con,
             w.params).fetchall())
     assert got[True] == got[False]
     assert got[True] or entities == ("Not An Entity",)
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(date_from=dt.date(2019, 10, 1), date_to=dt.date(2019, 12, 31)),
+                               Filters(q="korea")], ids=["none", "dates", "search"])
+def test_the_newest_rows_of_a_cut_list_are_the_head_of_the_full_list(con, f):
+    # A cut list keeps the rows of the days that hold the newest (`queries.newest_first`): the
+    # same rows, in the same order, as the head of the whole list, at any cut (within a day, at
+    # the undated rows, past the end).
+    full = Q.quotes_table(con, f)
+    statements = OQ.opinion_statements(con, f)
+    assert len(full) > 3 and len(statements) > 3
+    for limit in (1, 2, 3, 5, 8, len(full) - 1, len(full), len(full) + 5):
+        assert list(Q.quotes_table(con, f, limit).quote_id) == list(full.quote_id[:limit])
+        cut = OQ.opinion_statements(con, f, limit=limit)
+        assert list(zip(cut.article_id, cut.quote, strict=True)) == list(
+            zip(statements.article_id[:limit], statements.quote[:limit], strict=True))
