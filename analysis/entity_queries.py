@@ -247,8 +247,11 @@ def entity_label_counts(con, where: str | None = None, where_params: Sequence = 
 
 def entity_timeline(con, entities: Sequence[str] | None = None, where: str | None = None,
                     where_params: Sequence = (), *,
-                    period: str = "month", labels: Sequence[str] | None = None, q: str = "") -> pd.DataFrame:
-    """Mentions and articles per entity and period; articles without a date are left out."""
+                    period: str = "month", labels: Sequence[str] | None = None, q: str = "",
+                    undated: bool = False) -> pd.DataFrame:
+    """Mentions and articles per entity and period; articles without a date are left out, or
+    with `undated` counted in rows whose period is NULL (what `undated_mentions` counts, in the
+    same pass over the summary)."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
     s = _scope(con, where, where_params, labels, entities, q, with_articles=True)
@@ -256,8 +259,8 @@ def entity_timeline(con, entities: Sequence[str] | None = None, where: str | Non
         SELECT date_trunc('{period}', a.day)::DATE AS period, i.entity,
                sum(ea.mentions)::BIGINT AS mentions, count(*) AS articles
         FROM {s.from_}
-        WHERE a.day IS NOT NULL AND {s.where}
-        GROUP BY 1, 2 ORDER BY 1, mentions DESC, 2
+        WHERE {'TRUE' if undated else 'a.day IS NOT NULL'} AND {s.where}
+        GROUP BY 1, 2 ORDER BY 1 NULLS LAST, mentions DESC, 2
     """
     return _run(con, sql, s.params)
 

@@ -412,8 +412,11 @@ def entity_timeline(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 6,
     names = list(EQ.entity_counts(con, **scope.kwargs(), limit=top)["entity"])
     if not names:
         return pd.DataFrame(columns=["period", "entity", "mentions"]), 0, grain
-    df = EQ.entity_timeline(con, names, **scope.kwargs(), period=grain)
-    undated = EQ.undated_mentions(con, names, **scope.kwargs())
+    # The undated mentions in the same pass (the rows without a period).
+    df = EQ.entity_timeline(con, names, **scope.kwargs(), period=grain, undated=True)
+    none = df["period"].isna()
+    undated = int(df.loc[none, "mentions"].sum())
+    df = df[~none].reset_index(drop=True)
     df["period"] = pd.to_datetime(df["period"])
     return df[["period", "entity", "mentions"]], undated, grain
 

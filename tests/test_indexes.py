@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
 import pytest
 
 from analysis import indexes
@@ -508,3 +509,17 @@ def test_the_newest_rows_of_a_cut_list_are_the_head_of_the_full_list(con, f):
         cut = OQ.opinion_statements(con, f, limit=limit)
         assert list(zip(cut.article_id, cut.quote, strict=True)) == list(
             zip(statements.article_id[:limit], statements.quote[:limit], strict=True))
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(q="korea")], ids=["none", "search"])
+def test_the_entity_timeline_counts_its_undated_mentions_in_the_same_pass(con, f):
+    from analysis import entity_queries as EQ
+    from analysis.filters import entity_scope
+
+    df, undated, grain = Q.entity_timeline(con, f, top=4, grain="month")
+    scope = entity_scope(f, con)
+    names = list(EQ.entity_counts(con, **scope.kwargs(), limit=4)["entity"])
+    dated = EQ.entity_timeline(con, names, **scope.kwargs(), period="month")
+    assert undated == EQ.undated_mentions(con, names, **scope.kwargs()) and undated > 0
+    assert list(zip(df.entity, df.mentions, strict=True)) == list(zip(dated.entity, dated.mentions, strict=True))
+    assert list(df.period) == list(pd.to_datetime(dated.period))
