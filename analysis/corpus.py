@@ -343,6 +343,11 @@ def open_connection(store: Store, files: AnalystFiles | None = None) -> Corpus:
         notices.append(f"Corpus-level analysis (speaker names across articles, roles, opinion groups) "
                        f"is unavailable: {type(exc).__name__}: {exc}")
         con = store.connect()
+    # Counts per entity number (13,000 numbers at 100,000 articles) are grouped in an array
+    # indexed by the number (DuckDB's perfect hash aggregate) up to 2^16 keys instead of 2^12:
+    # a quarter of the time of a hash table for the million summary rows of a speaker filter.
+    # GLOBAL: every cursor of the connection (one per dashboard session) has it.
+    con.execute("SET GLOBAL perfect_ht_threshold = 16")
     complete_schema(con)
     log = CorrectionLog(store.root)
     try:

@@ -148,7 +148,7 @@ def _now() -> str:
 
 
 SPEAKER_TABLES = ("quotes", "speakers_corpus", "speaker_articles", "opinions")
-ENTITY_TABLES = ("entities", "entity_index", "entity_articles", "quote_entities", "entity_pairs")
+ENTITY_TABLES = ("entities", "entity_index", "entity_articles", "quote_entities", "entity_pairs", "entity_lists")
 
 
 def apply(con: duckdb.DuckDBPyConnection, corrections: Sequence[Correction]) -> None:
@@ -374,6 +374,8 @@ def _entity_index(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _entity_summaries(con: duckdb.DuckDBPyConnection) -> None:
+    from analysis.indexes import entity_lists_sql
+
     touched = "(SELECT entity_no FROM _entity_numbers)"
     con.execute("""
         CREATE OR REPLACE TABLE _corrected_mention_keys AS
@@ -385,6 +387,14 @@ def _entity_summaries(con: duckdb.DuckDBPyConnection) -> None:
         SELECT * FROM {ea} WHERE entity_no NOT IN {touched}
         UNION ALL SELECT entity_no, article_no, count(*)::INTEGER AS mentions FROM _corrected_mention_keys
         GROUP BY 1, 2""")
+    lists = _base(con, "entity_lists")
+    if lists is not None:  # the articles naming a touched entity: their lists again, from the corrected counts
+        touched_articles = f"SELECT article_no FROM {ea} WHERE entity_no IN {touched} " \
+                           "UNION SELECT article_no FROM _corrected_mention_keys"
+        con.execute(f"CREATE OR REPLACE TABLE _corrected_lists AS {entity_lists_sql(only=touched_articles)}")
+        con.execute(f"""CREATE VIEW entity_lists AS
+            SELECT * FROM {lists} WHERE article_no NOT IN (SELECT article_no FROM _corrected_lists)
+            UNION ALL SELECT * FROM _corrected_lists""")
     qe = _base(con, "quote_entities")
     con.execute("""
         CREATE OR REPLACE TABLE _corrected_quote_entities AS

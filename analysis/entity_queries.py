@@ -83,12 +83,28 @@ def _scope(con, where: str | None, where_params: Sequence, labels: Sequence[str]
         s.conds.append(conds)
         s.params.extend(params)
     if q:
-        # The entities whose name matches are found once among the entities, not per row.
         sql, params = matching_articles(q, con)
-        names, name_params = name_matches(q, "n.entity")
-        s.conds.append(f"(ea.article_no IN ({sql}) OR ea.entity_no IN (SELECT n.entity_no FROM entity_index n WHERE {names}))")
-        s.params += [*params, *name_params]
+        named = _named(con, q)
+        if named:
+            s.conds.append(f"(ea.article_no IN ({sql}) OR ea.entity_no IN ({_int_list(named)}))")
+        else:  # a plain semi join: no name answers the search
+            s.conds.append(f"ea.article_no IN ({sql})")
+        s.params += params
     return s
+
+
+def _named(con, q: str) -> list[int]:
+    """The numbers of the entities whose own name answers the search `q` (a few at most): looked
+    up once among the entities, so that a count tests each summary row against a list of
+    numbers instead of a subquery (which DuckDB joins with every row, OR-ed with the articles)."""
+    names, params = name_matches(q, "n.entity")
+    return [r[0] for r in con.execute(f"SELECT n.entity_no FROM entity_index n WHERE {names} ORDER BY 1",
+                                      params).fetchall()]
+
+
+def _int_list(numbers: Sequence[int]) -> str:
+    """Integers (entity numbers read from the corpus) as an SQL list."""
+    return ", ".join(str(int(n)) for n in numbers)
 
 
 def _per_entity(con, where: str | None, where_params: Sequence, q: str) -> tuple[str, list]:
@@ -99,10 +115,33 @@ def _per_entity(con, where: str | None, where_params: Sequence, q: str) -> tuple
     five times (the entity page's types, timeline, network and table; the overview's totals and
     top entities), and each count reads the summary rows of every article in scope (about 0.05 s
     under a speaker filter at 100,000 articles)."""
-    s = _scope(con, where, where_params, None, None, q, per_article=True)
-    sql = (f"SELECT ea.entity_no, sum(ea.mentions)::BIGINT AS mentions, count(*)::BIGINT AS articles "
-           f"FROM entity_articles ea WHERE {s.where} GROUP BY 1")
-    return kept(con, "entity_counts", sql_key(sql, s.params), sql, s.params, "entity_no, mentions, articles")
+    q = (q or "").strip()
+    # The articles in scope, and their entity lists (`indexes.build_entity_lists`): a read of the
+    # lists of those articles rather than a test of every summary row (0.04 -> 0.02 s a search
+    # at 100,000 articles).
+    conds: list[str] = []
+    params: list = []
+    if where:
+        conds.append(_in_articles("l.article_no", where))
+        params.extend(where_params)
+    hits, hit_params = matching_articles(q, con) if q else ("", [])
+    if q:
+        conds.append(f"l.article_no IN ({hits})")
+        params.extend(hit_params)
+    rows = (f"SELECT unnest(l.entity_nos) AS entity_no, unnest(l.mentions) AS mentions FROM entity_lists l "
+            f"WHERE {' AND '.join(conds) if conds else 'TRUE'}")
+    named = _named(con, q) if q else []
+    if named:
+        # Apart, the other rows of the entities whose name matches: a few entities' runs of the
+        # summary, which is sorted by entity (an OR with the articles tested every row).
+        s = _scope(con, where, where_params, None, None, "", per_article=True)
+        rows += (f" UNION ALL SELECT ea.entity_no, ea.mentions FROM entity_articles ea WHERE {s.where} "
+                 f"AND ea.entity_no IN ({_int_list(named)}) "
+                 f"AND ea.article_no NOT IN (SELECT h.article_no FROM ({hits}) h WHERE h.article_no IS NOT NULL)")
+        params += [*s.params, *hit_params]
+    sql = (f"SELECT r.entity_no, sum(r.mentions)::BIGINT AS mentions, count(*)::BIGINT AS articles "
+           f"FROM ({rows}) r GROUP BY 1")
+    return kept(con, "entity_counts", sql_key(sql, params), sql, params, "entity_no, mentions, articles")
 
 
 def _counted(con, where: str | None, where_params: Sequence, q: str, labels: Sequence[str] | None,
@@ -208,8 +247,11 @@ def entity_label_counts(con, where: str | None = None, where_params: Sequence = 
 
 def entity_timeline(con, entities: Sequence[str] | None = None, where: str | None = None,
                     where_params: Sequence = (), *,
-                    period: str = "month", labels: Sequence[str] | None = None, q: str = "") -> pd.DataFrame:
-    """Mentions and articles per entity and period; articles without a date are left out."""
+                    period: str = "month", labels: Sequence[str] | None = None, q: str = "",
+                    undated: bool = False) -> pd.DataFrame:
+    """Mentions and articles per entity and period; articles without a date are left out, or
+    with `undated` counted in rows whose period is NULL (what `undated_mentions` counts, in the
+    same pass over the summary)."""
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
     s = _scope(con, where, where_params, labels, entities, q, with_articles=True)
@@ -217,8 +259,8 @@ def entity_timeline(con, entities: Sequence[str] | None = None, where: str | Non
         SELECT date_trunc('{period}', a.day)::DATE AS period, i.entity,
                sum(ea.mentions)::BIGINT AS mentions, count(*) AS articles
         FROM {s.from_}
-        WHERE a.day IS NOT NULL AND {s.where}
-        GROUP BY 1, 2 ORDER BY 1, mentions DESC, 2
+        WHERE {'TRUE' if undated else 'a.day IS NOT NULL'} AND {s.where}
+        GROUP BY 1, 2 ORDER BY 1 NULLS LAST, mentions DESC, 2
     """
     return _run(con, sql, s.params)
 

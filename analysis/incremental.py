@@ -261,6 +261,8 @@ def _indexes(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DROP TABLE _forms")
     con.execute("DROP TABLE _counts")
     con.execute(f"INSERT INTO entity_articles BY NAME {indexes.entity_articles_sql('new_entities', 'new_articles')}")
+    con.execute(f"INSERT INTO entity_lists BY NAME "
+                f"{indexes.entity_lists_sql(only='SELECT article_no FROM new_articles')} ORDER BY article_no")
     con.execute(f"INSERT INTO entity_pairs BY NAME {indexes.entity_pairs_sql('new_entities', 'new_articles')}")
     row = con.execute("SELECT coalesce(max(unit_no), 0) + 1 FROM search_units").fetchone()
     units = indexes.search_units_sql("new_articles", "new_quotes", row[0] if row else 1)

@@ -16,10 +16,9 @@ import pandas as pd
 
 from analysis.filters import Filters, where
 from analysis.indexes import kept, sql_key
-from analysis.queries import UNDATED, title_sql
+from analysis.queries import UNDATED, newest_first, title_sql
 
 _SPEAKERS = "LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key"
-_WITH_ARTICLES = "opinions o JOIN articles a ON a.article_no = o.article_no"
 ROLE_ORDER = ("expert", "journalist", "official", "state media")
 # 0.. for the roles above, then the rest: unknown role, a group, no speaker at all.
 RANK_SQL = ("CASE WHEN o.speaker_key IS NULL OR coalesce(s.label, '') = 'GROUP' THEN 9 "
@@ -39,20 +38,47 @@ def _df(con: duckdb.DuckDBPyConnection, sql: str, params: Iterable = ()) -> pd.D
 
 
 def _scope(con: duckdb.DuckDBPyConnection, f: Filters, subject: str | None = None, claim: str | None = None,
-           speaker: str | None = None, speakers: bool = True) -> tuple[str, str, list]:
+           speaker: str | None = None, speakers: bool = True, articles: bool = False) -> tuple[str, str, list]:
     """(FROM, WHERE, parameters) of the statements under the filters and the picks. The FROM
-    leaves the articles out when no condition names their columns: every statement has its
-    article, so the join only costs (a probe per statement, a third of a subject's query at
-    100,000 articles); and the speakers (`s`) when `speakers` is False, for a query that reads
-    no speaker's column (a speaker has one row: the join adds no statement)."""
-    w = where(f, "quotes", quotes="o", con=con)
-    conds, params = [w.sql], list(w.params)
+    leaves the articles out when no condition names their columns (unless `articles`): every
+    statement has its article, so the join only costs (a probe per statement, a third of a
+    subject's query at 100,000 articles); and the speakers (`s`) when `speakers` is False, for a
+    query that reads no speaker's column (a speaker has one row: the join adds no statement).
+
+    Under a filter that names single quotes (a search, an entity), the statements it keeps are
+    kept once per connection and filter (`indexes.kept`, the columns the views read): they lie
+    all over the table, which is sorted by subject, and each of the page's five to seven views
+    read them again otherwise (0.02-0.04 s a view at 100,000 articles)."""
+    source, conds, params, names_articles = _statements(con, f)
     for column, value in (("o.subject", subject), ("o.group_id", claim), ("coalesce(o.speaker_key, 'unknown')", speaker)):
         if value is not None:
             conds.append(f"{column} = ?")
             params.append(value)
-    frm = _WITH_ARTICLES if w.names_articles else "opinions o"
-    return f"{frm} {_SPEAKERS}" if speakers else frm, " AND ".join(conds), params
+    frm = _with_articles(source) if articles or names_articles else source
+    return f"{frm} {_SPEAKERS}" if speakers else frm, " AND ".join(conds) or "TRUE", params
+
+
+def _statements(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list[str], list, bool]:
+    """The statements under the filters (alias o): the relation, the conditions on it, their
+    parameters, and whether the conditions read the articles (`a`)."""
+    w = where(f, "quotes", quotes="o", con=con)
+    if not w.names_quotes:
+        return "opinions o", [w.sql], list(w.params), w.names_articles
+    frm = _with_articles("opinions o") if w.names_articles else "opinions o"
+    wanted = ", ".join(f"'{c}'" for c in KEPT_COLUMNS)
+    sql = f"SELECT COLUMNS(lambda c: c IN ({wanted})) FROM (SELECT o.* FROM {frm} WHERE {w.sql})"
+    kept_sql, kept_params = kept(con, "opinion_scope", sql_key(sql, w.params), sql, w.params, "*")
+    return f"({kept_sql}) o", [], list(kept_params), False  # the kept statements met every condition
+
+
+# The statements' columns the views read: what a kept scope holds (`_scope`).
+KEPT_COLUMNS = ("quote_no", "article_no", "speaker_key", "subject", "group_id", "group_label", "stance",
+                "stance_score", "stance_evidence", "claim_size", "negated", "hedges")
+
+
+def _with_articles(source: str) -> str:
+    """The statements of `source` (alias o) joined to their articles (alias a)."""
+    return f"{source} JOIN articles a ON a.article_no = o.article_no"
 
 
 def _cells(con: duckdb.DuckDBPyConnection, f: Filters, subject: str) -> tuple[str, list]:
@@ -163,15 +189,16 @@ def opinion_statements(con: duckdb.DuckDBPyConnection, f: Filters, subject: str 
                        claim: str | None = None, speaker: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """The statements behind a subject, a claim or a speaker's cell, newest first, with the
     stance evidence; at most `limit` of them (the count is `opinion_statement_count`)."""
-    _, cond, params = _scope(con, f, subject, claim, speaker)  # newest first: the articles' dates
-    lim = f"LIMIT {int(limit)}" if limit else ""
+    # Newest first: the articles' dates. The rows chosen on their keys, then read in full from the
+    # same statements (the kept ones under a search: not the whole table again).
+    frm, cond, params = _scope(con, f, subject, claim, speaker, speakers=False, articles=True)
+    source = frm.removesuffix(_with_articles(""))
     return _df(con, f"""
-        WITH chosen AS (SELECT o.quote_no, a.day FROM {_WITH_ARTICLES} WHERE {cond}
-                        ORDER BY a.day DESC NULLS LAST, o.quote_no {lim})
+        WITH chosen AS MATERIALIZED ({newest_first(f"SELECT o.quote_no, a.day FROM {frm} WHERE {cond}", limit)})
         SELECT o.subject, o.group_label AS claim, coalesce(o.speaker_key, 'unknown') AS speaker, s.role, o.stance,
                o.stance_evidence AS evidence, o.negated, o.hedges, q.text AS quote, {title_sql()} AS article,
                coalesce(a.date, '{UNDATED}') AS date, q.article_id
-        FROM chosen c JOIN opinions o ON o.quote_no = c.quote_no JOIN quotes q ON q.quote_no = c.quote_no
+        FROM chosen c JOIN {source} ON o.quote_no = c.quote_no JOIN quotes q ON q.quote_no = c.quote_no
              JOIN articles a ON a.article_no = q.article_no LEFT JOIN speakers_corpus s ON s.speaker_key = o.speaker_key
         ORDER BY c.day DESC NULLS LAST, c.quote_no""", params)
 

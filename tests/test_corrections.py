@@ -146,3 +146,55 @@ def test_a_correction_of_the_dashboard_shows_without_a_rebuild(store, monkeypatc
     monkeypatch.setattr(derive, "derive", lambda *a, **k: (_ for _ in ()).throw(AssertionError))
     CorrectionLog(store.root).add("merge_speaker", "The Trump regime", "Trump")
     assert "The Trump regime" not in speakers(opened(store))
+
+
+def test_speakers_merged_from_one_article_count_that_article_once(store):
+    # The per-speaker counts read one row per speaker and article (`speaker_articles`); a merge
+    # of two speakers quoted in the same article must leave one row for it, as a recount does.
+    con = opened(store)
+    a, b = con.execute("""
+        SELECT x.speaker_key, y.speaker_key FROM speaker_articles x JOIN speaker_articles y
+          ON x.article_no = y.article_no AND x.speaker_key < y.speaker_key
+        ORDER BY x.n + y.n DESC, 1, 2 LIMIT 1""").fetchone()
+    CorrectionLog(store.root).add("merge_speaker", a, b)
+    con = opened(store)
+    want = {k: (n, arts) for k, n, arts in con.execute(
+        "SELECT speaker_key, count(*), count(DISTINCT article_id) FROM quotes WHERE speaker_key IS NOT NULL GROUP BY 1"
+    ).fetchall()}
+    table = Q.speakers_table(con, Filters())
+    assert {r.speaker: (r.quotes, r.articles) for r in table.itertuples()} == want
+    top = Q.top_speakers(con, Filters(), limit=1000)
+    assert {r.speaker: (r.quotes, r.articles) for r in top.itertuples()} == want
+    assert a not in want and want[b][1] < want[b][0]
+    co = Q.co_speakers(con, Filters(), b, limit=1000)
+    shared = dict(con.execute("""
+        SELECT q.speaker_key, count(DISTINCT q.article_no) FROM quotes q
+        WHERE q.speaker_key <> ? AND q.article_no IN (SELECT article_no FROM quotes WHERE speaker_key = ?)
+        GROUP BY 1""", [b, b]).fetchall())
+    assert dict(zip(co.speaker, co.shared_articles, strict=True)) == shared and shared
+
+
+@pytest.mark.parametrize("f", [Filters(q="korea"), Filters(speakers=("Vipin Narang",)), Filters(said="talks")],
+                         ids=["search", "speaker", "said"])
+def test_entity_counts_under_a_filter_after_a_merge_are_a_recount_of_the_corrected_mentions(store, f):
+    # Counts per entity over a set of articles read the per-article entity lists; a merge
+    # rewrites the lists of the articles naming the merged entities (`_entity_summaries`).
+    from analysis.filters import where
+
+    CorrectionLog(store.root).add("merge_entity", "North Korean", "North Korea")
+    con = opened(store)
+    w = where(f.without("q"), "articles")
+    search = ""
+    params = list(w.params)
+    if f.q:
+        search = " AND (a.article_id IN (SELECT article_id FROM quotes WHERE contains(lower(text), ?) " \
+                 "OR contains(lower(speaker_key), ?)) OR contains(lower(a.title), ?) OR contains(lower(e.entity), ?))"
+        params += [f.q] * 4
+    want = {k: (m, n) for k, m, n in con.execute(f"""
+        SELECT e.entity, count(*), count(DISTINCT e.article_id) FROM entities e JOIN articles a USING (article_id)
+        JOIN entity_index i ON i.entity = e.entity
+        WHERE {w.sql} AND NOT i.numeric AND i.entity_label NOT IN ('DATE') {search} GROUP BY 1""", params).fetchall()}
+    got = Q.entities_table(con, f, limit=10_000)
+    names = set(Q.entities_table(con, Filters(), limit=10_000).entity)
+    assert {r.entity: (r.mentions, r.articles) for r in got.itertuples()} == {k: v for k, v in want.items() if k in names}
+    assert "North Korea" in set(got.entity) and "North Korean" not in set(got.entity)

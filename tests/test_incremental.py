@@ -110,6 +110,9 @@ def test_the_summary_tables_and_word_index_hold_exactly_the_rows(halves):
         "units": "SELECT a.article_id, q.start, u.doc FROM search_units u JOIN articles a USING (article_no) "
                  "LEFT JOIN quotes q USING (quote_no)",
         "speaker_articles": "SELECT s.speaker_key, a.article_id FROM speaker_articles s JOIN articles a USING (article_no)",
+        "entity_lists": "SELECT a.article_id, i.entity, l.mentions FROM (SELECT article_no, unnest(entity_nos) AS entity_no, "
+                        "unnest(mentions) AS mentions FROM entity_lists) l JOIN entity_index i USING (entity_no) "
+                        "JOIN articles a USING (article_no)",
         "quote_entities": "SELECT q.article_id, q.start, i.entity FROM quote_entities qe JOIN quotes q USING (quote_no) "
                           "JOIN entity_index i USING (entity_no)",
     }
@@ -219,3 +222,14 @@ def test_the_codebook_themes_new_statements_as_a_full_derivation_does(tmp_path, 
     assert got and got == rows(corpus.open_corpus(full_store), themed)
     new_articles = {a for (a,) in inc.execute("SELECT article_id FROM articles WHERE source LIKE '%second%'").fetchall()}
     assert new_articles & {r[0] for r in got}, "no statement of the new articles was themed"
+
+
+def test_the_quote_text_is_stored_uncompressed_after_a_rebuild_and_an_update(halves):
+    # The pages read the text of quotes spread over the table: uncompressed, DuckDB reads those
+    # without decompressing whole vectors (`indexes._number_quotes`); an update's rows too.
+    inc, full, _ = halves
+    for con in (inc, full):
+        kinds = {r[0] for r in con.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('corpus.quotes') "
+            "WHERE column_name = 'text' AND segment_type = 'VARCHAR'").fetchall()}
+        assert kinds == {"Uncompressed"}

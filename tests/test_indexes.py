@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pandas as pd
 import pytest
 
 from analysis import indexes
@@ -226,11 +227,13 @@ def test_a_search_is_matched_once_per_connection_and_kept_within_bounds(con, mon
     kept = "SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'search_result_%'"
     f = Filters(q='"Vipin Narang"')
     first = Q.quotes_table(con.cursor(), f)
-    assert con.execute(kept).fetchone()[0] == 1
+    # Two tables per search: the matching titles and quotes of the word index, and the quotes
+    # they select (the quote-level condition).
+    assert con.execute(kept).fetchone()[0] == 2
     # Another cursor (another session of the dashboard) reads the kept result: same rows.
     assert Q.quotes_table(con.cursor(), f).equals(first)
     assert Q.entities_table(con.cursor(), f).equals(Q.entities_table(con, f))
-    assert con.execute(kept).fetchone()[0] == 1
+    assert con.execute(kept).fetchone()[0] == 2
     monkeypatch.setattr(indexes, "CACHED_SEARCHES", 3)
     monkeypatch.setattr(indexes, "KEEP_SECONDS", -1)  # (a search in use is never dropped under a session)
     for word in ["talks", "Pyongyang", "Stockholm", "Easley", "nuclear"]:
@@ -412,3 +415,111 @@ def test_timeline_and_profile_counts_agree_with_the_quotes(con):
         profile = Q.speaker_profile(con, speaker)
         assert (profile["quote_count"], profile["article_count"]) == con.execute(
             "SELECT count(*), count(DISTINCT article_id) FROM quotes WHERE speaker_key = ?", [speaker]).fetchone()
+
+
+@pytest.mark.parametrize("q", ["Narang", "korea", '"north korea"', "Stockholm", "talks easley", "zzzz-not-there"])
+def test_the_kept_matching_quotes_are_those_the_plain_condition_selects(con, q):
+    # With a connection, a search's quotes are kept once (those matched in the index and every
+    # quote of an article whose title matched); without, each quote is tested against both.
+    # Statements carry their quote's keys: the same condition selects them.
+    titled = con.execute("SELECT count(*) FROM articles WHERE contains(lower(title), 'korea')").fetchone()[0]
+    assert titled > 0  # a title that matches: its quotes match through it
+    for table, alias in (("quotes", "q"), ("opinions", "o")):
+        plain, params = indexes.quote_matches(q, quote=alias)
+        want = sorted(r[0] for r in con.execute(f"SELECT {alias}.quote_no FROM {table} {alias} WHERE {plain}",
+                                                 params).fetchall())
+        indexes.clear_search_cache(con)
+        kept, params = indexes.quote_matches(q, quote=alias, con=con)
+        got = sorted(r[0] for r in con.execute(f"SELECT {alias}.quote_no FROM {table} {alias} WHERE {kept}",
+                                                params).fetchall())
+        assert got == want
+        assert want or q == "zzzz-not-there"
+
+
+@pytest.mark.parametrize("q", ["korea", "Easley", '"north korea"', "korea talks"])
+def test_entity_counts_under_a_search_that_also_names_entities_are_a_plain_recount(con, q):
+    # Entities whose own name answers the search count all their mentions, the others only those
+    # in matching articles: the kept counts take the two apart (`entity_queries._per_entity`).
+    from analysis import entity_queries as EQ
+
+    assert EQ._named(con, q) or q == "korea talks"
+    hits = sorted(_indexed_articles(con, q))
+    names, name_params = indexes.name_matches(q, "i.entity")
+    want = {r[0]: (r[1], r[2]) for r in con.execute(f"""
+        SELECT i.entity, sum(ea.mentions), count(*) FROM entity_articles ea JOIN entity_index i USING (entity_no)
+        WHERE list_contains(?, ea.article_no) OR {names} GROUP BY 1""", [hits, *name_params]).fetchall()}
+    indexes.clear_search_cache(con)
+    got = EQ.entity_counts(con, q=q, labels=None, limit=None)
+    assert {r.entity: (r.mentions, r.articles) for r in got.itertuples()} == want
+    assert len(want) > 0
+
+
+@pytest.mark.parametrize("f", [Filters(q="korea"), Filters(entities=("North Korea",)), Filters(said="talks"),
+                               Filters(q="talks", date_from=dt.date(2019, 10, 1), date_to=dt.date(2019, 12, 31))],
+                         ids=["search", "entity", "said", "search+dates"])
+def test_opinion_views_under_a_search_count_the_statements_of_a_plain_condition(con, f):
+    # Under a filter that names single quotes the statements are kept once and the views read
+    # them; the same figures from the opinions table under the plain condition (no kept result).
+    w = where(f, "quotes", quotes="o")
+    plain = con.execute(f"""SELECT o.subject, o.group_id, o.quote_no, a.day FROM opinions o
+                            JOIN articles a ON a.article_no = o.article_no WHERE {w.sql}""", w.params).df()
+    assert len(plain) > 0
+    indexes.clear_search_cache(con)
+    summary = OQ.opinion_summary(con, f)
+    assert (summary["statements"], summary["subjects"], summary["claims"]) == (
+        len(plain), plain.subject.nunique(), plain.group_id.nunique())
+    subjects = OQ.opinion_subjects(con, f)
+    assert dict(zip(subjects.subject, subjects.statements, strict=True)) == plain.subject.value_counts().to_dict()
+    subject = subjects.subject.iloc[0]
+    mine = plain[plain.subject == subject].sort_values(["day", "quote_no"], ascending=[False, True],
+                                                        na_position="last")
+    assert OQ.opinion_statement_count(con, f, subject) == len(mine)
+    listed = OQ.opinion_statements(con, f, subject, limit=3)
+    quotes = dict(con.execute("SELECT quote_no, text FROM quotes").fetchall())
+    assert list(listed.quote) == [quotes[n] for n in mine.quote_no[:3]]
+    claims = OQ.opinion_claims(con, f, subject)
+    assert dict(zip(claims.claim_id, claims.statements, strict=True)) == mine.group_id.value_counts().to_dict()
+
+
+@pytest.mark.parametrize("entities", [("North Korea",), ("North Korea", "Vipin Narang"), ("Not An Entity",)])
+def test_an_entity_filter_keeps_the_quotes_naming_it_as_the_plain_condition(con, entities):
+    f = Filters(entities=entities)
+    got = {}
+    for c in (None, con):
+        indexes.clear_search_cache(con)
+        w = where(f, "quotes", con=c)
+        got[c is None] = sorted(r[0] for r in con.execute(
+            f"SELECT q.quote_no FROM quotes q JOIN articles a ON a.article_no = q.article_no WHERE {w.sql}",
+            w.params).fetchall())
+    assert got[True] == got[False]
+    assert got[True] or entities == ("Not An Entity",)
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(date_from=dt.date(2019, 10, 1), date_to=dt.date(2019, 12, 31)),
+                               Filters(q="korea")], ids=["none", "dates", "search"])
+def test_the_newest_rows_of_a_cut_list_are_the_head_of_the_full_list(con, f):
+    # A cut list keeps the rows of the days that hold the newest (`queries.newest_first`): the
+    # same rows, in the same order, as the head of the whole list, at any cut (within a day, at
+    # the undated rows, past the end).
+    full = Q.quotes_table(con, f)
+    statements = OQ.opinion_statements(con, f)
+    assert len(full) > 3 and len(statements) > 3
+    for limit in (1, 2, 3, 5, 8, len(full) - 1, len(full), len(full) + 5):
+        assert list(Q.quotes_table(con, f, limit).quote_id) == list(full.quote_id[:limit])
+        cut = OQ.opinion_statements(con, f, limit=limit)
+        assert list(zip(cut.article_id, cut.quote, strict=True)) == list(
+            zip(statements.article_id[:limit], statements.quote[:limit], strict=True))
+
+
+@pytest.mark.parametrize("f", [Filters(), Filters(q="korea")], ids=["none", "search"])
+def test_the_entity_timeline_counts_its_undated_mentions_in_the_same_pass(con, f):
+    from analysis import entity_queries as EQ
+    from analysis.filters import entity_scope
+
+    df, undated, grain = Q.entity_timeline(con, f, top=4, grain="month")
+    scope = entity_scope(f, con)
+    names = list(EQ.entity_counts(con, **scope.kwargs(), limit=4)["entity"])
+    dated = EQ.entity_timeline(con, names, **scope.kwargs(), period="month")
+    assert undated == EQ.undated_mentions(con, names, **scope.kwargs()) and undated > 0
+    assert list(zip(df.entity, df.mentions, strict=True)) == list(zip(dated.entity, dated.mentions, strict=True))
+    assert list(df.period) == list(pd.to_datetime(dated.period))
