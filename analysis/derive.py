@@ -227,7 +227,7 @@ def group_opinions(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
 
 
 def build_indexes(con: duckdb.DuckDBPyConnection, files: AnalystFiles) -> None:
-    indexes.build(con)
+    indexes.build(con, opinions_keyed=True)  # `group_opinions` ran after `number_rows`, just before
 
 
 Step = Callable[[duckdb.DuckDBPyConnection, AnalystFiles], None]

@@ -179,3 +179,25 @@ def test_the_file_backed_rebuild_holds_what_the_in_memory_derivation_does(tmp_pa
                            ("entity_index", "entity, entity_label, mentions, articles")):
         query = f"SELECT {columns} FROM {table} ORDER BY ALL"
         assert saved.execute(query).fetchall() == memory.execute(query).fetchall(), table
+
+
+def test_the_derived_opinions_carry_their_quotes_keys_in_subject_order(tmp_path, nlp):
+    """The full derivation groups the statements after the quotes are numbered and writes them by
+    subject, so the index step does not rewrite them (`indexes.build(opinions_keyed=True)`): each
+    statement still has its quote's number, article number and speaker key, and a subject's rows
+    lie together."""
+    import duckdb
+
+    store = Store(tmp_path / "store")
+    ingest([SEEDS], store)
+    report = corpus.update_corpus(store, AnalystFiles(), full=True)
+    assert report.path is not None
+    con = duckdb.connect(str(report.path), read_only=True)
+    rows = con.execute("""
+        SELECT o.quote_no = q.quote_no AND o.article_no = q.article_no
+               AND o.speaker_key IS NOT DISTINCT FROM q.speaker_key
+        FROM opinions o JOIN quotes q USING (article_id, start)""").fetchall()
+    assert len(rows) == con.execute("SELECT count(*) FROM quotes").fetchone()[0] > 0
+    assert all(ok for (ok,) in rows)
+    order = con.execute("SELECT subject, quote_no FROM opinions").fetchall()
+    assert order == sorted(order)

@@ -350,7 +350,8 @@ def _write(con: duckdb.DuckDBPyConnection, X, claim_no: np.ndarray, codebook: Pa
                coalesce(cl.claim, left(q.text, 160)) AS claim_label, r.claim_size
         FROM _op_reps r JOIN _op_st t ON t.row_no = r.rep_row JOIN quotes q ON q.quote_no = t.quote_no
         LEFT JOIN claims cl ON cl.rowid = t.claim_row""")
-    con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS {_rows_sql(con)}")
+    # In the order the opinion views read (a subject's rows together, see `indexes.build`).
+    con.execute(f"CREATE OR REPLACE TABLE {TABLE} AS {_rows_sql(con)} ORDER BY subject, quote_no")
     con.unregister("_op_grouped")
     con.unregister("_op_reps")
     con.execute("DROP TABLE IF EXISTS _op_st")
@@ -372,12 +373,12 @@ def _representatives(con: duckdb.DuckDBPyConnection, claims: np.ndarray, fit: np
 
 
 def _code(con: duckdb.DuckDBPyConnection, table: str, codebook: Path, temp: bool = False) -> None:
-    """The analyst's codebook applied to the opinion rows of `table` (rewritten in quote order)."""
+    """The analyst's codebook applied to the opinion rows of `table` (rewritten by subject and quote)."""
     coded = apply_codebook(con.execute(f"SELECT o.*, q.text FROM {table} o JOIN quotes q USING (quote_no)").df(),
                            codebook)
     con.register("_op_coded", coded)
     con.execute(f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {table} AS "
-                "SELECT * EXCLUDE (text) FROM _op_coded ORDER BY quote_no")
+                "SELECT * EXCLUDE (text) FROM _op_coded ORDER BY subject, quote_no")
     con.unregister("_op_coded")
 
 
