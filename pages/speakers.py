@@ -73,8 +73,12 @@ def profile(ctx: context.AppContext, name: str) -> None:
     cols[0].metric("Quotes", f"{p['quote_count']:,}")
     cols[1].metric("Articles", f"{p['article_count']:,}")
     role = p.get("role") or "unknown"
-    cols[2].metric("Role", ROLE_LABELS.get(role, role), help=ROLE_HELP.get(role))
-    cols[3].metric("Side", p.get("side") or "—")
+    # Role and side are words, often long ("Massachusetts Institute of Technology"): as text they
+    # show whole, where a metric's large type cut them to "Massachuset…" at 1,440 px.
+    with cols[2]:
+        st.markdown(f"**Role:** {text.md_escape(ROLE_LABELS.get(role, role))}", help=ROLE_HELP.get(role))
+    with cols[3]:
+        st.markdown(f"**Side:** {text.md_escape(p.get('side') or '—')}")
     if isinstance(p.get("role_evidence"), str) and p["role_evidence"]:
         st.caption("Role evidence: " + text.md_escape(p["role_evidence"]))
     corrections_view.speaker_panel(ctx, name)
