@@ -117,12 +117,8 @@ def resolve_corpus_entities(mentions: pd.DataFrame, alias_files: list[Path], *,
         return out
     con = duckdb.connect()
     try:
-        con.register("_mentions_frame", out)
-        con.execute("CREATE TABLE _mentions AS SELECT * FROM _mentions_frame")  # keeps the row order (rowid)
-        con.unregister("_mentions_frame")
-        resolved = resolve_table(con, "_mentions", alias_files, include_defaults=include_defaults)
-        con.execute(f"CREATE TABLE _resolved AS {resolved}")
-        got = con.execute('SELECT entity, entity_label, "group" FROM _resolved ORDER BY rowid').df()
+        create_table(con, "_mentions", out)  # keeps the row order (rowid), which the SELECT sorts by
+        got = con.execute(resolve_table(con, "_mentions", alias_files, include_defaults=include_defaults)).df()
     finally:
         con.close()
     for col in ("entity", "entity_label", "group"):

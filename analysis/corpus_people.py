@@ -79,7 +79,7 @@ class CorpusPeople:
     """The corpus's full-name people by surname, with their gender and the titles given them."""
 
     def __init__(self, out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str], person_entity: np.ndarray,
-                 arts_of_entity: np.ndarray, weights: list[int] | None = None):
+                 arts_of_entity: np.ndarray, weights: list[int]):
         self.entities = entities
         self.arts = arts_of_entity
         self.surname: dict[int, str] = {}
@@ -97,7 +97,7 @@ class CorpusPeople:
         titles = out["title"] if "title" in out.columns else pd.Series([None] * len(out))
         full = out["canonical"].astype("string").str.contains(" ", regex=False).fillna(False).tolist()
         self.titles: dict[int, Counter[str]] = defaultdict(Counter)
-        for e, t, f, w in zip(ent_codes.tolist(), titles.tolist(), full, weights or [1] * len(full), strict=True):
+        for e, t, f, w in zip(ent_codes.tolist(), titles.tolist(), full, weights, strict=True):
             if isinstance(t, str) and f and e in self.surname:
                 self.titles[e][t] += w
         self.gender = {e: g for e in self.surname if (g := self._gender(e))}
@@ -140,6 +140,7 @@ def fix_short_forms(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str
                     arts_of_entity: np.ndarray, pinned, weights: list[int] | None = None) -> np.ndarray:
     """Apply rules 1-3 of the module docstring; `entities` may grow by a bare surname. `weights`:
     how many mentions each row of `out` stands for (rows of identical mentions counted once)."""
+    weights = weights or [1] * len(out)
     people = CorpusPeople(out, ent_codes, entities, person_entity, arts_of_entity, weights)
     forms = _person_forms(out)
     open_word = forms.where(~out["canonical"].astype("string").str.contains(" ", regex=False).fillna(True), "")
@@ -148,7 +149,7 @@ def fix_short_forms(out: pd.DataFrame, ent_codes: np.ndarray, entities: list[str
     titled = titles.notna().to_numpy()
     codes, decided = _fix_titled(out, ent_codes, people, forms, open_word, titles)
     return _follow_the_article(out["article_id"].tolist(), codes, people, forms, open_word, titled & decided, pinned,
-                               weights or [1] * len(out))
+                               weights)
 
 
 def _person_forms(out: pd.DataFrame) -> pd.Series:

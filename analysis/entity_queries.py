@@ -267,7 +267,8 @@ def entity_timeline(con, entities: Sequence[str] | None = None, where: str | Non
 
 def undated_mentions(con, entities: Sequence[str] | None = None, where: str | None = None,
                      where_params: Sequence = (), *, labels: Sequence[str] | None = None, q: str = "") -> int:
-    """Mentions in articles without a date: what a timeline cannot show, said beside it."""
+    """Mentions in articles without a date, counted on their own: the reference that
+    `entity_timeline(undated=True)`'s rows without a period must match (the pages take those)."""
     s = _scope(con, where, where_params, labels, entities, q, with_articles=True)
     row = con.execute(f"SELECT coalesce(sum(ea.mentions), 0) FROM {s.from_} WHERE a.day IS NULL AND {s.where}",
                       s.params).fetchone()

@@ -224,9 +224,15 @@ def quotes_over_time(con: duckdb.DuckDBPyConnection, f: Filters,
                      FROM {QUOTES_BARE} WHERE {w.sql} GROUP BY 1, 2)
         SELECT period, sum(n)::BIGINT AS quotes, count(speaker_key) AS speakers
         FROM per GROUP BY period ORDER BY period NULLS LAST""", w.params)
-    undated = df["period"].isna()
-    count = int(df.loc[undated, "quotes"].sum())
-    return df[~undated].reset_index(drop=True), count, grain
+    df, count = _split_undated(df, "quotes")
+    return df, count, grain
+
+
+def _split_undated(df: pd.DataFrame, count: str) -> tuple[pd.DataFrame, int]:
+    """A timeline's rows without a period (undated articles, counted in the same pass) taken
+    out, and their `count` summed: what the chart cannot place, said beside it."""
+    none = df["period"].isna()
+    return df[~none].reset_index(drop=True), int(df.loc[none, count].sum())
 
 
 def top_speakers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15) -> pd.DataFrame:
@@ -326,7 +332,7 @@ def speaker_profile(con: duckdb.DuckDBPyConnection, speaker: str) -> dict | None
         "SELECT speaker_description, count(*) AS n FROM quotes WHERE speaker_key = ? AND speaker_description IS NOT NULL "
         "GROUP BY 1 ORDER BY n DESC", [speaker]).fetchall()
     out["descriptions"] = [d[0] for d in descs]
-    # From the speaker x article counts (a merged speaker may have two rows for one article).
+    # From the speaker x article counts (one row per speaker and article, corrections included).
     out["quote_count"], out["article_count"] = _one(
         con, "SELECT coalesce(sum(n), 0)::BIGINT, count(DISTINCT article_no) FROM speaker_articles WHERE speaker_key = ?",
         [speaker])
@@ -412,11 +418,8 @@ def entity_timeline(con: duckdb.DuckDBPyConnection, f: Filters, top: int = 6,
     names = list(EQ.entity_counts(con, **scope.kwargs(), limit=top)["entity"])
     if not names:
         return pd.DataFrame(columns=["period", "entity", "mentions"]), 0, grain
-    # The undated mentions in the same pass (the rows without a period).
-    df = EQ.entity_timeline(con, names, **scope.kwargs(), period=grain, undated=True)
-    none = df["period"].isna()
-    undated = int(df.loc[none, "mentions"].sum())
-    df = df[~none].reset_index(drop=True)
+    df, undated = _split_undated(EQ.entity_timeline(con, names, **scope.kwargs(), period=grain, undated=True),
+                                 "mentions")
     df["period"] = pd.to_datetime(df["period"])
     return df[["period", "entity", "mentions"]], undated, grain
 

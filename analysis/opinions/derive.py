@@ -376,10 +376,7 @@ def _code(con: duckdb.DuckDBPyConnection, table: str, codebook: Path, temp: bool
     """The analyst's codebook applied to the opinion rows of `table` (rewritten by subject and quote)."""
     coded = apply_codebook(con.execute(f"SELECT o.*, q.text FROM {table} o JOIN quotes q USING (quote_no)").df(),
                            codebook)
-    con.register("_op_coded", coded)
-    con.execute(f"CREATE OR REPLACE {'TEMP ' if temp else ''}TABLE {table} AS "
-                "SELECT * EXCLUDE (text) FROM _op_coded ORDER BY subject, quote_no")
-    con.unregister("_op_coded")
+    create_table(con, table, coded.drop(columns="text"), temporary=temp, order="subject, quote_no")
 
 
 def _rows_sql(con: duckdb.DuckDBPyConnection) -> str:

@@ -71,10 +71,12 @@ def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarr
     """Claim number of each statement (0..k-1, numbered by first member). `subject_size`: the
     number of statements of each statement's subject (for `Params.small_subject`); `subject`
     (a number per subject) and `lean` (the sign of each statement's stance), when given, join
-    the statements of a small subject that lean the same way. `speaker_story` (a number per
-    article, speaker and subject) and then `story` (per article and subject), -1 for none: the
-    statements still alone that share one make a claim, one per lean where leans oppose
-    (`_one_story`)."""
+    the statements of a small subject that lean the same way. `story` (a number per article and
+    subject, -1 for none) first splits a claim across stories into what is close across them
+    (`_cross_story`, `Params.cross`); then with `speaker_story` (per article, speaker and subject)
+    the statements still alone that share one make a claim, one per lean where leans oppose, and
+    those still alone join the claim holding most of their story (`stories`); a lone statement
+    joins another story's claim only at the same closeness (`_pair`)."""
     p = params or Params()
     n = X.shape[0]
     if n == 0:
@@ -94,7 +96,7 @@ def group(X: sp.csr_matrix, params: Params | None = None, subject_size: np.ndarr
 
 def stories(labels: np.ndarray, speaker_story: np.ndarray | None, story: np.ndarray | None,
             lean: np.ndarray | None = None) -> np.ndarray:
-    """Steps 4 of `group`: the statements still alone of one speaker's story, then of one
+    """The story steps of `group`: the statements still alone of one speaker's story, then of one
     article's, make one claim (`_one_story`); those still alone join the claim that holds most
     of their speaker's story, then of their article's (`_join_story`)."""
     keys = [k for k in (speaker_story, story) if k is not None]
